@@ -1,0 +1,125 @@
+import Foundation
+
+extension Event: Codable {
+    enum CodingKeys: String, CodingKey {
+        case id, pubkey, kind, tags, content, sig
+        case createdAt = "created_at"
+    }
+
+    /// Strict decoding: lowercase 64-hex `id` and `pubkey`, 128-hex `sig`, integer `created_at` ≥ 0,
+    /// integer `kind` in 0…65535, `tags` an array of arrays of strings, `content` a string.
+    /// Throws ``EventError``; unknown extra fields are ignored.
+    public init(from decoder: any Decoder) throws {
+        let container: KeyedDecodingContainer<CodingKeys>
+        do { container = try decoder.container(keyedBy: CodingKeys.self) } catch {
+            throw EventError.malformedJSON("expected an object")
+        }
+        id = try Event.hexField(container, .id, characters: 64)
+        pubkey = try Event.hexField(container, .pubkey, characters: 64)
+        sig = try Event.hexField(container, .sig, characters: 128)
+        createdAt = try Event.field(container, .createdAt, Int64.self, expected: "an integer number of seconds")
+        guard createdAt >= 0 else { throw EventError.negativeCreatedAt(createdAt) }
+        let kind = try Event.field(container, .kind, Int64.self, expected: "an integer")
+        guard (0...65535).contains(kind) else { throw EventError.kindOutOfRange(kind) }
+        self.kind = Int(kind)
+        tags = try Event.field(container, .tags, [[String]].self, expected: "an array of arrays of strings")
+        content = try Event.field(container, .content, String.self, expected: "a string")
+    }
+
+    /// Encodes the same fields; prefer ``jsonString`` for exact bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(pubkey, forKey: .pubkey)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(content, forKey: .content)
+        try container.encode(sig, forKey: .sig)
+    }
+
+    static func field<T: Decodable>(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, _ type: T.Type,
+                                    expected: String) throws(EventError) -> T {
+        guard container.contains(key) else { throw .missingField(key.stringValue) }
+        do { return try container.decode(T.self, forKey: key) } catch {
+            throw .wrongType(field: key.stringValue, expected: expected)
+        }
+    }
+
+    static func hexField(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys,
+                         characters: Int) throws(EventError) -> String {
+        let value = try field(container, key, String.self, expected: "a string of \(characters) lowercase hex characters")
+        guard value.utf8.count == characters, value.utf8.allSatisfy(Event.isLowercaseHexDigit) else {
+            throw .invalidHex(field: key.stringValue, expectedCharacters: characters)
+        }
+        return value
+    }
+
+    @inline(__always)
+    static func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+    }
+
+    /// Parses one event from JSON text. Does not verify: call ``verify()``.
+    public static func parse(_ json: String) throws(EventError) -> Event {
+        try parse(Data(json.utf8))
+    }
+
+    /// Parses one event from JSON bytes. Does not verify: call ``verify()``.
+    public static func parse(_ data: Data) throws(EventError) -> Event {
+        do { return try JSONDecoder().decode(Event.self, from: data) } catch let error as EventError {
+            throw error
+        } catch {
+            throw .malformedJSON(JSONErrorText.describe(error))
+        }
+    }
+
+    /// The event as compact JSON, escaped exactly like the id serialization.
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(content.utf8.count + 400 + tags.count * 72)
+        appendJSON(to: &out)
+        return out
+    }
+
+    /// The event as compact JSON text.
+    public var jsonString: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    func appendJSON(to out: inout [UInt8]) {
+        CanonicalJSON.appendRaw("{\"id\":", to: &out)
+        CanonicalJSON.appendString(id, to: &out)
+        CanonicalJSON.appendRaw(",\"pubkey\":", to: &out)
+        CanonicalJSON.appendString(pubkey, to: &out)
+        CanonicalJSON.appendRaw(",\"created_at\":", to: &out)
+        CanonicalJSON.appendInteger(createdAt, to: &out)
+        CanonicalJSON.appendRaw(",\"kind\":", to: &out)
+        CanonicalJSON.appendInteger(kind, to: &out)
+        CanonicalJSON.appendRaw(",\"tags\":", to: &out)
+        CanonicalJSON.appendTags(tags, to: &out)
+        CanonicalJSON.appendRaw(",\"content\":", to: &out)
+        CanonicalJSON.appendString(content, to: &out)
+        CanonicalJSON.appendRaw(",\"sig\":", to: &out)
+        CanonicalJSON.appendString(sig, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+/// Turns Foundation's decoding errors into one short line.
+enum JSONErrorText {
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let context):
+            return context.underlyingError.map { "invalid JSON (\($0.localizedDescription))" } ?? "invalid JSON (\(context.debugDescription))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "unexpected JSON shape at \(path(context.codingPath)): \(context.debugDescription)"
+        case DecodingError.keyNotFound(let key, _):
+            return "missing key '\(key.stringValue)'"
+        default:
+            return "invalid JSON"
+        }
+    }
+
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.isEmpty ? "top level" : codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+}

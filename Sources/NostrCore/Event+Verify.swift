@@ -1,0 +1,21 @@
+extension Event {
+    /// Recomputes the id from the fields and checks the BIP-340 signature against it.
+    /// - Throws: ``EventError/idMismatch(claimed:computed:)``, ``EventError/invalidPublicKey`` or
+    ///   ``EventError/badSignature``.
+    public func verify() throws(EventError) {
+        let computed = Event.idBytes(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content)
+        guard let claimed = Hex.decodeLowercase(id, count: 32), claimed == computed else {
+            throw .idMismatch(claimed: id, computed: Hex.encode(computed))
+        }
+        guard let key = Hex.decodeLowercase(pubkey, count: 32), (try? PublicKey(bytes: key)) != nil else {
+            throw .invalidPublicKey
+        }
+        guard let signature = Hex.decodeLowercase(sig, count: 64),
+              Schnorr.verify(signature: signature, message: computed, publicKey: key) else {
+            throw .badSignature
+        }
+    }
+
+    /// `true` when ``verify()`` would succeed.
+    public var isValid: Bool { (try? verify()) != nil }
+}

@@ -1,0 +1,87 @@
+/// A gift wrap opened and checked: the seal's signature verified and the rumor's author equal to the seal's signer.
+public struct UnwrappedGift: Hashable, Sendable {
+    /// The gift wrap's own id (what relays deduplicate on).
+    public let wrapID: String
+    /// The verified author: the seal's signer, equal to `rumor.pubkey`.
+    public let sender: PublicKey
+    /// The inner unsigned event; for NIP-17 a kind-14 message whose `createdAt` is the real send time.
+    public let rumor: Rumor
+}
+
+/// NIP-59 gift wrapping: rumor → kind-13 seal (signed by the author) → kind-1059 wrap (signed by a one-time key).
+public enum NIP59 {
+    /// How far back seal and wrap timestamps are randomized: two days, as NIP-59 recommends.
+    public static let timestampJitter: Int64 = 2 * 24 * 60 * 60
+
+    /// Seals and wraps `rumor` for `recipient`.
+    /// - Parameters:
+    ///   - now: the current Unix time; seal and wrap get `now - random(0...2 days)`, never a future time.
+    ///   - extraWrapTags: appended after the `p` tag (for example `["expiration", …]`).
+    public static func wrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64,
+                            extraWrapTags: [[String]] = []) -> Event {
+        precondition(rumor.pubkey == author.publicKey.hex, "the rumor's author must be the sealing key")
+        let sealKey = NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
+        // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
+        let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
+        let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: randomPast(now)).sign(with: author)
+        let ephemeral = KeyPair(secretKey: SecretKey.generate())
+        let wrapKey = NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: recipient)
+        let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey)
+        return EventTemplate(kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
+                             createdAt: randomPast(now)).sign(with: ephemeral)
+    }
+
+    /// Like ``wrap(_:author:recipient:now:extraWrapTags:)`` but refuses rumors too large for two NIP-44 layers.
+    public static func checkedWrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64) throws(NIP44Error) -> Event {
+        let rumorLength = rumor.jsonString.utf8.count
+        // The seal JSON is about 4/3 of the rumor plus ~400 bytes of envelope; both must fit in 65535.
+        let sealEstimate = (NIP44.paddedLength(rumorLength) + 99) / 3 * 4 + 4 + 400
+        guard rumorLength <= NIP44.maximumPlaintextLength, sealEstimate <= NIP44.maximumPlaintextLength else {
+            throw .invalidPlaintextLength(rumorLength)
+        }
+        return wrap(rumor, author: author, recipient: recipient, now: now)
+    }
+
+    /// Opens a gift wrap addressed to the owner of `keys`.
+    /// - Parameter verifyingWrap: also check the outer id and signature (skip only if the caller already did).
+    public static func unwrap(_ wrap: Event, keys: ConversationKeyCache, verifyingWrap: Bool = true) throws(NIP59Error) -> UnwrappedGift {
+        guard wrap.kind == 1059 || wrap.kind == 21059 else { throw .notAGiftWrap(kind: wrap.kind) }
+        if verifyingWrap {
+            do { try wrap.verify() } catch { throw .invalidWrap(error) }
+        }
+        guard let ephemeral = try? PublicKey(bytes: Hex.decode(wrap.pubkey) ?? []) else {
+            throw .invalidWrap(.invalidPublicKey)
+        }
+        // The wrap key is one-time: computing it directly keeps it out of the peer cache.
+        let wrapKey = NIP44.conversationKey(secretKey: keys.secretKey, publicKey: ephemeral)
+        let sealJSON: String
+        do { sealJSON = try NIP44.decrypt(wrap.content, conversationKey: wrapKey) } catch {
+            throw .decryptionFailed(layer: "gift wrap", error)
+        }
+        let seal: Event
+        do { seal = try Event.parse(sealJSON) } catch { throw .invalidSeal(error.description) }
+        guard seal.kind == 13 else { throw .invalidSeal("kind is \(seal.kind), expected 13") }
+        guard seal.tags.isEmpty else { throw .invalidSeal("tags must be empty") }
+        do { try seal.verify() } catch { throw .invalidSeal(error.description) }
+        guard let sender = try? PublicKey(bytes: Hex.decode(seal.pubkey) ?? []) else {
+            throw .invalidSeal("pubkey is not a valid key")
+        }
+        let rumorJSON: String
+        do { rumorJSON = try NIP44.decrypt(seal.content, conversationKey: keys.nip44Key(for: sender)) } catch {
+            throw .decryptionFailed(layer: "seal", error)
+        }
+        let rumor: Rumor
+        do { rumor = try Rumor.parse(rumorJSON) } catch { throw .invalidRumor(error) }
+        guard rumor.pubkey == seal.pubkey else { throw .senderMismatch(sealPubkey: seal.pubkey, rumorPubkey: rumor.pubkey) }
+        return UnwrappedGift(wrapID: wrap.id, sender: sender, rumor: rumor)
+    }
+
+    /// Opens a gift wrap with a one-off key cache.
+    public static func unwrap(_ wrap: Event, recipient: SecretKey) throws(NIP59Error) -> UnwrappedGift {
+        try unwrap(wrap, keys: ConversationKeyCache(secretKey: recipient, capacity: 1))
+    }
+
+    static func randomPast(_ now: Int64) -> Int64 {
+        now - Int64.random(in: 0...timestampJitter)
+    }
+}

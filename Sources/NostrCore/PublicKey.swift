@@ -1,0 +1,53 @@
+import CSecp256k1
+
+/// A BIP-340 x-only public key: the 32-byte x-coordinate of a secp256k1 point with even y.
+public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
+    /// The 32 raw bytes.
+    public let bytes: [UInt8]
+
+    /// Creates a key from 32 bytes, checking that they name a point on the curve.
+    public init(bytes: [UInt8]) throws(KeyError) {
+        guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
+        var parsed = secp256k1_xonly_pubkey()
+        guard secp256k1_xonly_pubkey_parse(Secp256k1Context.shared.pointer, &parsed, bytes) == 1 else {
+            throw .publicKeyNotOnCurve
+        }
+        self.bytes = bytes
+    }
+
+    /// For bytes libsecp256k1 itself produced from a valid point.
+    init(validated bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Reads 64 hex characters or an `npub` (or the author of an `nprofile`).
+    public init(parsing text: String) throws(KeyError) {
+        let trimmed = text.trimmingWhitespace()
+        if trimmed.utf8.count == 64, let raw = Hex.decode(trimmed) {
+            try self.init(bytes: raw)
+            return
+        }
+        let entity: NIP19Entity
+        do { entity = try NIP19.decode(trimmed) } catch { throw .nip19(error) }
+        switch entity {
+        case .npub(let key): self = key
+        case .nprofile(let key, _): self = key
+        default: throw .unrecognizedFormat(expected: "64 hex characters, an npub or an nprofile")
+        }
+    }
+
+    /// Lowercase hex, as used in events and filters.
+    public var hex: String { Hex.encode(bytes) }
+
+    /// The NIP-19 `npub` form, for people.
+    public var npub: String { NIP19.encode(.npub(self)) }
+
+    public var description: String { hex }
+}
+
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""A rust-nostr (PyPI nostr-sdk) peer for operator-gate's cross-check tests.
+
+Reads one JSON request per line on stdin and answers one JSON line on stdout, so a Swift test can
+drive an independent Nostr implementation without paying the import cost per call.
+Every answer is {"ok": true, ...} or {"ok": false, "error": "..."}.
+"""
+import json
+import sys
+
+import nostr_sdk as n
+
+
+def keys(sec):
+    return n.Keys.parse(sec)
+
+
+def pub(hex_or_npub):
+    return n.PublicKey.parse(hex_or_npub)
+
+
+def handle(req):
+    op = req["op"]
+    if op == "sign":
+        builder = n.EventBuilder(n.Kind(req["kind"]), req["content"])
+        builder = builder.tags([n.Tag.parse(t) for t in req.get("tags", [])])
+        builder = builder.custom_created_at(n.Timestamp.from_secs(req["created_at"]))
+        event = builder.finalize(keys(req["sec"]))
+        return {"event": event.as_json()}
+    if op == "verify":
+        try:
+            event = n.Event.from_json(req["event"])
+        except Exception as exc:  # noqa: BLE001 - report any parse failure as invalid
+            return {"valid": False, "reason": str(exc)}
+        return {"valid": bool(event.verify()), "id": event.id().to_hex()}
+    if op == "public_key":
+        k = keys(req["sec"])
+        return {"pubkey": k.public_key().to_hex(), "npub": k.public_key().to_bech32(),
+                "nsec": k.secret_key().to_bech32()}
+    if op == "nip04_encrypt":
+        return {"payload": n.nip04_encrypt(keys(req["sec"]).secret_key(), pub(req["pub"]), req["text"])}
+    if op == "nip04_decrypt":
+        return {"text": n.nip04_decrypt(keys(req["sec"]).secret_key(), pub(req["pub"]), req["payload"])}
+    if op == "nip44_encrypt":
+        return {"payload": n.nip44_encrypt(keys(req["sec"]).secret_key(), pub(req["pub"]), req["text"], n.Nip44Version.V2)}
+    if op == "nip44_decrypt":
+        return {"text": n.nip44_decrypt(keys(req["sec"]).secret_key(), pub(req["pub"]), req["payload"])}
+    if op == "wrap":
+        event = n.nip17_make_private_msg(keys(req["sec"]), pub(req["to"]), req["text"])
+        return {"event": event.as_json()}
+    if op == "unwrap":
+        gift = n.UnwrappedGift.from_gift_wrap(keys(req["sec"]), n.Event.from_json(req["event"]))
+        rumor = gift.rumor()
+        return {"sender": gift.sender().to_hex(), "kind": rumor.kind().as_u16(), "content": rumor.content(),
+                "created_at": rumor.created_at().as_secs(), "rumor_id": rumor.id().to_hex() if rumor.id() else None}
+    raise ValueError(f"unknown op {op!r}")
+
+
+def main():
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            answer = {"ok": True, **handle(json.loads(line))}
+        except Exception as exc:  # noqa: BLE001 - the Swift side asserts on the error text
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+        sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
