@@ -1,0 +1,114 @@
+import CSecp256k1Bench
+import Foundation
+import NostrCore
+
+/// Times NostrCore's hot operations and the same libsecp256k1 calls made directly from C in the same run.
+///
+/// Each figure is the fastest of `batches` batches (the least disturbed by the rest of the machine), in µs per op.
+struct CryptoBenchmark {
+    let iterations: Int
+    let batches: Int
+
+    struct Report {
+        var rows: [(name: String, key: String, micros: Double)] = []
+        var ratios: [(name: String, key: String, ratio: Double)] = []
+
+        var table: String {
+            var lines = ["operation                                   µs/op"]
+            for row in rows { lines.append(row.name.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%9.2f", row.micros)) }
+            lines.append("")
+            lines.append("Swift wrapper vs direct C call (target ≤ 1.15×)")
+            for ratio in ratios {
+                lines.append(ratio.name.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%8.3f×", ratio.ratio))
+            }
+            return lines.joined(separator: "\n")
+        }
+
+        var json: JSONOutput {
+            .object(rows.map { ($0.key, JSONOutput.double($0.micros)) }
+                    + [("ratios", .object(ratios.map { ($0.key, JSONOutput.double($0.ratio)) }))])
+        }
+    }
+
+    /// Fastest batch, in µs per iteration.
+    private func time(_ count: Int, _ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<batches {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<count { body() }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1000
+            best = min(best, elapsed / Double(count))
+        }
+        return best
+    }
+
+    private func timeC(_ body: () -> Double) -> Double {
+        var best = Double.infinity
+        for _ in 0..<batches {
+            let nanos = body()
+            precondition(nanos >= 0, "the direct C call failed")
+            best = min(best, nanos / 1000)
+        }
+        return best
+    }
+
+    func run() -> Report {
+        var report = Report()
+        let bot = SecretKey.generate()
+        let botPair = KeyPair(secretKey: bot)
+        let operatorKey = KeyPair(secretKey: .generate())
+        let text = "merge timmy-config!7 squash"
+        let now = Int64(Date().timeIntervalSince1970)
+
+        let dm = EventTemplate(kind: 4, content: NIP04.encrypt(text, secretKey: operatorKey.secretKey, publicKey: bot.publicKey),
+                               tags: [["p", bot.publicKey.hex]], createdAt: now).sign(with: operatorKey)
+        let dmJSON = Data(dm.jsonString.utf8)
+        let id = [UInt8](Hex.decode(dm.id)!)
+        let sig = [UInt8](Hex.decode(dm.sig)!)
+        let author = operatorKey.publicKey.bytes
+        let nip44Key = NIP44.conversationKey(secretKey: bot, publicKey: operatorKey.publicKey)
+        let nip44Payload = try! NIP44.encrypt(text, conversationKey: nip44Key)
+        let wrap = try! NIP17.message(text, author: operatorKey, recipient: bot.publicKey, now: now).toRecipient
+        let cache = ConversationKeyCache(secretKey: bot)
+        _ = cache.nip44Key(for: operatorKey.publicKey)
+        _ = cache.nip04Key(for: operatorKey.publicKey)
+
+        let parseCount = iterations * 5
+        report.rows.append(("event parse (kind 4, JSON → Event)", "event_parse", time(parseCount) { _ = try! Event.parse(dmJSON) }))
+        report.rows.append(("event verify (id + signature)", "event_verify", time(iterations) { precondition(dm.isValid) }))
+        let swiftVerify = time(iterations) { precondition(Schnorr.verify(signature: sig, message: id, publicKey: author)) }
+        let cVerify = timeC { og_bench_c_verify(sig, id, author, iterations) }
+        report.rows.append(("schnorr verify (Swift)", "schnorr_verify_swift", swiftVerify))
+        report.rows.append(("schnorr verify (C direct)", "schnorr_verify_c", cVerify))
+        report.rows.append(("event sign (id + signature)", "event_sign", time(iterations) {
+            _ = EventTemplate(kind: 4, content: text, tags: [], createdAt: now).sign(with: botPair)
+        }))
+        let swiftSign = time(iterations) { _ = Schnorr.sign(message: id, with: KeyPair(secretKey: bot), auxiliaryRandomness: id) }
+        let cSign = timeC { og_bench_c_sign(bot.bytes, id, iterations) }
+        report.rows.append(("schnorr sign incl. keypair (Swift)", "schnorr_sign_swift", swiftSign))
+        report.rows.append(("schnorr sign incl. keypair (C direct)", "schnorr_sign_c", cSign))
+        let swiftECDH = time(iterations) { _ = ECDH.sharedX(secretKey: bot, publicKey: operatorKey.publicKey) }
+        let cECDH = timeC { og_bench_c_ecdh(bot.bytes, author, iterations) }
+        report.rows.append(("ECDH x-only (Swift)", "ecdh_swift", swiftECDH))
+        report.rows.append(("ECDH x-only (C direct)", "ecdh_c", cECDH))
+        report.rows.append(("NIP-04 decrypt, cold (ECDH + AES)", "nip04_decrypt_cold", time(iterations) {
+            _ = try! NIP04.decrypt(dm.content, secretKey: bot, publicKey: operatorKey.publicKey)
+        }))
+        report.rows.append(("NIP-04 decrypt, cached key", "nip04_decrypt_cached", time(parseCount) {
+            _ = try! NIP04.decrypt(dm.content, sharedKey: cache.nip04Key(for: operatorKey.publicKey))
+        }))
+        report.rows.append(("NIP-44 decrypt, cold conversation key", "nip44_decrypt_cold", time(iterations) {
+            _ = try! NIP44.decrypt(nip44Payload, conversationKey: NIP44.conversationKey(secretKey: bot, publicKey: operatorKey.publicKey))
+        }))
+        report.rows.append(("NIP-44 decrypt, cached conversation key", "nip44_decrypt_cached", time(parseCount) {
+            _ = try! NIP44.decrypt(nip44Payload, conversationKey: cache.nip44Key(for: operatorKey.publicKey))
+        }))
+        report.rows.append(("NIP-17 unwrap (2 verifies, 1 ECDH, cached seal key)", "unwrap", time(iterations / 2) {
+            _ = try! NIP59.unwrap(wrap, keys: cache)
+        }))
+        report.ratios.append(("schnorr verify Swift / C", "verify", swiftVerify / cVerify))
+        report.ratios.append(("ECDH Swift / C", "ecdh", swiftECDH / cECDH))
+        report.ratios.append(("schnorr sign Swift / C", "sign", swiftSign / cSign))
+        return report
+    }
+}
