@@ -7,12 +7,11 @@ extension Event {
         guard let claimed = Hex.decodeLowercase(id, count: 32), claimed == computed else {
             throw .idMismatch(claimed: id, computed: Hex.encode(computed))
         }
-        guard let key = Hex.decodeLowercase(pubkey, count: 32), (try? PublicKey(bytes: key)) != nil else {
-            throw .invalidPublicKey
-        }
+        guard let key = Hex.decodeLowercase(pubkey, count: 32) else { throw .invalidPublicKey }
         guard let signature = Hex.decodeLowercase(sig, count: 64),
               Schnorr.verify(signature: signature, message: computed, publicKey: key) else {
-            throw .badSignature
+            // Only on the failure path: tell a key that is off the curve from a bad signature.
+            throw (try? PublicKey(bytes: key)) == nil ? .invalidPublicKey : .badSignature
         }
     }
 

@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
             abstract: "µs per operation for parse, verify, sign, NIP-04/NIP-44 decrypt and unwrap, beside direct libsecp256k1 calls.")
         @Flag(help: "Print one JSON object (operation → µs, and the ratios) instead of a table.") var json = false
         @Option(help: "Iterations per batch for curve operations.") var iterations = 2000
-        @Option(help: "Batches per operation; the fastest batch is reported.") var batches = 5
+        @Option(help: "Batches per operation; the fastest batch is reported.") var batches = 7
 
         func validate() throws {
             guard iterations > 0, iterations <= 1_000_000 else { throw ValidationError("--iterations must be 1...1000000") }
