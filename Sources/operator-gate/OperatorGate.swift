@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `operator-gate`: run a Gitea forge from Nostr direct messages, plus the Nostr tools used to debug a deployment.
 @main
-struct OperatorGate: ParsableCommand {
+struct OperatorGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator-gate",
         abstract: "Run a Gitea forge from Nostr direct messages; Nostr tools for debugging a deployment.",
@@ -11,6 +11,6 @@ struct OperatorGate: ParsableCommand {
             stdout; on error they print one line on stderr and exit non-zero.
             """,
         subcommands: [KeyCommand.self, EventCommand.self, EncryptCommand.self, DecryptCommand.self,
-                      WrapCommand.self, UnwrapCommand.self, BenchCommand.self]
+                      WrapCommand.self, UnwrapCommand.self, DMCommand.self, BenchCommand.self]
     )
 }

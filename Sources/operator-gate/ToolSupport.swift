@@ -18,3 +18,11 @@ func runTool(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
+
+/// Async twin of ``runTool(_:)``.
+func runAsyncTool(_ body: () async throws -> Void) async throws {
+    do { try await body() } catch let error as CLIError {
+        StandardIO.printError("error: \(error.description)")
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// The inbox's persistent memory: which events and messages were already processed, and the resume cursors.
+///
+/// SQLite through GRDB (WAL). A bounded in-memory set in front answers repeated lookups without touching the
+/// database; the tables are pruned of records older than any subscription could still deliver.
+public final class InboxStore: Sendable {
+    private let database: DatabasePool
+    private let recent: Mutex<BoundedSet<String>>
+
+    /// Opens (creating if needed) the store at `path`.
+    public init(path: String, memoryCapacity: Int = 50_000) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        database = try DatabasePool(path: path, configuration: configuration)
+        recent = Mutex(BoundedSet(capacity: memoryCapacity))
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("inbox-v1") { db in
+            try db.create(table: "inbox_seen") { table in
+                table.primaryKey("id", .text)
+                table.column("message_time", .integer).notNull()
+                table.column("seen_at", .integer).notNull()
+            }
+            try db.create(index: "inbox_seen_by_time", on: "inbox_seen", columns: ["message_time"])
+            try db.create(table: "inbox_cursor") { table in
+                table.primaryKey("scheme", .text)
+                table.column("created_at", .integer).notNull()
+            }
+        }
+        try migrator.migrate(database)
+    }
+
+    /// Whether an event id or message id was recorded.
+    public func hasSeen(_ id: String) throws -> Bool {
+        if recent.withLock({ $0.contains(id) }) { return true }
+        return try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_seen WHERE id = ?", arguments: [id]) ?? false
+        }
+    }
+
+    /// Records ids (the carrier event and, for NIP-17, the rumor) as processed and advances the cursor, in one
+    /// transaction.
+    public func markProcessed(ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64) throws {
+        try database.write { db in
+            for id in ids {
+                try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
+                               arguments: [id, messageTime, now])
+            }
+            for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
+                guard let value else { continue }
+                try db.execute(sql: """
+                    INSERT INTO inbox_cursor (scheme, created_at) VALUES (?, ?)
+                    ON CONFLICT(scheme) DO UPDATE SET created_at = max(created_at, excluded.created_at)
+                    """, arguments: [scheme, value])
+            }
+        }
+        recent.withLock { set in for id in ids { set.insert(id) } }
+    }
+
+    /// Records ids as seen without moving cursors (for events dropped after the expensive checks).
+    public func markSeen(ids: [String], messageTime: Int64, now: Int64) throws {
+        try markProcessed(ids: ids, messageTime: messageTime, cursor: InboxCursor(), now: now)
+    }
+
+    /// The persisted resume cursors.
+    public func cursor() throws -> InboxCursor {
+        try database.read { db in
+            var cursor = InboxCursor()
+            for row in try Row.fetchAll(db, sql: "SELECT scheme, created_at FROM inbox_cursor") {
+                let scheme: String = row["scheme"]
+                let value: Int64 = row["created_at"]
+                if scheme == "nip04" { cursor.nip04 = value } else if scheme == "nip17" { cursor.nip17 = value }
+            }
+            return cursor
+        }
+    }
+
+    /// Deletes records whose message time is older than `before`; returns how many.
+    @discardableResult
+    public func prune(before: Int64) throws -> Int {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM inbox_seen WHERE message_time < ?", arguments: [before])
+            return db.changesCount
+        }
+    }
+}
+
+import Synchronization

@@ -1,0 +1,23 @@
+/// Settings for every relay connection in a pool.
+public struct RelayConnectionConfiguration: Sendable {
+    /// Largest inbound message accepted; a larger one closes the connection (and counts as an error).
+    public var maximumFrameSize: Int
+    /// Websocket ping interval; a missing pong closes the connection.
+    public var pingInterval: Duration
+    /// Reconnect backoff.
+    public var backoff: RelayConnectionStateMachine.Configuration
+    /// OK and AUTH timeouts.
+    public var session: RelaySessionStateMachine.Configuration
+    /// How often timeouts are checked.
+    public var tickInterval: Duration
+
+    public init(maximumFrameSize: Int = 1 << 20, pingInterval: Duration = .seconds(30),
+                backoff: RelayConnectionStateMachine.Configuration = .init(),
+                session: RelaySessionStateMachine.Configuration = .init(), tickInterval: Duration = .milliseconds(250)) {
+        self.maximumFrameSize = maximumFrameSize
+        self.pingInterval = pingInterval
+        self.backoff = backoff
+        self.session = session
+        self.tickInterval = tickInterval
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Logging
+import NostrCore
+
+/// One connection per relay in a ``RelayList``, merged into one stream of events deduplicated by id, and
+/// confirmed publishing to the write relays.
+///
+/// ```swift
+/// let pool = RelayPool(relays: list, keyPair: bot, logger: logger) { cursor.filters(…) }
+/// try await withThrowingTaskGroup(of: Void.self) { group in
+///     group.addTask { await pool.run() }
+///     for await inbound in pool.events { … }
+/// }
+/// ```
+public final class RelayPool: Sendable {
+    /// Events from every read relay, each id once (first arrival wins; later copies are counted as duplicates).
+    public let events: AsyncStream<InboundEvent>
+    private let continuation: AsyncStream<InboundEvent>.Continuation
+    private let connections: [String: RelayConnection]
+    private let readURLs: [String]
+    private let writeURLs: [String]
+    private let seen: DeduplicationBook
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - keyPair: signs NIP-42 AUTH answers; `nil` leaves challenges unanswered.
+    ///   - capture: records every inbound frame.
+    ///   - subscriptions: called on every (re)connect of a read relay; returns the REQs to send, so `since`
+    ///     values follow the persisted cursors.
+    public init(relays: RelayList, keyPair: KeyPair?, configuration: RelayConnectionConfiguration = .init(),
+                capture: FrameCapture? = nil, logger: Logger, dedupCapacity: Int = 100_000,
+                subscriptions: @escaping @Sendable () async -> [String: [Filter]]) {
+        let (stream, continuation) = AsyncStream.makeStream(of: InboundEvent.self, bufferingPolicy: .bufferingNewest(100_000))
+        self.events = stream
+        self.continuation = continuation
+        self.logger = logger
+        let seen = DeduplicationBook(capacity: dedupCapacity)
+        self.seen = seen
+        var connections: [String: RelayConnection] = [:]
+        let noSubscriptions: @Sendable () async -> [String: [Filter]] = { [:] }
+        for relay in relays.relays {
+            connections[relay.url] = RelayConnection(
+                url: relay.url, configuration: configuration, keyPair: keyPair, capture: capture, logger: logger,
+                subscriptions: relay.read ? subscriptions : noSubscriptions,
+                deliver: { inbound in
+                    guard await seen.firstSighting(of: inbound.event.id, on: inbound.relay) else { return false }
+                    continuation.yield(inbound)
+                    return true
+                })
+        }
+        self.connections = connections
+        self.readURLs = relays.readRelays.map(\.url)
+        self.writeURLs = relays.writeRelays.map(\.url)
+    }
+
+    /// Runs every connection until the surrounding task is cancelled; then finishes ``events``.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for connection in connections.values {
+                group.addTask { await connection.run() }
+            }
+        }
+        continuation.finish()
+    }
+
+    /// Waits until every relay is connected or `timeout` passes; returns the connected URLs.
+    @discardableResult
+    public func waitForConnections(timeout: Duration) async -> [String] {
+        await withTaskGroup(of: String?.self) { group in
+            for (url, connection) in connections {
+                group.addTask { await connection.waitUntilConnected(timeout: timeout) ? url : nil }
+            }
+            var connected: [String] = []
+            for await url in group { if let url { connected.append(url) } }
+            return connected.sorted()
+        }
+    }
+
+    /// The relays on which an event id was seen (first one first).
+    public func relays(seenFor eventID: String) async -> [String] {
+        await seen.relays(for: eventID)
+    }
+
+    /// Per-relay status.
+    public func status() async -> [RelayStatus] {
+        var all: [RelayStatus] = []
+        for url in connections.keys.sorted() { all.append(await connections[url]!.status) }
+        return all
+    }
+
+    /// Publishes to every write relay and waits for their OKs. Relays that failed in a retryable way are tried
+    /// again with backoff (1 s, 2 s, 4 s…) until one relay accepted or `deadline` passed.
+    public func publish(_ event: Event, deadline: Duration = .seconds(30)) async -> PublishReport {
+        let end = ContinuousClock.now + deadline
+        var outcomes: [String: PublishOutcome] = [:]
+        var pending = writeURLs
+        var attempt = 0
+        while true {
+            attempt += 1
+            let round = await withTaskGroup(of: (String, PublishOutcome).self) { group in
+                for url in pending {
+                    let connection = connections[url]!
+                    group.addTask { (url, await connection.publish(event)) }
+                }
+                var results: [(String, PublishOutcome)] = []
+                for await result in group { results.append(result) }
+                return results
+            }
+            for (url, outcome) in round { outcomes[url] = outcome }
+            pending = round.filter { $0.1.isRetryable }.map(\.0).sorted()
+            let report = PublishReport(eventID: event.id, outcomes: outcomes, attempts: attempt)
+            let delay = Duration.seconds(min(8, 1 << min(attempt - 1, 3)))
+            if report.succeeded || pending.isEmpty || ContinuousClock.now + delay >= end || Task.isCancelled {
+                logger.debug("published", metadata: ["event": "\(event.id)", "accepted": "\(report.accepted)", "attempts": "\(attempt)"])
+                return report
+            }
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// The URLs of the read relays.
+    public var readRelayURLs: [String] { readURLs }
+}
+
+/// Which event ids were seen, on which relays; bounded.
+actor DeduplicationBook {
+    private var order: BoundedSet<String>
+    private var relaysByID: [String: [String]] = [:]
+
+    init(capacity: Int) { order = BoundedSet(capacity: capacity) }
+
+    /// Records a sighting; `true` only the first time the id is seen.
+    func firstSighting(of id: String, on relay: String) -> Bool {
+        if order.insert(id) {
+            relaysByID[id] = [relay]
+            if relaysByID.count > order.capacity { relaysByID = relaysByID.filter { order.contains($0.key) } }
+            return true
+        }
+        if var relays = relaysByID[id], !relays.contains(relay) {
+            relays.append(relay)
+            relaysByID[id] = relays
+        }
+        return false
+    }
+
+    func relays(for id: String) -> [String] { relaysByID[id] ?? [] }
+}

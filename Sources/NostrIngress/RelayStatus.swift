@@ -1,0 +1,19 @@
+/// What one relay connection is doing, for logs, `/healthz` and metrics.
+public struct RelayStatus: Sendable, Equatable {
+    public enum State: String, Sendable {
+        case idle, connecting, connected, waiting, stopped
+    }
+
+    public let url: String
+    public var state: State = .idle
+    public var lastError: String?
+    public var reconnects = 0
+    public var eventsReceived = 0
+    public var duplicatesDropped = 0
+    public var malformedFrames = 0
+    public var notices = 0
+    /// Subscriptions for which the relay sent EOSE on the current connection.
+    public var subscriptionsAtEOSE: Set<String> = []
+
+    public init(url: String) { self.url = url }
+}

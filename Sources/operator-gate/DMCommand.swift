@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NostrCore
+import NostrIngress
+
+/// `operator-gate dm send|listen`: direct messages over real relays.
+struct DMCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dm", abstract: "Send or receive direct messages (NIP-04 or NIP-17) over relays.",
+        subcommands: [Send.self, Listen.self])
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send one DM; print {\"id\",\"accepted\":[urls],\"rejected\":{url:reason}}. Exit 0 if a relay accepted it.")
+        @Option(help: "The sender's secret key (hex or nsec).") var sec: String
+        @Option(help: "The recipient (hex, npub or nprofile).") var to: String
+        @Option(help: "The message text.") var text: String
+        @Flag(name: .customLong("nip04"), help: "Send a kind-4 NIP-04 DM.") var nip04 = false
+        @Flag(name: .customLong("nip17"), help: "Send a NIP-17 gift-wrapped DM, plus a copy to the sender (default).") var nip17 = false
+        @Option(help: "Seconds to keep retrying before giving up.") var timeout: Double = 20
+        @OptionGroup var relayOptions: RelayOptions
+
+        func validate() throws {
+            guard !(nip04 && nip17) else { throw ValidationError("choose one of --nip04 or --nip17") }
+            guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        }
+
+        func run() async throws {
+            try await runAsyncTool {
+                let author = KeyPair(secretKey: try parseSecretKey(sec))
+                let recipient = try parsePublicKey(to, option: "--to")
+                let list = try relayOptions.relayList(requireWrite: true)
+                let now = Int64(Date().timeIntervalSince1970)
+                var events: [Event] = []
+                var idFields: [(String, JSONOutput)] = []
+                if nip04 {
+                    let content = NIP04.encrypt(text, secretKey: author.secretKey, publicKey: recipient)
+                    events = [EventTemplate(kind: 4, content: content, tags: [["p", recipient.hex]], createdAt: now).sign(with: author)]
+                    idFields = [("id", .string(events[0].id))]
+                } else {
+                    let message: NIP17.Outgoing
+                    do { message = try NIP17.message(text, author: author, recipient: recipient, now: now) } catch {
+                        throw CLIError("message too long for NIP-17: \(error)")
+                    }
+                    events = [message.toRecipient, message.toSelf]
+                    idFields = [("id", .string(message.toRecipient.id)), ("rumor_id", .string(message.rumor.id)),
+                                ("self_copy_id", .string(message.toSelf.id))]
+                }
+                let pool = RelayPool(relays: list, keyPair: author, logger: relayOptions.logger(label: "operator-gate.dm-send")) { [:] }
+                let toPublish = events
+                let timeout = self.timeout
+                let reports = await withTaskGroup(of: [PublishReport]?.self) { group in
+                    group.addTask { await pool.run(); return nil }
+                    group.addTask {
+                        await pool.waitForConnections(timeout: .seconds(min(5, timeout)))
+                        var reports: [PublishReport] = []
+                        for event in toPublish { reports.append(await pool.publish(event, deadline: .seconds(timeout))) }
+                        return reports
+                    }
+                    var result: [PublishReport] = []
+                    for await value in group {
+                        if let value { result = value; group.cancelAll() }
+                    }
+                    return result
+                }
+                let main = reports[0]
+                StandardIO.printLine(JSONOutput.object(idFields + [
+                    ("accepted", .array(main.accepted.map { .string($0) })),
+                    ("rejected", .object(main.rejected.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ]).text)
+                guard main.succeeded else { throw CLIError("no relay accepted the message") }
+            }
+        }
+    }
+
+    struct Listen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print each DM addressed to --sec as one JSON line, deduplicated across relays.",
+            discussion: "Exit 0 when --count messages arrived, 2 when --timeout passed with fewer.")
+        @Option(help: "The recipient's secret key (hex or nsec).") var sec: String
+        @Option(help: "Only messages whose own time is at most this many seconds old.") var since: Int64 = 600
+        @Option(help: "Only messages from this sender (hex, npub or nprofile).") var from: String?
+        @Option(help: "Stop after this many messages.") var count: Int?
+        @Option(help: "Stop after this many seconds.") var timeout: Double?
+        @Option(help: "Append every inbound frame to this JSONL file.") var capture: String?
+        @OptionGroup var relayOptions: RelayOptions
+
+        func validate() throws {
+            guard since >= 0 else { throw ValidationError("--since must not be negative") }
+            if let count { guard count > 0 else { throw ValidationError("--count must be positive") } }
+            if let timeout { guard timeout > 0 else { throw ValidationError("--timeout must be positive") } }
+        }
+
+        func run() async throws {
+            var completed = false
+            try await runAsyncTool {
+                let secret = try parseSecretKey(sec)
+                let sender = try from.map { try parsePublicKey($0, option: "--from") }
+                let list = try relayOptions.relayList(requireRead: true)
+                let frameCapture: FrameCapture?
+                do { frameCapture = try capture.map { try FrameCapture(path: $0) } } catch {
+                    throw CLIError("--capture: cannot open \(capture!): \(error.localizedDescription)")
+                }
+                defer { frameCapture?.close() }
+                let now = Int64(Date().timeIntervalSince1970)
+                let cursor = InboxCursor()
+                let filters = cursor.filters(recipient: secret.publicKey, now: now, lookback: since)
+                let logger = relayOptions.logger(label: "operator-gate.dm-listen")
+                let pool = RelayPool(relays: list, keyPair: KeyPair(secretKey: secret), capture: frameCapture, logger: logger) { filters }
+                let decoder = DirectMessageDecoder(keys: ConversationKeyCache(secretKey: secret))
+                let earliest = now - since
+                let wanted = count
+                let timeout = self.timeout
+                completed = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask { await pool.run(); return false }
+                    if let timeout {
+                        group.addTask { try? await Task.sleep(for: .seconds(timeout)); return false }
+                    }
+                    group.addTask {
+                        var printed = BoundedSet<String>(capacity: 100_000)
+                        var total = 0
+                        for await inbound in pool.events {
+                            let message: DirectMessage
+                            do { message = try decoder.decode(inbound.event) } catch {
+                                logger.info("dropped event", metadata: ["id": "\(inbound.event.id)", "reason": "\(error)"])
+                                continue
+                            }
+                            guard message.createdAt >= earliest, sender.map({ $0 == message.sender }) ?? true,
+                                  printed.insert(message.id) else { continue }
+                            // Let copies from the other relays arrive, so the line lists every relay that had it.
+                            try? await Task.sleep(for: .milliseconds(250))
+                            let relays = await pool.relays(seenFor: inbound.event.id)
+                            StandardIO.printLine(JSONOutput.object([
+                                ("id", .string(message.id)), ("from", .string(message.sender.hex)),
+                                ("scheme", .string(message.scheme.rawValue)), ("created_at", .int(message.createdAt)),
+                                ("text", .string(message.text)), ("relays", .array(relays.map { .string($0) })),
+                            ]).text)
+                            total += 1
+                            if let wanted, total >= wanted { return true }
+                        }
+                        return false
+                    }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+            }
+            if count != nil && !completed { throw ExitCode(2) }
+        }
+    }
+}
