@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import NostrCore
+import Testing
+@testable import NostrIngress
+
+@Suite struct InboxCursorTests {
+    @Test func firstStartLooksBack() {
+        let cursor = InboxCursor()
+        #expect(cursor.nip04Since(now: 10_000_000, lookback: 600) == 10_000_000 - 600)
+        #expect(cursor.giftWrapSince(now: 10_000_000, lookback: 600) == 10_000_000 - 600 - 172_800)
+    }
+
+    @Test func resumeReachesBackFiveMinutesAndTwoDaysForWraps() {
+        let cursor = InboxCursor(nip04: 9_000_000, nip17: 9_500_000)
+        #expect(cursor.nip04Since(now: 10_000_000, lookback: 600) == 9_000_000 - 300)
+        #expect(cursor.giftWrapSince(now: 10_000_000, lookback: 600) == 9_500_000 - 300 - 172_800)
+        let key = SecretKey.generate().publicKey
+        let filters = cursor.filters(recipient: key, now: 10_000_000, lookback: 600)
+        #expect(filters["inbox-nip04"] == [Filter(kinds: [4], tags: ["p": [key.hex]], since: 8_999_700)])
+        #expect(filters["inbox-nip17"] == [Filter(kinds: [1059], tags: ["p": [key.hex]], since: 9_326_900)])
+    }
+
+    @Test func cursorsNeverMoveBackOrPastNow() {
+        var cursor = InboxCursor()
+        cursor.advance(scheme: .nip04, messageTime: 500, now: 1000)
+        cursor.advance(scheme: .nip04, messageTime: 400, now: 1000)
+        #expect(cursor.nip04 == 500)
+        cursor.advance(scheme: .nip17, messageTime: 99_999, now: 1000)
+        #expect(cursor.nip17 == 1000)
+    }
+}
+
+@Suite struct InboxStoreTests {
+    static func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("og-inbox-\(UUID().uuidString)/inbox.sqlite").path
+    }
+
+    @Test func recordsSurviveReopening() throws {
+        let path = Self.temporaryPath()
+        do {
+            let store = try InboxStore(path: path, memoryCapacity: 2)
+            #expect(try store.cursor() == InboxCursor())
+            try store.markProcessed(ids: ["a", "b"], messageTime: 100, cursor: InboxCursor(nip04: 100), now: 200)
+            try store.markProcessed(ids: ["c"], messageTime: 150, cursor: InboxCursor(nip17: 150), now: 200)
+            // Memory holds two ids; the third answer comes from SQLite.
+            #expect(try store.hasSeen("a") && store.hasSeen("b") && store.hasSeen("c"))
+        }
+        let reopened = try InboxStore(path: path)
+        #expect(try reopened.hasSeen("a") && reopened.hasSeen("c"))
+        #expect(try !reopened.hasSeen("d"))
+        #expect(try reopened.cursor() == InboxCursor(nip04: 100, nip17: 150))
+        #expect(try reopened.prune(before: 120) == 2)
+        #expect(try !reopened.hasSeen("a"))
+    }
+
+    @Test func boundedSetForgetsOldestFirst() {
+        var set = BoundedSet<Int>(capacity: 3)
+        for i in 0..<10 { set.insert(i) }
+        #expect(set.count == 3)
+        #expect(!set.contains(6) && set.contains(7) && set.contains(9))
+        let insertedAgain = set.insert(9)
+        #expect(!insertedAgain)
+    }
+
+    @Test func inboxDeliversEachMessageOnceAndRefusesForgeries() async throws {
+        let bot = SecretKey.generate()
+        let alice = KeyPair(secretKey: .generate())
+        let now = Int64(Date().timeIntervalSince1970)
+        let store = try InboxStore(path: Self.temporaryPath())
+        let inbox = try DirectMessageInbox(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)), store: store,
+                                           now: now, logger: Logger(label: "test"))
+        let dm = EventTemplate(kind: 4, content: NIP04.encrypt("close x#1", secretKey: alice.secretKey, publicKey: bot.publicKey),
+                               tags: [["p", bot.publicKey.hex]], createdAt: now).sign(with: alice)
+        guard case .message(let message) = await inbox.process(dm, now: now) else { Issue.record("not delivered"); return }
+        #expect(message.text == "close x#1" && message.sender == alice.publicKey)
+        try await inbox.acknowledge(message, now: now)
+        #expect(await inbox.process(dm, now: now) == .duplicate)
+
+        // Two different wraps of one rumor: the second is a duplicate by rumor id.
+        let outgoing = try NIP17.message("merge x!2", author: alice, recipient: bot.publicKey, now: now)
+        let rewrap = NIP59.wrap(outgoing.rumor, author: alice, recipient: bot.publicKey, now: now)
+        guard case .message(let wrapped) = await inbox.process(outgoing.toRecipient, now: now) else { Issue.record("wrap not delivered"); return }
+        try await inbox.acknowledge(wrapped, now: now)
+        #expect(await inbox.process(rewrap, now: now) == .duplicate)
+
+        // A stranger's gift wrap that claims alice as author.
+        let stranger = KeyPair(secretKey: .generate())
+        let forgedRumor = EventTemplate(kind: 14, content: "merge x!3", tags: [["p", bot.publicKey.hex]], createdAt: now).rumor(author: alice.publicKey)
+        let seal = EventTemplate(kind: 13, content: try NIP44.encrypt(forgedRumor.jsonString,
+            conversationKey: NIP44.conversationKey(secretKey: stranger.secretKey, publicKey: bot.publicKey)), createdAt: now).sign(with: stranger)
+        let ephemeral = KeyPair(secretKey: .generate())
+        let forged = EventTemplate(kind: 1059, content: try NIP44.encrypt(seal.jsonString,
+            conversationKey: NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: bot.publicKey)),
+            tags: [["p", bot.publicKey.hex]], createdAt: now).sign(with: ephemeral)
+        guard case .dropped(let reason) = await inbox.process(forged, now: now) else { Issue.record("forgery delivered"); return }
+        #expect(reason.label == "forged_wrap")
+        #expect(await inbox.drops["forged_wrap"] == 1)
+
+        // Not for us, and too old.
+        let other = EventTemplate(kind: 4, content: "x", tags: [["p", alice.publicKey.hex]], createdAt: now).sign(with: alice)
+        #expect(await inbox.process(other, now: now) == .dropped(.notAddressedToUs))
+        let old = EventTemplate(kind: 4, content: NIP04.encrypt("old", secretKey: alice.secretKey, publicKey: bot.publicKey),
+                                tags: [["p", bot.publicKey.hex]], createdAt: now - 3600).sign(with: alice)
+        guard case .tooOld = await inbox.process(old, now: now) else { Issue.record("old message delivered"); return }
+    }
+}
+
+@Suite struct RelayListTests {
+    @Test func defaultsAndNormalization() throws {
+        let list = try RelayList.parse(Data(#"{"relays":[{"url":"WSS://Relay.Example/"},{"url":"ws://127.0.0.1:7777","write":false}]}"#.utf8))
+        #expect(list.relays == [RelayEndpoint(url: "wss://relay.example", read: true, write: true),
+                                RelayEndpoint(url: "ws://127.0.0.1:7777", read: true, write: false)])
+        #expect(list.writeRelays.map(\.url) == ["wss://relay.example"])
+    }
+
+    @Test func errorsNameTheEntry() {
+        func error(_ json: String) -> RelayListError? {
+            do { _ = try RelayList.parse(Data(json.utf8), requireRead: true, requireWrite: true); return nil } catch { return error }
+        }
+        #expect(error(#"{"relays":[]}"#) == .empty)
+        #expect(error(#"{"relays":[{"url":"https://x"}]}"#) == .invalidURL(index: 0, url: "https://x", reason: "scheme must be ws or wss, not https"))
+        #expect(error(#"{"relays":[{"url":"wss://a"},{"url":"wss://A/"}]}"#) == .duplicate(index: 1, url: "wss://A/", firstIndex: 0))
+        #expect(error(#"{"relays":[{"url":"wss://a","write":false}]}"#) == .noWriteRelay)
+        #expect(error(#"{"relays":[{"url":"wss://a","read":"yes"}]}"#) == .malformed("wrong type at relays[0].read"))
+        #expect(error(#"{"relay":[]}"#) == .malformed("missing \"relays\" at top level"))
+        #expect(RelayListError.duplicate(index: 1, url: "wss://A/", firstIndex: 0).description == "relays[1] \"wss://A/\" repeats relays[0]")
+    }
+
+    @Test func theShippedRelaysFileIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let list = try RelayList.load(path: root.appendingPathComponent("relays.json").path, requireRead: true, requireWrite: true)
+        #expect(list.relays.count >= 3)
+        #expect(list.relays.allSatisfy { $0.url.hasPrefix("wss://") })
+    }
+}

@@ -1,0 +1,141 @@
+import Testing
+import NostrCore
+@testable import NostrIngress
+
+@Suite struct RelaySessionStateMachineTests {
+    let t0 = ContinuousClock.now
+    static let key = KeyPair(secretKey: .generate())
+    static let filters = ["inbox": [Filter(kinds: [4], tags: ["p": [key.publicKey.hex]], since: 100)]]
+
+    func event(_ content: String = "x") -> Event {
+        EventTemplate(kind: 4, content: content, tags: [["p", Self.key.publicKey.hex]], createdAt: 1_800_000_000).sign(with: Self.key)
+    }
+
+    @Test func sendsEverySubscriptionOnConnect() {
+        var session = RelaySessionStateMachine()
+        let actions = session.connected(subscriptions: Self.filters)
+        #expect(actions == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!))])
+    }
+
+    @Test func deliversOnlyKnownSubscriptionsAndTracksEOSE() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        let e = event()
+        #expect(session.receive(RelayMessage.event(subscriptionID: "inbox", event: e).jsonString, now: t0)
+                == [.deliver(subscriptionID: "inbox", event: e)])
+        guard case .unexpected = session.receive(RelayMessage.event(subscriptionID: "other", event: e).jsonString, now: t0).first else {
+            Issue.record("EVENT for an unknown subscription must not be delivered"); return
+        }
+        #expect(session.receive(#"["EOSE","inbox"]"#, now: t0) == [.endOfStoredEvents(subscriptionID: "inbox")])
+        #expect(session.subscriptionsAtEOSE == ["inbox"])
+    }
+
+    @Test func malformedFramesAreReportedNotFatal() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        for frame in ["", "garbage", "[]", #"["EVENT","inbox",{"id":1}]"#, String(repeating: "[", count: 10_000)] {
+            guard case .malformedFrame = session.receive(frame, now: t0).first else {
+                Issue.record("\(frame.prefix(20)) was not reported as malformed"); continue
+            }
+        }
+        #expect(session.isConnected)
+    }
+
+    @Test func okMatchingAndDuplicateCountsAsAccepted() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: [:])
+        let a = event("a"), b = event("b"), c = event("c")
+        #expect(session.publish(a, now: t0) == [.send(.event(a))])
+        _ = session.publish(b, now: t0)
+        _ = session.publish(c, now: t0)
+        #expect(session.receive(#"["OK","\#(a.id)",true,""]"#, now: t0) == [.publishResult(eventID: a.id, outcome: .accepted(message: ""))])
+        // nostr-relay 1.14 says duplicate with false.
+        #expect(session.receive(#"["OK","\#(b.id)",false,"duplicate: exists"]"#, now: t0)
+                == [.publishResult(eventID: b.id, outcome: .accepted(message: "duplicate: exists"))])
+        #expect(session.receive(#"["OK","\#(c.id)",false,"invalid: bad"]"#, now: t0)
+                == [.publishResult(eventID: c.id, outcome: .rejected(message: "invalid: bad"))])
+    }
+
+    @Test func emptyOrUnknownOKIdsTimeOutInsteadOfCrashing() {
+        var session = RelaySessionStateMachine(configuration: .init(okTimeout: .seconds(10)))
+        _ = session.connected(subscriptions: [:])
+        let e = event()
+        _ = session.publish(e, now: t0)
+        guard case .unexpected = session.receive(#"["OK","",false,"invalid: too old"]"#, now: t0).first else {
+            Issue.record("empty-id OK must be reported as unexpected"); return
+        }
+        #expect(session.tick(now: t0 + .seconds(9)) == [])
+        #expect(session.tick(now: t0 + .seconds(10)) == [.publishResult(eventID: e.id, outcome: .timedOut)])
+        #expect(session.tick(now: t0 + .seconds(11)) == [])
+    }
+
+    @Test func disconnectFailsPendingPublishesAndRefusesNewOnes() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: [:])
+        let e = event()
+        _ = session.publish(e, now: t0)
+        #expect(session.disconnected(reason: "reset") == [.publishResult(eventID: e.id, outcome: .notConnected("reset"))])
+        #expect(session.publish(e, now: t0) == [.publishResult(eventID: e.id, outcome: .notConnected("relay is not connected"))])
+    }
+
+    /// LocalRelay style: no challenge on connect; `CLOSED auth-required:` with an AUTH frame, then OK for AUTH.
+    @Test func lazyAuthThenResendREQAndEVENT() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        let e = event()
+        _ = session.publish(e, now: t0)
+        #expect(session.receive(#"["CLOSED","inbox","auth-required: you must auth"]"#, now: t0) == [])
+        #expect(session.receive(#"["OK","\#(e.id)",false,"auth-required: you must auth"]"#, now: t0) == [])
+        #expect(session.receive(#"["AUTH","c-1"]"#, now: t0) == [.signAuth(challenge: "c-1")])
+        let auth = NIP42.authEvent(relayURL: "ws://r", challenge: "c-1", keyPair: Self.key, now: 1_800_000_000)
+        #expect(session.authSigned(auth, now: t0) == [.send(.auth(auth))])
+        #expect(session.receive(#"["OK","\#(auth.id)",true,""]"#, now: t0)
+                == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!)), .send(.event(e))])
+        #expect(session.receive(#"["OK","\#(e.id)",true,""]"#, now: t0) == [.publishResult(eventID: e.id, outcome: .accepted(message: ""))])
+    }
+
+    /// Challenge on connect, answered eagerly; CLOSED auth-required arrives before the AUTH OK.
+    @Test func eagerAuthAndRelaysThatNeverAnswerAUTH() {
+        var session = RelaySessionStateMachine(configuration: .init(authTimeout: .seconds(3)))
+        _ = session.connected(subscriptions: Self.filters)
+        #expect(session.receive(#"["AUTH","c-2"]"#, now: t0) == [.signAuth(challenge: "c-2")])
+        let auth = NIP42.authEvent(relayURL: "ws://r", challenge: "c-2", keyPair: Self.key, now: 1_800_000_000)
+        _ = session.authSigned(auth, now: t0)
+        #expect(session.receive(#"["CLOSED","inbox","auth-required: sign in first"]"#, now: t0) == [])
+        // No OK for AUTH (nostr-relay 1.14): after the timeout, re-send anyway.
+        #expect(session.tick(now: t0 + .seconds(2)) == [])
+        #expect(session.tick(now: t0 + .seconds(3)) == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!))])
+    }
+
+    @Test func refusedAuthClosesWhatWaitedForIt() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        _ = session.receive(#"["AUTH","c-3"]"#, now: t0)
+        let auth = NIP42.authEvent(relayURL: "ws://r", challenge: "c-3", keyPair: Self.key, now: 1_800_000_000)
+        _ = session.authSigned(auth, now: t0)
+        _ = session.receive(#"["CLOSED","inbox","auth-required: who are you"]"#, now: t0)
+        #expect(session.receive(#"["OK","\#(auth.id)",false,"restricted: not on the list"]"#, now: t0)
+                == [.subscriptionClosed(subscriptionID: "inbox", message: "authentication refused: restricted: not on the list")])
+    }
+
+    @Test func rateLimitedSubscriptionIsResentLaterWithGrowingDelay() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        #expect(session.receive(#"["CLOSED","inbox","rate-limited: slow down"]"#, now: t0)
+                == [.resubscribeScheduled(subscriptionID: "inbox", after: .seconds(2))])
+        #expect(session.tick(now: t0 + .seconds(1)) == [])
+        #expect(session.tick(now: t0 + .seconds(2)) == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!))])
+        #expect(session.receive(#"["CLOSED","inbox","rate-limited: still"]"#, now: t0 + .seconds(2))
+                == [.resubscribeScheduled(subscriptionID: "inbox", after: .seconds(4))])
+    }
+
+    @Test func otherClosedMessagesEndTheSubscription() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        #expect(session.receive(#"["CLOSED","inbox","error: shutting down"]"#, now: t0)
+                == [.subscriptionClosed(subscriptionID: "inbox", message: "error: shutting down")])
+        guard case .unexpected = session.receive(RelayMessage.event(subscriptionID: "inbox", event: event()).jsonString, now: t0).first else {
+            Issue.record("a closed subscription must not deliver"); return
+        }
+    }
+}
