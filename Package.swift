@@ -59,15 +59,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test peers (rust-nostr, real relay processes) shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "NostrCoreTests",
-            dependencies: ["NostrCore"],
+            dependencies: ["NostrCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "NostrIngressTests",
             dependencies: [
                 "NostrCore",
+                "TestSupport",
                 "NostrIngress",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

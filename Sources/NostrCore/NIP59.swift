@@ -19,16 +19,22 @@ public enum NIP59 {
     ///   - extraWrapTags: appended after the `p` tag (for example `["expiration", …]`).
     public static func wrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64,
                             extraWrapTags: [[String]] = []) -> Event {
+        wrap(rumor, author: author, recipient: recipient, sealTime: randomPast(now), wrapTime: randomPast(now), extraWrapTags: extraWrapTags)
+    }
+
+    /// Seals and wraps with chosen timestamps (tests and tools that need to reproduce a given backdating).
+    public static func wrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
+                            extraWrapTags: [[String]] = []) -> Event {
         precondition(rumor.pubkey == author.publicKey.hex, "the rumor's author must be the sealing key")
         let sealKey = NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
         // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
         let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
-        let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: randomPast(now)).sign(with: author)
+        let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: sealTime).sign(with: author)
         let ephemeral = KeyPair(secretKey: SecretKey.generate())
         let wrapKey = NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: recipient)
         let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey)
         return EventTemplate(kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
-                             createdAt: randomPast(now)).sign(with: ephemeral)
+                             createdAt: wrapTime).sign(with: ephemeral)
     }
 
     /// Like ``wrap(_:author:recipient:now:extraWrapTags:)`` but refuses rumors too large for two NIP-44 layers.

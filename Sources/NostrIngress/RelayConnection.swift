@@ -66,13 +66,19 @@ actor RelayConnection {
     }
 
     private func connectOnce() async {
-        var wsConfiguration = WebSocketClientConfiguration(maxFrameSize: configuration.maximumFrameSize,
-                                                           autoPing: .enabled(timePeriod: configuration.pingInterval))
-        wsConfiguration.ignoreUncleanSSLShutdownErrors = true
+        var options = WebSocketClientConfiguration(maxFrameSize: configuration.maximumFrameSize,
+                                                   autoPing: .enabled(timePeriod: configuration.pingInterval))
+        options.ignoreUncleanSSLShutdownErrors = true
+        let wsConfiguration = options
         let maximumFrameSize = configuration.maximumFrameSize
         let tickInterval = configuration.tickInterval
+        let handshakeTimeout = configuration.handshakeTimeout
+        let url = self.url
+        let logger = self.logger
         do {
-            let close = try await WebSocketClient.connect(url: url, configuration: wsConfiguration, logger: logger) { inbound, outbound, _ in
+            let close = try await withThrowingTaskGroup(of: WebSocketCloseFrame??.self) { group in
+                group.addTask {
+                    .some(try await WebSocketClient.connect(url: url, configuration: wsConfiguration, logger: logger) { inbound, outbound, _ in
                 await self.attach(outbound)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -89,6 +95,21 @@ actor RelayConnection {
                     }
                     group.cancelAll()
                 }
+                    })
+                }
+                // A relay that accepts TCP but never finishes the upgrade must not hold the connection forever.
+                group.addTask {
+                    try await Task.sleep(for: handshakeTimeout)
+                    if await !self.isAttached { throw RelayConnectionError.handshakeTimedOut(handshakeTimeout) }
+                    return .none
+                }
+                while let result = try await group.next() {
+                    if case .some(let close) = result {
+                        group.cancelAll()
+                        return close
+                    }
+                }
+                return nil
             }
             status.lastError = close.map { "closed by relay (\($0.closeCode))\($0.reason.map { ": \($0)" } ?? "")" } ?? "connection closed"
         } catch is CancellationError {
@@ -99,6 +120,8 @@ actor RelayConnection {
         }
         finishDisconnected(reason: status.lastError ?? "connection closed")
     }
+
+    private var isAttached: Bool { outbound != nil }
 
     private func attach(_ writer: WebSocketOutboundWriter) async {
         outbound = writer

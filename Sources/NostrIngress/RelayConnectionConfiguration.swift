@@ -10,14 +10,18 @@ public struct RelayConnectionConfiguration: Sendable {
     public var session: RelaySessionStateMachine.Configuration
     /// How often timeouts are checked.
     public var tickInterval: Duration
+    /// How long the TCP connect, TLS and websocket upgrade may take together.
+    public var handshakeTimeout: Duration
 
     public init(maximumFrameSize: Int = 1 << 20, pingInterval: Duration = .seconds(30),
                 backoff: RelayConnectionStateMachine.Configuration = .init(),
-                session: RelaySessionStateMachine.Configuration = .init(), tickInterval: Duration = .milliseconds(250)) {
+                session: RelaySessionStateMachine.Configuration = .init(), tickInterval: Duration = .milliseconds(250),
+                handshakeTimeout: Duration = .seconds(10)) {
         self.maximumFrameSize = maximumFrameSize
         self.pingInterval = pingInterval
         self.backoff = backoff
         self.session = session
         self.tickInterval = tickInterval
+        self.handshakeTimeout = handshakeTimeout
     }
 }

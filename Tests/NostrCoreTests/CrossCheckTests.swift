@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NostrCore
 
 /// Interoperability with rust-nostr (PyPI nostr-sdk 0.45.1), an independent implementation, in both directions.

@@ -115,15 +115,20 @@ import Testing
     }
 
     @Test func errorsNameTheEntry() {
-        func error(_ json: String) -> RelayListError? {
-            do { _ = try RelayList.parse(Data(json.utf8), requireRead: true, requireWrite: true); return nil } catch { return error }
+        func listError(_ json: String) -> RelayListError? {
+            do {
+                _ = try RelayList.parse(Data(json.utf8), requireRead: true, requireWrite: true)
+                return nil
+            } catch let failure {
+                return failure
+            }
         }
-        #expect(error(#"{"relays":[]}"#) == .empty)
-        #expect(error(#"{"relays":[{"url":"https://x"}]}"#) == .invalidURL(index: 0, url: "https://x", reason: "scheme must be ws or wss, not https"))
-        #expect(error(#"{"relays":[{"url":"wss://a"},{"url":"wss://A/"}]}"#) == .duplicate(index: 1, url: "wss://A/", firstIndex: 0))
-        #expect(error(#"{"relays":[{"url":"wss://a","write":false}]}"#) == .noWriteRelay)
-        #expect(error(#"{"relays":[{"url":"wss://a","read":"yes"}]}"#) == .malformed("wrong type at relays[0].read"))
-        #expect(error(#"{"relay":[]}"#) == .malformed("missing \"relays\" at top level"))
+        #expect(listError(#"{"relays":[]}"#) == .empty)
+        #expect(listError(#"{"relays":[{"url":"https://x"}]}"#) == .invalidURL(index: 0, url: "https://x", reason: "scheme must be ws or wss, not https"))
+        #expect(listError(#"{"relays":[{"url":"wss://a"},{"url":"wss://A/"}]}"#) == .duplicate(index: 1, url: "wss://A/", firstIndex: 0))
+        #expect(listError(#"{"relays":[{"url":"wss://a","write":false}]}"#) == .noWriteRelay)
+        #expect(listError(#"{"relays":[{"url":"wss://a","read":"yes"}]}"#) == .malformed("wrong type at relays[0].read"))
+        #expect(listError(#"{"relay":[]}"#) == .malformed("missing \"relays\" at top level"))
         #expect(RelayListError.duplicate(index: 1, url: "wss://A/", firstIndex: 0).description == "relays[1] \"wss://A/\" repeats relays[0]")
     }
 

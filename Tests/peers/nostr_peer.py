@@ -5,8 +5,10 @@ Reads one JSON request per line on stdin and answers one JSON line on stdout, so
 drive an independent Nostr implementation without paying the import cost per call.
 Every answer is {"ok": true, ...} or {"ok": false, "error": "..."}.
 """
+import asyncio
 import json
 import sys
+from datetime import timedelta
 
 import nostr_sdk as n
 
@@ -53,7 +55,58 @@ def handle(req):
         rumor = gift.rumor()
         return {"sender": gift.sender().to_hex(), "kind": rumor.kind().as_u16(), "content": rumor.content(),
                 "created_at": rumor.created_at().as_secs(), "rumor_id": rumor.id().to_hex() if rumor.id() else None}
+    if op == "client_send":
+        return asyncio.run(client_send(req))
+    if op == "client_fetch":
+        return asyncio.run(client_fetch(req))
     raise ValueError(f"unknown op {op!r}")
+
+
+async def connected_client(relays):
+    client = n.Client()
+    for url in relays:
+        await client.add_relay(n.RelayUrl.parse(url))
+    await client.connect(timedelta(seconds=5))
+    return client
+
+
+async def client_send(req):
+    """Builds a DM with rust-nostr and publishes it with rust-nostr's Client to the given relays."""
+    k = keys(req["sec"])
+    if req["scheme"] == "nip04":
+        content = n.nip04_encrypt(k.secret_key(), pub(req["to"]), req["text"])
+        event = n.EventBuilder(n.Kind(4), content).tags([n.Tag.parse(["p", pub(req["to"]).to_hex()])]).finalize(k)
+    else:
+        event = n.nip17_make_private_msg(k, pub(req["to"]), req["text"])
+    client = await connected_client(req["relays"])
+    try:
+        output = await client.send_event(event)
+        return {"event_id": event.id().to_hex(), "output": str(output)}
+    finally:
+        await client.shutdown()
+
+
+async def client_fetch(req):
+    """Fetches DMs for `sec` with rust-nostr's Client and decrypts them with rust-nostr."""
+    k = keys(req["sec"])
+    me = k.public_key()
+    client = await connected_client(req["relays"])
+    try:
+        flt = n.Filter().kinds([n.Kind(4), n.Kind(1059)]).pubkey(me).since(n.Timestamp.from_secs(req["since"]))
+        events = await client.fetch_events(n.ReqTarget.auto([flt]), timedelta(seconds=req.get("timeout", 5)))
+    finally:
+        await client.shutdown()
+    messages = []
+    for event in events:
+        if event.kind().as_u16() == 4:
+            text = n.nip04_decrypt(k.secret_key(), event.author(), event.content())
+            messages.append({"scheme": "nip04", "from": event.author().to_hex(), "text": text, "id": event.id().to_hex()})
+        else:
+            gift = n.UnwrappedGift.from_gift_wrap(k, event)
+            rumor = gift.rumor()
+            messages.append({"scheme": "nip17", "from": gift.sender().to_hex(), "text": rumor.content(),
+                             "id": rumor.id().to_hex()})
+    return {"messages": messages}
 
 
 def main():
