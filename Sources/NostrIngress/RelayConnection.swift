@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NostrCore
-import WSClient
+import NIOWebSocket
 
 /// One relay: keeps a websocket open (reconnecting with backoff), runs the session state machine, and carries
 /// out its actions. Owned and run by ``RelayPool``.
@@ -17,7 +17,7 @@ actor RelayConnection {
     private let deliver: @Sendable (InboundEvent) async -> Bool
     private var lifecycle: RelayConnectionStateMachine
     private var session: RelaySessionStateMachine
-    private var outbound: WebSocketOutboundWriter?
+    private var outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
     private var publishWaiters: [String: [CheckedContinuation<PublishOutcome, Never>]] = [:]
     /// Verdicts that arrived while `publish` was still writing the EVENT (actor reentrancy).
     private var earlyOutcomes: [String: PublishOutcome] = [:]
@@ -66,52 +66,57 @@ actor RelayConnection {
     }
 
     private func connectOnce() async {
-        var options = WebSocketClientConfiguration(maxFrameSize: configuration.maximumFrameSize,
-                                                   autoPing: .enabled(timePeriod: configuration.pingInterval))
-        options.ignoreUncleanSSLShutdownErrors = true
-        let wsConfiguration = options
-        let maximumFrameSize = configuration.maximumFrameSize
+        let pingInterval = configuration.pingInterval
         let tickInterval = configuration.tickInterval
-        let handshakeTimeout = configuration.handshakeTimeout
-        let url = self.url
-        let logger = self.logger
         do {
-            let close = try await withThrowingTaskGroup(of: WebSocketCloseFrame??.self) { group in
-                group.addTask {
-                    .some(try await WebSocketClient.connect(url: url, configuration: wsConfiguration, logger: logger) { inbound, outbound, _ in
+            let channel = try await RelaySocket.connect(url: url, maximumMessageSize: configuration.maximumFrameSize,
+                                                        handshakeTimeout: configuration.handshakeTimeout)
+            let closeMessage = try await channel.executeThenClose { inbound, outbound -> String in
                 await self.attach(outbound)
-                try await withThrowingTaskGroup(of: Void.self) { group in
+                // Reader, ticker and keepalive run side by side; whichever ends first (EOF, close frame, missing
+                // pong, error) ends the connection.
+                return try await withThrowingTaskGroup(of: String?.self) { group -> String in
                     group.addTask {
                         while !Task.isCancelled {
                             try await Task.sleep(for: tickInterval)
                             await self.tick()
                         }
+                        return nil
                     }
-                    for try await message in inbound.messages(maxSize: maximumFrameSize) {
-                        switch message {
-                        case .text(let frame): await self.receive(frame)
-                        case .binary: await self.countMalformed("binary frame")
+                    group.addTask {
+                        // A ping each interval; a ping still unanswered at the next one means a dead peer.
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: pingInterval)
+                            guard await self.pingDue() else { throw RelaySocket.Failure.pongMissing(pingInterval) }
+                            try await outbound.write(RelaySocket.control(.ping, data: ByteBuffer(string: "og")))
                         }
+                        return nil
                     }
-                    group.cancelAll()
-                }
-                    })
-                }
-                // A relay that accepts TCP but never finishes the upgrade must not hold the connection forever.
-                group.addTask {
-                    try await Task.sleep(for: handshakeTimeout)
-                    if await !self.isAttached { throw RelayConnectionError.handshakeTimedOut(handshakeTimeout) }
-                    return .none
-                }
-                while let result = try await group.next() {
-                    if case .some(let close) = result {
-                        group.cancelAll()
-                        return close
+                    group.addTask {
+                        for try await frame in inbound {
+                            switch frame.opcode {
+                            case .text: await self.receive(String(buffer: frame.unmaskedData))
+                            case .binary: await self.countMalformed("binary frame")
+                            case .ping: try await outbound.write(RelaySocket.control(.pong, data: frame.unmaskedData))
+                            case .pong: await self.pongReceived()
+                            case .connectionClose:
+                                var data = frame.unmaskedData
+                                let code = data.readInteger(as: UInt16.self).map(String.init) ?? "no code"
+                                try? await outbound.write(RelaySocket.control(.connectionClose, data: frame.unmaskedData))
+                                return "closed by relay (\(code))"
+                            default: continue
+                            }
+                        }
+                        return "connection closed by relay"
                     }
+                    defer { group.cancelAll() }
+                    while let ended = try await group.next() {
+                        if let ended { return ended }
+                    }
+                    return "connection closed"
                 }
-                return nil
             }
-            status.lastError = close.map { "closed by relay (\($0.closeCode))\($0.reason.map { ": \($0)" } ?? "")" } ?? "connection closed"
+            status.lastError = closeMessage
         } catch is CancellationError {
             status.lastError = "cancelled"
         } catch {
@@ -121,10 +126,20 @@ actor RelayConnection {
         finishDisconnected(reason: status.lastError ?? "connection closed")
     }
 
-    private var isAttached: Bool { outbound != nil }
+    private var awaitingPong = false
 
-    private func attach(_ writer: WebSocketOutboundWriter) async {
+    /// Whether the previous ping was answered; marks a new ping as sent.
+    private func pingDue() -> Bool {
+        if awaitingPong { return false }
+        awaitingPong = true
+        return true
+    }
+
+    private func pongReceived() { awaitingPong = false }
+
+    private func attach(_ writer: NIOAsyncChannelOutboundWriter<WebSocketFrame>) async {
         outbound = writer
+        awaitingPong = false
         _ = lifecycle.connected(at: .now)
         status.state = .connected
         status.subscriptionsAtEOSE = []
@@ -189,7 +204,7 @@ actor RelayConnection {
             switch action {
             case .send(let message):
                 guard let outbound else { continue }
-                do { try await outbound.write(.text(message.jsonString)) } catch {
+                do { try await outbound.write(RelaySocket.text(message.jsonString)) } catch {
                     logger.debug("write failed", metadata: ["error": "\(error)"])
                 }
             case .signAuth(let challenge):
