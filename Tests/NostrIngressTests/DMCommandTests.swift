@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import NostrCore
+import Testing
+import TestSupport
+@testable import NostrIngress
+
+/// `operator-gate dm send` and `dm listen` against rust-nostr over two real relays, in both schemes; the listen
+/// capture then replays through the same inbox.
+@Suite(.serialized) struct DMCommandTests {
+    static var binary: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
+
+    struct Line: Decodable, Equatable {
+        let id: String
+        let from: String
+        let scheme: String
+        let created_at: Int64
+        let text: String
+        let relays: [String]
+    }
+
+    static func run(_ arguments: [String], timeout: TimeInterval = 30) throws -> (status: Int32, stdout: String, stderr: String) {
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw RustNostrPeer.PeerError("\(binary) is missing: run scripts/test (it builds the executable first)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (process.terminationStatus,
+                String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    @Test func listenAndSendInteroperateWithRustNostr() async throws {
+        let local = try RelayProcess(.localRelay())
+        let python = try RelayProcess(.nostrRelay())
+        let peer = try RustNostrPeer()
+        let bot = SecretKey.generate()
+        let alice = SecretKey.generate()
+        let relayArguments = ["--relay", local.url, "--relay", python.url]
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("og-capture-\(UUID().uuidString).jsonl").path
+
+        // dm listen, in the background, while rust-nostr sends one DM in each scheme to both relays.
+        async let listened = Task.detached {
+            try Self.run(["dm", "listen", "--sec", bot.nsec, "--count", "2", "--timeout", "25", "--capture", capture] + relayArguments)
+        }.value
+        try await Task.sleep(for: .seconds(2))
+        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "show tc#4", "scheme": "nip04", "relays": [local.url, python.url]])
+        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "whoami\nsecond line", "scheme": "nip17", "relays": [local.url, python.url]])
+        let result = try await listened
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
+        #expect(lines.count == 2)
+        #expect(Set(lines.map { "\($0.scheme):\($0.text)" }) == ["nip04:show tc#4", "nip17:whoami\nsecond line"])
+        #expect(lines.allSatisfy { $0.from == alice.publicKey.hex })
+        #expect(lines.allSatisfy { Set($0.relays) == Set([local.url, python.url]) }, "\(lines.map(\.relays))")
+
+        // The capture replays through the inbox to the same two messages.
+        let frames = try CaptureReader.read(path: capture)
+        #expect(frames.count >= 4)
+        let (events, summary) = CaptureReplay(frames: frames).events()
+        #expect(summary.duplicates >= 2)
+        let inbox = try DirectMessageInbox(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
+                                           store: try InboxStore(path: temporaryStorePath()), now: Int64(Date().timeIntervalSince1970),
+                                           logger: Logger(label: "test"))
+        var replayed: [String] = []
+        for inbound in events {
+            if case .message(let message) = await inbox.process(inbound.event, now: Int64(Date().timeIntervalSince1970)) {
+                replayed.append(message.text)
+            }
+        }
+        #expect(Set(replayed) == ["show tc#4", "whoami\nsecond line"])
+
+        // dm send in both schemes; rust-nostr fetches and decrypts.
+        for scheme in ["--nip04", "--nip17"] {
+            let sent = try Self.run(["dm", "send", "--sec", bot.hex, "--to", alice.publicKey.npub, "--text", "reply \(scheme)", scheme] + relayArguments)
+            #expect(sent.status == 0, "\(sent.stderr)")
+            struct Sent: Decodable { let id: String; let accepted: [String]; let rejected: [String: String] }
+            let report = try JSONDecoder().decode(Sent.self, from: Data(sent.stdout.utf8))
+            #expect(Set(report.accepted) == Set([local.url, python.url]))
+            #expect(report.rejected.isEmpty)
+        }
+        let fetched = try peer.call(["op": "client_fetch", "sec": alice.hex, "relays": [local.url], "since": Int(Date().timeIntervalSince1970) - 3 * 86400, "timeout": 5])
+        #expect(Set((fetched.messages ?? []).map { "\($0.scheme):\($0.text)" }) == ["nip04:reply --nip04", "nip17:reply --nip17"])
+    }
+
+    @Test func listenTimesOutWithExitCode2AndSendFailsWithoutRelays() throws {
+        let relay = try RelayProcess(.localRelay())
+        let bot = SecretKey.generate()
+        let listened = try Self.run(["dm", "listen", "--sec", bot.hex, "--relay", relay.url, "--count", "1", "--timeout", "1"])
+        #expect(listened.status == 2)
+        #expect(listened.stdout.isEmpty)
+        let dead = "ws://127.0.0.1:\(try FreePort.find())"
+        let sent = try Self.run(["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", dead, "--timeout", "2"])
+        #expect(sent.status == 1)
+        #expect(sent.stderr.contains("no relay accepted"))
+        let bad = try Self.run(["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", "https://nope"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("relays[0] \"https://nope\": scheme must be ws or wss"), "\(bad.stderr)")
+    }
+}
