@@ -15,15 +15,8 @@ extension Event: Codable {
             throw EventError.malformedJSON("expected an object")
         }
         id = try Event.hexField(container, .id, characters: 64)
-        pubkey = try Event.hexField(container, .pubkey, characters: 64)
+        (pubkey, createdAt, kind, tags, content) = try Event.decodeBody(container)
         sig = try Event.hexField(container, .sig, characters: 128)
-        createdAt = try Event.field(container, .createdAt, Int64.self, expected: "an integer number of seconds")
-        guard createdAt >= 0 else { throw EventError.negativeCreatedAt(createdAt) }
-        let kind = try Event.field(container, .kind, Int64.self, expected: "an integer")
-        guard (0...65535).contains(kind) else { throw EventError.kindOutOfRange(kind) }
-        self.kind = Int(kind)
-        tags = try Event.field(container, .tags, [[String]].self, expected: "an array of arrays of strings")
-        content = try Event.field(container, .content, String.self, expected: "a string")
     }
 
     /// Encodes the same fields; prefer ``jsonString`` for exact bytes.
@@ -86,6 +79,12 @@ extension Event: Codable {
     public var jsonString: String { String(decoding: jsonBytes, as: UTF8.self) }
 
     func appendJSON(to out: inout [UInt8]) {
+        Event.appendObject(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig, to: &out)
+    }
+
+    /// Writes an event object (a rumor when `sig` is `nil`) with the canonical string escaping.
+    static func appendObject(id: String, pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String,
+                             sig: String?, to out: inout [UInt8]) {
         CanonicalJSON.appendRaw("{\"id\":", to: &out)
         CanonicalJSON.appendString(id, to: &out)
         CanonicalJSON.appendRaw(",\"pubkey\":", to: &out)
@@ -98,9 +97,24 @@ extension Event: Codable {
         CanonicalJSON.appendTags(tags, to: &out)
         CanonicalJSON.appendRaw(",\"content\":", to: &out)
         CanonicalJSON.appendString(content, to: &out)
-        CanonicalJSON.appendRaw(",\"sig\":", to: &out)
-        CanonicalJSON.appendString(sig, to: &out)
+        if let sig {
+            CanonicalJSON.appendRaw(",\"sig\":", to: &out)
+            CanonicalJSON.appendString(sig, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// The fields an event and a rumor share, decoded and checked strictly.
+    static func decodeBody(_ container: KeyedDecodingContainer<CodingKeys>) throws(EventError)
+        -> (pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String) {
+        let pubkey = try hexField(container, .pubkey, characters: 64)
+        let createdAt = try field(container, .createdAt, Int64.self, expected: "an integer number of seconds")
+        guard createdAt >= 0 else { throw .negativeCreatedAt(createdAt) }
+        let kind = try field(container, .kind, Int64.self, expected: "an integer")
+        guard (0...65535).contains(kind) else { throw .kindOutOfRange(kind) }
+        let tags = try field(container, .tags, [[String]].self, expected: "an array of arrays of strings")
+        let content = try field(container, .content, String.self, expected: "a string")
+        return (pubkey, createdAt, Int(kind), tags, content)
     }
 }
 

@@ -26,16 +26,9 @@ public struct Rumor: Hashable, Sendable, Codable {
         do { container = try decoder.container(keyedBy: Event.CodingKeys.self) } catch {
             throw EventError.malformedJSON("expected an object")
         }
-        pubkey = try Event.hexField(container, .pubkey, characters: 64)
-        createdAt = try Event.field(container, .createdAt, Int64.self, expected: "an integer number of seconds")
-        guard createdAt >= 0 else { throw EventError.negativeCreatedAt(createdAt) }
-        let kind = try Event.field(container, .kind, Int64.self, expected: "an integer")
-        guard (0...65535).contains(kind) else { throw EventError.kindOutOfRange(kind) }
-        self.kind = Int(kind)
-        tags = try Event.field(container, .tags, [[String]].self, expected: "an array of arrays of strings")
-        content = try Event.field(container, .content, String.self, expected: "a string")
+        (pubkey, createdAt, kind, tags, content) = try Event.decodeBody(container)
         guard !container.contains(.sig) else { throw EventError.wrongType(field: "sig", expected: "absent in a rumor") }
-        let computed = Hex.encode(Event.idBytes(pubkey: pubkey, createdAt: createdAt, kind: self.kind, tags: tags, content: content))
+        let computed = Hex.encode(Event.idBytes(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content))
         if container.contains(.id) {
             let claimed = try Event.hexField(container, .id, characters: 64)
             guard claimed == computed else { throw EventError.idMismatch(claimed: claimed, computed: computed) }
@@ -66,19 +59,7 @@ public struct Rumor: Hashable, Sendable, Codable {
     public var jsonString: String {
         var out: [UInt8] = []
         out.reserveCapacity(content.utf8.count + 300)
-        CanonicalJSON.appendRaw("{\"id\":", to: &out)
-        CanonicalJSON.appendString(id, to: &out)
-        CanonicalJSON.appendRaw(",\"pubkey\":", to: &out)
-        CanonicalJSON.appendString(pubkey, to: &out)
-        CanonicalJSON.appendRaw(",\"created_at\":", to: &out)
-        CanonicalJSON.appendInteger(createdAt, to: &out)
-        CanonicalJSON.appendRaw(",\"kind\":", to: &out)
-        CanonicalJSON.appendInteger(kind, to: &out)
-        CanonicalJSON.appendRaw(",\"tags\":", to: &out)
-        CanonicalJSON.appendTags(tags, to: &out)
-        CanonicalJSON.appendRaw(",\"content\":", to: &out)
-        CanonicalJSON.appendString(content, to: &out)
-        out.append(UInt8(ascii: "}"))
+        Event.appendObject(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: nil, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }
