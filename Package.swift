@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "NostrCore", targets: ["NostrCore"]),
         .library(name: "NostrIngress", targets: ["NostrIngress"]),
+        .library(name: "Gate", targets: ["Gate"]),
         .executable(name: "operator-gate", targets: ["operator-gate"]),
     ],
     dependencies: [
@@ -49,11 +50,21 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "Gate",
+            dependencies: [
+                "NostrCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "operator-gate",
             dependencies: [
                 "NostrCore",
                 "NostrIngress",
+                "Gate",
                 .product(name: "Logging", package: "swift-log"),
                 "CSecp256k1Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -65,6 +76,10 @@ let package = Package(
             name: "NostrCoreTests",
             dependencies: ["NostrCore", "TestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GateTests",
+            dependencies: ["Gate", "NostrCore"]
         ),
         .testTarget(
             name: "NostrIngressTests",

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `operator-gate bench …`: benchmarks that print figures (build with `-c release`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure performance (use a release build).", subcommands: [Crypto.self])
+        commandName: "bench", abstract: "Measure performance (use a release build).", subcommands: [Crypto.self, Ledger.self])
 
     struct Crypto: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,6 +20,42 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             let report = CryptoBenchmark(iterations: iterations, batches: batches).run()
             StandardIO.printLine(json ? report.json.text : report.table)
+        }
+    }
+
+    struct Ledger: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Claim+complete and lookup rates of the SQLite ledger at 1k, 100k and 1M entries.")
+        @Flag(help: "Print one JSON object instead of a table.") var json = false
+        @Option(help: "Ledger sizes, comma-separated.") var sizes = "1000,100000,1000000"
+        @Option(help: "Claim+complete operations (and lookup pairs) timed at each size.") var operations = 5000
+
+        func run() throws {
+            try runTool {
+                let parsed = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+                guard !parsed.isEmpty, parsed.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }), operations > 0 else {
+                    throw CLIError("--sizes must be numbers from 1 to 10000000 and --operations positive")
+                }
+                let rows = try LedgerBenchmark(sizes: parsed, operations: operations).run()
+                let baseline = rows[0].claimCompletePerSecond
+                if json {
+                    StandardIO.printLine(JSONOutput.object(rows.map { row in
+                        ("\(row.size)", JSONOutput.object([
+                            ("claim_complete_per_s", .double(row.claimCompletePerSecond)),
+                            ("lookups_per_s", .double(row.lookupsPerSecond)),
+                            ("cost_vs_smallest", .double(baseline / row.claimCompletePerSecond)),
+                            ("fill_s", .double(row.fillSeconds)),
+                        ]))
+                    }).text)
+                } else {
+                    var lines = ["entries     claim+complete/s   lookups/s   cost vs \(rows[0].size)   (fill s)"]
+                    for row in rows {
+                        lines.append(String(format: "%9d   %16.0f   %9.0f   %10.2fx   (%.1f)", row.size, row.claimCompletePerSecond,
+                                            row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds))
+                    }
+                    StandardIO.printLine(lines.joined(separator: "\n"))
+                }
+            }
         }
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+
+extension Command {
+    private struct Wire: Decodable {
+        let source: String
+        let action: String
+        let repo: String
+        let payload: Payload?
+        let origin: Origin?
+        let again: Bool?
+
+        struct Payload: Decodable {
+            let title: String?, body: String?, labels: [String]?, assignees: [String]?
+            let issue_num: Int?, comment: String?, add: [String]?, remove: [String]?
+            let pr_num: Int?, style: String?, head_sha: String?, delete_branch: Bool?
+            let number: Int?, key: String?
+        }
+    }
+
+    /// Decodes the documented JSON form:
+    /// `{"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?}`.
+    /// - Parameter receivedAt: stamped by the Gate, not read from the JSON.
+    public static func parse(_ data: Data, receivedAt: Int64) throws(CommandError) -> Command {
+        let wire: Wire
+        do { wire = try JSONDecoder().decode(Wire.self, from: data) } catch {
+            throw .malformed(Self.describe(error))
+        }
+        guard let action = GateAction(rawValue: wire.action) else { throw .unknownAction(wire.action) }
+        let repository = try Repository(wire.repo)
+        let payload = try Self.payload(action, wire.payload)
+        return Command(source: wire.source, repository: repository, payload: payload, origin: wire.origin,
+                       receivedAt: receivedAt, again: wire.again ?? false)
+    }
+
+    private static func payload(_ action: GateAction, _ p: Wire.Payload?) throws(CommandError) -> CommandPayload {
+        let name = action.rawValue
+        func number(_ value: Int?, _ field: String) throws(CommandError) -> Int {
+            guard let value else { throw .missingField(action: name, field: field) }
+            guard value > 0 else { throw .invalidField(action: name, field: field, reason: "must be a positive number") }
+            return value
+        }
+        func text(_ value: String?, _ field: String) throws(CommandError) -> String {
+            guard let value else { throw .missingField(action: name, field: field) }
+            guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw .invalidField(action: name, field: field, reason: "must not be empty")
+            }
+            return value
+        }
+        switch action {
+        case .createIssue:
+            return .createIssue(title: try text(p?.title, "title"), body: p?.body ?? "", labels: p?.labels ?? [], assignees: p?.assignees ?? [])
+        case .addComment:
+            return .addComment(issue: try number(p?.issue_num, "issue_num"), body: try text(p?.body, "body"))
+        case .closeIssue:
+            return .closeIssue(issue: try number(p?.issue_num, "issue_num"), comment: p?.comment)
+        case .reopenIssue:
+            return .reopenIssue(issue: try number(p?.issue_num, "issue_num"))
+        case .assignIssue:
+            let issue = try number(p?.issue_num, "issue_num")
+            guard p?.assignees != nil || p?.add != nil || p?.remove != nil else {
+                throw .missingField(action: name, field: "assignees, add or remove")
+            }
+            return .assignIssue(issue: issue, set: p?.assignees, add: p?.add ?? [], remove: p?.remove ?? [])
+        case .labelIssue:
+            let issue = try number(p?.issue_num, "issue_num")
+            guard !(p?.add ?? []).isEmpty || !(p?.remove ?? []).isEmpty else { throw .missingField(action: name, field: "add or remove") }
+            return .labelIssue(issue: issue, add: p?.add ?? [], remove: p?.remove ?? [])
+        case .mergePR:
+            let pr = try number(p?.pr_num, "pr_num")
+            var style = MergeStyle.merge
+            if let raw = p?.style {
+                guard let parsed = MergeStyle(rawValue: raw) else {
+                    throw .invalidField(action: name, field: "style", reason: "must be one of \(MergeStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                style = parsed
+            }
+            if let sha = p?.head_sha, !(7...64).contains(sha.count) || !sha.allSatisfy(\.isHexDigit) {
+                throw .invalidField(action: name, field: "head_sha", reason: "must be 7 to 64 hex characters")
+            }
+            return .mergePR(pr: pr, style: style, headSHA: p?.head_sha?.lowercased(), deleteBranch: p?.delete_branch ?? false)
+        case .show:
+            return .show(number: try number(p?.number, "number"))
+        case .status:
+            let key = try text(p?.key, "key")
+            guard key.count >= 4, key.allSatisfy(\.isHexDigit) else {
+                throw .invalidField(action: name, field: "key", reason: "must be at least 4 hex characters of a gate key")
+            }
+            return .status(keyPrefix: key.lowercased())
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "missing \"\(key.stringValue)\""
+        case DecodingError.typeMismatch(_, let context): return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: return "invalid JSON"
+        }
+    }
+}

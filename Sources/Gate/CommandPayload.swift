@@ -1,0 +1,40 @@
+/// The action-specific part of a command.
+public enum CommandPayload: Hashable, Sendable {
+    case createIssue(title: String, body: String, labels: [String], assignees: [String])
+    case addComment(issue: Int, body: String)
+    case closeIssue(issue: Int, comment: String?)
+    case reopenIssue(issue: Int)
+    /// `set` replaces all assignees; otherwise `add` and `remove` adjust them.
+    case assignIssue(issue: Int, set: [String]?, add: [String], remove: [String])
+    case labelIssue(issue: Int, add: [String], remove: [String])
+    case mergePR(pr: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool)
+    case show(number: Int)
+    case status(keyPrefix: String)
+
+    /// The action this payload belongs to.
+    public var action: GateAction {
+        switch self {
+        case .createIssue: return .createIssue
+        case .addComment: return .addComment
+        case .closeIssue: return .closeIssue
+        case .reopenIssue: return .reopenIssue
+        case .assignIssue: return .assignIssue
+        case .labelIssue: return .labelIssue
+        case .mergePR: return .mergePR
+        case .show: return .show
+        case .status: return .status
+        }
+    }
+
+    /// The issue or pull request number the command targets, if any.
+    public var number: Int? {
+        switch self {
+        case .createIssue, .status: return nil
+        case .addComment(let issue, _), .closeIssue(let issue, _), .reopenIssue(let issue), .assignIssue(let issue, _, _, _),
+             .labelIssue(let issue, _, _):
+            return issue
+        case .mergePR(let pr, _, _, _): return pr
+        case .show(let number): return number
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// What a command asks the Gate to do.
+public enum GateAction: String, Sendable, Codable, CaseIterable {
+    case createIssue = "create_issue"
+    case addComment = "add_comment"
+    case closeIssue = "close_issue"
+    case reopenIssue = "reopen_issue"
+    case assignIssue = "assign_issue"
+    case labelIssue = "label_issue"
+    case mergePR = "merge_pr"
+    /// Read-only: an issue's or pull request's state.
+    case show
+    /// Read-only: a ledger lookup.
+    case status
+
+    /// Whether the action writes to Gitea (and so goes through the ledger).
+    public var writes: Bool { self != .show && self != .status }
+}
+
+/// How a pull request is merged (Gitea's `Do` values).
+public enum MergeStyle: String, Sendable, Codable, CaseIterable {
+    case merge
+    case rebase
+    case rebaseMerge = "rebase-merge"
+    case squash
+    case fastForwardOnly = "fast-forward-only"
+}

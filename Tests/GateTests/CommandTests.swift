@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import Gate
+
+@Suite struct CommandTests {
+    static func parse(_ json: String) throws(CommandError) -> Command {
+        try Command.parse(Data(json.utf8), receivedAt: 1_800_000_000)
+    }
+
+    @Test func parsesTheDocumentedShape() throws {
+        let command = try Self.parse("""
+            {"source": "nostr:npub1xyz", "action": "create_issue", "repo": "owner/name",
+             "payload": {"title": "Deploy failed", "body": "logs…", "labels": ["bug"], "assignees": ["bob"]},
+             "origin": {"event_id": "abc", "created_at": 1764460000}, "again": false}
+            """)
+        #expect(command.repository.description == "owner/name")
+        #expect(command.payload == .createIssue(title: "Deploy failed", body: "logs…", labels: ["bug"], assignees: ["bob"]))
+        #expect(command.origin == .init(eventID: "abc", createdAt: 1_764_460_000))
+        #expect(command.receivedAt == 1_800_000_000)
+        let merge = try Self.parse(#"{"source":"s","action":"merge_pr","repo":"o/r","payload":{"pr_num":7,"style":"squash","head_sha":"ABCDEF1"}}"#)
+        #expect(merge.payload == .mergePR(pr: 7, style: .squash, headSHA: "abcdef1", deleteBranch: false))
+    }
+
+    @Test func errorsSayWhatToFix() {
+        func error(_ json: String) -> CommandError? {
+            do { _ = try Self.parse(json); return nil } catch let failure { return failure }
+        }
+        #expect(error(#"{"source":"s","action":"delete_repo","repo":"o/r"}"#)?.description.hasPrefix("unknown action \"delete_repo\"") == true)
+        #expect(error(#"{"source":"s","action":"close_issue","repo":"o/r","payload":{}}"#) == .missingField(action: "close_issue", field: "issue_num"))
+        #expect(error(#"{"source":"s","action":"close_issue","repo":"o/r","payload":{"issue_num":0}}"#)
+                == .invalidField(action: "close_issue", field: "issue_num", reason: "must be a positive number"))
+        #expect(error(#"{"source":"s","action":"close_issue","repo":"just-a-name","payload":{"issue_num":1}}"#) == .invalidRepository("just-a-name"))
+        #expect(error(#"{"source":"s","action":"close_issue","repo":"o/../x","payload":{"issue_num":1}}"#) == .invalidRepository("o/../x"))
+        #expect(error(#"{"source":"s","action":"merge_pr","repo":"o/r","payload":{"pr_num":1,"style":"octopus"}}"#)?.description.contains("squash") == true)
+        #expect(error(#"{"source":"s","action":"create_issue","repo":"o/r","payload":{"title":"  "}}"#)
+                == .invalidField(action: "create_issue", field: "title", reason: "must not be empty"))
+        #expect(error("[]") == .malformed("wrong type at "))
+    }
+}
+
+@Suite struct IdempotencyKeyTests {
+    static func command(_ payload: CommandPayload, repo: String = "Owner/Name", source: String = "nostr:npub1a") -> Command {
+        Command(source: source, repository: try! Repository(repo), payload: payload, receivedAt: 0)
+    }
+
+    @Test func encodingIsDocumentedAndStable() {
+        let command = Self.command(.createIssue(title: " Deploy failed ", body: "line\r\nnext\n", labels: ["ops", "bug", "bug"], assignees: ["@Bob", "alice"]))
+        #expect(String(decoding: IdempotencyKey.canonicalEncoding(command), as: UTF8.self) == """
+            operator-gate-key/1
+            source:"nostr:npub1a"
+            action:"create_issue"
+            repo:"owner/name"
+            title:"Deploy failed"
+            body:"line\\nnext"
+            labels:["bug","ops"]
+            assignees:["alice","bob"]
+            """)
+        // sha256 of the bytes above, computed independently (Python hashlib).
+        #expect(IdempotencyKey(command).hex == "d37c84d74e79e579e6409ebb1a8efdefbe862f7eac2ec988e978968cdbee4f8b")
+        #expect(IdempotencyKey(command).short == "d37c84d74e79")
+    }
+
+    @Test func normalizationMakesEquivalentCommandsEqual() {
+        let a = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["@Bob", "alice"], add: [], remove: [])))
+        let b = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["alice", "bob", "bob"], add: [], remove: []), repo: "owner/name"))
+        #expect(a == b)
+    }
+
+    @Test func differentCommandsDiffer() {
+        let base = Self.command(.closeIssue(issue: 12, comment: nil))
+        let keys: Set<IdempotencyKey> = [
+            IdempotencyKey(base),
+            IdempotencyKey(Self.command(.closeIssue(issue: 13, comment: nil))),
+            IdempotencyKey(Self.command(.closeIssue(issue: 12, comment: "done"))),
+            IdempotencyKey(Self.command(.reopenIssue(issue: 12))),
+            IdempotencyKey(Self.command(.closeIssue(issue: 12, comment: nil), repo: "owner/other")),
+            IdempotencyKey(Self.command(.closeIssue(issue: 12, comment: nil), source: "nostr:npub1b")),
+            IdempotencyKey(Self.command(.assignIssue(issue: 12, set: nil, add: ["a"], remove: []))),
+            IdempotencyKey(Self.command(.assignIssue(issue: 12, set: nil, add: [], remove: ["a"]))),
+            IdempotencyKey(Self.command(.assignIssue(issue: 12, set: [], add: [], remove: []))),
+        ]
+        #expect(keys.count == 9)
+    }
+}
