@@ -1,0 +1,42 @@
+/// The mark every Gitea write carries, so a crash between the write and the ledger can be reconciled by
+/// searching Gitea for the key.
+///
+/// Issue and comment bodies end with:
+/// ```
+///
+/// ---
+/// <sub>operator-gate · key d37c84d74e79e579e6409ebb1a8efdefbe862f7eac2ec988e978968cdbee4f8b · close_issue by alice</sub>
+/// ```
+/// Close, reopen, assign, label and merge leave a short proof comment with the same footer. The full 64-character
+/// key is written (not the short form) so a probe can match it exactly with `body.contains(…)`.
+public enum GateFooter {
+    /// The marker line for `key`.
+    public static func line(key: IdempotencyKey, action: GateAction, actor: String) -> String {
+        "<sub>operator-gate · key \(key.hex) · \(action.rawValue) by \(sanitize(actor))</sub>"
+    }
+
+    /// `body` followed by the footer.
+    public static func append(to body: String, key: IdempotencyKey, action: GateAction, actor: String) -> String {
+        let trimmed = body.trimmingTrailingNewlines()
+        return (trimmed.isEmpty ? "" : trimmed + "\n\n") + "---\n" + line(key: key, action: action, actor: actor)
+    }
+
+    /// Whether `body` carries the footer of `key` (exact 64-character match inside a footer line).
+    public static func contains(_ body: String, key: IdempotencyKey) -> Bool {
+        body.contains("operator-gate · key \(key.hex) ·")
+    }
+
+    /// Operator names go into Markdown: keep them to one plain line.
+    private static func sanitize(_ actor: String) -> String {
+        String(actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
+            .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var copy = self
+        while copy.last?.isNewline == true || copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}
