@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "NostrCore", targets: ["NostrCore"]),
         .library(name: "NostrIngress", targets: ["NostrIngress"]),
         .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "GiteaSimulator", targets: ["GiteaSimulator"]),
         .executable(name: "operator-gate", targets: ["operator-gate"]),
     ],
     dependencies: [
@@ -59,6 +60,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The Gitea API simulator (loopback), used by the tests and later by `operator-gate demo`.
+        .target(
+            name: "GiteaSimulator",
+            dependencies: [
+                "Gate",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "operator-gate",
             dependencies: [
@@ -79,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GateTests",
-            dependencies: ["Gate", "NostrCore"]
+            dependencies: ["Gate", "GiteaSimulator", "NostrCore", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "NostrIngressTests",

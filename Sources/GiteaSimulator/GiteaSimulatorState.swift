@@ -1,0 +1,162 @@
+import Foundation
+import Gate
+
+/// The in-memory forge behind ``GiteaSimulator``: users and tokens, repositories, issues and pull requests sharing
+/// numbers, comments, labels with ids, assignees and merge states, with Gitea 1.26's rules.
+public actor GiteaSimulatorState {
+    public struct Item: Sendable {
+        public var id: Int64
+        public var number: Int
+        public var title: String
+        public var body: String
+        public var state: String = "open"
+        public var author: String
+        public var assignees: [String] = []
+        public var labels: [Int64] = []
+        public var comments: [GiteaComment] = []
+        public var createdAt: Date
+        public var updatedAt: Date
+        public var pull: Pull?
+    }
+
+    public struct Pull: Sendable {
+        public var merged = false
+        public var mergeable = true
+        public var draft = false
+        public var headSHA: String
+        public var headRef = "feature"
+    }
+
+    struct Repo: Sendable {
+        var items: [Int: Item] = [:]
+        var labels: [GiteaLabel] = []
+        var writers: Set<String> = []
+        var nextNumber = 1
+    }
+
+    /// Faults to inject, for tests no real Gitea reproduces on demand.
+    public enum Fault: Sendable {
+        /// Answer the next request with a 500 and change nothing.
+        case fail500
+        /// Apply the next write, then hold the response for this long (the client times out: outcome unknown).
+        case stallAfterCommit(seconds: Double)
+    }
+
+    var users: [String: Int64] = [:]
+    var tokens: [String: String] = [:]
+    var repos: [String: Repo] = [:]
+    var orgLabels: [String: [GiteaLabel]] = [:]
+    var nextID: Int64 = 1000
+    var faults: [Fault] = []
+    /// Issues newer than this are not yet found by `q` (Gitea's indexer is asynchronous).
+    public var indexLag: TimeInterval = 0
+    /// Every write request applied, for tests to count (method, path).
+    public private(set) var writes: [(String, String)] = []
+    public private(set) var requestCount = 0
+    public let baseURL: String
+
+    public init(baseURL: String = "http://127.0.0.1") { self.baseURL = baseURL }
+
+    // MARK: Setup
+
+    public func addUser(_ login: String, token: String? = nil) {
+        nextID += 1
+        users[login.lowercased()] = nextID
+        if let token { tokens[token] = login }
+    }
+
+    public func addRepository(_ name: String, writers: [String]) {
+        repos[name.lowercased(), default: Repo()].writers = Set(writers.map { $0.lowercased() })
+    }
+
+    @discardableResult
+    public func addLabel(_ name: String, repository: String? = nil, organisation: String? = nil) -> Int64 {
+        nextID += 1
+        let label = GiteaLabel(id: nextID, name: name)
+        if let repository { repos[repository.lowercased(), default: Repo()].labels.append(label) }
+        if let organisation { orgLabels[organisation.lowercased(), default: []].append(label) }
+        return nextID
+    }
+
+    /// Opens a pull request; returns its number.
+    @discardableResult
+    public func addPullRequest(_ repository: String, title: String, author: String, headSHA: String, mergeable: Bool = true, draft: Bool = false) -> Int {
+        var repo = repos[repository.lowercased(), default: Repo()]
+        nextID += 1
+        let number = repo.nextNumber
+        repo.nextNumber += 1
+        repo.items[number] = Item(id: nextID, number: number, title: title, body: "", author: author, createdAt: Date(), updatedAt: Date(),
+                                  pull: Pull(mergeable: mergeable, draft: draft, headSHA: headSHA))
+        repos[repository.lowercased()] = repo
+        return number
+    }
+
+    public func inject(_ fault: Fault) { faults.append(fault) }
+
+    public func item(_ repository: String, _ number: Int) -> Item? { repos[repository.lowercased()]?.items[number] }
+
+    public func items(_ repository: String) -> [Item] {
+        (repos[repository.lowercased()]?.items.values.map { $0 } ?? []).sorted { $0.number < $1.number }
+    }
+
+    public func setPullState(_ repository: String, _ number: Int, merged: Bool? = nil, mergeable: Bool? = nil, state: String? = nil) {
+        guard var item = repos[repository.lowercased()]?.items[number] else { return }
+        if let merged { item.pull?.merged = merged }
+        if let mergeable { item.pull?.mergeable = mergeable }
+        if let state { item.state = state }
+        repos[repository.lowercased()]?.items[number] = item
+    }
+
+    // MARK: Used by the routes
+
+    func nextFault(write: Bool) -> Fault? {
+        requestCount += 1
+        guard let first = faults.first else { return nil }
+        switch first {
+        case .fail500:
+            faults.removeFirst()
+            return first
+        case .stallAfterCommit:
+            guard write else { return nil }
+            faults.removeFirst()
+            return first
+        }
+    }
+
+    func login(token: String?) -> String? { token.flatMap { tokens[$0] } }
+
+    func recordWrite(_ method: String, _ path: String) { writes.append((method, path)) }
+
+    func repo(_ name: String) -> Repo? { repos[name.lowercased()] }
+
+    func update(_ name: String, _ change: (inout Repo) -> Void) {
+        guard var repo = repos[name.lowercased()] else { return }
+        change(&repo)
+        repos[name.lowercased()] = repo
+    }
+
+    func newID() -> Int64 {
+        nextID += 1
+        return nextID
+    }
+
+    func userExists(_ login: String) -> Bool { users[login.lowercased()] != nil }
+
+    func user(_ login: String) -> GiteaUser { GiteaUser(id: users[login.lowercased()] ?? 0, login: login) }
+
+    func organisationLabels(_ owner: String) -> [GiteaLabel]? { orgLabels[owner.lowercased()] }
+
+    func allLabels(_ repository: String) -> [GiteaLabel] {
+        (repos[repository.lowercased()]?.labels ?? []) + (orgLabels[String(repository.split(separator: "/")[0]).lowercased()] ?? [])
+    }
+
+    func json(_ item: Item, repository: String) -> GiteaIssue {
+        let all = allLabels(repository)
+        let kind = item.pull == nil ? "issues" : "pulls"
+        return GiteaIssue(id: item.id, number: item.number, title: item.title, body: item.body, state: item.state,
+                          html_url: "\(baseURL)/\(repository)/\(kind)/\(item.number)", user: user(item.author),
+                          assignees: item.assignees.map(user), labels: item.labels.compactMap { id in all.first { $0.id == id } },
+                          pull_request: item.pull.map { .init(merged: $0.merged, draft: $0.draft, html_url: "\(baseURL)/\(repository)/pulls/\(item.number)") },
+                          created_at: GiteaSimulator.timestamp(item.createdAt))
+    }
+}
