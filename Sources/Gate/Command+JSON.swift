@@ -1,4 +1,5 @@
 import Foundation
+import NostrCore
 
 extension Command {
     private struct Wire: Decodable {
@@ -87,6 +88,39 @@ extension Command {
             }
             return .status(keyPrefix: key.lowercased())
         }
+    }
+
+    /// The documented JSON form, keys in a fixed order (stored in the ledger; ``parse(_:receivedAt:)`` reads it back).
+    public var jsonString: String {
+        var payloadFields: [(String, String)] = []
+        func q(_ value: String) -> String { CanonicalJSON.quoted(value) }
+        func list(_ values: [String]) -> String { "[" + values.map(q).joined(separator: ",") + "]" }
+        switch payload {
+        case .createIssue(let title, let body, let labels, let assignees):
+            payloadFields = [("title", q(title)), ("body", q(body)), ("labels", list(labels)), ("assignees", list(assignees))]
+        case .addComment(let issue, let body):
+            payloadFields = [("issue_num", "\(issue)"), ("body", q(body))]
+        case .closeIssue(let issue, let comment):
+            payloadFields = [("issue_num", "\(issue)")] + (comment.map { [("comment", q($0))] } ?? [])
+        case .reopenIssue(let issue):
+            payloadFields = [("issue_num", "\(issue)")]
+        case .assignIssue(let issue, let set, let add, let remove):
+            payloadFields = [("issue_num", "\(issue)")] + (set.map { [("assignees", list($0))] } ?? []) + [("add", list(add)), ("remove", list(remove))]
+        case .labelIssue(let issue, let add, let remove):
+            payloadFields = [("issue_num", "\(issue)"), ("add", list(add)), ("remove", list(remove))]
+        case .mergePR(let pr, let style, let headSHA, let deleteBranch):
+            payloadFields = [("pr_num", "\(pr)"), ("style", q(style.rawValue))] + (headSHA.map { [("head_sha", q($0))] } ?? [])
+                + [("delete_branch", "\(deleteBranch)")]
+        case .show(let number):
+            payloadFields = [("number", "\(number)")]
+        case .status(let prefix):
+            payloadFields = [("key", q(prefix))]
+        }
+        var fields = [("source", q(source)), ("action", q(action.rawValue)), ("repo", q(repository.description)),
+                      ("payload", "{" + payloadFields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}")]
+        if let origin { fields.append(("origin", "{\"event_id\":\(q(origin.eventID)),\"created_at\":\(origin.createdAt)}")) }
+        fields.append(("again", again ? "true" : "false"))
+        return "{" + fields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 
     private static func describe(_ error: any Error) -> String {

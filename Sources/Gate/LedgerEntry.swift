@@ -17,6 +17,8 @@ public struct LedgerEntry: Hashable, Sendable {
     public let originEventID: String?
     public let action: GateAction
     public let repository: String
+    /// The command as JSON (``Command/jsonString``), so recovery can re-run it.
+    public let command: String
     public var state: State
     /// Unix seconds.
     public let claimedAt: Int64

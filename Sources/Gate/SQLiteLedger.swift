@@ -38,6 +38,7 @@ public final class SQLiteLedger: Ledger {
                 table.column("origin_event_id", .text).unique()
                 table.column("action", .text).notNull()
                 table.column("repository", .text).notNull()
+                table.column("command", .text).notNull()
                 table.column("state", .text).notNull()
                 table.column("claimed_at", .integer).notNull()
                 table.column("completed_at", .integer)
@@ -63,11 +64,13 @@ public final class SQLiteLedger: Ledger {
                     outcome = .duplicate(entry)
                 case .execute:
                     try db.execute(sql: """
-                        INSERT INTO ledger (key, origin_event_id, action, repository, state, claimed_at)
-                        VALUES (?, ?, ?, ?, 'claimed', ?)
-                        """, arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description, now])
+                        INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at)
+                        VALUES (?, ?, ?, ?, ?, 'claimed', ?)
+                        """, arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description,
+                                         command.jsonString, now])
                     outcome = .claimed(LedgerEntry(id: db.lastInsertedRowID, key: key, originEventID: command.origin?.eventID,
-                                                   action: command.action, repository: command.repository.description, state: .claimed,
+                                                   action: command.action, repository: command.repository.description,
+                                                   command: command.jsonString, state: .claimed,
                                                    claimedAt: now, completedAt: nil, result: nil, error: nil))
                 }
                 return .commit
@@ -118,8 +121,8 @@ public final class SQLiteLedger: Ledger {
     public func insertDone(_ rows: [(key: String, origin: String?, action: GateAction, repository: String, at: Int64)]) throws {
         try database.write { db in
             let statement = try db.makeStatement(sql: """
-                INSERT INTO ledger (key, origin_event_id, action, repository, state, claimed_at, completed_at, result)
-                VALUES (?, ?, ?, ?, 'done', ?, ?, '{}')
+                INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result)
+                VALUES (?, ?, ?, ?, '{}', 'done', ?, ?, '{}')
                 """)
             for row in rows {
                 try statement.execute(arguments: [row.key, row.origin, row.action.rawValue, row.repository, row.at, row.at])
@@ -133,7 +136,7 @@ public final class SQLiteLedger: Ledger {
 
     private static func entry(_ row: Row) -> LedgerEntry {
         LedgerEntry(id: row["id"], key: IdempotencyKey(hex: row["key"]), originEventID: row["origin_event_id"],
-                    action: GateAction(rawValue: row["action"]) ?? .status, repository: row["repository"],
+                    action: GateAction(rawValue: row["action"]) ?? .status, repository: row["repository"], command: row["command"],
                     state: LedgerEntry.State(rawValue: row["state"]) ?? .claimed, claimedAt: row["claimed_at"],
                     completedAt: row["completed_at"], result: row["result"], error: row["error"])
     }

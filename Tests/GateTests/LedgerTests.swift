@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ClaimRuleTests {
     static func entry(state: LedgerEntry.State, at: Int64) -> LedgerEntry {
-        LedgerEntry(id: 1, key: IdempotencyKey(hex: "aa"), originEventID: nil, action: .closeIssue, repository: "o/r", state: state,
+        LedgerEntry(id: 1, key: IdempotencyKey(hex: "aa"), originEventID: nil, action: .closeIssue, repository: "o/r", command: "{}", state: state,
                     claimedAt: at, completedAt: nil, result: nil, error: nil)
     }
 

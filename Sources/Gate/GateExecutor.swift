@@ -1,0 +1,396 @@
+import Foundation
+import Logging
+
+/// Executes commands on Gitea exactly once: claim in the ledger (durably) → write to Gitea with the gate key in
+/// it → complete the ledger entry. A repeated command is answered from the ledger; an entry left `claimed` by a
+/// crash or an unanswered request is reconciled by probing Gitea for the key before anything runs again.
+public final class GateExecutor: Sendable {
+    public struct Configuration: Sendable {
+        /// Identical commands inside this window are answered with the first result (seconds).
+        public var duplicateWindow: Int64 = 24 * 3600
+        /// Probes look this far before the claim time (seconds), for clock differences with Gitea.
+        public var probeMargin: Int64 = 600
+        public init() {}
+    }
+
+    private let ledger: any Ledger
+    private let gitea: GiteaClient
+    private let botLogin: String
+    private let configuration: Configuration
+    private let logger: Logger
+    private let now: @Sendable () -> Int64
+
+    public init(ledger: any Ledger, gitea: GiteaClient, botLogin: String, configuration: Configuration = .init(), logger: Logger,
+                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.ledger = ledger
+        self.gitea = gitea
+        self.botLogin = botLogin
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Handles one command and says what happened. Never throws: every failure becomes an unsuccessful ``Ack``.
+    public func handle(_ command: Command) async -> Ack {
+        switch command.payload {
+        case .show(let number): return await show(command, number)
+        case .status(let prefix): return status(command, prefix)
+        default: break
+        }
+        let key = IdempotencyKey(command)
+        let outcome: ClaimOutcome
+        do { outcome = try ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
+            logger.error("ledger claim failed", metadata: ["key": "\(key.short)", "error": "\(error)"])
+            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                       message: "the ledger is unavailable, so nothing was executed: \(error)")
+        }
+        switch outcome {
+        case .claimed(let entry):
+            return await execute(entry, command, key: key)
+        case .originSeen(let entry), .duplicate(let entry):
+            return answerFromLedger(entry, command, key: key)
+        }
+    }
+
+    /// Reconciles every entry left `claimed`: probe Gitea for its key; found → done, not found → execute now.
+    @discardableResult
+    public func recover() async -> [Ack] {
+        let entries: [LedgerEntry]
+        do { entries = try ledger.claimedEntries() } catch {
+            logger.error("cannot read claimed ledger entries", metadata: ["error": "\(error)"])
+            return []
+        }
+        var acks: [Ack] = []
+        for entry in entries {
+            guard let command = try? Command.parse(Data(entry.command.utf8), receivedAt: entry.claimedAt) else {
+                try? ledger.fail(id: entry.id, error: "stored command is unreadable", at: now())
+                continue
+            }
+            acks.append(await reconcile(entry, command, key: entry.key))
+        }
+        return acks
+    }
+
+    // MARK: - Ledger answers
+
+    private func answerFromLedger(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) -> Ack {
+        switch entry.state {
+        case .done:
+            var ack = entry.result.flatMap(Ack.parse) ?? Ack(success: true, key: key.hex, action: command.action,
+                                                              repository: command.repository.description, message: "done")
+            ack.priorExecution = true
+            return ack
+        case .failed:
+            return Ack(success: false, key: entry.key.hex, action: command.action, repository: command.repository.description,
+                       number: command.payload.number, message: entry.error ?? "failed earlier", priorExecution: true,
+                       executedAt: entry.completedAt)
+        case .claimed:
+            return Ack(success: false, key: entry.key.hex, action: command.action, repository: command.repository.description,
+                       number: command.payload.number,
+                       message: "the same command is already in progress (claimed at \(entry.claimedAt)); it will not run twice")
+        }
+    }
+
+    // MARK: - Execution
+
+    private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+        do {
+            let ack = try await perform(command, key: key)
+            complete(entry, ack)
+            return ack
+        } catch let refusal as GateRefusal {
+            return fail(entry, command, key: key, message: refusal.description)
+        } catch let error as GiteaError where error.certainlyNotApplied {
+            return fail(entry, command, key: key, message: error.description)
+        } catch {
+            // Outcome unknown (no answer, 5xx): look for the key before anyone runs it again.
+            logger.warning("gitea outcome unknown; probing", metadata: ["key": "\(key.short)", "error": "\(error)"])
+            if let found = try? await probe(command, key: key, claimedAt: entry.claimedAt) {
+                complete(entry, found)
+                return found
+            }
+            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                       number: command.payload.number,
+                       message: "\(error); the outcome is unknown, so it stays claimed and will be reconciled before any retry")
+        }
+    }
+
+    private func reconcile(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+        do {
+            if var found = try await probe(command, key: key, claimedAt: entry.claimedAt) {
+                found.message = "found already done on Gitea: " + found.message
+                complete(entry, found)
+                return found
+            }
+        } catch {
+            // Fail closed: a probe that cannot answer must not lead to a second write.
+            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                       message: "cannot check Gitea for an earlier execution (\(error)); not executed")
+        }
+        return await execute(entry, command, key: key)
+    }
+
+    private func complete(_ entry: LedgerEntry, _ ack: Ack) {
+        do { try ledger.complete(id: entry.id, result: ack.json, at: now()) } catch {
+            logger.error("ledger completion failed; the entry stays claimed and will be reconciled", metadata: ["key": "\(entry.key.short)", "error": "\(error)"])
+        }
+    }
+
+    private func fail(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, message: String) -> Ack {
+        try? ledger.fail(id: entry.id, error: message, at: now())
+        return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                   number: command.payload.number, message: message, executedAt: now())
+    }
+
+    private func footer(_ text: String, _ command: Command, _ key: IdempotencyKey) -> String {
+        GateFooter.append(to: text, key: key, action: command.action, actor: command.source)
+    }
+
+    /// Writes a proof comment; a failure becomes a warning (the main effect already happened).
+    private func proof(_ repository: Repository, _ number: Int, _ text: String, _ command: Command, _ key: IdempotencyKey) async -> [String] {
+        do {
+            _ = try await gitea.createComment(repository, number, body: footer(text, command, key))
+            return []
+        } catch {
+            return ["the proof comment could not be written (\(error))"]
+        }
+    }
+
+    private func done(_ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
+                      state: String?, warnings: [String] = [], prior: Bool = false) -> Ack {
+        Ack(success: true, key: key.hex, action: command.action, repository: command.repository.description, number: number, title: title,
+            url: url, state: state, message: message, priorExecution: prior, executedAt: now(), warnings: warnings)
+    }
+
+    private func perform(_ command: Command, key: IdempotencyKey) async throws -> Ack {
+        let repo = command.repository
+        switch command.payload {
+        case .createIssue(let title, let body, let labelNames, let assignees):
+            return try await createIssue(command, key, title: title, body: body, labelNames: labelNames, assignees: assignees)
+        case .addComment(let number, let body):
+            let issue = try await gitea.issue(repo, number)
+            let comment = try await gitea.createComment(repo, number, body: footer(body, command, key))
+            return done(command, key, "commented on", number: number, title: issue.title, url: comment.html_url, state: issue.state)
+        case .closeIssue(let number, let comment):
+            return try await setState(command, key: key, number: number, target: "closed", note: comment)
+        case .reopenIssue(let number):
+            return try await setState(command, key: key, number: number, target: "open", note: nil)
+        case .assignIssue(let number, let set, let add, let remove):
+            return try await assign(command, key, number: number, set: set, add: add, remove: remove)
+        case .labelIssue(let number, let add, let remove):
+            return try await label(command, key, number: number, add: add, remove: remove)
+        case .mergePR(let number, let style, let headSHA, let deleteBranch):
+            return try await merge(command, key, number: number, style: style, headSHA: headSHA, deleteBranch: deleteBranch)
+        case .show, .status:
+            preconditionFailure("read-only actions do not reach perform")
+        }
+    }
+
+    private func createIssue(_ command: Command, _ key: IdempotencyKey, title: String, body: String, labelNames: [String],
+                             assignees: [String]) async throws -> Ack {
+        let repo = command.repository
+        let labels = try await gitea.labels(repo)
+        let ids = try LabelResolver.resolve(labelNames, repository: labels.repository, organisation: labels.organisation)
+        let logins = assignees.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }
+        let issue = try await gitea.createIssue(repo, title: title, body: footer(body, command, key), labels: ids, assignees: logins)
+        var warnings: [String] = []
+        let gotLabels = Set((issue.labels ?? []).map(\.id))
+        if !Set(ids).isSubset(of: gotLabels) { warnings.append("Gitea did not apply every label (the bot may lack write access)") }
+        let gotAssignees = Set((issue.assignees ?? []).map { $0.login.lowercased() })
+        let missing = logins.filter { !gotAssignees.contains($0.lowercased()) }
+        if !missing.isEmpty { warnings.append("Gitea did not assign \(missing.joined(separator: ", ")) (no permission?)") }
+        return done(command, key, "created", number: issue.number, title: issue.title, url: issue.html_url, state: issue.state, warnings: warnings)
+
+    }
+
+    private func assign(_ command: Command, _ key: IdempotencyKey, number: Int, set: [String]?, add: [String], remove: [String]) async throws -> Ack {
+        let repo = command.repository
+        let issue = try await gitea.issue(repo, number)
+        let current = (issue.assignees ?? []).map(\.login)
+        let clean: ([String]) -> [String] = { $0.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 } }
+        var wanted = set.map(clean) ?? current
+        for login in clean(add) where !wanted.contains(where: { $0.lowercased() == login.lowercased() }) { wanted.append(login) }
+        let removing = Set(clean(remove).map { $0.lowercased() })
+        wanted.removeAll { removing.contains($0.lowercased()) }
+        let updated = try await gitea.editIssue(repo, number, assignees: wanted)
+        let got = Set((updated.assignees ?? []).map { $0.login.lowercased() })
+        guard got == Set(wanted.map { $0.lowercased() }) else {
+            let dropped = wanted.filter { !got.contains($0.lowercased()) }
+            return Ack(success: false, key: key.hex, action: command.action, repository: repo.description, number: number,
+                       title: issue.title, url: issue.html_url,
+                       message: "Gitea silently ignored the assignees" + (dropped.isEmpty ? "" : " (\(dropped.joined(separator: ", ")) not assigned)")
+                           + ": the bot's account probably lacks write access", executedAt: now())
+        }
+        let list = wanted.isEmpty ? "nobody" : wanted.map { "@" + $0 }.joined(separator: " ")
+        let warnings = await proof(repo, number, "Assignees set to \(list).", command, key)
+        return done(command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.html_url, state: issue.state, warnings: warnings)
+
+    }
+
+    private func label(_ command: Command, _ key: IdempotencyKey, number: Int, add: [String], remove: [String]) async throws -> Ack {
+        let repo = command.repository
+        let issue = try await gitea.issue(repo, number)
+        let labels = try await gitea.labels(repo)
+        let addIDs = try LabelResolver.resolve(add, repository: labels.repository, organisation: labels.organisation)
+        let removeIDs = try LabelResolver.resolve(remove, repository: labels.repository, organisation: labels.organisation)
+        var current = Set((issue.labels ?? []).map(\.id))
+        if !addIDs.isEmpty { current = Set(try await gitea.addLabels(repo, number, ids: addIDs).map(\.id)) }
+        for id in removeIDs where current.contains(id) {
+            try await gitea.removeLabel(repo, number, id: id)
+            current.remove(id)
+        }
+        var warnings: [String] = []
+        if !Set(addIDs).isSubset(of: current) { warnings.append("Gitea did not apply every label") }
+        let summary = (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " ")
+        warnings += await proof(repo, number, "Labels changed: \(summary).", command, key)
+        return done(command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.html_url, state: issue.state, warnings: warnings)
+
+    }
+
+    private func merge(_ command: Command, _ key: IdempotencyKey, number: Int, style: MergeStyle, headSHA: String?,
+                       deleteBranch: Bool) async throws -> Ack {
+        let repo = command.repository
+        let pull = try await pullRequest(repo, number)
+        if pull.merged {
+            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.html_url, state: "merged", prior: true)
+        }
+        guard pull.state == "open" else { throw GateRefusal.pullRequestClosed(number) }
+        guard pull.draft != true else { throw GateRefusal.pullRequestDraft(number) }
+        guard pull.mergeable else { throw GateRefusal.notMergeable(number) }
+        if let headSHA, !pull.head.sha.lowercased().hasPrefix(headSHA.lowercased()) {
+            throw GateRefusal.headMoved(expected: headSHA, actual: pull.head.sha)
+        }
+        guard let status = try await mergeStatus(repo, number, style: style, headSHA: headSHA ?? pull.head.sha, deleteBranch: deleteBranch) else {
+            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.html_url, state: "merged", prior: true)
+        }
+        let scheduled = status == 201
+        let warnings = await proof(repo, number, scheduled ? "Merge (\(style.rawValue)) scheduled for when checks succeed."
+                                                           : "Merged (\(style.rawValue)) at \(pull.head.sha.prefix(12)).", command, key)
+        return done(command, key, scheduled ? "scheduled to merge (\(style.rawValue)), not merged yet:" : "merged (\(style.rawValue))", number: number,
+                   title: pull.title, url: pull.html_url, state: scheduled ? "scheduled" : "merged", warnings: warnings)
+
+    }
+
+    private func pullRequest(_ repo: Repository, _ number: Int) async throws -> GiteaPullRequest {
+        do {
+            return try await gitea.pullRequest(repo, number)
+        } catch {
+            if case .notFound = error { throw GateRefusal.notAPullRequest(number) }
+            throw error
+        }
+    }
+
+    /// The merge call's status, or `nil` when Gitea says it was already merged (405), a prior execution.
+    private func mergeStatus(_ repo: Repository, _ number: Int, style: MergeStyle, headSHA: String, deleteBranch: Bool) async throws -> Int? {
+        do {
+            return try await gitea.merge(repo, number, style: style, headSHA: headSHA, deleteBranch: deleteBranch)
+        } catch {
+            if case .notAllowed(let message) = error, message.lowercased().contains("already merged") { return nil }
+            throw error
+        }
+    }
+
+    private func setState(_ command: Command, key: IdempotencyKey, number: Int, target: String, note: String?) async throws -> Ack {
+        let repo = command.repository
+        let issue = try await gitea.issue(repo, number)
+        let verb = target == "closed" ? "closed" : "reopened"
+        guard issue.state != target else {
+            return done(command, key, "was already \(target == "closed" ? "closed" : "open"):", number: number, title: issue.title,
+                        url: issue.html_url, state: issue.state)
+        }
+        let updated = try await gitea.editIssue(repo, number, state: target)
+        let text = (note.map { $0 + "\n\n" } ?? "") + (target == "closed" ? "Closed." : "Reopened.")
+        let warnings = await proof(repo, number, text, command, key)
+        return done(command, key, verb, number: number, title: updated.title, url: updated.html_url, state: updated.state, warnings: warnings)
+    }
+
+    // MARK: - Probes
+
+    /// Looks on Gitea for an earlier execution of `command` (its key in a body or comment, or the target state).
+    /// Returns `nil` when there is none; throws when Gitea cannot be asked (callers then refuse to write).
+    func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64) async throws -> Ack? {
+        let repo = command.repository
+        let since = GiteaSimulatorTime.rfc3339(claimedAt - configuration.probeMargin)
+        func found(_ number: Int, _ title: String?, _ url: String?, _ state: String?, _ message: String) -> Ack {
+            Ack(success: true, key: key.hex, action: command.action, repository: repo.description, number: number, title: title, url: url,
+                state: state, message: message, executedAt: claimedAt)
+        }
+        switch command.payload {
+        case .createIssue:
+            // Not `q=`: Gitea's indexer lags. The creator + since listing is database-backed.
+            for page in 1...200 {
+                let issues = try await gitea.issues(repo, createdBy: botLogin, since: since, page: page)
+                if let issue = issues.first(where: { GateFooter.contains($0.body ?? "", key: key) }) {
+                    return found(issue.number, issue.title, issue.html_url, issue.state, "created")
+                }
+                if issues.count < GiteaClient.pageSize { break }
+            }
+            return nil
+        case .mergePR(let number, _, _, _):
+            let pull = try await gitea.pullRequest(repo, number)
+            return pull.merged ? found(number, pull.title, pull.html_url, "merged", "merged") : nil
+        case .addComment(let number, _), .closeIssue(let number, _), .reopenIssue(let number), .assignIssue(let number, _, _, _),
+             .labelIssue(let number, _, _):
+            let comments = try await gitea.comments(repo, number, since: since)
+            if let comment = comments.first(where: { GateFooter.contains($0.body, key: key) }) {
+                return found(number, nil, comment.html_url, nil, "done")
+            }
+            if case .closeIssue = command.payload {
+                let issue = try await gitea.issue(repo, number)
+                if issue.state == "closed" { return found(number, issue.title, issue.html_url, "closed", "closed") }
+            }
+            if case .reopenIssue = command.payload {
+                let issue = try await gitea.issue(repo, number)
+                if issue.state == "open" { return found(number, issue.title, issue.html_url, "open", "reopened") }
+            }
+            return nil
+        case .show, .status:
+            return nil
+        }
+    }
+
+    // MARK: - Read-only
+
+    private func show(_ command: Command, _ number: Int) async -> Ack {
+        do {
+            let issue = try await gitea.issue(command.repository, number)
+            var state = issue.state
+            if issue.pull_request?.merged == true { state = "merged" }
+            let kind = issue.pull_request == nil ? "issue" : "pull request"
+            let labels = (issue.labels ?? []).map(\.name)
+            let assignees = (issue.assignees ?? []).map { "@" + $0.login }
+            var details = "\(kind) is \(state)"
+            if !labels.isEmpty { details += ", labels: " + labels.joined(separator: ", ") }
+            if !assignees.isEmpty { details += ", assigned to " + assignees.joined(separator: " ") }
+            return Ack(success: true, key: "", action: .show, repository: command.repository.description, number: number, title: issue.title,
+                       url: issue.html_url, state: state, message: details + ":")
+        } catch {
+            return Ack(success: false, key: "", action: .show, repository: command.repository.description, number: number, message: "\(error)")
+        }
+    }
+
+    private func status(_ command: Command, _ prefix: String) -> Ack {
+        do {
+            let entries = try ledger.entries(keyPrefix: prefix, limit: 5)
+            guard let entry = entries.first else {
+                return Ack(success: false, key: "", action: .status, repository: command.repository.description,
+                           message: "no command with a key starting \(prefix)")
+            }
+            let result = entry.result.flatMap(Ack.parse)
+            let more = entries.count > 1 ? " (\(entries.count - 1) more with this prefix)" : ""
+            return Ack(success: true, key: entry.key.hex, action: .status, repository: entry.repository, number: result?.number,
+                       title: result?.title, url: result?.url, state: entry.state.rawValue,
+                       message: "\(entry.action.rawValue) is \(entry.state.rawValue)\(entry.error.map { ": " + $0 } ?? "")\(more):",
+                       executedAt: entry.completedAt)
+        } catch {
+            return Ack(success: false, key: "", action: .status, repository: command.repository.description, message: "ledger unavailable: \(error)")
+        }
+    }
+}
+
+/// RFC 3339 timestamps as Gitea's `since` parameters take them.
+enum GiteaSimulatorTime {
+    static func rfc3339(_ seconds: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Gate
+import GiteaSimulator
+import Testing
+
+/// The Gate against the Gitea simulator: every action, exactly-once under repeats, concurrency and faults.
+@Suite(.serialized) struct GateExecutorTests {
+    typealias H = SimulatorHarness
+
+    @Test func everyActionWorksAndLeavesTheKeyInGitea() async throws {
+        try await H.with { h in
+            let gate = try h.executor()
+            let created = await gate.handle(H.command(.createIssue(title: "Deploy failed", body: "see logs", labels: ["bug", "urgent"], assignees: ["@bob"])))
+            #expect(created.success, "\(created.message)")
+            #expect(created.number == 1 + 1)  // !1 is the pull request; issues and PRs share numbers
+            #expect(created.warnings.isEmpty, "\(created.warnings)")
+            let issue = await h.state.item(H.repo, created.number!)!
+            #expect(issue.assignees == ["bob"] && issue.labels.count == 2)
+            #expect(GateFooter.contains(issue.body, key: IdempotencyKey(hex: created.key)))
+            #expect(created.sentence.contains("ops/tc#2") && created.sentence.contains(created.url!))
+
+            let number = created.number!
+            #expect(await gate.handle(H.command(.addComment(issue: number, body: "on it"))).success)
+            let closed = await gate.handle(H.command(.closeIssue(issue: number, comment: "fixed upstream")))
+            #expect(closed.success && closed.state == "closed")
+            let reopened = await gate.handle(H.command(.reopenIssue(issue: number)))
+            #expect(reopened.success && reopened.state == "open")
+            let assigned = await gate.handle(H.command(.assignIssue(issue: number, set: nil, add: ["alice"], remove: ["bob"])))
+            #expect(assigned.success, "\(assigned.message)")
+            #expect(await h.state.item(H.repo, number)!.assignees == ["alice"])
+            let labelled = await gate.handle(H.command(.labelIssue(issue: number, add: ["ops"], remove: ["bug"])))
+            #expect(labelled.success, "\(labelled.message)")
+            let shown = await gate.handle(H.command(.show(number: number)))
+            #expect(shown.success && shown.message.contains("ops") && shown.message.contains("urgent") && !shown.message.contains("bug"))
+            let merged = await gate.handle(H.command(.mergePR(pr: 1, style: .squash, headSHA: "0123456", deleteBranch: true)))
+            #expect(merged.success && merged.state == "merged", "\(merged.message)")
+            #expect(await h.state.item(H.repo, 1)!.pull!.merged)
+            let status = await gate.handle(H.command(.status(keyPrefix: String(closed.key.prefix(8)))))
+            #expect(status.success && status.state == "done" && status.number == number)
+
+            // Every write left the key: bodies or proof comments.
+            let comments = await h.state.item(H.repo, number)!.comments
+            for ack in [closed, reopened, assigned, labelled] {
+                #expect(comments.contains { GateFooter.contains($0.body, key: IdempotencyKey(hex: ack.key)) }, "\(ack.action)")
+            }
+        }
+    }
+
+    @Test func repeatedCommandsWriteOnce() async throws {
+        try await H.with { h in
+            let gate = try h.executor()
+            let first = H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-1")
+            let ack = await gate.handle(first)
+            #expect(ack.success && !ack.priorExecution)
+            let sameEvent = await gate.handle(first)
+            #expect(sameEvent.priorExecution && sameEvent.number == ack.number)
+            let sameText = await gate.handle(H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-2"))
+            #expect(sameText.priorExecution && sameText.number == ack.number)
+            #expect(await h.state.writes.count == 1)
+            let again = await gate.handle(H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-3", again: true))
+            #expect(again.success && !again.priorExecution && again.number != ack.number)
+            #expect(await h.state.writes.count == 2)
+        }
+    }
+
+    @Test func fiftyIdenticalCommandsInParallelWriteOnce() async throws {
+        try await H.with { h in
+            let gate = try h.executor()
+            let acks = await withTaskGroup(of: Ack.self) { group in
+                for index in 0..<50 {
+                    group.addTask { await gate.handle(H.command(.createIssue(title: "Pager fired", body: "x", labels: [], assignees: []), origin: "e\(index)")) }
+                }
+                var all: [Ack] = []
+                for await ack in group { all.append(ack) }
+                return all
+            }
+            #expect(await h.state.items(H.repo).filter { $0.title == "Pager fired" }.count == 1)
+            #expect(acks.filter { $0.success && !$0.priorExecution }.count == 1)
+        }
+    }
+
+    @Test func unknownOrAmbiguousLabelsAreRefusedBeforeAnyWrite() async throws {
+        try await H.with { h in
+            let gate = try h.executor()
+            let unknown = await gate.handle(H.command(.createIssue(title: "T", body: "", labels: ["bug", "nope"], assignees: [])))
+            #expect(!unknown.success && unknown.message.contains("no label \"nope\"") && unknown.message.contains("bug"))
+            let ambiguous = await gate.handle(H.command(.createIssue(title: "T", body: "", labels: ["twin"], assignees: [])))
+            #expect(!ambiguous.success && ambiguous.message.contains("ambiguous"))
+            #expect(await h.state.writes.isEmpty)
+        }
+    }
+
+    @Test func mergingAnAlreadyMergedPullRequestIsPriorExecution() async throws {
+        try await H.with { h in
+            await h.state.setPullState(H.repo, 1, merged: true, state: "closed")
+            let ack = await try h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: nil, deleteBranch: false)))
+            #expect(ack.success && ack.priorExecution && ack.state == "merged")
+            #expect(await h.state.writes.isEmpty)
+            let moved = await try h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: "ffff000", deleteBranch: false)))
+            #expect(moved.priorExecution)
+        }
+    }
+
+    @Test func mergeRefusesAMovedHead() async throws {
+        try await H.with { h in
+            let ack = await try h.executor().handle(H.command(.mergePR(pr: 1, style: .rebase, headSHA: "deadbeef", deleteBranch: false)))
+            #expect(!ack.success && ack.message.contains("head moved"))
+            #expect(await h.state.writes.isEmpty)
+        }
+    }
+
+    /// A 500 on a read is retried; a 500 on a write leaves the outcome unknown, is probed, and is executed once by
+    /// recovery.
+    @Test func fiveHundredThenSuccess() async throws {
+        try await H.with { h in
+            let path = H.ledgerPath()
+            let gate = try h.executor(ledgerPath: path)
+            await h.state.inject(.fail500)
+            let shown = await gate.handle(H.command(.show(number: 1)))
+            #expect(shown.success, "a read is retried after a 500")
+
+            let labels = try await h.client().labels(try Repository(H.repo))
+            #expect(labels.repository.count == 4)
+            await h.state.inject(.fail500)  // hits the first request of the create: the labels read, retried
+            await h.state.inject(.fail500)
+            let command = H.command(.createIssue(title: "Flaky", body: "", labels: [], assignees: []))
+            let first = await gate.handle(command)
+            #expect(first.success || first.message.contains("outcome is unknown"), "\(first.message)")
+            _ = await gate.recover()
+            #expect(await h.state.items(H.repo).filter { $0.title == "Flaky" }.count == 1)
+            let repeated = await gate.handle(H.command(.createIssue(title: "Flaky", body: "", labels: [], assignees: [])))
+            #expect(repeated.priorExecution)
+            #expect(await h.state.items(H.repo).filter { $0.title == "Flaky" }.count == 1)
+        }
+    }
+
+    /// The write is committed but the response never arrives (the client times out): the probe finds the key in
+    /// Gitea and records it done; nothing is written twice.
+    @Test func droppedResponseAfterACommittedCreateLeavesExactlyOneIssue() async throws {
+        try await H.with { h in
+            let gate = try h.executor(timeout: 1)
+            await h.state.inject(.stallAfterCommit(seconds: 3))
+            let ack = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-stall"))
+            #expect(ack.success, "the probe should have found the committed issue: \(ack.message)")
+            try await Task.sleep(for: .seconds(2.5))
+            _ = await gate.recover()
+            let again = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-2"))
+            #expect(again.priorExecution)
+            #expect(await h.state.items(H.repo).filter { $0.title == "Half-open" }.count == 1)
+        }
+    }
+
+    @Test func assigneesGiteaSilentlyDropsAreReported() async throws {
+        try await H.with { h in
+            let admin = try h.executor()
+            let created = await admin.handle(H.command(.createIssue(title: "Owned", body: "", labels: [], assignees: [])))
+            // The reader account can edit its own issue but has no write access: Gitea ignores assignees.
+            let reader = try h.executor(token: "reader-token")
+            let readerIssue = await reader.handle(H.command(.createIssue(title: "Mine", body: "", labels: ["bug"], assignees: ["bob"])))
+            #expect(readerIssue.success && readerIssue.warnings.count == 2, "\(readerIssue.warnings)")
+            let ack = await reader.handle(H.command(.assignIssue(issue: readerIssue.number!, set: ["bob"], add: [], remove: [])))
+            #expect(!ack.success && ack.message.contains("silently ignored"))
+            #expect(created.success)
+        }
+    }
+}
