@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Gate
+import Logging
+
+/// `operator-gate gate exec|recover`: run the Gate directly (operators' debugging, and the crash tests).
+struct GateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate", abstract: "Run Gate commands against Gitea directly, with the ledger.",
+        subcommands: [Exec.self, Recover.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "Ledger file (SQLite).") var ledger: String = "data/ledger.sqlite"
+        @Option(help: "Gitea base URL, e.g. https://forge.example") var gitea: String
+        @Option(help: "File holding the Gitea token (GITEA_TOKEN overrides it).") var tokenFile: String?
+        @Option(help: "The bot's Gitea login (used by crash-recovery probes).") var login: String
+        @Option(help: "HTTP timeout in seconds.") var timeout: Double = 15
+        @Flag(help: "Log Gate and Gitea activity on stderr (the token is never logged).") var verbose = false
+
+        func executor() throws -> GateExecutor {
+            guard let url = URL(string: gitea), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+                throw CLIError("--gitea must be an http(s) URL")
+            }
+            let token: String
+            if let fromEnvironment = ProcessInfo.processInfo.environment["GITEA_TOKEN"], !fromEnvironment.isEmpty {
+                token = fromEnvironment
+            } else if let tokenFile {
+                guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else { throw CLIError("--token-file: cannot read \(tokenFile)") }
+                token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                throw CLIError("no Gitea token: set GITEA_TOKEN or pass --token-file")
+            }
+            guard !token.isEmpty else { throw CLIError("the Gitea token is empty") }
+            var logger = Logger(label: "operator-gate.gate") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = verbose ? .debug : .warning
+            let ledgerStore: SQLiteLedger
+            do { ledgerStore = try SQLiteLedger(path: ledger) } catch { throw CLIError("--ledger: cannot open \(ledger): \(error)") }
+            return GateExecutor(ledger: ledgerStore, gitea: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: logger),
+                                botLogin: login, logger: logger)
+        }
+    }
+
+    struct Exec: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Execute the command JSON read on stdin; print the acknowledgement JSON. Exit 1 if it did not succeed.",
+            discussion: #"Input: {"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?} (see README)."#)
+        @OptionGroup var options: Options
+        @Flag(help: "Reconcile entries left claimed by a crash before executing.") var recover = false
+
+        func run() async throws {
+            try await runAsyncTool {
+                let gate = try options.executor()
+                let command: Command
+                do { command = try Command.parse(StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970)) } catch {
+                    throw CLIError(String(describing: error))
+                }
+                if recover { await gate.recover() }
+                let ack = await gate.handle(command)
+                StandardIO.printLine(ack.json)
+                if !ack.success { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Recover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Probe Gitea for every ledger entry left claimed; record what was done, execute what was not. One JSON line each.")
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            try await runAsyncTool {
+                for ack in await try options.executor().recover() { StandardIO.printLine(ack.json) }
+            }
+        }
+    }
+}
