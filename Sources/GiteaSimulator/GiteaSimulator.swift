@@ -2,6 +2,7 @@ import Foundation
 import Gate
 import Hummingbird
 import Logging
+import NIOCore
 
 /// A loopback HTTP server that speaks the part of Gitea 1.26's API the Gate uses, with Gitea's shapes and
 /// status codes (PATCH → 201; merge 200/405/409; comment lists unpaged; labels as ids on create; `limit` capped at
@@ -10,11 +11,21 @@ public enum GiteaSimulator {
     /// Runs until the task is cancelled. `onPort` receives the bound port.
     public static func run(state: GiteaSimulatorState, port: Int = 0, logger: Logger,
                            onPort: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let router = Router()
+        let router = Router(context: SimulatorContext.self)
         routes(router, state)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
                               onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) }, logger: logger)
         try await app.runService()
+    }
+
+    /// The request context: Hummingbird's basics plus the channel, so a fault can drop the connection.
+    public struct SimulatorContext: RequestContext {
+        public var coreContext: CoreRequestContextStorage
+        let channel: any Channel
+        public init(source: ApplicationRequestContextSource) {
+            coreContext = .init(source: source)
+            channel = source.channel
+        }
     }
 
     static func timestamp(_ date: Date) -> String {
@@ -34,7 +45,7 @@ public enum GiteaSimulator {
     }
 
     /// Authenticates, applies faults, and maps thrown ``Failure``s to Gitea's error body.
-    static func handle(_ state: GiteaSimulatorState, _ request: Request, write: Bool,
+    static func handle(_ state: GiteaSimulatorState, _ request: Request, _ context: SimulatorContext, write: Bool,
                        _ body: @escaping @Sendable (String) async throws -> Response) async -> Response {
         let header = request.headers[.authorization] ?? ""
         let parts = header.split(separator: " ")
@@ -46,7 +57,15 @@ public enum GiteaSimulator {
             let response = await run(body, login)
             try? await Task.sleep(for: .seconds(seconds))
             return response
-        case nil: break
+        case .dropAfterCommit:
+            guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
+            _ = await run(body, login)
+            // The write is committed; the client sees the connection close with no response.
+            try? await context.channel.close()
+            return Response(status: .internalServerError)
+        case .delay(let seconds):
+            try? await Task.sleep(for: .seconds(seconds))
+        case .fail500AtRequest, nil: break
         }
         guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
         return await run(body, login)
@@ -68,23 +87,23 @@ public enum GiteaSimulator {
         }
     }
 
-    static func repository(_ context: BasicRequestContext) throws -> String {
+    static func repository(_ context: SimulatorContext) throws -> String {
         "\(try context.parameters.require("owner"))/\(try context.parameters.require("repo"))"
     }
 
-    static func number(_ context: BasicRequestContext) throws -> Int {
+    static func number(_ context: SimulatorContext) throws -> Int {
         guard let number = Int(try context.parameters.require("number")) else { throw Failure(status: .notFound, message: "not found") }
         return number
     }
 
     // swiftlint:disable:next function_body_length
-    static func routes(_ router: Router<BasicRequestContext>, _ state: GiteaSimulatorState) {
-        router.get("/api/v1/user") { request, _ in
-            await handle(state, request, write: false) { login in try json(await state.user(login)) }
+    static func routes(_ router: Router<SimulatorContext>, _ state: GiteaSimulatorState) {
+        router.get("/api/v1/user") { request, context in
+            await handle(state, request, context, write: false) { login in try json(await state.user(login)) }
         }
 
         router.get("/api/v1/repos/:owner/:repo/issues") { request, context in
-            await handle(state, request, write: false) { _ in
+            await handle(state, request, context, write: false) { _ in
                 let name = try repository(context)
                 guard await state.repo(name) != nil else { throw Failure(status: .notFound, message: "repository does not exist") }
                 let query = request.uri.queryParameters
@@ -113,7 +132,7 @@ public enum GiteaSimulator {
 
         struct CreateIssue: Decodable { let title: String; let body: String?; let labels: [Int64]?; let assignees: [String]? }
         router.post("/api/v1/repos/:owner/:repo/issues") { request, context in
-            await handle(state, request, write: true) { login in
+            await handle(state, request, context, write: true) { login in
                 let name = try repository(context)
                 guard let repo = await state.repo(name) else { throw Failure(status: .notFound, message: "repository does not exist") }
                 let input = try await decode(CreateIssue.self, request)
@@ -142,7 +161,7 @@ public enum GiteaSimulator {
         }
 
         router.get("/api/v1/repos/:owner/:repo/issues/:number") { request, context in
-            await handle(state, request, write: false) { _ in
+            await handle(state, request, context, write: false) { _ in
                 let name = try repository(context)
                 guard let item = await state.item(name, try number(context)) else { throw Failure(status: .notFound, message: "issue does not exist") }
                 return try json(await state.json(item, repository: name))
@@ -151,7 +170,7 @@ public enum GiteaSimulator {
 
         struct EditIssue: Decodable { let state: String?; let assignees: [String]? }
         router.patch("/api/v1/repos/:owner/:repo/issues/:number") { request, context in
-            await handle(state, request, write: true) { login in
+            await handle(state, request, context, write: true) { login in
                 let name = try repository(context)
                 let index = try number(context)
                 guard let repo = await state.repo(name), let item = repo.items[index] else { throw Failure(status: .notFound, message: "issue does not exist") }
@@ -175,7 +194,7 @@ public enum GiteaSimulator {
         }
 
         router.get("/api/v1/repos/:owner/:repo/issues/:number/comments") { request, context in
-            await handle(state, request, write: false) { _ in
+            await handle(state, request, context, write: false) { _ in
                 let name = try repository(context)
                 // Gitea answers 500 for an unknown issue here (the lookup error is not mapped).
                 guard let item = await state.item(name, try number(context)) else { throw Failure(status: .internalServerError, message: "issue does not exist") }
@@ -189,7 +208,7 @@ public enum GiteaSimulator {
 
         struct CreateComment: Decodable { let body: String }
         router.post("/api/v1/repos/:owner/:repo/issues/:number/comments") { request, context in
-            await handle(state, request, write: true) { login in
+            await handle(state, request, context, write: true) { login in
                 let name = try repository(context)
                 let index = try number(context)
                 guard await state.item(name, index) != nil else { throw Failure(status: .internalServerError, message: "issue does not exist") }
@@ -208,7 +227,7 @@ public enum GiteaSimulator {
         }
 
         router.get("/api/v1/repos/:owner/:repo/labels") { request, context in
-            await handle(state, request, write: false) { _ in
+            await handle(state, request, context, write: false) { _ in
                 let name = try repository(context)
                 guard let repo = await state.repo(name) else { throw Failure(status: .notFound, message: "repository does not exist") }
                 let query = request.uri.queryParameters
@@ -219,7 +238,7 @@ public enum GiteaSimulator {
         }
 
         router.get("/api/v1/orgs/:org/labels") { request, context in
-            await handle(state, request, write: false) { _ in
+            await handle(state, request, context, write: false) { _ in
                 guard let labels = await state.organisationLabels(try context.parameters.require("org")) else {
                     throw Failure(status: .notFound, message: "organization does not exist")
                 }
@@ -232,7 +251,7 @@ public enum GiteaSimulator {
 
         struct LabelIDs: Decodable { let labels: [Int64] }
         router.post("/api/v1/repos/:owner/:repo/issues/:number/labels") { request, context in
-            await handle(state, request, write: true) { login in
+            await handle(state, request, context, write: true) { login in
                 let name = try repository(context)
                 let index = try number(context)
                 guard let repo = await state.repo(name), repo.items[index] != nil else { throw Failure(status: .notFound, message: "issue does not exist") }
@@ -250,7 +269,7 @@ public enum GiteaSimulator {
         }
 
         router.delete("/api/v1/repos/:owner/:repo/issues/:number/labels/:label") { request, context in
-            await handle(state, request, write: true) { login in
+            await handle(state, request, context, write: true) { login in
                 let name = try repository(context)
                 let index = try number(context)
                 guard let repo = await state.repo(name), repo.items[index] != nil else { throw Failure(status: .notFound, message: "issue does not exist") }
@@ -263,7 +282,7 @@ public enum GiteaSimulator {
         }
 
         router.get("/api/v1/repos/:owner/:repo/pulls/:number") { request, context in
-            await handle(state, request, write: false) { _ in
+            await handle(state, request, context, write: false) { _ in
                 let name = try repository(context)
                 let index = try number(context)
                 guard let item = await state.item(name, index), let pull = item.pull else { throw Failure(status: .notFound, message: "pull request does not exist") }
@@ -275,7 +294,7 @@ public enum GiteaSimulator {
 
         struct Merge: Decodable { let Do: String; let head_commit_id: String?; let delete_branch_after_merge: Bool? }
         router.post("/api/v1/repos/:owner/:repo/pulls/:number/merge") { request, context in
-            await handle(state, request, write: true) { login in
+            await handle(state, request, context, write: true) { login in
                 let name = try repository(context)
                 let index = try number(context)
                 guard let repo = await state.repo(name), let item = repo.items[index], let pull = item.pull else {

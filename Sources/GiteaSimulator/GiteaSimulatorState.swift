@@ -40,6 +40,12 @@ public actor GiteaSimulatorState {
         case fail500
         /// Apply the next write, then hold the response for this long (the client times out: outcome unknown).
         case stallAfterCommit(seconds: Double)
+        /// Apply the next write, then close the connection without answering.
+        case dropAfterCommit
+        /// Hold the next request this long before handling it.
+        case delay(seconds: Double)
+        /// Answer the request with this 1-based number (counted from when the fault is injected) with a 500.
+        case fail500AtRequest(Int)
     }
 
     var users: [String: Int64] = [:]
@@ -111,15 +117,28 @@ public actor GiteaSimulatorState {
 
     func nextFault(write: Bool) -> Fault? {
         requestCount += 1
-        guard let first = faults.first else { return nil }
-        switch first {
-        case .fail500:
-            faults.removeFirst()
-            return first
-        case .stallAfterCommit:
+        // Count down every pending "N-th request" fault; the one reaching zero fires.
+        for index in faults.indices {
+            if case .fail500AtRequest(let n) = faults[index] {
+                if n <= 1 {
+                    faults.remove(at: index)
+                    return .fail500
+                }
+                faults[index] = .fail500AtRequest(n - 1)
+            }
+        }
+        guard let index = faults.firstIndex(where: { if case .fail500AtRequest = $0 { false } else { true } }) else { return nil }
+        let fault = faults[index]
+        switch fault {
+        case .fail500, .delay:
+            faults.remove(at: index)
+            return fault
+        case .stallAfterCommit, .dropAfterCommit:
             guard write else { return nil }
-            faults.removeFirst()
-            return first
+            faults.remove(at: index)
+            return fault
+        case .fail500AtRequest:
+            return nil
         }
     }
 

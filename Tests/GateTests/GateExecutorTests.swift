@@ -150,6 +150,33 @@ import Testing
         }
     }
 
+    /// The connection is dropped after the create committed: the client gets no response at all.
+    @Test func droppedConnectionAfterACommittedCreateLeavesExactlyOneIssue() async throws {
+        try await H.with { h in
+            let gate = try h.executor()
+            await h.state.inject(.dropAfterCommit)
+            let ack = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop"))
+            #expect(ack.success, "the probe should have found the committed issue: \(ack.message)")
+            #expect(ack.number != nil)
+            let again = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop-2"))
+            #expect(again.priorExecution)
+            #expect(await h.state.items(H.repo).filter { $0.title == "Dropped" }.count == 1)
+        }
+    }
+
+    /// The simulator's N-th-request fault: the third request of a close (GET issue, PATCH, proof comment) fails;
+    /// the state change stands and the missing proof comment is reported as a warning.
+    @Test func failureOfTheNthRequest() async throws {
+        try await H.with { h in
+            let gate = try h.executor()
+            let created = await gate.handle(H.command(.createIssue(title: "Nth", body: "", labels: [], assignees: [])))
+            await h.state.inject(.fail500AtRequest(3))
+            let closed = await gate.handle(H.command(.closeIssue(issue: created.number!, comment: nil)))
+            #expect(closed.success && closed.state == "closed")
+            #expect(closed.warnings.count == 1 && closed.warnings[0].contains("proof comment"), "\(closed.warnings)")
+        }
+    }
+
     @Test func assigneesGiteaSilentlyDropsAreReported() async throws {
         try await H.with { h in
             let admin = try h.executor()
