@@ -8,8 +8,6 @@ import TestSupport
 /// `operator-gate dm send` and `dm listen` against rust-nostr over two real relays, in both schemes; the listen
 /// capture then replays through the same inbox.
 @Suite(.serialized) struct DMCommandTests {
-    static var binary: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
-
     struct Line: Decodable, Equatable {
         let id: String
         let from: String
@@ -20,23 +18,7 @@ import TestSupport
     }
 
     static func run(_ arguments: [String], timeout: TimeInterval = 30) throws -> (status: Int32, stdout: String, stderr: String) {
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw RustNostrPeer.PeerError("\(binary) is missing: run scripts/test (it builds the executable first)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return (process.terminationStatus,
-                String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        try OperatorGateProcess.run(arguments, timeout: timeout)
     }
 
     @Test func listenAndSendInteroperateWithRustNostr() async throws {

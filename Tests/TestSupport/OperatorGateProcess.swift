@@ -1,0 +1,41 @@
+import Foundation
+
+/// Runs the built `operator-gate` executable (`scripts/test` builds it before the tests).
+public enum OperatorGateProcess {
+    public static var path: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
+
+    /// Starts it with `arguments`, writes `stdin` and closes it.
+    public static func start(_ arguments: [String], stdin: String = "") throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw RustNostrPeer.PeerError("\(path) is missing: run scripts/test (it builds the executable first)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        return (process, output, errors)
+    }
+
+    /// Waits for it (terminating it after `timeout`) and returns the status and both outputs.
+    public static func finish(_ started: (process: Process, stdout: Pipe, stderr: Pipe), timeout: TimeInterval = 30)
+        -> (status: Int32, stdout: String, stderr: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while started.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if started.process.isRunning { started.process.terminate() }
+        started.process.waitUntilExit()
+        return (started.process.terminationStatus,
+                String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                String(decoding: started.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    /// Start, then finish.
+    public static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) throws -> (status: Int32, stdout: String, stderr: String) {
+        finish(try start(arguments, stdin: stdin), timeout: timeout)
+    }
+}
