@@ -42,6 +42,7 @@ let package = Package(
             name: "NostrIngress",
             dependencies: [
                 "NostrCore",
+                "Gate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -96,6 +97,7 @@ let package = Package(
             name: "NostrIngressTests",
             dependencies: [
                 "NostrCore",
+                "Gate",
                 "TestSupport",
                 "NostrIngress",
                 .product(name: "Logging", package: "swift-log"),

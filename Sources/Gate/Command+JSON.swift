@@ -3,7 +3,7 @@ import NostrCore
 
 extension Command {
     private struct Wire: Decodable {
-        let source: String
+        let source: String?
         let action: String
         let repo: String
         let payload: Payload?
@@ -20,8 +20,10 @@ extension Command {
 
     /// Decodes the documented JSON form:
     /// `{"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?}`.
-    /// - Parameter receivedAt: stamped by the Gate, not read from the JSON.
-    public static func parse(_ data: Data, receivedAt: Int64) throws(CommandError) -> Command {
+    /// - Parameters:
+    ///   - receivedAt: stamped by the Gate, not read from the JSON.
+    ///   - source: when given, replaces (or supplies) `source`: a transport knows who sent the command.
+    public static func parse(_ data: Data, receivedAt: Int64, source: String? = nil) throws(CommandError) -> Command {
         let wire: Wire
         do { wire = try JSONDecoder().decode(Wire.self, from: data) } catch {
             throw .malformed(Self.describe(error))
@@ -29,7 +31,8 @@ extension Command {
         guard let action = GateAction(rawValue: wire.action) else { throw .unknownAction(wire.action) }
         let repository = try Repository(wire.repo)
         let payload = try Self.payload(action, wire.payload)
-        return Command(source: wire.source, repository: repository, payload: payload, origin: wire.origin,
+        guard let source = source ?? wire.source else { throw .malformed("missing \"source\"") }
+        return Command(source: source, repository: repository, payload: payload, origin: wire.origin,
                        receivedAt: receivedAt, again: wire.again ?? false)
     }
 

@@ -1,0 +1,235 @@
+import Gate
+
+/// The text commands operators type in a DM, turned into Gate ``Command``s.
+///
+/// Verbs are case-insensitive; `repo` is `owner/name`, an alias, or omitted for the operator's default;
+/// `#N` is an issue, `!N` a pull request.
+///
+/// | text                                                | meaning                                              |
+/// |-----------------------------------------------------|------------------------------------------------------|
+/// | `issue [repo] <title>` + lines                      | create an issue; following lines are the body;       |
+/// |                                                     | trailing `labels: a, b` and `assign: @x @y` lines    |
+/// |                                                     | are understood and removed from the body             |
+/// | `comment [repo]#N <text>` (multi-line)              | comment                                              |
+/// | `close [repo]#N [reason]` / `reopen [repo]#N`       | close (with an optional comment) / reopen            |
+/// | `assign [repo]#N @user… [-@user…]`                  | add and remove assignees                             |
+/// | `label [repo]#N +name -name`                        | add and remove labels                                |
+/// | `merge [repo]!N [style] [sha:<head>]`               | merge (merge, rebase, rebase-merge, squash,          |
+/// |                                                     | fast-forward-only)                                   |
+/// | `show [repo]#N`, `status <key prefix>`              | read-only                                            |
+/// | `help [verb]`, `whoami`                             | answered by the bot itself                           |
+/// | `again <command>`                                   | bypass the duplicate window                          |
+/// | `{"action": …}`                                     | the Gate's JSON form (source and origin are the DM's) |
+public struct CommandGrammar: Sendable {
+    /// What the operator may abbreviate.
+    public struct Context: Sendable {
+        public var defaultRepository: Repository?
+        /// Alias → repository (aliases compare case-insensitively).
+        public var aliases: [String: Repository]
+        public init(defaultRepository: Repository? = nil, aliases: [String: Repository] = [:]) {
+            self.defaultRepository = defaultRepository
+            self.aliases = Dictionary(aliases.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// What a DM asked for.
+    public enum Request: Sendable, Equatable {
+        case command(Command)
+        case help(verb: String?)
+        case whoami
+        /// Not understood: `message` says why and `usage` how.
+        case invalid(message: String, usage: String)
+    }
+
+    public static let verbs = ["issue", "comment", "close", "reopen", "assign", "label", "merge", "show", "status", "help", "whoami"]
+
+    /// One line of usage per verb, for replies.
+    public static func usage(_ verb: String) -> String {
+        switch verb {
+        case "issue": return "issue [repo] <title>  (next lines: body; optional last lines \"labels: a, b\" and \"assign: @x @y\")"
+        case "comment": return "comment [repo]#N <text>"
+        case "close": return "close [repo]#N [reason]"
+        case "reopen": return "reopen [repo]#N"
+        case "assign": return "assign [repo]#N @user… [-@user…]"
+        case "label": return "label [repo]#N +name -name"
+        case "merge": return "merge [repo]!N [merge|rebase|rebase-merge|squash|fast-forward-only] [sha:<head>]"
+        case "show": return "show [repo]#N"
+        case "status": return "status <key prefix>"
+        case "help": return "help [verb]"
+        case "whoami": return "whoami"
+        default: return "verbs: " + verbs.joined(separator: ", ") + " (help <verb> for details)"
+        }
+    }
+
+    public let context: Context
+
+    public init(context: Context) { self.context = context }
+
+    /// Parses one DM.
+    /// - Parameters:
+    ///   - source: who sent it (`nostr:<npub>`), stamped into the command.
+    ///   - origin: the carrying event.
+    public func parse(_ text: String, source: String, origin: Command.Origin?, receivedAt: Int64) -> Request {
+        var body = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        if body.hasPrefix("{") {
+            return parseJSON(body, source: source, origin: origin, receivedAt: receivedAt)
+        }
+        var again = false
+        if let first = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).first,
+           first.lowercased() == "again" {
+            again = true
+            body = String(body.dropFirst(first.count)).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let firstLine = lines.first ?? ""
+        let rest = Array(lines.dropFirst())
+        var words = firstLine.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard !words.isEmpty else { return .invalid(message: "empty message", usage: Self.usage("")) }
+        let verb = words.removeFirst().lowercased()
+        func make(_ repository: Repository, _ payload: CommandPayload) -> Request {
+            .command(Command(source: source, repository: repository, payload: payload, origin: origin, receivedAt: receivedAt, again: again))
+        }
+        do {
+            switch verb {
+            case "help":
+                return .help(verb: words.first?.lowercased())
+            case "whoami":
+                return .whoami
+            case "issue":
+                var repository = try defaultRepository(verb)
+                if let first = words.first, let explicit = try explicitRepository(first) {
+                    repository = explicit
+                    words.removeFirst()
+                }
+                let title = words.joined(separator: " ")
+                guard !title.isEmpty else { throw Invalid("an issue needs a title") }
+                var bodyLines = rest
+                var labels: [String] = [], assignees: [String] = []
+                while let last = bodyLines.last {
+                    let trimmed = last.trimmingCharacters(in: .whitespaces)
+                    if trimmed.isEmpty {
+                        bodyLines.removeLast()
+                    } else if trimmed.lowercased().hasPrefix("labels:") {
+                        labels = trimmed.dropFirst(7).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } + labels
+                        bodyLines.removeLast()
+                    } else if trimmed.lowercased().hasPrefix("assign:") {
+                        assignees = trimmed.dropFirst(7).split(separator: " ").map(String.init).filter { !$0.isEmpty } + assignees
+                        bodyLines.removeLast()
+                    } else {
+                        break
+                    }
+                }
+                return make(repository, .createIssue(title: title, body: bodyLines.joined(separator: "\n"), labels: labels, assignees: assignees))
+            case "comment", "close", "reopen", "assign", "label", "show":
+                guard let target = words.first else { throw Invalid("\(verb) needs an issue like #12 or owner/name#12") }
+                let (repository, number) = try reference(target, marker: "#", verb: verb)
+                let arguments = Array(words.dropFirst())
+                switch verb {
+                case "comment":
+                    let text = ([arguments.joined(separator: " ")] + rest).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                    guard !text.isEmpty else { throw Invalid("a comment needs text") }
+                    return make(repository, .addComment(issue: number, body: text))
+                case "close":
+                    let reason = ([arguments.joined(separator: " ")] + rest).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                    return make(repository, .closeIssue(issue: number, comment: reason.isEmpty ? nil : reason))
+                case "reopen":
+                    return make(repository, .reopenIssue(issue: number))
+                case "assign":
+                    var add: [String] = [], remove: [String] = []
+                    for word in arguments {
+                        if word.hasPrefix("-@") { remove.append(String(word.dropFirst(2))) }
+                        else if word.hasPrefix("@") { add.append(String(word.dropFirst())) }
+                        else { throw Invalid("\"\(word)\" is not @user or -@user") }
+                    }
+                    guard !add.isEmpty || !remove.isEmpty else { throw Invalid("name at least one @user") }
+                    return make(repository, .assignIssue(issue: number, set: nil, add: add, remove: remove))
+                case "label":
+                    var add: [String] = [], remove: [String] = []
+                    for word in arguments {
+                        if word.hasPrefix("+"), word.count > 1 { add.append(String(word.dropFirst())) }
+                        else if word.hasPrefix("-"), word.count > 1 { remove.append(String(word.dropFirst())) }
+                        else { throw Invalid("\"\(word)\" is not +label or -label") }
+                    }
+                    guard !add.isEmpty || !remove.isEmpty else { throw Invalid("name at least one +label or -label") }
+                    return make(repository, .labelIssue(issue: number, add: add, remove: remove))
+                default:
+                    return make(repository, .show(number: number))
+                }
+            case "merge":
+                guard let target = words.first else { throw Invalid("merge needs a pull request like !7 or owner/name!7") }
+                let (repository, number) = try reference(target, marker: "!", verb: verb)
+                var style = MergeStyle.merge
+                var sha: String?
+                for word in words.dropFirst() {
+                    if word.lowercased().hasPrefix("sha:") {
+                        let value = String(word.dropFirst(4))
+                        guard (7...64).contains(value.count), value.allSatisfy(\.isHexDigit) else { throw Invalid("sha: needs 7 to 64 hex characters") }
+                        sha = value.lowercased()
+                    } else if let parsed = MergeStyle(rawValue: word.lowercased()) {
+                        style = parsed
+                    } else {
+                        throw Invalid("\"\(word)\" is not a merge style or sha:<head>")
+                    }
+                }
+                return make(repository, .mergePR(pr: number, style: style, headSHA: sha, deleteBranch: false))
+            case "status":
+                guard let prefix = words.first, prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else {
+                    throw Invalid("status needs at least 4 hex characters of a key")
+                }
+                // A ledger lookup is not about a repository; the default one (or a placeholder) fills the field.
+                let repository = context.defaultRepository ?? (try? Repository("ledger/status"))!
+                return make(repository, .status(keyPrefix: prefix.lowercased()))
+            default:
+                return .invalid(message: "unknown command \"\(verb)\"", usage: Self.usage(""))
+            }
+        } catch let invalid as Invalid {
+            return .invalid(message: invalid.message, usage: Self.usage(verb))
+        } catch {
+            return .invalid(message: "\(error)", usage: Self.usage(verb))
+        }
+    }
+
+    private struct Invalid: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    private func defaultRepository(_ verb: String) throws -> Repository {
+        guard let repository = context.defaultRepository else {
+            throw Invalid("no default repository is configured for you: write owner/name")
+        }
+        return repository
+    }
+
+    /// A first word that names a repository: it contains `/` or is an alias.
+    private func explicitRepository(_ word: String) throws -> Repository? {
+        if let alias = context.aliases[word.lowercased()] { return alias }
+        guard word.contains("/") else { return nil }
+        do { return try Repository(word) } catch { throw Invalid(error.description) }
+    }
+
+    /// `#12`, `owner/name#12` or `alias#12` (with `!` for pull requests).
+    private func reference(_ word: String, marker: Character, verb: String) throws -> (Repository, Int) {
+        guard let index = word.lastIndex(of: marker) else {
+            throw Invalid("\(verb) needs \(marker)N, e.g. \(marker == "#" ? "#12" : "!7") or owner/name\(marker)\(marker == "#" ? "12" : "7")")
+        }
+        guard let number = Int(word[word.index(after: index)...]), number > 0 else { throw Invalid("\"\(word)\" has no number after \(marker)") }
+        let prefix = String(word[..<index])
+        if prefix.isEmpty { return (try defaultRepository(verb), number) }
+        guard let repository = try explicitRepository(prefix) else { throw Invalid("\"\(prefix)\" is neither owner/name nor one of your aliases") }
+        return (repository, number)
+    }
+
+    private func parseJSON(_ text: String, source: String, origin: Command.Origin?, receivedAt: Int64) -> Request {
+        do {
+            let command = try Command.parse(Data(text.utf8), receivedAt: receivedAt, source: source)
+            // The DM decides who sent it and which event carried it, not the JSON.
+            return .command(Command(source: source, repository: command.repository, payload: command.payload, origin: origin,
+                                    receivedAt: receivedAt, again: command.again))
+        } catch {
+            return .invalid(message: error.description, usage: "{\"action\": …, \"repo\": \"owner/name\", \"payload\": {…}} (see README)")
+        }
+    }
+}
+
+import Foundation
