@@ -71,6 +71,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The bot: configuration, operator policy (and next, the pipeline joining NostrIngress and the Gate).
+        .target(name: "Bot", dependencies: ["NostrCore", "NostrIngress", "Gate"]),
         .executableTarget(
             name: "operator-gate",
             dependencies: [
@@ -89,6 +91,7 @@ let package = Package(
             dependencies: ["NostrCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "BotTests", dependencies: ["Bot", "Gate", "NostrCore"]),
         .testTarget(
             name: "GateTests",
             dependencies: ["Gate", "GiteaSimulator", "NostrCore", "TestSupport", .product(name: "Logging", package: "swift-log")]

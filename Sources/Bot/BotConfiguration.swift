@@ -1,0 +1,168 @@
+import Foundation
+import Gate
+import NostrCore
+
+/// `operator-gate.json`. Relative paths are relative to the file's folder.
+///
+/// ```json
+/// {"key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data",
+///  "gitea": {"url": "https://forge.example", "token_file": "gitea.token", "login": "gatebot"},
+///  "operators": [{"npub": "npub1…", "name": "alice", "repos": ["owner/*"], "actions": ["create_issue", "show"],
+///                 "default_repo": "owner/name", "aliases": {"tc": "owner/name"}}],
+///  "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
+///  "reply_to_strangers": false}
+/// ```
+public struct BotConfiguration: Sendable {
+    public struct Limits: Sendable, Equatable {
+        public var maxDMBytes = 16_384
+        public var commandsPerMinute = 30
+        public var maxDMAge: Int64 = 900
+        public var clockSkew: Int64 = 300
+    }
+
+    public let keyFile: String
+    public let relaysFile: String
+    public let dataDirectory: String
+    public let giteaURL: URL
+    public let giteaTokenFile: String?
+    public let giteaLogin: String
+    public let operators: [Operator]
+    public let limits: Limits
+    public let replyToStrangers: Bool
+
+    /// The operator with this key, if any.
+    public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
+
+    private struct File: Decodable {
+        struct Gitea: Decodable { let url: String?; let token_file: String?; let login: String? }
+        struct OperatorEntry: Decodable {
+            let npub: String?; let name: String?; let repos: [String]?; let actions: [String]?
+            let default_repo: String?; let aliases: [String: String]?
+        }
+        struct LimitsEntry: Decodable { let max_dm_bytes: Int?; let commands_per_minute: Int?; let max_dm_age_s: Int64?; let clock_skew_s: Int64? }
+        let key_file: String?; let relays_file: String?; let data_dir: String?
+        let gitea: Gitea?; let operators: [OperatorEntry]?; let limits: LimitsEntry?; let reply_to_strangers: Bool?
+    }
+
+    /// Loads and validates `path`.
+    public static func load(path: String) throws(BotConfigurationError) -> BotConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw BotConfigurationError(field: path, problem: "cannot read the configuration file (\(error.localizedDescription))")
+        }
+        return try parse(data, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// Parses configuration JSON; relative paths resolve against `directory`.
+    public static func parse(_ data: Data, directory: String) throws(BotConfigurationError) -> BotConfiguration {
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
+            throw BotConfigurationError(field: Self.path(of: error), problem: "wrong type or invalid JSON")
+        }
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
+        }
+        guard let gitea = file.gitea else { throw BotConfigurationError(field: "gitea", problem: "missing: {\"url\", \"token_file\", \"login\"}") }
+        guard let urlText = gitea.url, let url = URL(string: urlText), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw BotConfigurationError(field: "gitea.url", problem: "must be an http(s) URL like https://forge.example")
+        }
+        guard let login = gitea.login, !login.isEmpty else { throw BotConfigurationError(field: "gitea.login", problem: "missing: the bot's Gitea user name") }
+        guard let entries = file.operators, !entries.isEmpty else {
+            throw BotConfigurationError(field: "operators", problem: "no operator: nobody could use the bot")
+        }
+        var operators: [Operator] = []
+        for (index, entry) in entries.enumerated() {
+            let field = "operators[\(index)]"
+            guard let npub = entry.npub else { throw BotConfigurationError(field: field + ".npub", problem: "missing") }
+            let key: PublicKey
+            do { key = try PublicKey(parsing: npub) } catch { throw BotConfigurationError(field: field + ".npub", problem: error.description) }
+            guard !operators.contains(where: { $0.publicKey == key }) else { throw BotConfigurationError(field: field + ".npub", problem: "repeats an earlier operator") }
+            let repos = entry.repos ?? []
+            guard !repos.isEmpty else { throw BotConfigurationError(field: field + ".repos", problem: "empty: list owner/name or owner/* patterns") }
+            for (repoIndex, pattern) in repos.enumerated() {
+                let check = pattern.hasSuffix("/*") ? String(pattern.dropLast(2)) + "/x" : pattern
+                guard (try? Repository(check)) != nil else {
+                    throw BotConfigurationError(field: "\(field).repos[\(repoIndex)]", problem: "\"\(pattern)\" is not owner/name or owner/*")
+                }
+            }
+            var actions = Set<GateAction>()
+            for (actionIndex, name) in (entry.actions ?? GateAction.allCases.map(\.rawValue)).enumerated() {
+                guard let action = GateAction(rawValue: name) else {
+                    throw BotConfigurationError(field: "\(field).actions[\(actionIndex)]",
+                                                problem: "unknown action \"\(name)\"; known: \(GateAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                actions.insert(action)
+            }
+            var defaultRepository: Repository?
+            if let text = entry.default_repo {
+                do { defaultRepository = try Repository(text) } catch { throw BotConfigurationError(field: field + ".default_repo", problem: error.description) }
+            }
+            var aliases: [String: Repository] = [:]
+            for (alias, target) in entry.aliases ?? [:] {
+                guard !alias.contains("/"), !alias.contains("#"), !alias.contains("!"), !alias.isEmpty else {
+                    throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: "an alias must be a plain word")
+                }
+                do { aliases[alias] = try Repository(target) } catch { throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: error.description) }
+            }
+            operators.append(Operator(publicKey: key, name: entry.name ?? "operator \(index)", repositories: repos, actions: actions,
+                                      defaultRepository: defaultRepository, aliases: aliases))
+        }
+        var limits = Limits()
+        if let entry = file.limits {
+            func positive<T: BinaryInteger>(_ value: T?, _ name: String) throws(BotConfigurationError) -> T? {
+                guard let value else { return nil }
+                guard value > 0 else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be positive") }
+                return value
+            }
+            limits.maxDMBytes = try positive(entry.max_dm_bytes, "max_dm_bytes") ?? limits.maxDMBytes
+            limits.commandsPerMinute = try positive(entry.commands_per_minute, "commands_per_minute") ?? limits.commandsPerMinute
+            limits.maxDMAge = try positive(entry.max_dm_age_s, "max_dm_age_s") ?? limits.maxDMAge
+            limits.clockSkew = try positive(entry.clock_skew_s, "clock_skew_s") ?? limits.clockSkew
+        }
+        return BotConfiguration(keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
+                                dataDirectory: resolve(file.data_dir ?? "data"), giteaURL: url, giteaTokenFile: gitea.token_file.map(resolve),
+                                giteaLogin: login, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false)
+    }
+
+    /// The bot's secret key: `OPERATOR_GATE_NSEC` if set, else the key file, which must not be readable by group or others.
+    public func secretKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> SecretKey {
+        if let fromEnvironment = environment["OPERATOR_GATE_NSEC"], !fromEnvironment.isEmpty {
+            do { return try SecretKey(parsing: fromEnvironment) } catch { throw BotConfigurationError(field: "OPERATOR_GATE_NSEC", problem: error.description) }
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: keyFile) else {
+            throw BotConfigurationError(field: "key_file", problem: "cannot read \(keyFile) (create it with: operator-gate key generate)")
+        }
+        if let permissions = attributes[.posixPermissions] as? Int, permissions & 0o077 != 0 {
+            throw BotConfigurationError(field: "key_file", problem: "\(keyFile) is readable by group or others: chmod 600 \(keyFile)")
+        }
+        guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
+            throw BotConfigurationError(field: "key_file", problem: "cannot read \(keyFile)")
+        }
+        do { return try SecretKey(parsing: text) } catch { throw BotConfigurationError(field: "key_file", problem: error.description) }
+    }
+
+    /// The Gitea token: `GITEA_TOKEN` if set, else `gitea.token_file`.
+    public func giteaToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String {
+        if let fromEnvironment = environment["GITEA_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
+        guard let giteaTokenFile else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
+        guard let text = try? String(contentsOfFile: giteaTokenFile, encoding: .utf8),
+              !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw BotConfigurationError(field: "gitea.token_file", problem: "cannot read a token from \(giteaTokenFile)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func path(of error: any Error) -> String {
+        let codingPath: [any CodingKey]
+        switch error {
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            codingPath = context.codingPath
+        case DecodingError.keyNotFound(let key, let context):
+            codingPath = context.codingPath + [key]
+        default:
+            return "operator-gate.json"
+        }
+        guard !codingPath.isEmpty else { return "operator-gate.json" }
+        return codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+}

@@ -1,0 +1,37 @@
+import Gate
+import NostrCore
+
+/// Who may do what: an operator's key, name, repositories (`owner/*` or `owner/name`) and actions.
+public struct Operator: Sendable, Equatable {
+    public let publicKey: PublicKey
+    public let name: String
+    /// Patterns: `owner/name` or `owner/*` (case-insensitive).
+    public let repositories: [String]
+    public let actions: Set<GateAction>
+    public let defaultRepository: Repository?
+    public let aliases: [String: Repository]
+
+    public init(publicKey: PublicKey, name: String, repositories: [String], actions: Set<GateAction>,
+                defaultRepository: Repository?, aliases: [String: Repository]) {
+        self.publicKey = publicKey
+        self.name = name
+        self.repositories = repositories
+        self.actions = actions
+        self.defaultRepository = defaultRepository
+        self.aliases = aliases
+    }
+
+    /// Whether the operator may run `action` on `repository`; `nil` when allowed, else the reason.
+    public func refusal(_ action: GateAction, on repository: Repository) -> String? {
+        guard actions.contains(action) else { return "you may not \(action.rawValue) (allowed: \(actions.map(\.rawValue).sorted().joined(separator: ", ")))" }
+        // Ledger lookups are not about a repository.
+        if action == .status { return nil }
+        let target = repository.normalized
+        let allowed = repositories.contains { pattern in
+            let pattern = pattern.lowercased()
+            if pattern.hasSuffix("/*") { return target.hasPrefix(String(pattern.dropLast(1))) }
+            return pattern == target
+        }
+        return allowed ? nil : "you may not act on \(repository) (allowed: \(repositories.joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Gate
+import NostrCore
+import Testing
+@testable import Bot
+
+@Suite struct BotConfigurationTests {
+    static let alice = SecretKey.generate().publicKey
+
+    static func json(_ operators: String = "", extra: String = "") -> String {
+        let entry = operators.isEmpty ? #"{"npub": "\#(alice.npub)", "name": "alice", "repos": ["timmy/*", "other/one"], "actions": ["close_issue", "show", "status"], "default_repo": "timmy/timmy-config", "aliases": {"tc": "timmy/timmy-config"}}"# : operators
+        return #"{"key_file": "bot.nsec", "gitea": {"url": "https://forge.example", "token_file": "gitea.token", "login": "gatebot"}, "operators": [\#(entry)]\#(extra)}"#
+    }
+
+    static func parse(_ text: String) throws(BotConfigurationError) -> BotConfiguration {
+        try BotConfiguration.parse(Data(text.utf8), directory: "/etc/operator-gate")
+    }
+
+    @Test func theDocumentedShapeWithDefaults() throws {
+        let config = try Self.parse(Self.json(extra: #", "limits": {"commands_per_minute": 10}"#))
+        #expect(config.keyFile == "/etc/operator-gate/bot.nsec")
+        #expect(config.relaysFile == "/etc/operator-gate/relays.json" && config.dataDirectory == "/etc/operator-gate/data")
+        #expect(config.giteaTokenFile == "/etc/operator-gate/gitea.token" && config.giteaLogin == "gatebot")
+        #expect(config.limits.commandsPerMinute == 10 && config.limits.maxDMBytes == 16_384 && config.limits.maxDMAge == 900)
+        #expect(!config.replyToStrangers)
+        let op = try #require(config.operator(Self.alice))
+        #expect(op.name == "alice" && op.aliases["tc"]?.description == "timmy/timmy-config")
+    }
+
+    @Test func policyChecksRepositoryAndAction() throws {
+        let op = try #require(try Self.parse(Self.json()).operator(Self.alice))
+        #expect(op.refusal(.closeIssue, on: try Repository("timmy/anything")) == nil)
+        #expect(op.refusal(.closeIssue, on: try Repository("Other/One")) == nil)
+        #expect(op.refusal(.closeIssue, on: try Repository("other/two"))?.contains("may not act on other/two") == true)
+        #expect(op.refusal(.mergePR, on: try Repository("timmy/x"))?.contains("may not merge_pr") == true)
+        #expect(op.refusal(.closeIssue, on: try Repository("timmyx/y")) != nil, "owner/* must not match a longer owner name")
+    }
+
+    @Test func errorsNameTheField() {
+        func error(_ text: String) -> BotConfigurationError? {
+            do { _ = try Self.parse(text); return nil } catch let failure { return failure }
+        }
+        #expect(error(#"{"operators": []}"#)?.field == "gitea")
+        #expect(error(Self.json().replacingOccurrences(of: "https://forge.example", with: "forge.example"))?.field == "gitea.url")
+        #expect(error(Self.json(#"{"npub": "npub1nope", "repos": ["a/b"]}"#))?.field == "operators[0].npub")
+        #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": []}"#))?.field == "operators[0].repos")
+        #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "actions": ["delete_repo"]}"#))?.field == "operators[0].actions[0]")
+        #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["nope"]}"#))?.field == "operators[0].repos[0]")
+        #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "aliases": {"x/y": "a/b"}}"#))?.field == "operators[0].aliases.x/y")
+        #expect(error(Self.json(extra: #", "limits": {"max_dm_bytes": 0}"#))?.description == "limits.max_dm_bytes: must be positive")
+        #expect(error(Self.json(extra: #", "reply_to_strangers": "no""#))?.field == "reply_to_strangers")
+    }
+
+    @Test func keyFileMustBePrivateAndEnvironmentWins() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let secret = SecretKey.generate()
+        let keyPath = directory.appendingPathComponent("bot.nsec").path
+        try secret.nsec.write(toFile: keyPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyPath)
+        let config = try BotConfiguration.parse(Data(Self.json().utf8), directory: directory.path)
+        #expect(throws: BotConfigurationError.self) { try config.secretKey(environment: [:]) }
+        do { _ = try config.secretKey(environment: [:]) } catch { #expect(error.description.contains("chmod 600")) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
+        #expect(try config.secretKey(environment: [:]) == secret)
+        let other = SecretKey.generate()
+        #expect(try config.secretKey(environment: ["OPERATOR_GATE_NSEC": other.hex]) == other)
+        #expect(try config.giteaToken(environment: ["GITEA_TOKEN": "t0k"]) == "t0k")
+        #expect(throws: BotConfigurationError.self) { try config.giteaToken(environment: [:]) }
+    }
+}
+
+@Suite struct ExampleConfigurationTests {
+    @Test func theShippedExampleIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let config = try BotConfiguration.load(path: root.appendingPathComponent("operator-gate.example.json").path)
+        #expect(config.operators.count == 1 && config.operators[0].actions.count == 9)
+        #expect(config.operators[0].publicKey.hex == "7e7e9c42a91bfef19fa929e5fda1b72e0ebc1a4c1141673e2794234d86addf4e")
+    }
+}
