@@ -39,7 +39,7 @@ public final class GateExecutor: Sendable {
         }
         let key = IdempotencyKey(command)
         let outcome: ClaimOutcome
-        do { outcome = try ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
+        do { outcome = try await ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
             logger.error("ledger claim failed", metadata: ["key": "\(key.short)", "error": "\(error)"])
             return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
                        message: "the ledger is unavailable, so nothing was executed: \(error)")
@@ -63,7 +63,7 @@ public final class GateExecutor: Sendable {
         var acks: [Ack] = []
         for entry in entries {
             guard let command = try? Command.parse(Data(entry.command.utf8), receivedAt: entry.claimedAt) else {
-                try? ledger.fail(id: entry.id, error: "stored command is unreadable", at: now())
+                try? await ledger.fail(id: entry.id, error: "stored command is unreadable", at: now())
                 continue
             }
             acks.append(await reconcile(entry, command, key: entry.key))
@@ -96,17 +96,17 @@ public final class GateExecutor: Sendable {
     private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
         do {
             let ack = try await perform(command, key: key)
-            complete(entry, ack)
+            await complete(entry, ack)
             return ack
         } catch let refusal as GateRefusal {
-            return fail(entry, command, key: key, message: refusal.description)
+            return await fail(entry, command, key: key, message: refusal.description)
         } catch let error as GiteaError where error.certainlyNotApplied {
-            return fail(entry, command, key: key, message: error.description)
+            return await fail(entry, command, key: key, message: error.description)
         } catch {
             // Outcome unknown (no answer, 5xx): look for the key before anyone runs it again.
             logger.warning("gitea outcome unknown; probing", metadata: ["key": "\(key.short)", "error": "\(error)"])
             if let found = try? await probe(command, key: key, claimedAt: entry.claimedAt) {
-                complete(entry, found)
+                await complete(entry, found)
                 return found
             }
             return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
@@ -119,7 +119,7 @@ public final class GateExecutor: Sendable {
         do {
             if var found = try await probe(command, key: key, claimedAt: entry.claimedAt) {
                 found.message = "found already done on Gitea: " + found.message
-                complete(entry, found)
+                await complete(entry, found)
                 return found
             }
         } catch {
@@ -130,14 +130,14 @@ public final class GateExecutor: Sendable {
         return await execute(entry, command, key: key)
     }
 
-    private func complete(_ entry: LedgerEntry, _ ack: Ack) {
-        do { try ledger.complete(id: entry.id, result: ack.json, at: now()) } catch {
+    private func complete(_ entry: LedgerEntry, _ ack: Ack) async {
+        do { try await ledger.complete(id: entry.id, result: ack.json, at: now()) } catch {
             logger.error("ledger completion failed; the entry stays claimed and will be reconciled", metadata: ["key": "\(entry.key.short)", "error": "\(error)"])
         }
     }
 
-    private func fail(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, message: String) -> Ack {
-        try? ledger.fail(id: entry.id, error: message, at: now())
+    private func fail(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, message: String) async -> Ack {
+        try? await ledger.fail(id: entry.id, error: message, at: now())
         return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
                    number: command.payload.number, message: message, executedAt: now())
     }

@@ -1,11 +1,11 @@
 /// Where the Gate records commands, durably, before and after touching Gitea.
 public protocol Ledger: Sendable {
     /// Atomically applies ``ClaimRule`` and, when it says execute, inserts a `claimed` entry.
-    func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) throws -> ClaimOutcome
+    func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome
     /// Marks an entry done with its result.
-    func complete(id: Int64, result: String, at: Int64) throws
+    func complete(id: Int64, result: String, at: Int64) async throws
     /// Marks an entry failed (nothing was written to Gitea).
-    func fail(id: Int64, error: String, at: Int64) throws
+    func fail(id: Int64, error: String, at: Int64) async throws
     /// The newest entry with this key.
     func latest(key: IdempotencyKey) throws -> LedgerEntry?
     /// The entry for a carrying event.

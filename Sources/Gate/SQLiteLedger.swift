@@ -3,8 +3,9 @@ import GRDB
 
 /// The embedded ledger: SQLite through GRDB, in WAL mode.
 ///
-/// Claims run in `BEGIN IMMEDIATE` transactions, so concurrent claims of the same command (threads or processes
-/// sharing the file) serialize and exactly one executes. With the default `synchronous=NORMAL` in WAL mode a
+/// Claims run in `BEGIN IMMEDIATE` transactions, so concurrent claims of the same command (tasks or processes
+/// sharing the file) serialize and exactly one executes. Concurrent claims and completions share commits
+/// (``WriteBatcher``); each returns only once its transaction committed. With the default `synchronous=NORMAL` in WAL mode a
 /// committed claim survives a process crash (SIGKILL); `durability: .full` also survives power loss at the
 /// price of an fsync per commit.
 public final class SQLiteLedger: Ledger {
@@ -16,6 +17,7 @@ public final class SQLiteLedger: Ledger {
     }
 
     private let database: DatabasePool
+    private let batcher: WriteBatcher
 
     /// Opens or creates the ledger at `path` and migrates it.
     public init(path: String, durability: Durability = .normal) throws {
@@ -28,6 +30,7 @@ public final class SQLiteLedger: Ledger {
         }
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
+        batcher = WriteBatcher(database: database)
     }
 
     static var migrator: DatabaseMigrator {
@@ -52,48 +55,47 @@ public final class SQLiteLedger: Ledger {
         return migrator
     }
 
-    public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) throws -> ClaimOutcome {
-        try database.writeWithoutTransaction { db in
-            var outcome: ClaimOutcome?
-            try db.inTransaction(.immediate) {
-                let byOrigin = try command.origin.flatMap { try Self.fetchOne(db, "origin_event_id = ?", [$0.eventID]) }
-                let latest = try Self.fetchOne(db, "key = ? ORDER BY id DESC LIMIT 1", [key.hex])
-                // Statements are cached per connection: preparing SQL dominated the cost of a claim.
-                switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: latest, again: command.again, now: now, window: window) {
-                case .originSeen(let entry):
-                    outcome = .originSeen(entry)
-                case .duplicate(let entry):
-                    outcome = .duplicate(entry)
-                case .execute:
-                    try db.cachedStatement(sql: """
-                        INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at)
-                        VALUES (?, ?, ?, ?, ?, 'claimed', ?)
-                        """).execute(arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description,
-                                                 command.jsonString, now])
-                    outcome = .claimed(LedgerEntry(id: db.lastInsertedRowID, key: key, originEventID: command.origin?.eventID,
-                                                   action: command.action, repository: command.repository.description,
-                                                   command: command.jsonString, state: .claimed,
-                                                   claimedAt: now, completedAt: nil, result: nil, error: nil))
-                }
-                return .commit
-            }
-            return outcome!
+    public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome {
+        let json = command.jsonString
+        return try await batcher.submit { db in try Self.claim(db, key: key, command: command, json: json, now: now, window: window) }
+    }
+
+    /// The rule and the insert, inside the caller's transaction (so concurrent claims of one key serialize).
+    private static func claim(_ db: Database, key: IdempotencyKey, command: Command, json: String, now: Int64, window: Int64) throws -> ClaimOutcome {
+        // Statements are cached per connection: preparing SQL dominated the cost of a claim.
+        let byOrigin = try command.origin.flatMap { try fetchOne(db, "origin_event_id = ?", [$0.eventID]) }
+        let latest = try fetchOne(db, "key = ? ORDER BY id DESC LIMIT 1", [key.hex])
+        switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: latest, again: command.again, now: now, window: window) {
+        case .originSeen(let entry):
+            return .originSeen(entry)
+        case .duplicate(let entry):
+            return .duplicate(entry)
+        case .execute:
+            try db.cachedStatement(sql: """
+                INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at)
+                VALUES (?, ?, ?, ?, ?, 'claimed', ?)
+                """).execute(arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description, json, now])
+            return .claimed(LedgerEntry(id: db.lastInsertedRowID, key: key, originEventID: command.origin?.eventID, action: command.action,
+                                        repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
+                                        completedAt: nil, result: nil, error: nil))
         }
     }
 
-    public func complete(id: Int64, result: String, at: Int64) throws {
-        // One statement in autocommit mode is its own transaction: no BEGIN/COMMIT round.
-        try database.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "UPDATE ledger SET state = 'done', result = ?, completed_at = ? WHERE id = ?")
-                .execute(arguments: [result, at, id])
+    public func complete(id: Int64, result: String, at: Int64) async throws {
+        try await batcher.submit { db in
+            try db.cachedStatement(sql: "UPDATE ledger SET state = 'done', result = ?, completed_at = ? WHERE id = ?").execute(arguments: [result, at, id])
         }
     }
 
-    public func fail(id: Int64, error: String, at: Int64) throws {
-        try database.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "UPDATE ledger SET state = 'failed', error = ?, completed_at = ? WHERE id = ?")
-                .execute(arguments: [error, at, id])
+    public func fail(id: Int64, error: String, at: Int64) async throws {
+        try await batcher.submit { db in
+            try db.cachedStatement(sql: "UPDATE ledger SET state = 'failed', error = ?, completed_at = ? WHERE id = ?").execute(arguments: [error, at, id])
         }
+    }
+
+    /// (commits, jobs) since open: how much group commit is sharing.
+    public func commitStatistics() async -> (commits: Int, jobs: Int) {
+        (await batcher.commits, await batcher.jobs)
     }
 
     public func latest(key: IdempotencyKey) throws -> LedgerEntry? {
@@ -107,14 +109,14 @@ public final class SQLiteLedger: Ledger {
     public func entries(keyPrefix: String, limit: Int) throws -> [LedgerEntry] {
         let prefix = keyPrefix.lowercased().filter(\.isHexDigit)
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT ?",
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT ?",
                              arguments: [prefix, prefix + "g", limit]).map(Self.entry)
         }
     }
 
     public func claimedEntries() throws -> [LedgerEntry] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE state = 'claimed' ORDER BY id").map(Self.entry)
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger WHERE state = 'claimed' ORDER BY id").map(Self.entry)
         }
     }
 
@@ -136,13 +138,15 @@ public final class SQLiteLedger: Ledger {
     }
 
     private static func fetchOne(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> LedgerEntry? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ledger WHERE " + condition), arguments: arguments).map(entry)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM ledger WHERE " + condition), arguments: arguments).map(entry)
     }
 
+    /// Selected in this order and read by position: looking columns up by name cost more than the query.
+    private static let columns = "id, key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result, error"
+
     private static func entry(_ row: Row) -> LedgerEntry {
-        LedgerEntry(id: row["id"], key: IdempotencyKey(hex: row["key"]), originEventID: row["origin_event_id"],
-                    action: GateAction(rawValue: row["action"]) ?? .status, repository: row["repository"], command: row["command"],
-                    state: LedgerEntry.State(rawValue: row["state"]) ?? .claimed, claimedAt: row["claimed_at"],
-                    completedAt: row["completed_at"], result: row["result"], error: row["error"])
+        LedgerEntry(id: row[0], key: IdempotencyKey(hex: row[1]), originEventID: row[2], action: GateAction(rawValue: row[3]) ?? .status,
+                    repository: row[4], command: row[5], state: LedgerEntry.State(rawValue: row[6]) ?? .claimed, claimedAt: row[7],
+                    completedAt: row[8], result: row[9], error: row[10])
     }
 }

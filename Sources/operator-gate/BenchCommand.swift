@@ -23,35 +23,37 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    struct Ledger: ParsableCommand {
+    struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Claim+complete and lookup rates of the SQLite ledger at 1k, 100k and 1M entries.")
         @Flag(help: "Print one JSON object instead of a table.") var json = false
         @Option(help: "Ledger sizes, comma-separated.") var sizes = "1000,100000,1000000"
-        @Option(help: "Claim+complete operations (and lookup pairs) timed at each size.") var operations = 5000
+        @Option(help: "Claim+complete operations (and lookup pairs) timed at each size.") var operations = 20000
+        @Option(help: "Commands in flight at once (concurrent commands share commits).") var concurrency = 256
 
-        func run() throws {
-            try runTool {
+        func run() async throws {
+            try await runAsyncTool {
                 let parsed = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard !parsed.isEmpty, parsed.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }), operations > 0 else {
-                    throw CLIError("--sizes must be numbers from 1 to 10000000 and --operations positive")
+                guard !parsed.isEmpty, parsed.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }), operations > 0, (1...1024).contains(concurrency) else {
+                    throw CLIError("--sizes must be numbers from 1 to 10000000, --operations positive, --concurrency 1...1024")
                 }
-                let rows = try LedgerBenchmark(sizes: parsed, operations: operations).run()
+                let rows = try await LedgerBenchmark(sizes: parsed, operations: operations, concurrency: concurrency).run()
                 let baseline = rows[0].claimCompletePerSecond
                 if json {
                     StandardIO.printLine(JSONOutput.object(rows.map { row in
                         ("\(row.size)", JSONOutput.object([
                             ("claim_complete_per_s", .double(row.claimCompletePerSecond)),
+                            ("claim_complete_per_s_one_at_a_time", .double(row.sequentialPerSecond)),
                             ("lookups_per_s", .double(row.lookupsPerSecond)),
                             ("cost_vs_smallest", .double(baseline / row.claimCompletePerSecond)),
                             ("fill_s", .double(row.fillSeconds)),
                         ]))
                     }).text)
                 } else {
-                    var lines = ["entries     claim+complete/s   lookups/s   cost vs \(rows[0].size)   (fill s)"]
+                    var lines = ["entries   claim+complete/s (\(concurrency) in flight)   one at a time/s   lookups/s   cost vs \(rows[0].size)   (fill s)"]
                     for row in rows {
-                        lines.append(String(format: "%9d   %16.0f   %9.0f   %10.2fx   (%.1f)", row.size, row.claimCompletePerSecond,
-                                            row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds))
+                        lines.append(String(format: "%9d   %30.0f   %15.0f   %9.0f   %10.2fx   (%.1f)", row.size, row.claimCompletePerSecond,
+                                            row.sequentialPerSecond, row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds))
                     }
                     StandardIO.printLine(lines.joined(separator: "\n"))
                 }

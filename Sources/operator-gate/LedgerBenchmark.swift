@@ -6,15 +6,18 @@ import NostrCore
 struct LedgerBenchmark {
     let sizes: [Int]
     let operations: Int
+    /// Commands in flight at once (each claims then completes, one after the other); concurrent ones share commits.
+    let concurrency: Int
 
     struct Row {
         let size: Int
         let claimCompletePerSecond: Double
+        let sequentialPerSecond: Double
         let lookupsPerSecond: Double
         let fillSeconds: Double
     }
 
-    func run() throws -> [Row] {
+    func run() async throws -> [Row] {
         var rows: [Row] = []
         for size in sizes {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-bench-ledger-\(UUID().uuidString)")
@@ -38,14 +41,26 @@ struct LedgerBenchmark {
             let fillSeconds = Double(DispatchTime.now().uptimeNanoseconds - fillStart) / 1e9
 
             let now = Int64(Date().timeIntervalSince1970)
+            let sequentialCount = max(1, operations / 5)
+            let sequentialStart = DispatchTime.now().uptimeNanoseconds
+            for index in 0..<sequentialCount {
+                try await Self.claimAndComplete(ledger, repository, index: index, prefix: "seq", now: now)
+            }
+            let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9
+
             let claimStart = DispatchTime.now().uptimeNanoseconds
-            for index in 0..<operations {
-                let command = Command(source: "nostr:bench", repository: repository, payload: .closeIssue(issue: index + 1, comment: nil),
-                                      origin: .init(eventID: "op-\(index)", createdAt: now), receivedAt: now)
-                guard case .claimed(let entry) = try ledger.claim(key: IdempotencyKey(command), command: command, now: now, window: 86_400) else {
-                    throw CLIError("bench: a fresh command was not claimed")
+            let workers = concurrency, total = operations
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<workers {
+                    group.addTask {
+                        var index = worker
+                        while index < total {
+                            try await Self.claimAndComplete(ledger, repository, index: index, prefix: "op", now: now)
+                            index += workers
+                        }
+                    }
                 }
-                try ledger.complete(id: entry.id, result: "{}", at: now)
+                try await group.waitForAll()
             }
             let claimSeconds = Double(DispatchTime.now().uptimeNanoseconds - claimStart) / 1e9
 
@@ -58,8 +73,18 @@ struct LedgerBenchmark {
             let lookupSeconds = Double(DispatchTime.now().uptimeNanoseconds - lookupStart) / 1e9
             guard found == 2 * operations || size == 0 else { throw CLIError("bench: lookups missed entries") }
             rows.append(Row(size: size, claimCompletePerSecond: Double(operations) / claimSeconds,
+                            sequentialPerSecond: Double(sequentialCount) / sequentialSeconds,
                             lookupsPerSecond: Double(2 * operations) / lookupSeconds, fillSeconds: fillSeconds))
         }
         return rows
+    }
+
+    private static func claimAndComplete(_ ledger: SQLiteLedger, _ repository: Repository, index: Int, prefix: String, now: Int64) async throws {
+        let command = Command(source: "nostr:bench", repository: repository, payload: .closeIssue(issue: index + 1, comment: prefix),
+                              origin: .init(eventID: "\(prefix)-\(index)", createdAt: now), receivedAt: now)
+        guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: now, window: 86_400) else {
+            throw CLIError("bench: a fresh command was not claimed")
+        }
+        try await ledger.complete(id: entry.id, result: "{}", at: now)
     }
 }

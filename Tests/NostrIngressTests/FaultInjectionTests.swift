@@ -37,10 +37,21 @@ import TestSupport
             let stallURL = "ws://127.0.0.1:\(stall.localAddress!.port!)"
             let configuration = RelayConnectionConfiguration(
                 maximumFrameSize: 64 * 1024, backoff: .init(base: .milliseconds(100), cap: .milliseconds(500)),
-                handshakeTimeout: .seconds(1))
+                handshakeTimeout: .seconds(2))
             let runner = try InboxRunner(bot: bot, relays: [good.url, garbageURL, oversizedURL, halfCloseURL, stallURL],
                                          storePath: temporaryStorePath(), configuration: configuration)
-            try await Task.sleep(for: .seconds(3))
+            // Wait (bounded) until every misbehaving relay has shown its fault at least once; a loaded CI machine
+            // can be slow to make the first connections.
+            let faultDeadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < faultDeadline {
+                let status = Dictionary(uniqueKeysWithValues: await runner.pool.status().map { ($0.url, $0) })
+                if (status[garbageURL]?.malformedFrames ?? 0) >= 5, (status[garbageURL]?.notices ?? 0) >= 1,
+                   (status[oversizedURL]?.reconnects ?? 0) >= 1, (status[halfCloseURL]?.reconnects ?? 0) >= 1,
+                   (status[stallURL]?.reconnects ?? 0) >= 1, status[stallURL]?.lastError?.contains("handshake") == true {
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
             try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "still here?", "scheme": "nip17", "relays": [good.url]])
             let received = await runner.waitFor(count: 1)
             try await Task.sleep(for: .milliseconds(500))
@@ -74,8 +85,11 @@ import TestSupport
         let configuration = RelayConnectionConfiguration(pingInterval: .milliseconds(300),
                                                          backoff: .init(base: .milliseconds(100), cap: .milliseconds(200)))
         let runner = try InboxRunner(bot: .generate(), relays: [url], storePath: temporaryStorePath(), configuration: configuration)
-        #expect(await runner.waitConnected(timeout: .seconds(5)) == [url])
-        try await Task.sleep(for: .seconds(2))
+        #expect(await runner.waitConnected(timeout: .seconds(15)) == [url])
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline, await runner.pool.status()[0].reconnects == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let status = await runner.pool.status()[0]
         #expect(status.reconnects >= 1, "\(status)")
         #expect(status.lastError?.contains("no pong") == true, "\(String(describing: status.lastError))")

@@ -14,7 +14,7 @@ public final class RelayProcess: @unchecked Sendable {
     }
 
     public let kind: Kind
-    public let port: Int
+    public private(set) var port: Int
     public var url: String { "ws://127.0.0.1:\(port)" }
     private let dataDirectory: URL
     private var process: Process?
@@ -34,8 +34,27 @@ public final class RelayProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
-    /// Starts the relay and waits until it accepts TCP connections (up to 30 s).
+    /// Starts the relay and waits until it accepts TCP connections (up to 30 s). If the port was taken in the
+    /// meantime (tests run in parallel), the process dies at once; a first start then retries on a new port.
     public func start() throws {
+        for attempt in 1...3 {
+            do {
+                try launch()
+                return
+            } catch let error as PortTaken {
+                guard attempt < 3, process == nil, !everStarted else { throw RustNostrPeer.PeerError(error.description) }
+                port = try FreePort.find()
+            }
+        }
+    }
+
+    private struct PortTaken: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private var everStarted = false
+
+    private func launch() throws {
         guard let python = RustNostrPeer.pythonPath else {
             throw RustNostrPeer.PeerError("no Python with the test peers: run scripts/test or set OPERATOR_GATE_TEST_PYTHON")
         }
@@ -63,12 +82,25 @@ public final class RelayProcess: @unchecked Sendable {
         }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if FreePort.accepts(port) { return }
+            if FreePort.accepts(port) {
+                // Someone else may own the port: ours must still be running a moment later.
+                Thread.sleep(forTimeInterval: 0.3)
+                if process.isRunning {
+                    everStarted = true
+                    return
+                }
+                break
+            }
             if !process.isRunning { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        throw RustNostrPeer.PeerError("relay on port \(port) did not start: \(output.suffix(2000))")
+        lock.withLock {
+            self.process = nil
+            self.stdinPipe = nil
+        }
+        if process.isRunning { process.terminate() }
+        throw PortTaken(description: "relay on port \(port) did not start: \(output.suffix(2000))")
     }
 
     /// SIGKILL, and wait for the process to go.
@@ -96,24 +128,26 @@ public final class RelayProcess: @unchecked Sendable {
 
 /// Loopback port helpers.
 public enum FreePort {
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    /// A TCP port on 127.0.0.1 that was free a moment ago, chosen below Linux's ephemeral range (32768+).
+    ///
+    /// A relay process takes seconds to bind the port it is given; an ephemeral port could meanwhile be handed to
+    /// another test's port-0 listener (the fault relays), and the relay test would then talk to the wrong server.
     public static func find() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw RustNostrPeer.PeerError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        for _ in 0..<200 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw RustNostrPeer.PeerError("socket() failed") }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(candidate).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            close(fd)
+            if bound == 0 { return candidate }
         }
-        guard bound == 0 else { throw RustNostrPeer.PeerError("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw RustNostrPeer.PeerError("no free port found in 20000..<32000")
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
