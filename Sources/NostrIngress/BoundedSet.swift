@@ -18,9 +18,17 @@ public struct BoundedSet<Element: Hashable & Sendable>: Sendable {
     /// Inserts; returns `false` if it was already there.
     @discardableResult
     public mutating func insert(_ element: Element) -> Bool {
-        guard members.insert(element).inserted else { return false }
+        insertEvicting(element).inserted
+    }
+
+    /// Inserts, and says which element (if any) was forgotten to make room, so callers keeping data per element
+    /// can drop it too.
+    public mutating func insertEvicting(_ element: Element) -> (inserted: Bool, evicted: Element?) {
+        guard members.insert(element).inserted else { return (false, nil) }
         order.append(element)
+        var evicted: Element?
         if members.count > capacity {
+            evicted = order[head]
             members.remove(order[head])
             head += 1
             if head >= capacity {
@@ -28,6 +36,6 @@ public struct BoundedSet<Element: Hashable & Sendable>: Sendable {
                 head = 0
             }
         }
-        return true
+        return (true, evicted)
     }
 }

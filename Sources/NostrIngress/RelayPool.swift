@@ -131,9 +131,10 @@ actor DeduplicationBook {
 
     /// Records a sighting; `true` only the first time the id is seen.
     func firstSighting(of id: String, on relay: String) -> Bool {
-        if order.insert(id) {
+        let (inserted, evicted) = order.insertEvicting(id)
+        if inserted {
             relaysByID[id] = [relay]
-            if relaysByID.count > order.capacity { relaysByID = relaysByID.filter { order.contains($0.key) } }
+            if let evicted { relaysByID[evicted] = nil }
             return true
         }
         if var relays = relaysByID[id], !relays.contains(relay) {

@@ -61,6 +61,10 @@ import Testing
         #expect(!set.contains(6) && set.contains(7) && set.contains(9))
         let insertedAgain = set.insert(9)
         #expect(!insertedAgain)
+        let next = set.insertEvicting(10)
+        #expect(next.inserted && next.evicted == 7)
+        let repeated = set.insertEvicting(10)
+        #expect(!repeated.inserted && repeated.evicted == nil)
     }
 
     @Test func inboxDeliversEachMessageOnceAndRefusesForgeries() async throws {
