@@ -77,8 +77,11 @@ enum RelaySocket {
                         let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
                             upgradeRequestHead: head, upgraders: [upgrader],
                             notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(.refused) })
-                        let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                            configuration: .init(upgradeConfiguration: configuration))
+                        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+                        // Frames a relay sends right after the 101 (an AUTH challenge, say) can arrive in the same read as
+                        // the response; the default strategy drops them.
+                        pipeline.leftOverBytesStrategy = .forwardBytes
+                        let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
                         // Closing the channel fails the pending upgrade, so a stalled server cannot hold us.
                         let deadline = channel.eventLoop.scheduleTask(in: timeAmount) { channel.close(promise: nil) }
                         negotiated.whenComplete { _ in deadline.cancel() }
