@@ -24,17 +24,17 @@ import TestSupport
             while await h.state.writes.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
             #expect(await h.state.writes.count == 1)
             kill(victim.process.processIdentifier, SIGKILL)
-            let (status, _, _) = OperatorGateProcess.finish(victim)
+            let (status, _, _) = await OperatorGateProcess.finish(victim)
             #expect(status == SIGKILL)
 
             // Restart: recovery probes Gitea, finds the issue by its key, records it done.
-            let (recoverStatus, recovered, _) = try OperatorGateProcess.run(["gate", "recover"] + arguments)
-            #expect(recoverStatus == 0)
+            let (recoverStatus, recovered, recoverLog) = try await OperatorGateProcess.run(["gate", "recover", "--verbose"] + arguments)
+            #expect(recoverStatus == 0, "gate recover: \(recoverLog.suffix(3000))")
             let ack = try #require(Ack.parse(recovered.split(separator: "\n").first.map(String.init) ?? ""), "\(recovered)")
             #expect(ack.success && ack.message.hasPrefix("found already done") && ack.number != nil)
 
             // The operator's client re-sends the same DM: answered from the ledger.
-            let (repeatStatus, repeated, _) = try OperatorGateProcess.run(["gate", "exec"] + arguments, stdin: command)
+            let (repeatStatus, repeated, _) = try await OperatorGateProcess.run(["gate", "exec"] + arguments, stdin: command)
             #expect(repeatStatus == 0)
             #expect(Ack.parse(repeated.trimmingCharacters(in: .whitespacesAndNewlines))?.priorExecution == true)
             #expect(await h.state.writes.count == 1)
@@ -44,7 +44,7 @@ import TestSupport
 
     @Test func execRefusesToRunWithoutAToken() async throws {
         try await SimulatorHarness.with { h in
-            let (status, _, errors) = try OperatorGateProcess.run(["gate", "exec", "--gitea", h.url.absoluteString, "--login", "gatebot",
+            let (status, _, errors) = try await OperatorGateProcess.run(["gate", "exec", "--gitea", h.url.absoluteString, "--login", "gatebot",
                                                                    "--ledger", SimulatorHarness.ledgerPath()], stdin: "{}")
             #expect(status == 1)
             #expect(errors.contains("no Gitea token"), "\(errors)")

@@ -17,8 +17,8 @@ import TestSupport
         let relays: [String]
     }
 
-    static func run(timeout: TimeInterval = 30, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        try OperatorGateProcess.run(arguments, timeout: timeout)
+    static func run(timeout: TimeInterval = 30, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await OperatorGateProcess.run(arguments, timeout: timeout)
     }
 
     @Test func listenAndSendInteroperateWithRustNostr() async throws {
@@ -31,8 +31,8 @@ import TestSupport
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("og-capture-\(UUID().uuidString).jsonl").path
 
         // dm listen, in the background, while rust-nostr sends one DM in each scheme to both relays.
-        async let listened = Task.detached {
-            try Self.run(timeout: 90, ["dm", "listen", "--sec", bot.nsec, "--count", "2", "--timeout", "60", "--capture", capture, "--verbose"] + relayArguments)
+        async let listened = Task {
+            try await Self.run(timeout: 90, ["dm", "listen", "--sec", bot.nsec, "--count", "2", "--timeout", "60", "--capture", capture, "--verbose"] + relayArguments)
         }.value
         try await Task.sleep(for: .seconds(2))
         try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "show tc#4", "scheme": "nip04", "relays": [local.url, python.url]])
@@ -63,7 +63,7 @@ import TestSupport
 
         // dm send in both schemes; rust-nostr fetches and decrypts.
         for scheme in ["--nip04", "--nip17"] {
-            let sent = try Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", alice.publicKey.npub, "--text", "reply \(scheme)", scheme] + relayArguments)
+            let sent = try await Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", alice.publicKey.npub, "--text", "reply \(scheme)", scheme] + relayArguments)
             #expect(sent.status == 0, "\(sent.stderr)")
             struct Sent: Decodable { let id: String; let accepted: [String]; let rejected: [String: String] }
             let report = try JSONDecoder().decode(Sent.self, from: Data(sent.stdout.utf8))
@@ -74,17 +74,17 @@ import TestSupport
         #expect(Set((fetched.messages ?? []).map { "\($0.scheme):\($0.text)" }) == ["nip04:reply --nip04", "nip17:reply --nip17"])
     }
 
-    @Test func listenTimesOutWithExitCode2AndSendFailsWithoutRelays() throws {
+    @Test func listenTimesOutWithExitCode2AndSendFailsWithoutRelays() async throws {
         let relay = try RelayProcess(.localRelay())
         let bot = SecretKey.generate()
-        let listened = try Self.run(timeout: 30, ["dm", "listen", "--sec", bot.hex, "--relay", relay.url, "--count", "1", "--timeout", "1"])
+        let listened = try await Self.run(timeout: 30, ["dm", "listen", "--sec", bot.hex, "--relay", relay.url, "--count", "1", "--timeout", "1"])
         #expect(listened.status == 2)
         #expect(listened.stdout.isEmpty)
         let dead = "ws://127.0.0.1:\(try FreePort.find())"
-        let sent = try Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", dead, "--timeout", "2"])
+        let sent = try await Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", dead, "--timeout", "2"])
         #expect(sent.status == 1)
         #expect(sent.stderr.contains("no relay accepted"))
-        let bad = try Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", "https://nope"])
+        let bad = try await Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", "https://nope"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("relays[0] \"https://nope\": scheme must be ws or wss"), "\(bad.stderr)")
     }

@@ -27,11 +27,31 @@ public enum OperatorGateProcess {
         -> (status: Int32, stdout: String, stderr: String) {
         let deadline = Date().addingTimeInterval(timeout)
         while started.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return collect(started)
+    }
+
+    /// Terminates it if still running, waits for the exit and reads both outputs.
+    private static func collect(_ started: (process: Process, stdout: Pipe, stderr: Pipe)) -> (status: Int32, stdout: String, stderr: String) {
         if started.process.isRunning { started.process.terminate() }
         started.process.waitUntilExit()
         return (started.process.terminationStatus,
                 String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
                 String(decoding: started.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    /// Waits without blocking a thread of the concurrency pool. Use this from async tests: an in-process server
+    /// (the Gitea simulator) needs those threads to answer the very process being waited for.
+    public static func finish(_ started: (process: Process, stdout: Pipe, stderr: Pipe), timeout: TimeInterval = 30) async
+        -> (status: Int32, stdout: String, stderr: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while started.process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return collect(started)
+    }
+
+    /// Start, then finish, without blocking a pool thread while waiting.
+    public static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) async throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        await finish(try start(arguments, stdin: stdin), timeout: timeout)
     }
 
     /// Start, then finish.
