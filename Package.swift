@@ -79,6 +79,7 @@ let package = Package(
                 "NostrCore",
                 "NostrIngress",
                 "Gate",
+                "Bot",
                 .product(name: "Logging", package: "swift-log"),
                 "CSecp256k1Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

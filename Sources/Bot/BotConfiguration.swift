@@ -59,14 +59,8 @@ public struct BotConfiguration: Sendable {
         do { file = try JSONDecoder().decode(File.self, from: data) } catch {
             throw BotConfigurationError(field: Self.path(of: error), problem: "wrong type or invalid JSON")
         }
-        func resolve(_ path: String) -> String {
-            path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
-        }
-        guard let gitea = file.gitea else { throw BotConfigurationError(field: "gitea", problem: "missing: {\"url\", \"token_file\", \"login\"}") }
-        guard let urlText = gitea.url, let url = URL(string: urlText), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw BotConfigurationError(field: "gitea.url", problem: "must be an http(s) URL like https://forge.example")
-        }
-        guard let login = gitea.login, !login.isEmpty else { throw BotConfigurationError(field: "gitea.login", problem: "missing: the bot's Gitea user name") }
+        func resolve(_ path: String) -> String { GateSettings.resolve(path, in: directory) }
+        let gate = try GateSettings.parse(data, directory: directory)
         guard let entries = file.operators, !entries.isEmpty else {
             throw BotConfigurationError(field: "operators", problem: "no operator: nobody could use the bot")
         }
@@ -120,8 +114,8 @@ public struct BotConfiguration: Sendable {
             limits.clockSkew = try positive(entry.clock_skew_s, "clock_skew_s") ?? limits.clockSkew
         }
         return BotConfiguration(keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
-                                dataDirectory: resolve(file.data_dir ?? "data"), giteaURL: url, giteaTokenFile: gitea.token_file.map(resolve),
-                                giteaLogin: login, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false)
+                                dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
+                                giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false)
     }
 
     /// The bot's secret key: `OPERATOR_GATE_NSEC` if set, else the key file, which must not be readable by group or others.
@@ -141,18 +135,17 @@ public struct BotConfiguration: Sendable {
         do { return try SecretKey(parsing: text) } catch { throw BotConfigurationError(field: "key_file", problem: error.description) }
     }
 
-    /// The Gitea token: `GITEA_TOKEN` if set, else `gitea.token_file`.
-    public func giteaToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String {
-        if let fromEnvironment = environment["GITEA_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
-        guard let giteaTokenFile else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
-        guard let text = try? String(contentsOfFile: giteaTokenFile, encoding: .utf8),
-              !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw BotConfigurationError(field: "gitea.token_file", problem: "cannot read a token from \(giteaTokenFile)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The Gate's part of the configuration.
+    public var gate: GateSettings {
+        GateSettings(dataDirectory: dataDirectory, giteaURL: giteaURL, giteaTokenFile: giteaTokenFile, giteaLogin: giteaLogin)
     }
 
-    private static func path(of error: any Error) -> String {
+    /// The Gitea token: `GITEA_TOKEN` if set, else `gitea.token_file`.
+    public func giteaToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String {
+        try gate.giteaToken(environment: environment)
+    }
+
+    static func path(of error: any Error) -> String {
         let codingPath: [any CodingKey]
         switch error {
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context), DecodingError.dataCorrupted(let context):

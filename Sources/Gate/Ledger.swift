@@ -12,6 +12,8 @@ public protocol Ledger: Sendable {
     func entry(originEventID: String) throws -> LedgerEntry?
     /// Entries whose key starts with `prefix`, newest first.
     func entries(keyPrefix: String, limit: Int) throws -> [LedgerEntry]
+    /// Entries in `state` (any when nil) claimed at or after `since` (Unix seconds), newest first, at most `limit`.
+    func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) throws -> [LedgerEntry]
     /// Entries still `claimed` (for crash recovery), oldest first.
     func claimedEntries() throws -> [LedgerEntry]
     /// How many entries there are.

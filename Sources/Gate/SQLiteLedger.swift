@@ -114,6 +114,18 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) throws -> [LedgerEntry] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let state { conditions.append("state = ?"); arguments += [state.rawValue] }
+        if let since { conditions.append("claimed_at >= ?"); arguments += [since] }
+        arguments += [limit]
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger \(filter) ORDER BY id DESC LIMIT ?", arguments: arguments).map(Self.entry)
+        }
+    }
+
     public func claimedEntries() throws -> [LedgerEntry] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger WHERE state = 'claimed' ORDER BY id").map(Self.entry)

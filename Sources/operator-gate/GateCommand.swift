@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Gate
 import Logging
+import Bot
 
 /// `operator-gate gate exec|recover`: run the Gate directly (operators' debugging, and the crash tests).
 struct GateCommand: AsyncParsableCommand {
@@ -10,31 +11,39 @@ struct GateCommand: AsyncParsableCommand {
         subcommands: [Exec.self, Recover.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "Ledger file (SQLite).") var ledger: String = "data/ledger.sqlite"
-        @Option(help: "Gitea base URL, e.g. https://forge.example") var gitea: String
+        @Option(help: "The bot's operator-gate.json (its data_dir and gitea fields are used).") var config: String?
+        @Option(help: "Ledger file (SQLite); default: ledger.sqlite in the config's data_dir, else data/ledger.sqlite.") var ledger: String?
+        @Option(help: "Gitea base URL, e.g. https://forge.example (overrides the config).") var gitea: String?
         @Option(help: "File holding the Gitea token (GITEA_TOKEN overrides it).") var tokenFile: String?
-        @Option(help: "The bot's Gitea login (used by crash-recovery probes).") var login: String
+        @Option(help: "The bot's Gitea login, used by crash-recovery probes (overrides the config).") var login: String?
         @Option(help: "HTTP timeout in seconds.") var timeout: Double = 15
         @Flag(help: "Log Gate and Gitea activity on stderr (the token is never logged).") var verbose = false
 
         func executor() throws -> GateExecutor {
-            guard let url = URL(string: gitea), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+            var settings: GateSettings?
+            if let config {
+                do { settings = try GateSettings.load(path: config) } catch { throw CLIError("--config: \(error)") }
+            }
+            guard let urlText = gitea ?? settings?.giteaURL.absoluteString else { throw CLIError("no Gitea URL: pass --config FILE or --gitea URL") }
+            guard let url = URL(string: urlText), let scheme = url.scheme, ["http", "https"].contains(scheme) else {
                 throw CLIError("--gitea must be an http(s) URL")
             }
+            guard let login = login ?? settings?.giteaLogin else { throw CLIError("no Gitea login: pass --config FILE or --login NAME") }
             let token: String
             if let fromEnvironment = ProcessInfo.processInfo.environment["GITEA_TOKEN"], !fromEnvironment.isEmpty {
                 token = fromEnvironment
-            } else if let tokenFile {
-                guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else { throw CLIError("--token-file: cannot read \(tokenFile)") }
+            } else if let tokenFile = tokenFile ?? settings?.giteaTokenFile {
+                guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else { throw CLIError("cannot read the Gitea token file \(tokenFile)") }
                 token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
-                throw CLIError("no Gitea token: set GITEA_TOKEN or pass --token-file")
+                throw CLIError("no Gitea token: set GITEA_TOKEN, or gitea.token_file in the config, or pass --token-file")
             }
             guard !token.isEmpty else { throw CLIError("the Gitea token is empty") }
             var logger = Logger(label: "operator-gate.gate") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .debug : .warning
+            let path = ledger ?? settings?.ledgerPath ?? "data/ledger.sqlite"
             let ledgerStore: SQLiteLedger
-            do { ledgerStore = try SQLiteLedger(path: ledger) } catch { throw CLIError("--ledger: cannot open \(ledger): \(error)") }
+            do { ledgerStore = try SQLiteLedger(path: path) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
             return GateExecutor(ledger: ledgerStore, gitea: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: logger),
                                 botLogin: login, logger: logger)
         }
@@ -43,15 +52,16 @@ struct GateCommand: AsyncParsableCommand {
     struct Exec: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Execute the command JSON read on stdin; print the acknowledgement JSON. Exit 1 if it did not succeed.",
-            discussion: #"Input: {"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?} (see README)."#)
+            discussion: #"COMMAND: {"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?} (see README)."#)
         @OptionGroup var options: Options
+        @Option(name: .customLong("json"), help: "The command JSON (read from stdin when omitted).") var commandJSON: String?
         @Flag(help: "Reconcile entries left claimed by a crash before executing.") var recover = false
 
         func run() async throws {
             try await runAsyncTool {
                 let gate = try options.executor()
                 let command: Command
-                do { command = try Command.parse(StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970)) } catch {
+                do { command = try Command.parse(commandJSON.map { Data($0.utf8) } ?? StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970)) } catch {
                     throw CLIError(String(describing: error))
                 }
                 if recover { await gate.recover() }

@@ -4,14 +4,15 @@ import Foundation
 public enum OperatorGateProcess {
     public static var path: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
 
-    /// Starts it with `arguments`, writes `stdin` and closes it.
-    public static func start(_ arguments: [String], stdin: String = "") throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    /// Starts it with `arguments` (and `environment` added to this process's), writes `stdin` and closes it.
+    public static func start(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw RustNostrPeer.PeerError("\(path) is missing: run scripts/test (it builds the executable first)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -49,9 +50,9 @@ public enum OperatorGateProcess {
     }
 
     /// Start, then finish, without blocking a pool thread while waiting.
-    public static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) async throws
+    public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], timeout: TimeInterval = 30) async throws
         -> (status: Int32, stdout: String, stderr: String) {
-        await finish(try start(arguments, stdin: stdin), timeout: timeout)
+        await finish(try start(arguments, stdin: stdin, environment: environment), timeout: timeout)
     }
 
     /// Start, then finish.

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The part of `operator-gate.json` the Gate needs on its own (`gate exec`, `ledger list|show`):
+/// `{"data_dir": "data", "gitea": {"url": "https://forge.example", "token_file": "gitea.token", "login": "gatebot"}}`.
+///
+/// Relative paths are relative to the configuration file's folder; `GITEA_TOKEN` overrides the token file.
+public struct GateSettings: Sendable, Equatable {
+    public let dataDirectory: String
+    public let giteaURL: URL
+    public let giteaTokenFile: String?
+    public let giteaLogin: String
+
+    /// The SQLite ledger: `ledger.sqlite` in the data directory.
+    public var ledgerPath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path }
+
+    public init(dataDirectory: String, giteaURL: URL, giteaTokenFile: String?, giteaLogin: String) {
+        self.dataDirectory = dataDirectory
+        self.giteaURL = giteaURL
+        self.giteaTokenFile = giteaTokenFile
+        self.giteaLogin = giteaLogin
+    }
+
+    private struct File: Decodable {
+        struct Gitea: Decodable { let url: String?; let token_file: String?; let login: String? }
+        let data_dir: String?
+        let gitea: Gitea?
+    }
+
+    /// Loads the Gate's part of the configuration file at `path` (other fields are not read, so not checked).
+    public static func load(path: String) throws(BotConfigurationError) -> GateSettings {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw BotConfigurationError(field: path, problem: "cannot read the configuration file (\(error.localizedDescription))")
+        }
+        return try parse(data, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// Parses the Gate's part of configuration JSON; relative paths resolve against `directory`.
+    public static func parse(_ data: Data, directory: String) throws(BotConfigurationError) -> GateSettings {
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
+            throw BotConfigurationError(field: BotConfiguration.path(of: error), problem: "wrong type or invalid JSON")
+        }
+        guard let gitea = file.gitea else { throw BotConfigurationError(field: "gitea", problem: "missing: {\"url\", \"token_file\", \"login\"}") }
+        guard let urlText = gitea.url, let url = URL(string: urlText), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw BotConfigurationError(field: "gitea.url", problem: "must be an http(s) URL like https://forge.example")
+        }
+        guard let login = gitea.login, !login.isEmpty else { throw BotConfigurationError(field: "gitea.login", problem: "missing: the bot's Gitea user name") }
+        return GateSettings(dataDirectory: resolve(file.data_dir ?? "data", in: directory), giteaURL: url,
+                            giteaTokenFile: gitea.token_file.map { resolve($0, in: directory) }, giteaLogin: login)
+    }
+
+    static func resolve(_ path: String, in directory: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
+    }
+
+    /// The Gitea token: `GITEA_TOKEN` if set, else `gitea.token_file`.
+    public func giteaToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String {
+        if let fromEnvironment = environment["GITEA_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
+        guard let giteaTokenFile else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
+        guard let text = try? String(contentsOfFile: giteaTokenFile, encoding: .utf8),
+              !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw BotConfigurationError(field: "gitea.token_file", problem: "cannot read a token from \(giteaTokenFile)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

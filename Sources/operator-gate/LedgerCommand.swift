@@ -1,0 +1,76 @@
+import ArgumentParser
+import Bot
+import Foundation
+import Gate
+
+/// `operator-gate ledger list|show`: read the Gate's ledger (read-only).
+struct LedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger", abstract: "Read the Gate's ledger (JSON on stdout).", subcommands: [List.self, Show.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "The bot's operator-gate.json (the ledger is ledger.sqlite in its data_dir).") var config: String?
+        @Option(help: "Ledger file (SQLite), instead of --config.") var ledger: String?
+
+        func open() throws -> SQLiteLedger {
+            let path: String
+            if let ledger {
+                path = ledger
+            } else if let config {
+                do { path = try GateSettings.load(path: config).ledgerPath } catch { throw CLIError("--config: \(error)") }
+            } else {
+                throw CLIError("pass --config FILE (or --ledger FILE)")
+            }
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no ledger at \(path) (nothing has been executed yet?)") }
+            do { return try SQLiteLedger(path: path) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print entries, newest first, as a JSON array.")
+        @OptionGroup var options: Options
+        @Option(help: "Only entries in this state: claimed, done or failed.") var state: String?
+        @Option(help: "Only entries claimed at or after T: Unix seconds or ISO 8601 (2026-11-30T09:00:00Z).") var since: String?
+        @Option(help: "At most this many entries.") var limit = 100
+
+        func run() async throws {
+            try await runAsyncTool {
+                let wanted = try state.map { name in
+                    guard let parsed = LedgerEntry.State(rawValue: name) else { throw CLIError("--state must be claimed, done or failed (got \"\(name)\")") }
+                    return parsed
+                }
+                let after = try since.map(Self.time)
+                guard limit > 0 else { throw CLIError("--limit must be positive") }
+                let entries = try options.open().entries(state: wanted, since: after, limit: limit)
+                StandardIO.printLine("[" + entries.map(\.json).joined(separator: ",\n") + "]")
+            }
+        }
+
+        static func time(_ text: String) throws -> Int64 {
+            if let seconds = Int64(text) { return seconds }
+            if let date = ISO8601DateFormatter().date(from: text) { return Int64(date.timeIntervalSince1970) }
+            throw CLIError("--since must be Unix seconds or an ISO 8601 time like 2026-11-30T09:00:00Z (got \"\(text)\")")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the newest entry whose key is KEY (or starts with it, if only one key does) as JSON. Exit 1 if none.")
+        @OptionGroup var options: Options
+        @Argument(help: "The idempotency key (64 hex) or a unique prefix of at least 6 characters.") var key: String
+
+        func run() async throws {
+            try await runAsyncTool {
+                let prefix = key.lowercased()
+                guard prefix.count >= 6, prefix.allSatisfy(\.isHexDigit) else { throw CLIError("KEY must be hex, at least 6 characters (got \"\(key)\")") }
+                let found = try options.open().entries(keyPrefix: prefix, limit: 50)
+                guard let newest = found.first else { throw CLIError("no ledger entry with key \(prefix)…") }
+                let keys = Set(found.map(\.key.hex))
+                guard keys.count == 1 else {
+                    throw CLIError("\(prefix) matches \(keys.count) keys: \(keys.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")); give more characters")
+                }
+                StandardIO.printLine(newest.json)
+            }
+        }
+    }
+}
