@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Already in the graph through Hummingbird; named here because the bot uses them directly.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -59,6 +63,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // The Gitea API simulator (loopback), used by the tests and later by `operator-gate demo`.
@@ -72,7 +77,15 @@ let package = Package(
             ]
         ),
         // The bot: configuration, operator policy (and next, the pipeline joining NostrIngress and the Gate).
-        .target(name: "Bot", dependencies: ["NostrCore", "NostrIngress", "Gate"]),
+        .target(
+            name: "Bot",
+            dependencies: [
+                "NostrCore", "NostrIngress", "Gate",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "operator-gate",
             dependencies: [
@@ -80,7 +93,12 @@ let package = Package(
                 "NostrIngress",
                 "Gate",
                 "Bot",
+                "GiteaSimulator",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 "CSecp256k1Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

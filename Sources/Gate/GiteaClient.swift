@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import CoreMetrics
 
 /// Gitea's REST API over Foundation's URLSession (libcurl on Linux).
 ///
@@ -51,6 +52,9 @@ public final class GiteaClient: Sendable {
             do {
                 let (data, response) = try await session.data(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let elapsed = ContinuousClock.now - started
+                Timer(label: "operator_gate_gitea_request_duration_seconds", dimensions: [("method", method.rawValue), ("status", String(status))])
+                    .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
                 logger.debug("gitea", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)",
                                                  "ms": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
                 if (200..<300).contains(status) { return (data, status) }

@@ -93,6 +93,19 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Whether a write transaction can start (for health checks): `BEGIN IMMEDIATE`, then roll back.
+    public func isWritable() -> Bool {
+        do {
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                try db.execute(sql: "ROLLBACK")
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// (commits, jobs) since open: how much group commit is sharing.
     public func commitStatistics() async -> (commits: Int, jobs: Int) {
         (await batcher.commits, await batcher.jobs)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NostrCore
 
 /// The inbox's persistent memory: which events and messages were already processed, and the resume cursors.
 ///
@@ -30,6 +31,17 @@ public final class InboxStore: Sendable {
                 table.column("created_at", .integer).notNull()
             }
         }
+        // Replies are stored, signed, in the transaction that marks their message processed, and published after;
+        // a crash in between re-publishes the same events (same ids) at the next start.
+        migrator.registerMigration("inbox-v2-outbox") { db in
+            try db.create(table: "outbox") { table in
+                table.primaryKey("message_id", .text)
+                table.column("events", .text).notNull()
+                table.column("created_at", .integer).notNull()
+                table.column("published_at", .integer)
+            }
+            try db.create(index: "outbox_pending", on: "outbox", columns: ["created_at"], condition: Column("published_at") == nil)
+        }
         try migrator.migrate(database)
     }
 
@@ -43,8 +55,17 @@ public final class InboxStore: Sendable {
 
     /// Records ids (the carrier event and, for NIP-17, the rumor) as processed and advances the cursor, in one
     /// transaction.
-    public func markProcessed(ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64) throws {
+    /// - Parameters:
+    ///   - reply: signed events answering the message, stored in the same transaction under `reply.messageID`
+    ///     until ``markPublished(messageID:at:)``.
+    public func markProcessed(ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
+                              reply: (messageID: String, events: [Event])? = nil) throws {
         try database.write { db in
+            if let reply {
+                let json = "[" + reply.events.map(\.jsonString).joined(separator: ",") + "]"
+                try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)",
+                               arguments: [reply.messageID, json, now])
+            }
             for id in ids {
                 try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
                                arguments: [id, messageTime, now])
@@ -63,6 +84,33 @@ public final class InboxStore: Sendable {
     /// Records ids as seen without moving cursors (for events dropped after the expensive checks).
     public func markSeen(ids: [String], messageTime: Int64, now: Int64) throws {
         try markProcessed(ids: ids, messageTime: messageTime, cursor: InboxCursor(), now: now)
+    }
+
+    /// Replies stored but not yet confirmed published, oldest first.
+    public func pendingReplies() throws -> [(messageID: String, events: [Event])] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT message_id, events FROM outbox WHERE published_at IS NULL ORDER BY created_at").map { row in
+                let messageID: String = row[0]
+                let text: String = row[1]
+                let objects = (try? JSONDecoder().decode([Event].self, from: Data(text.utf8))) ?? []
+                return (messageID, objects)
+            }
+        }
+    }
+
+    /// The stored reply to a message, published or not.
+    public func reply(to messageID: String) throws -> [Event]? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT events FROM outbox WHERE message_id = ?", arguments: [messageID])
+                .map { (try? JSONDecoder().decode([Event].self, from: Data($0.utf8))) ?? [] }
+        }
+    }
+
+    /// Records that a stored reply reached at least one relay.
+    public func markPublished(messageID: String, at: Int64) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?", arguments: [at, messageID])
+        }
     }
 
     /// The persisted resume cursors.

@@ -1,0 +1,44 @@
+import Metrics
+
+/// The bot's metrics through swift-metrics (exported by `operator-gate run --metrics` in Prometheus format).
+/// Names are prefixed `operator_gate_`.
+public struct BotMetrics: Sendable {
+    public init() {}
+
+    /// An event delivered by a relay (after the pool's cross-relay deduplication).
+    public func event(relay: String, kind: Int) {
+        Counter(label: "operator_gate_events_total", dimensions: [("relay", relay), ("kind", String(kind))]).increment()
+    }
+
+    /// An inbox decision: drops by reason, answers by outcome.
+    public func decision(_ decision: InboxDecision) {
+        switch decision {
+        case .drop(let reason, _):
+            Counter(label: "operator_gate_drops_total", dimensions: [("reason", reason)]).increment()
+        case .answer(_, _, _, let outcome):
+            Counter(label: "operator_gate_answers_total", dimensions: [("outcome", outcome)]).increment()
+        case .execute:
+            break
+        }
+    }
+
+    /// A command run through the Gate: outcome `executed`, `prior` (already done), or `failed`.
+    public func command(action: String, outcome: String, seconds: Double) {
+        Counter(label: "operator_gate_commands_total", dimensions: [("action", action), ("outcome", outcome)]).increment()
+        Timer(label: "operator_gate_command_duration_seconds", dimensions: [("action", action)]).recordSeconds(seconds)
+    }
+
+    /// A reply published (or not) to the relays.
+    public func reply(published: Bool) {
+        Counter(label: "operator_gate_replies_total", dimensions: [("result", published ? "published" : "retrying")]).increment()
+    }
+
+    /// Relay connection states, as gauges per relay and state (1 for the current state, 0 otherwise).
+    public func relayStates(_ states: [(url: String, state: String)]) {
+        for (url, current) in states {
+            for state in ["idle", "connecting", "connected", "waiting", "stopped"] {
+                Gauge(label: "operator_gate_relay_state", dimensions: [("relay", url), ("state", state)]).record(state == current ? 1 : 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Gate
+import NostrIngress
+
+/// What the bot does with one inbound event (``InboxPipeline/admit(_:now:)``).
+public enum InboxDecision: Sendable {
+    /// Nothing to do and nobody to answer: not for us, a stranger, a forgery, a repeat. `reason` is a metrics label.
+    case drop(reason: String, detail: String)
+    /// An operator's message answered by the bot itself (help, whoami, a parse error, a refusal, a limit).
+    /// `outcome` is a metrics label.
+    case answer(DirectMessage, Operator, text: String, outcome: String)
+    /// An operator's command, allowed by policy: run it through the Gate, then answer with the acknowledgement.
+    case execute(DirectMessage, Operator, Command)
+
+    /// The metrics label of a drop or answer, or `execute`.
+    public var label: String {
+        switch self {
+        case .drop(let reason, _): return reason
+        case .answer(_, _, _, let outcome): return outcome
+        case .execute: return "execute"
+        }
+    }
+}

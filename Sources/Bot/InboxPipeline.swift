@@ -1,0 +1,169 @@
+import Foundation
+import Gate
+import Logging
+import NostrCore
+import NostrIngress
+
+/// The bot's inbox: turns each inbound event into an ``InboxDecision``, cheapest check first.
+///
+/// 1. kind 4 or 1059, `p`-tagged to the bot (else `wrong_kind` / `not_addressed_to_us`)
+/// 2. kind 4: the author must be an operator, before any cryptography (`stranger`: a stranger costs no verify);
+///    a gift wrap larger than the size limit allows is dropped unopened (`oversized`)
+/// 3. seen before (carrier id)? (`duplicate`)
+/// 4. verify id and signature, decrypt NIP-04 or unwrap NIP-17 (seal verified, rumor author = seal signer)
+///    (`invalid_event`, `undecryptable`, `forged_wrap`, `unwrap_failed`, …; never answered: the real author is unknown)
+/// 5. NIP-17: the rumor's author must be an operator (`stranger`); rumor id seen before? (`duplicate`)
+/// 6. age and skew on the message's own time (kind-4 `created_at`, or the rumor's; a wrap's outer time is random)
+/// 7. size of the decrypted text, 8. rate limit, 9. command grammar, 10. policy (repository × action)
+///
+/// Everything dropped after step 4 is remembered as seen, so a copy from another relay costs no second verify.
+/// Messages that reach an answer or an execution are recorded by the caller, together with the reply
+/// (``InboxStore/markProcessed(ids:messageTime:cursor:now:reply:)``), so a crash before that re-delivers them.
+public actor InboxPipeline {
+    public let decoder: DirectMessageDecoder
+    public let store: InboxStore
+    private let operators: [String: Operator]
+    private let limits: BotConfiguration.Limits
+    private var limiter: RateLimiter
+    private let logger: Logger
+    /// The resume cursors when the pipeline started: a message newer than these that is too old was sent while
+    /// the bot was down, and its sender is told it was not executed. Older ones are history and dropped quietly.
+    private let startCursor: InboxCursor
+    private let startedAt: Int64
+    /// Whether drops are recorded as seen (false for `replay --dry-run`, which writes nothing).
+    private let persist: Bool
+    /// Decisions by label since start.
+    public private(set) var counts: [String: Int] = [:]
+
+    public init(decoder: DirectMessageDecoder, store: InboxStore, operators: [Operator], limits: BotConfiguration.Limits,
+                now: Int64, persist: Bool = true, logger: Logger) throws {
+        self.decoder = decoder
+        self.store = store
+        self.operators = Dictionary(operators.map { ($0.publicKey.hex, $0) }, uniquingKeysWith: { first, _ in first })
+        self.limits = limits
+        self.limiter = RateLimiter(perMinute: limits.commandsPerMinute)
+        self.logger = logger
+        self.startCursor = try store.cursor()
+        self.startedAt = now
+        self.persist = persist
+    }
+
+    /// The REQs for (re)connecting relays, following the persisted cursors; a first start looks back `max_dm_age_s`.
+    public func subscriptions(now: Int64) -> [String: [Filter]] {
+        ((try? store.cursor()) ?? startCursor).filters(recipient: decoder.recipient, now: now, lookback: limits.maxDMAge)
+    }
+
+    /// Classifies one inbound event.
+    public func admit(_ event: Event, now: Int64) -> InboxDecision {
+        let decision = decide(event, now: now)
+        counts[decision.label, default: 0] += 1
+        switch decision {
+        case .drop(let reason, let detail):
+            logger.debug("dropped event", metadata: ["id": "\(event.id)", "kind": "\(event.kind)", "reason": "\(reason)", "detail": "\(detail)"])
+        case .answer(let message, let op, _, let outcome):
+            logger.info("answering without executing", metadata: ["message": "\(message.id)", "operator": "\(op.name)", "outcome": "\(outcome)"])
+        case .execute(let message, let op, let command):
+            logger.info("command admitted", metadata: ["message": "\(message.id)", "operator": "\(op.name)",
+                                                       "action": "\(command.action.rawValue)", "repo": "\(command.repository)"])
+        }
+        return decision
+    }
+
+    private func decide(_ event: Event, now: Int64) -> InboxDecision {
+        do { try decoder.isAddressedToUs(event) } catch { return .drop(reason: error.label, detail: error.description) }
+        if event.kind == 4, operators[event.pubkey] == nil {
+            return .drop(reason: "stranger", detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator")
+        }
+        // NIP-44 base64 is 4/3 of the padded plaintext, and a wrap holds a seal holding the rumor: about 16/9 × text + JSON.
+        if event.kind == 1059, event.content.utf8.count > limits.maxDMBytes * 2 + 8192 {
+            return .drop(reason: "oversized", detail: "gift wrap of \(event.content.utf8.count) bytes")
+        }
+        if (try? store.hasSeen(event.id)) == true { return .drop(reason: "duplicate", detail: "event seen before") }
+        let message: DirectMessage
+        do { message = try decoder.decode(event) } catch {
+            remember([event.id], time: event.createdAt, now: now)
+            return .drop(reason: error.label, detail: error.description)
+        }
+        guard let op = operators[message.sender.hex] else {
+            remember([event.id, message.id], time: message.createdAt, now: now)
+            return .drop(reason: "stranger", detail: "\(message.scheme.rawValue) message from \(message.sender.hex.prefix(16))…, not an operator")
+        }
+        if message.id != event.id, (try? store.hasSeen(message.id)) == true {
+            remember([event.id], time: message.createdAt, now: now)
+            return .drop(reason: "duplicate", detail: "message seen before in another wrap")
+        }
+        let age = now - message.createdAt
+        if age > limits.maxDMAge {
+            let cursor = message.scheme == .nip04 ? startCursor.nip04 : startCursor.nip17
+            guard message.createdAt > (cursor ?? startedAt) else {
+                remember([event.id, message.id], time: message.createdAt, now: now)
+                return .drop(reason: "too_old", detail: "sent \(age) s ago, before the last message handled")
+            }
+            return .answer(message, op, text: "✗ Not executed: your message is \(Self.duration(age)) old (the limit is \(Self.duration(limits.maxDMAge))). "
+                           + "Send it again if you still want it.", outcome: "too_old")
+        }
+        if -age > limits.clockSkew {
+            return .answer(message, op, text: "✗ Not executed: your message is dated \(Self.duration(-age)) in the future "
+                           + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", outcome: "clock_skew")
+        }
+        if message.text.utf8.count > limits.maxDMBytes {
+            return .answer(message, op, text: "✗ Not executed: your message has \(message.text.utf8.count) bytes; the limit is \(limits.maxDMBytes).",
+                           outcome: "too_large")
+        }
+        switch limiter.check(op.publicKey.hex, now: now) {
+        case .allowed: break
+        case .limited(notify: true):
+            return .answer(message, op, text: "✗ Slow down: at most \(limits.commandsPerMinute) commands a minute. "
+                           + "This one was not executed; send it again in a minute.", outcome: "rate_limited")
+        case .limited(notify: false):
+            remember([event.id, message.id], time: message.createdAt, now: now)
+            return .drop(reason: "rate_limited", detail: "over the limit; already told")
+        }
+        let grammar = CommandGrammar(context: .init(defaultRepository: op.defaultRepository, aliases: op.aliases))
+        let request = grammar.parse(message.text, source: "nostr:" + op.publicKey.npub,
+                                    origin: Command.Origin(eventID: message.id, createdAt: message.createdAt), receivedAt: now)
+        switch request {
+        case .help(let verb):
+            return .answer(message, op, text: Self.help(verb), outcome: "help")
+        case .whoami:
+            return .answer(message, op, text: Self.whoami(op), outcome: "whoami")
+        case .invalid(let problem, let usage):
+            return .answer(message, op, text: "✗ \(problem)\nUsage: \(usage)", outcome: "invalid")
+        case .command(let command):
+            if let refusal = op.refusal(command.action, on: command.repository) {
+                return .answer(message, op, text: "✗ Refused: \(refusal). Nothing was executed.", outcome: "refused")
+            }
+            return .execute(message, op, command)
+        }
+    }
+
+    private func remember(_ ids: [String], time: Int64, now: Int64) {
+        guard persist else { return }
+        do { try store.markSeen(ids: Array(Set(ids)), messageTime: time, now: now) } catch {
+            logger.warning("cannot record a dropped event as seen", metadata: ["error": "\(error)"])
+        }
+    }
+
+    static func help(_ verb: String?) -> String {
+        if let verb { return "Usage: " + CommandGrammar.usage(verb.lowercased()) }
+        return (["Commands (repo is owner/name, an alias, or omitted for your default; #N issue, !N pull request):"]
+                + CommandGrammar.verbs.map { "• " + CommandGrammar.usage($0) }
+                + ["Prefix with \"again\" to repeat a command inside the 24 h duplicate window."]).joined(separator: "\n")
+    }
+
+    static func whoami(_ op: Operator) -> String {
+        var lines = ["You are \(op.name) (\(op.publicKey.npub))."]
+        lines.append("Repositories: " + op.repositories.joined(separator: ", "))
+        lines.append("Actions: " + op.actions.map(\.rawValue).sorted().joined(separator: ", "))
+        if let repo = op.defaultRepository { lines.append("Default repository: \(repo)") }
+        if !op.aliases.isEmpty { lines.append("Aliases: " + op.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")) }
+        return lines.joined(separator: "\n")
+    }
+
+    static func duration(_ seconds: Int64) -> String {
+        if seconds < 120 { return "\(seconds) s" }
+        if seconds < 7200 { return "\(seconds / 60) min" }
+        if seconds < 172_800 { return "\(seconds / 3600) h" }
+        return "\(seconds / 86400) days"
+    }
+}

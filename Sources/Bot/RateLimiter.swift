@@ -1,0 +1,35 @@
+/// A per-sender limit of commands per minute (a sliding 60-second window), with at most one
+/// "slow down" notice per sender per minute.
+///
+/// | in the last 60 s          | last notice      | verdict                  |
+/// |---------------------------|------------------|--------------------------|
+/// | fewer than `perMinute`    | any              | `allowed` (counted)      |
+/// | `perMinute` or more       | none, or ≥ 60 s  | `limited(notify: true)`  |
+/// | `perMinute` or more       | < 60 s ago       | `limited(notify: false)` |
+///
+/// Limited commands are not counted, so a sender who keeps sending gets through again once the window moves.
+public struct RateLimiter: Sendable {
+    public enum Verdict: Sendable, Equatable {
+        case allowed
+        case limited(notify: Bool)
+    }
+
+    public let perMinute: Int
+    private var recent: [String: [Int64]] = [:]
+    private var lastNotice: [String: Int64] = [:]
+
+    public init(perMinute: Int) { self.perMinute = perMinute }
+
+    /// Decides for one command from `sender` at `now` (Unix seconds).
+    public mutating func check(_ sender: String, now: Int64) -> Verdict {
+        var times = recent[sender, default: []].filter { now - $0 < 60 }
+        defer { recent[sender] = times }
+        if times.count < perMinute {
+            times.append(now)
+            return .allowed
+        }
+        if let last = lastNotice[sender], now - last < 60 { return .limited(notify: false) }
+        lastNotice[sender] = now
+        return .limited(notify: true)
+    }
+}
