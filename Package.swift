@@ -110,7 +110,11 @@ let package = Package(
             dependencies: ["NostrCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "BotTests", dependencies: ["Bot", "Gate", "NostrCore"]),
+        .testTarget(
+            name: "BotTests",
+            dependencies: ["Bot", "Gate", "NostrCore", "NostrIngress", "GiteaSimulator", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "GateTests",
             dependencies: ["Gate", "GiteaSimulator", "NostrCore", "TestSupport", .product(name: "Logging", package: "swift-log")]

@@ -97,6 +97,24 @@ public actor GiteaSimulatorState {
         return number
     }
 
+    /// A small forge for tests and `demo`: the bot `gatebot` (token `bot-token`, writer on ops/tc), users alice
+    /// (token `alice-token`, writer on ops/tc), bob and reader (token `reader-token`), labels bug and ops on ops/tc,
+    /// urgent on the `ops` organisation, two labels named twin, and pull request !1 "Add deploy script".
+    public func seedExample() {
+        let repo = "ops/tc"
+        addUser("gatebot", token: "bot-token")
+        addUser("alice", token: "alice-token")
+        addUser("bob")
+        addUser("reader", token: "reader-token")
+        addRepository(repo, writers: ["gatebot", "alice"])
+        _ = addLabel("bug", repository: repo)
+        _ = addLabel("ops", repository: repo)
+        _ = addLabel("twin", repository: repo)
+        _ = addLabel("twin", repository: repo)
+        _ = addLabel("urgent", organisation: "ops")
+        _ = addPullRequest(repo, title: "Add deploy script", author: "alice", headSHA: "0123456789abcdef0123456789abcdef01234567")
+    }
+
     public func inject(_ fault: Fault) { faults.append(fault) }
 
     public func item(_ repository: String, _ number: Int) -> Item? { repos[repository.lowercased()]?.items[number] }

@@ -13,17 +13,7 @@ struct SimulatorHarness {
     /// Seeds a forge: the bot `gatebot` (token `bot-token`, writer on ops/tc), users alice and bob, labels bug and
     /// ops on the repository, urgent on the `ops` organisation, two labels named twin, and pull request !1.
     static func seed(_ state: GiteaSimulatorState) async {
-        await state.addUser("gatebot", token: "bot-token")
-        await state.addUser("alice", token: "alice-token")
-        await state.addUser("bob")
-        await state.addUser("reader", token: "reader-token")
-        await state.addRepository(repo, writers: ["gatebot", "alice"])
-        await state.addLabel("bug", repository: repo)
-        await state.addLabel("ops", repository: repo)
-        await state.addLabel("twin", repository: repo)
-        await state.addLabel("twin", repository: repo)
-        await state.addLabel("urgent", organisation: "ops")
-        await state.addPullRequest(repo, title: "Add deploy script", author: "alice", headSHA: "0123456789abcdef0123456789abcdef01234567")
+        await state.seedExample()
     }
 
     /// Runs `body` with a running simulator.

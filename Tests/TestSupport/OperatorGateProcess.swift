@@ -59,4 +59,32 @@ public enum OperatorGateProcess {
     public static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) throws -> (status: Int32, stdout: String, stderr: String) {
         finish(try start(arguments, stdin: stdin), timeout: timeout)
     }
+
+    /// Starts a long-running instance (`run`) with stdout and stderr appended to `logFile` (a pipe nobody reads
+    /// would fill and stall it).
+    public static func startLogging(_ arguments: [String], logFile: String, environment: [String: String] = [:]) throws -> Process {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw RustNostrPeer.PeerError("\(path) is missing: run scripts/test (it builds the executable first)")
+        }
+        if !FileManager.default.fileExists(atPath: logFile) { FileManager.default.createFile(atPath: logFile, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        try log.seekToEnd()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        return process
+    }
+
+    /// Waits for a process to exit without blocking a pool thread; `nil` if it is still running after `timeout`.
+    public static func exitStatus(_ process: Process, timeout: TimeInterval) async -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { return nil }
+        return process.terminationStatus
+    }
 }

@@ -1,0 +1,192 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Gate
+import GiteaSimulator
+import Logging
+import NostrCore
+import NostrIngress
+import Testing
+import TestSupport
+
+/// The bot as a real process, real relays on loopback, rust-nostr as the operator's client, the Gitea simulator.
+@Suite(.serialized) struct BotEndToEndTests {
+    static func number(in reply: String) -> Int? {
+        guard let range = reply.range(of: #"ops/tc[#!](\d+)"#, options: .regularExpression) else { return nil }
+        return Int(reply[range].drop { $0 != "#" && $0 != "!" }.dropFirst())
+    }
+
+    static func key(in reply: String) -> String? {
+        guard let range = reply.range(of: #"key [0-9a-f]{12}"#, options: .regularExpression) else { return nil }
+        return String(reply[range].dropFirst(4))
+    }
+
+    @Test func everyVerbIsExecutedAndAcknowledgedInBothSchemes() async throws {
+        try await BotHarness.with([.nostrRelay()]) { h in
+            try h.startBot()
+            try await h.waitUntilRunning()
+            let created = try await h.ask("issue Deploy broke\nThe deploy failed at step 3.\nlabels: bug\nassign: @alice", from: h.alice, scheme: "nip17")
+            #expect(created.hasPrefix("✓"), "\(created)")
+            let n = try #require(Self.number(in: created), "\(created)")
+            let issue = try #require(await h.state.item("ops/tc", n))
+            #expect(issue.title == "Deploy broke" && issue.body.hasPrefix("The deploy failed at step 3.") && issue.assignees == ["alice"])
+            #expect(issue.labels.count == 1)
+
+            let commented = try await h.ask("comment tc#\(n) looking into it", from: h.alice, scheme: "nip04")
+            #expect(commented.hasPrefix("✓"), "\(commented)")
+            #expect(await h.state.item("ops/tc", n)?.comments.contains { $0.body.hasPrefix("looking into it") } == true)
+
+            let labelled = try await h.ask("label #\(n) +ops -bug", from: h.alice, scheme: "nip17")
+            #expect(labelled.hasPrefix("✓"), "\(labelled)")
+            let assigned = try await h.ask("assign ops/tc#\(n) @gatebot", from: h.alice, scheme: "nip04")
+            #expect(assigned.hasPrefix("✓"), "\(assigned)")
+            #expect(await h.state.item("ops/tc", n)?.assignees.contains("gatebot") == true)
+
+            let closed = try await h.ask("close #\(n) fixed by a redeploy", from: h.alice, scheme: "nip17")
+            #expect(closed.hasPrefix("✓"), "\(closed)")
+            #expect(await h.state.item("ops/tc", n)?.state == "closed")
+            let reopened = try await h.ask("REOPEN tc#\(n)", from: h.alice, scheme: "nip04")
+            #expect(reopened.hasPrefix("✓"), "\(reopened)")
+            #expect(await h.state.item("ops/tc", n)?.state == "open")
+
+            let merged = try await h.ask("merge !1 squash", from: h.alice, scheme: "nip17")
+            #expect(merged.hasPrefix("✓"), "\(merged)")
+            #expect(await h.state.item("ops/tc", 1)?.pull?.merged == true)
+
+            let shown = try await h.ask("show #\(n)", from: h.alice, scheme: "nip04")
+            #expect(shown.contains("Deploy broke"), "\(shown)")
+            let key = try #require(Self.key(in: created))
+            let status = try await h.ask("status \(key)", from: h.alice, scheme: "nip17")
+            #expect(status.contains("\(n)") && status.hasPrefix("✓"), "\(status)")
+            let help = try await h.ask("help", from: h.alice, scheme: "nip04")
+            #expect(help.contains("merge [repo]!N"), "\(help)")
+            let whoami = try await h.ask("whoami", from: h.alice, scheme: "nip17")
+            #expect(whoami.contains("alice") && whoami.contains(h.alice.publicKey.npub), "\(whoami)")
+            let unknown = try await h.ask("frobnicate #3", from: h.alice, scheme: "nip04")
+            #expect(unknown.hasPrefix("✗") && unknown.contains("Usage"), "\(unknown)")
+
+            // The same text again: answered from the ledger, not written twice.
+            let writes = await h.state.writes.count
+            let repeated = try await h.ask("comment tc#\(n) looking into it", from: h.alice, scheme: "nip17")
+            #expect(repeated.hasPrefix("Already done earlier"), "\(repeated)")
+            #expect(await h.state.writes.count == writes)
+            let again = try await h.ask("again comment tc#\(n) looking into it", from: h.alice, scheme: "nip04")
+            #expect(again.hasPrefix("✓"), "\(again)")
+            #expect(await h.state.item("ops/tc", n)?.comments.filter { $0.body.hasPrefix("looking into it") }.count == 2)
+        }
+    }
+
+    @Test func strangersForgersAndUnauthorizedOperatorsGetNothingDone() async throws {
+        try await BotHarness.with([.localRelay()]) { h in
+            try h.startBot()
+            try await h.waitUntilRunning()
+            try await h.send("issue ops/tc Stranger over NIP-04", from: h.stranger, scheme: "nip04")
+            try await h.send("issue ops/tc Stranger over NIP-17", from: h.stranger, scheme: "nip17")
+
+            // A wrap whose seal is signed by the stranger while the rumor claims to be alice's.
+            let now = Int64(Date().timeIntervalSince1970)
+            let rumor = EventTemplate(kind: 14, content: "issue ops/tc Forged", tags: [["p", h.bot.publicKey.hex]], createdAt: now)
+                .rumor(author: h.alice.publicKey)
+            // Built by hand: NIP59.wrap refuses a rumor whose author is not the sealing key.
+            let sealContent = try NIP44.encrypt(rumor.jsonString, conversationKey: NIP44.conversationKey(secretKey: h.stranger, publicKey: h.bot.publicKey))
+            let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: now).sign(with: h.stranger.keyPair)
+            let ephemeral = SecretKey.generate()
+            let wrapContent = try NIP44.encrypt(seal.jsonString, conversationKey: NIP44.conversationKey(secretKey: ephemeral, publicKey: h.bot.publicKey))
+            let forged = EventTemplate(kind: 1059, content: wrapContent, tags: [["p", h.bot.publicKey.hex]], createdAt: now).sign(with: ephemeral.keyPair)
+            var logger = Logger(label: "test.publisher")
+            logger.logLevel = .critical
+            let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: h.relays[0].url)]), keyPair: nil, logger: logger) { [:] }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await pool.run() }
+                await pool.waitForConnections(timeout: .seconds(5))
+                #expect(await pool.publish(forged).succeeded)
+                group.cancelAll()
+            }
+
+            let refused = try await h.ask("close ops/tc#1", from: h.bob, scheme: "nip17")
+            #expect(refused.contains("Refused") && refused.contains("close_issue"), "\(refused)")
+            // Alice's later command is answered, so everything before it was handled.
+            let shown = try await h.ask("show #1", from: h.alice, scheme: "nip04")
+            #expect(shown.contains("Add deploy script"), "\(shown)")
+
+            #expect(await h.state.writes.isEmpty)
+            #expect(await h.state.items("ops/tc").count == 1)
+            #expect(try await h.replies(to: h.stranger).isEmpty)
+            let log = h.logTail()
+            #expect(log.contains("stranger") && log.contains("forged_wrap"), "\(log)")
+        }
+    }
+
+    @Test func theSameDMThroughTwoRelaysExecutesOnce() async throws {
+        try await BotHarness.with([.nostrRelay(), .localRelay()]) { h in
+            try h.startBot()
+            try await h.waitUntilRunning()
+            let reply = try await h.ask("issue Seen twice", from: h.alice, scheme: "nip04")
+            #expect(reply.hasPrefix("✓"), "\(reply)")
+            let twice = try await h.ask("issue Wrapped twice", from: h.alice, scheme: "nip17")
+            #expect(twice.hasPrefix("✓"), "\(twice)")
+            try await Task.sleep(for: .seconds(1))
+            #expect(await h.state.items("ops/tc").filter { $0.title == "Seen twice" }.count == 1)
+            #expect(await h.state.items("ops/tc").filter { $0.title == "Wrapped twice" }.count == 1)
+            // Each relay holds the one reply (same event id), fetched once.
+            #expect(try await h.replies(to: h.alice).count == 2)
+            for relay in h.relays {
+                #expect(try await h.replies(to: h.alice, relays: [relay.url]).count == 2, "\(relay.url)")
+            }
+        }
+    }
+
+    @Test func killedMidStreamAndRestartedExecutesAndAnswersEveryDMOnce() async throws {
+        try await BotHarness.with([.nostrRelay()]) { h in
+            try h.startBot()
+            try await h.waitUntilRunning()
+            let titles = (1...6).map { "Crash test \($0)" }
+            for (index, title) in titles.prefix(3).enumerated() {
+                try await h.send("issue \(title)", from: h.alice, scheme: index % 2 == 0 ? "nip04" : "nip17")
+            }
+            _ = try await h.awaitReplies(to: h.alice, count: 1)
+            h.killBot()
+            for (index, title) in titles.suffix(3).enumerated() {
+                try await h.send("issue \(title)", from: h.alice, scheme: index % 2 == 0 ? "nip17" : "nip04")
+            }
+            try h.startBot()
+            try await h.waitUntilRunning()
+            let replies = try await h.awaitReplies(to: h.alice, count: 6, timeout: 30)
+            try await Task.sleep(for: .seconds(2))
+            let settled = try await h.replies(to: h.alice)
+            #expect(settled.count == 6, "\(settled.map(\.text))")
+            #expect(replies.allSatisfy { $0.text.hasPrefix("✓") || $0.text.hasPrefix("Already done earlier") }, "\(replies.map(\.text))")
+            for title in titles {
+                #expect(await h.state.items("ops/tc").filter { $0.title == title }.count == 1, "\(title)")
+            }
+        }
+    }
+
+    @Test func sigtermStopsCleanlyAndMetricsAndHealthAreServed() async throws {
+        try await BotHarness.with([.localRelay()]) { h in
+            let port = try FreePort.find()
+            try h.startBot(["--metrics", "127.0.0.1:\(port)", "--log-format", "json"])
+            try await h.waitUntilRunning()
+            let reply = try await h.ask("show #1", from: h.alice, scheme: "nip04")
+            #expect(reply.contains("Add deploy script"), "\(reply)")
+            let (health, healthStatus) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+            #expect((healthStatus as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: health, as: UTF8.self))")
+            let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+            let text = String(decoding: metrics, as: UTF8.self)
+            #expect(text.contains("operator_gate_commands_total") && text.contains(#"action="show""#), "\(text.prefix(2000))")
+            #expect(text.contains("operator_gate_relay_state"), "\(text.prefix(2000))")
+            // JSON logs, and no secret in them.
+            let log = h.logTail()
+            #expect(log.contains(#""message":"operator-gate running""#), "\(log)")
+            #expect(!log.contains(h.bot.nsec) && !log.contains(h.bot.hex) && !log.contains("bot-token"))
+
+            let process = try #require(h.process)
+            let started = Date()
+            kill(process.processIdentifier, SIGTERM)
+            let status = await OperatorGateProcess.exitStatus(process, timeout: 15)
+            #expect(status == 0, "\(h.logTail())")
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Gate
+import GiteaSimulator
+import Logging
+import NostrCore
+import NostrIngress
+import Synchronization
+import TestSupport
+
+/// One end-to-end setup: real relay processes, the Gitea simulator (in process), a configuration folder, the
+/// bot as a real `operator-gate run` process, and rust-nostr (nostr-sdk) as the operators' client.
+final class BotHarness: @unchecked Sendable {
+    let directory: URL
+    let bot = SecretKey.generate()
+    let alice = SecretKey.generate()
+    /// An operator allowed only `show` and `status` on other/*.
+    let bob = SecretKey.generate()
+    let stranger = SecretKey.generate()
+    let relays: [RelayProcess]
+    let state: GiteaSimulatorState
+    let giteaURL: URL
+    private let peer: RustNostrPeer
+    private let peerLock = NSLock()
+    private(set) var process: Process?
+    var logFile: String { directory.appendingPathComponent("bot.log").path }
+    var configPath: String { directory.appendingPathComponent("operator-gate.json").path }
+
+    init(relays: [RelayProcess], state: GiteaSimulatorState, giteaURL: URL, limits: String = "") throws {
+        self.relays = relays
+        self.state = state
+        self.giteaURL = giteaURL
+        peer = try RustNostrPeer()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-bot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let keyFile = directory.appendingPathComponent("bot.nsec").path
+        try bot.nsec.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        try "bot-token\n".write(to: directory.appendingPathComponent("gitea.token"), atomically: true, encoding: .utf8)
+        let relayList = #"{"relays": ["# + relays.map { #"{"url": "\#($0.url)"}"# }.joined(separator: ", ") + "]}"
+        try relayList.write(to: directory.appendingPathComponent("relays.json"), atomically: true, encoding: .utf8)
+        let config = """
+            {"key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data",
+             "gitea": {"url": "\(giteaURL.absoluteString)", "token_file": "gitea.token", "login": "gatebot"},
+             "operators": [
+               {"npub": "\(alice.publicKey.npub)", "name": "alice", "repos": ["ops/*"],
+                "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue", "label_issue", "merge_pr", "show", "status"],
+                "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}},
+               {"npub": "\(bob.publicKey.npub)", "name": "bob", "repos": ["other/*"], "actions": ["show", "status"]}
+             ]\(limits)}
+            """
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `body` with a simulator seeded with ``GiteaSimulatorState/seedExample()`` and the given relays.
+    static func with(_ kinds: [RelayProcess.Kind], limits: String = "", _ body: @Sendable (BotHarness) async throws -> Void) async throws {
+        let state = GiteaSimulatorState()
+        await state.seedExample()
+        let port = BoundPort()
+        var logger = Logger(label: "test.gitea-simulator")
+        logger.logLevel = .critical
+        let quietLogger = logger
+        let relays = try kinds.map { try RelayProcess($0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await GiteaSimulator.run(state: state, logger: quietLogger) { bound in port.value.withLock { $0 = bound } } }
+            while port.value.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+            let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLock { $0! })")!, limits: limits)
+            defer { harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            do { try await body(harness) } catch {
+                throw RustNostrPeer.PeerError("\(error)\n--- bot log (tail) ---\n\(harness.logTail())")
+            }
+            group.cancelAll()
+        }
+    }
+
+    func startBot(_ extra: [String] = []) throws {
+        startsBefore = runningLines()
+        process = try OperatorGateProcess.startLogging(["run", "--config", configPath, "--log-level", "debug"] + extra, logFile: logFile,
+                                                      environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": ""])
+    }
+
+    /// Waits until the bot's log says it is running (its subscriptions were sent when it connected).
+    func waitUntilRunning(timeout: TimeInterval = 30) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while runningLines() <= startsBefore {
+            guard process?.isRunning == true else { throw RustNostrPeer.PeerError("the bot exited early:\n\(logTail())") }
+            guard Date() < deadline else { throw RustNostrPeer.PeerError("the bot did not start in \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        // Give the relays a moment to register the subscriptions.
+        try await Task.sleep(for: .milliseconds(300))
+    }
+
+    private var startsBefore = 0
+    private func runningLines() -> Int {
+        ((try? String(contentsOfFile: logFile, encoding: .utf8))?.components(separatedBy: "operator-gate running").count ?? 1) - 1
+    }
+
+    func killBot() {
+        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+    }
+
+    func logTail() -> String {
+        String(((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").suffix(6000))
+    }
+
+    /// Runs a blocking peer call on its own thread, so the concurrency pool keeps serving the simulator.
+    private func peerCall(_ request: [String: Any]) async throws -> RustNostrPeer.Answer {
+        let box = UncheckedBox(request)
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                self.peerLock.lock()
+                defer { self.peerLock.unlock() }
+                continuation.resume(with: Result { try self.peer.call(box.value) })
+            }
+        }
+    }
+
+    /// Sends a DM with rust-nostr's client to `relays` (all by default); returns the event id.
+    @discardableResult
+    func send(_ text: String, from sender: SecretKey, scheme: String, relays urls: [String]? = nil) async throws -> String {
+        let answer = try await peerCall(["op": "client_send", "sec": sender.hex, "to": bot.publicKey.hex, "scheme": scheme, "text": text,
+                                         "relays": urls ?? relays.map(\.url)])
+        return answer.eventID ?? ""
+    }
+
+    /// The bot's replies to `recipient` as rust-nostr fetches and decrypts them (NIP-17 self-copies excluded).
+    func replies(to recipient: SecretKey, relays urls: [String]? = nil) async throws -> [RustNostrPeer.Answer.Message] {
+        let answer = try await peerCall(["op": "client_fetch", "sec": recipient.hex, "relays": urls ?? relays.map(\.url),
+                                         "since": Int(Date().timeIntervalSince1970) - 3 * 86400, "timeout": 3])
+        return (answer.messages ?? []).filter { $0.from == bot.publicKey.hex }
+    }
+
+    /// Polls until `recipient` has at least `count` replies (or `timeout`), and returns them all.
+    func awaitReplies(to recipient: SecretKey, count: Int, timeout: TimeInterval = 20) async throws -> [RustNostrPeer.Answer.Message] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var latest: [RustNostrPeer.Answer.Message] = []
+        while Date() < deadline {
+            latest = try await replies(to: recipient)
+            if latest.count >= count { return latest }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        throw RustNostrPeer.PeerError("expected \(count) replies, got \(latest.count): \(latest.map(\.text))")
+    }
+
+    /// Sends one DM and waits for the one new reply; returns its text.
+    func ask(_ text: String, from sender: SecretKey, scheme: String) async throws -> String {
+        let before = Set(try await replies(to: sender).map(\.id))
+        try await send(text, from: sender, scheme: scheme)
+        let after = try await awaitReplies(to: sender, count: before.count + 1)
+        let new = after.filter { !before.contains($0.id) }
+        guard new.count == 1 else { throw RustNostrPeer.PeerError("expected one new reply to \"\(text)\", got \(new.map(\.text))") }
+        return new[0].text
+    }
+}
+
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+private final class BoundPort: Sendable {
+    let value = Mutex<Int?>(nil)
+}
