@@ -76,6 +76,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // A small in-process relay for `operator-gate demo` (and tests that need one in process).
+        .target(
+            name: "LoopbackRelay",
+            dependencies: [
+                "NostrCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The bot: configuration, operator policy (and next, the pipeline joining NostrIngress and the Gate).
         .target(
             name: "Bot",
@@ -94,6 +105,7 @@ let package = Package(
                 "Gate",
                 "Bot",
                 "GiteaSimulator",
+                "LoopbackRelay",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

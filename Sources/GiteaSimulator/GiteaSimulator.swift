@@ -14,7 +14,11 @@ public enum GiteaSimulator {
         let router = Router(context: SimulatorContext.self)
         routes(router, state)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                              onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) }, logger: logger)
+                              onServerRunning: { channel in
+                                  let port = channel.localAddress?.port ?? 0
+                                  await state.bound(port: port)
+                                  await onPort(port)
+                              }, logger: logger)
         try await app.runService()
     }
 
@@ -215,7 +219,8 @@ public enum GiteaSimulator {
                 let input = try await decode(CreateComment.self, request)
                 let id = await state.newID()
                 let kind = await state.item(name, index)?.pull == nil ? "issues" : "pulls"
-                let comment = GiteaComment(id: id, body: input.body, html_url: "\(state.baseURL)/\(name)/\(kind)/\(index)#issuecomment-\(id)",
+                let base = await state.baseURL
+                let comment = GiteaComment(id: id, body: input.body, html_url: "\(base)/\(name)/\(kind)/\(index)#issuecomment-\(id)",
                                            user: await state.user(login), created_at: timestamp(Date()))
                 await state.update(name) { repo in
                     repo.items[index]?.comments.append(comment)
@@ -286,9 +291,10 @@ public enum GiteaSimulator {
                 let name = try repository(context)
                 let index = try number(context)
                 guard let item = await state.item(name, index), let pull = item.pull else { throw Failure(status: .notFound, message: "pull request does not exist") }
+                let base = await state.baseURL
                 return try json(GiteaPullRequest(number: index, title: item.title, state: item.state, merged: pull.merged, mergeable: pull.mergeable,
                                                  draft: pull.draft, head: .init(ref: pull.headRef, sha: pull.headSHA),
-                                                 html_url: "\(state.baseURL)/\(name)/pulls/\(index)"))
+                                                 html_url: "\(base)/\(name)/pulls/\(index)"))
             }
         }
 

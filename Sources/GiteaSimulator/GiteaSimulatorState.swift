@@ -59,9 +59,20 @@ public actor GiteaSimulatorState {
     /// Every write request applied, for tests to count (method, path).
     public private(set) var writes: [(String, String)] = []
     public private(set) var requestCount = 0
-    public let baseURL: String
+    public private(set) var baseURL: String
 
-    public init(baseURL: String = "http://127.0.0.1") { self.baseURL = baseURL }
+    /// - Parameter baseURL: the web URL in `html_url`s; by default the address the simulator binds.
+    public init(baseURL: String? = nil) {
+        self.baseURL = baseURL ?? "http://127.0.0.1"
+        self.followsBoundPort = baseURL == nil
+    }
+
+    private let followsBoundPort: Bool
+
+    /// Called once the server is bound: links then point at it.
+    func bound(port: Int) {
+        if followsBoundPort { baseURL = "http://127.0.0.1:\(port)" }
+    }
 
     // MARK: Setup
 

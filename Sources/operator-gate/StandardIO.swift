@@ -17,8 +17,9 @@ enum StandardIO {
     }
 
     /// Writes `text` and a newline to stdout.
+    /// A closed stdout (`| head`) is not an error worth a crash: the line is dropped.
     static func printLine(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 
     /// Writes one line to stderr.

@@ -190,3 +190,15 @@ import TestSupport
         }
     }
 }
+
+/// `operator-gate demo`, the README's main job, as a user runs it.
+@Suite struct DemoTests {
+    @Test func theDemoRunsTheWholeConversationAndExitsZero() async throws {
+        let (status, out, errors) = try await OperatorGateProcess.run(["demo"], timeout: 60)
+        #expect(status == 0, "\(out)\n\(errors)")
+        #expect(out.contains("bot → alice: ✓ created ops/tc#2"), "\(out)")
+        #expect(out.contains("bot → alice: Already done earlier"), "\(out)")
+        #expect(out.contains("issue #2 [closed] Deploy broke on prod"), "\(out)")
+        #expect(out.contains("pull  #1 [closed, merged]"), "\(out)")
+    }
+}

@@ -1,0 +1,128 @@
+import Bot
+import Foundation
+import Gate
+import GiteaSimulator
+import Logging
+import NostrCore
+import NostrIngress
+
+/// The demo's configuration folder and its conversation: an operator's client built from NostrCore and a relay pool.
+struct DemoScript {
+    let folder: URL
+    let bot = SecretKey.generate()
+    let alice = SecretKey.generate()
+    let stranger = SecretKey.generate()
+    let relayURL: String
+    var configPath: String { folder.appendingPathComponent("operator-gate.json").path }
+
+    init(folder: URL, giteaURL: String, relayURL: String) throws {
+        self.folder = folder
+        self.relayURL = relayURL
+        let keyFile = folder.appendingPathComponent("bot.nsec").path
+        try (bot.nsec + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        try "bot-token\n".write(to: folder.appendingPathComponent("gitea.token"), atomically: true, encoding: .utf8)
+        try #"{"relays": [{"url": "\#(relayURL)"}]}"#.write(to: folder.appendingPathComponent("relays.json"), atomically: true, encoding: .utf8)
+        let config = """
+            {"key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data",
+             "gitea": {"url": "\(giteaURL)", "token_file": "gitea.token", "login": "gatebot"},
+             "operators": [{"npub": "\(alice.publicKey.npub)", "name": "alice", "repos": ["ops/*"],
+                            "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue",
+                                        "label_issue", "merge_pr", "show", "status"],
+                            "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}}],
+             "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
+             "reply_to_strangers": false}
+            """
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Sends the DMs and prints each with its answer; true when every answer was as expected.
+    func converse(logger: Logger) async throws -> Bool {
+        var quiet = logger
+        quiet.logLevel = .critical
+        let now = Int64(Date().timeIntervalSince1970)
+        let client = KeyPair(secretKey: alice)
+        let filters = InboxCursor().filters(recipient: alice.publicKey, now: now, lookback: 60)
+        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relayURL)]), keyPair: client, logger: quiet) { filters }
+        let decoder = DirectMessageDecoder(keys: ConversationKeyCache(secretKey: alice))
+        let strangerPool = RelayPool(relays: try RelayList([RelayEndpoint(url: relayURL)]), keyPair: nil, logger: quiet) { [:] }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            group.addTask { await strangerPool.run() }
+            await pool.waitForConnections(timeout: .seconds(5))
+            await strangerPool.waitForConnections(timeout: .seconds(5))
+            var inbox = pool.events.makeAsyncIterator()
+            // Let the bot connect and subscribe.
+            try await Task.sleep(for: .milliseconds(500))
+            var allGood = true
+
+            func say(_ text: String, scheme: DirectMessage.Scheme, expect: String) async throws {
+                let time = Int64(Date().timeIntervalSince1970)
+                let event: Event
+                switch scheme {
+                case .nip04:
+                    event = EventTemplate(kind: 4, content: NIP04.encrypt(text, secretKey: alice, publicKey: bot.publicKey),
+                                          tags: [["p", bot.publicKey.hex]], createdAt: time).sign(with: client)
+                case .nip17:
+                    event = try NIP17.message(text, author: client, recipient: bot.publicKey, now: time).toRecipient
+                }
+                StandardIO.printLine("alice → bot [\(scheme.rawValue)]: " + text.replacingOccurrences(of: "\n", with: "\n      "))
+                _ = await pool.publish(event, deadline: .seconds(5))
+                let answer = try await nextAnswer(&inbox)
+                let good = answer?.hasPrefix(expect) == true
+                allGood = allGood && good
+                StandardIO.printLine("bot → alice: " + (answer ?? "(no answer within 10 s)") + (good ? "" : "   ← expected “\(expect)…”"))
+                StandardIO.printLine("")
+            }
+
+            func nextAnswer(_ inbox: inout AsyncStream<InboundEvent>.Iterator) async throws -> String? {
+                let deadline = ContinuousClock.now + .seconds(10)
+                while ContinuousClock.now < deadline {
+                    let next = try await withThrowingTaskGroup(of: InboundEvent?.self) { race in
+                        var iterator = inbox
+                        race.addTask { try await Task.sleep(for: .seconds(10)); return nil }
+                        let value = await iterator.next()
+                        race.cancelAll()
+                        inbox = iterator
+                        return value
+                    }
+                    guard let inbound = next else { return nil }
+                    if let message = try? decoder.decode(inbound.event), message.sender == bot.publicKey { return message.text }
+                }
+                return nil
+            }
+
+            try await say("issue Deploy broke on prod\nThe deploy job failed at step 3.\nlabels: bug", scheme: .nip17, expect: "✓")
+            try await say("comment tc#2 Rolled back to the previous release; investigating.", scheme: .nip04, expect: "✓")
+            try await say("comment tc#2 Rolled back to the previous release; investigating.", scheme: .nip17, expect: "Already done earlier")
+            try await say("merge !1 squash", scheme: .nip17, expect: "✓")
+
+            let strangerText = "close ops/tc#2"
+            let strangerEvent = EventTemplate(kind: 4, content: NIP04.encrypt(strangerText, secretKey: stranger, publicKey: bot.publicKey),
+                                              tags: [["p", bot.publicKey.hex]], createdAt: Int64(Date().timeIntervalSince1970)).sign(with: stranger.keyPair)
+            StandardIO.printLine("stranger → bot [nip04]: \(strangerText)")
+            _ = await strangerPool.publish(strangerEvent, deadline: .seconds(5))
+            StandardIO.printLine("(the bot does not answer or act on strangers: dropped before any signature check)")
+            StandardIO.printLine("")
+
+            try await say("close #2 fixed by the rollback", scheme: .nip04, expect: "✓")
+            try await say("show #2", scheme: .nip17, expect: "✓")
+            try await say("frobnicate #2", scheme: .nip04, expect: "✗")
+            group.cancelAll()
+            return allGood
+        }
+    }
+
+    /// Prints the simulator's repository and the ledger.
+    func printForge(_ forge: GiteaSimulatorState, ledger: SQLiteLedger) async throws {
+        StandardIO.printLine("Gitea (simulator) ops/tc after the conversation:")
+        for item in await forge.items("ops/tc").sorted(by: { $0.number < $1.number }) {
+            let kind = item.pull == nil ? "issue" : "pull "
+            let merged = item.pull?.merged == true ? ", merged" : ""
+            StandardIO.printLine("  \(kind) #\(item.number) [\(item.state)\(merged)] \(item.title) — \(item.comments.count) comment(s), labels \(item.labels)")
+        }
+        StandardIO.printLine("  write requests: \(await forge.writes.count)")
+        let entries = try ledger.entries(state: nil, since: nil, limit: 100)
+        StandardIO.printLine("Ledger: \(entries.count) entries (\(entries.filter { $0.state == .done }.count) done, \(entries.filter { $0.state == .failed }.count) failed)")
+    }
+}
