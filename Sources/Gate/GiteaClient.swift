@@ -86,6 +86,16 @@ public final class GiteaClient: Sendable {
         try decode(GiteaUser.self, try await send(.get, "/user").0)
     }
 
+    /// The repository with the token user's permissions on it.
+    public func repository(_ repository: Repository) async throws(GiteaError) -> GiteaRepository {
+        try decode(GiteaRepository.self, try await send(.get, path(repository)).0)
+    }
+
+    /// A user or organisation by name.
+    public func user(named name: String) async throws(GiteaError) -> GiteaUser {
+        try decode(GiteaUser.self, try await send(.get, "/users/\(name)").0)
+    }
+
     public func issue(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaIssue {
         try decode(GiteaIssue.self, try await send(.get, path(repository, "/issues/\(number)")).0)
     }

@@ -73,3 +73,16 @@ public struct GiteaPullRequest: Codable, Sendable, Equatable {
 struct GiteaAPIError: Decodable {
     let message: String?
 }
+
+/// A repository as the token's user sees it (`GET /repos/{owner}/{repo}`): only what `doctor` checks.
+public struct GiteaRepository: Codable, Sendable, Equatable {
+    public struct Permissions: Codable, Sendable, Equatable {
+        public let admin: Bool
+        public let push: Bool
+        public let pull: Bool
+        public init(admin: Bool, push: Bool, pull: Bool) { self.admin = admin; self.push = push; self.pull = pull }
+    }
+    public let full_name: String
+    public let permissions: Permissions?
+    public init(full_name: String, permissions: Permissions?) { self.full_name = full_name; self.permissions = permissions }
+}

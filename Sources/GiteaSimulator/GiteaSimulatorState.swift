@@ -190,6 +190,17 @@ public actor GiteaSimulatorState {
 
     func userExists(_ login: String) -> Bool { users[login.lowercased()] != nil }
 
+    /// The repository as `login` sees it (Gitea's `permissions`), or nil when there is none.
+    func repositoryView(_ name: String, login: String) -> GiteaRepository? {
+        guard let repo = repos[name.lowercased()] else { return nil }
+        return GiteaRepository(full_name: name, permissions: .init(admin: false, push: repo.writers.contains(login.lowercased()), pull: true))
+    }
+
+    /// Whether `name` is a user or owns a repository (an organisation).
+    func ownerExists(_ name: String) -> Bool {
+        userExists(name) || repos.keys.contains { $0.hasPrefix(name.lowercased() + "/") }
+    }
+
     func user(_ login: String) -> GiteaUser { GiteaUser(id: users[login.lowercased()] ?? 0, login: login) }
 
     func organisationLabels(_ owner: String) -> [GiteaLabel]? { orgLabels[owner.lowercased()] }

@@ -163,6 +163,25 @@ import TestSupport
         }
     }
 
+    @Test func doctorChecksEveryPartAndNamesWhatFails() async throws {
+        try await BotHarness.with([.localRelay()]) { h in
+            let (status, out, errors) = try await OperatorGateProcess.run(["doctor", "--config", h.configPath], environment: ["GITEA_TOKEN": ""])
+            // bob's repositories (other/*) have no owner on this forge: the one failing check.
+            #expect(status == 1, "\(out)\(errors)")
+            #expect(out.contains("✓ bot key: \(h.bot.publicKey.npub)"), "\(out)")
+            #expect(out.contains("✓ relay \(h.relays[0].url): connected"), "\(out)")
+            #expect(out.contains("token belongs to gatebot"), "\(out)")
+            #expect(out.contains("✓ repositories ops/*"), "\(out)")
+            #expect(out.contains("✗ repositories other/*"), "\(out)")
+            #expect(out.contains("1 check(s) failed."), "\(out)")
+            #expect(!out.contains("bot-token") && !out.contains(h.bot.nsec))
+
+            h.relays[0].kill()
+            let (_, down, _) = try await OperatorGateProcess.run(["doctor", "--config", h.configPath, "--timeout", "1"])
+            #expect(down.contains("✗ relay \(h.relays[0].url)"), "\(down)")
+        }
+    }
+
     @Test func sigtermStopsCleanlyAndMetricsAndHealthAreServed() async throws {
         try await BotHarness.with([.localRelay()]) { h in
             let port = try FreePort.find()

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Bot
+import Foundation
+import Gate
+import Logging
+import NostrCore
+import NostrIngress
+
+/// `operator-gate doctor`: checks a deployment as a checklist.
+struct DoctorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the configuration, the bot key, each relay, the Gitea token and login, each allowed repository, and the ledger.",
+        discussion: "Prints one ✓ or ✗ line per check; exits 1 when any check failed. Secrets are never printed.")
+
+    @Option(help: "The configuration file.") var config = "operator-gate.json"
+    @Option(help: "Seconds to wait for relays and Gitea.") var timeout = 5.0
+
+    func run() async throws {
+        var failed = 0
+        func check(_ ok: Bool, _ text: String) {
+            StandardIO.printLine((ok ? "✓ " : "✗ ") + text)
+            if !ok { failed += 1 }
+        }
+        let configuration: BotConfiguration
+        do { configuration = try BotConfiguration.load(path: config) } catch {
+            check(false, "configuration \(config): \(error)")
+            throw ExitCode(1)
+        }
+        check(true, "configuration \(config): \(configuration.operators.count) operator(s), data in \(configuration.dataDirectory)")
+
+        var bot: KeyPair?
+        do { bot = try configuration.secretKey().keyPair; check(true, "bot key: \(bot!.publicKey.npub)") } catch { check(false, "bot key: \(error)") }
+
+        var quiet = Logger(label: "operator-gate.doctor")
+        quiet.logLevel = .critical
+        do {
+            let relays = try RelayList.load(path: configuration.relaysFile, requireRead: true, requireWrite: true)
+            check(true, "relay list \(configuration.relaysFile): \(relays.relays.count) relay(s)")
+            let pool = RelayPool(relays: relays, keyPair: bot, logger: quiet) { [:] }
+            let statuses = await withTaskGroup(of: [RelayStatus]?.self) { group in
+                group.addTask { await pool.run(); return nil }
+                await pool.waitForConnections(timeout: .milliseconds(Int64(timeout * 1000)))
+                let statuses = await pool.status()
+                group.cancelAll()
+                return statuses
+            }
+            for status in statuses {
+                check(status.state == .connected, "relay \(status.url): " + (status.state == .connected ? "connected" : "\(status.state.rawValue)\(status.lastError.map { " (\($0))" } ?? "")"))
+            }
+        } catch {
+            check(false, "relay list \(configuration.relaysFile): \(error.description)")
+        }
+
+        do {
+            let token = try configuration.giteaToken()
+            check(true, "Gitea token: present (\(ProcessInfo.processInfo.environment["GITEA_TOKEN"].map { $0.isEmpty ? "from gitea.token_file" : "from GITEA_TOKEN" } ?? "from gitea.token_file"))")
+            let client = GiteaClient(baseURL: configuration.giteaURL, token: token, timeout: timeout, logger: quiet)
+            do {
+                let user = try await client.currentUser()
+                check(user.login.lowercased() == configuration.giteaLogin.lowercased(),
+                      "Gitea \(configuration.giteaURL.absoluteString): token belongs to \(user.login)" +
+                      (user.login.lowercased() == configuration.giteaLogin.lowercased() ? "" : ", but gitea.login says \(configuration.giteaLogin)"))
+                for pattern in Set(configuration.operators.flatMap(\.repositories)).sorted() {
+                    await checkRepository(pattern, client: client, check: check)
+                }
+            } catch {
+                check(false, "Gitea \(configuration.giteaURL.absoluteString): \(error)")
+            }
+        } catch {
+            check(false, "Gitea token: \(error)")
+        }
+
+        let ledgerPath = configuration.gate.ledgerPath
+        do {
+            let ledger = try SQLiteLedger(path: ledgerPath)
+            check(ledger.isWritable(), "ledger \(ledgerPath): \(try ledger.count()) entries, " + (ledger.isWritable() ? "writable" : "NOT writable"))
+            let claimed = try ledger.claimedEntries().count
+            if claimed > 0 { StandardIO.printLine("  note: \(claimed) entr\(claimed == 1 ? "y" : "ies") left claimed; `run` reconciles them at start") }
+        } catch {
+            check(false, "ledger \(ledgerPath): \(error)")
+        }
+        StandardIO.printLine(failed == 0 ? "All checks passed." : "\(failed) check(s) failed.")
+        if failed > 0 { throw ExitCode(1) }
+    }
+
+    private func checkRepository(_ pattern: String, client: GiteaClient, check: (Bool, String) -> Void) async {
+        if pattern.hasSuffix("/*") {
+            let owner = String(pattern.dropLast(2))
+            do { _ = try await client.user(named: owner); check(true, "repositories \(pattern): owner \(owner) exists") } catch {
+                check(false, "repositories \(pattern): \(error)")
+            }
+            return
+        }
+        do {
+            let repository = try Repository(pattern)
+            let found = try await client.repository(repository)
+            let push = found.permissions?.push ?? false
+            check(push, "repository \(pattern): " + (push ? "the bot can write" : "the bot cannot write (give it write access)"))
+        } catch {
+            check(false, "repository \(pattern): \(error)")
+        }
+    }
+}
