@@ -13,7 +13,7 @@ public struct BotMetrics: Sendable {
     /// An inbox decision: drops by reason, answers by outcome.
     public func decision(_ decision: InboxDecision) {
         switch decision {
-        case .drop(let reason, _):
+        case .drop(let reason, _, _):
             Counter(label: "operator_gate_drops_total", dimensions: [("reason", reason)]).increment()
         case .answer(_, _, _, let outcome):
             Counter(label: "operator_gate_answers_total", dimensions: [("outcome", outcome)]).increment()

@@ -66,16 +66,18 @@ public final class BotService: Service, Sendable {
         logger.notice("operator-gate stopped")
     }
 
-    /// One inbound event, start to finish.
-    public func handle(_ inbound: InboundEvent) async {
+    /// One inbound event, start to finish: the pipeline's decision, and the Gate's acknowledgement when it executed.
+    @discardableResult
+    public func handle(_ inbound: InboundEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
         metrics.event(relay: inbound.relay, kind: inbound.event.kind)
-        let decision = await pipeline.admit(inbound.event, now: now())
+        let decision = await pipeline.admit(inbound.event, now: time ?? now())
         metrics.decision(decision)
         switch decision {
         case .drop:
-            return
+            return (decision, nil)
         case .answer(let message, _, let text, _):
             await reply(text, to: message)
+            return (decision, nil)
         case .execute(let message, let op, let command):
             let started = ContinuousClock.now
             let ack = await gate.handle(command)
@@ -86,6 +88,7 @@ public final class BotService: Service, Sendable {
                                                        "repo": "\(command.repository)", "success": "\(ack.success)",
                                                        "prior": "\(ack.priorExecution)", "key": "\(ack.key.prefix(12))"])
             await reply(ack.sentence, to: message)
+            return (decision, ack)
         }
     }
 

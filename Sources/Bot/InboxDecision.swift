@@ -3,8 +3,9 @@ import NostrIngress
 
 /// What the bot does with one inbound event (``InboxPipeline/admit(_:now:)``).
 public enum InboxDecision: Sendable {
-    /// Nothing to do and nobody to answer: not for us, a stranger, a forgery, a repeat. `reason` is a metrics label.
-    case drop(reason: String, detail: String)
+    /// Nothing to do and nobody to answer: not for us, a stranger, a forgery, a repeat. `reason` is a metrics label;
+    /// `message` is set when an operator's message was decrypted before it was dropped (a repeat, too old, rate limited).
+    case drop(reason: String, detail: String, message: DirectMessage? = nil)
     /// An operator's message answered by the bot itself (help, whoami, a parse error, a refusal, a limit).
     /// `outcome` is a metrics label.
     case answer(DirectMessage, Operator, text: String, outcome: String)
@@ -14,7 +15,7 @@ public enum InboxDecision: Sendable {
     /// The metrics label of a drop or answer, or `execute`.
     public var label: String {
         switch self {
-        case .drop(let reason, _): return reason
+        case .drop(let reason, _, _): return reason
         case .answer(_, _, _, let outcome): return outcome
         case .execute: return "execute"
         }

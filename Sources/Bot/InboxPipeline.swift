@@ -32,6 +32,8 @@ public actor InboxPipeline {
     private let startedAt: Int64
     /// Whether drops are recorded as seen (false for `replay --dry-run`, which writes nothing).
     private let persist: Bool
+    /// Ids seen in this run when nothing is persisted (`replay --dry-run`).
+    private var seenInMemory: Set<String> = []
     /// Decisions by label since start.
     public private(set) var counts: [String: Int] = [:]
 
@@ -56,9 +58,16 @@ public actor InboxPipeline {
     /// Classifies one inbound event.
     public func admit(_ event: Event, now: Int64) -> InboxDecision {
         let decision = decide(event, now: now)
+        if !persist {
+            // Nobody records answered and executed messages in a dry run: remember them here.
+            switch decision {
+            case .answer(let message, _, _, _), .execute(let message, _, _): seenInMemory.formUnion([event.id, message.id])
+            case .drop: break
+            }
+        }
         counts[decision.label, default: 0] += 1
         switch decision {
-        case .drop(let reason, let detail):
+        case .drop(let reason, let detail, _):
             logger.debug("dropped event", metadata: ["id": "\(event.id)", "kind": "\(event.kind)", "reason": "\(reason)", "detail": "\(detail)"])
         case .answer(let message, let op, _, let outcome):
             logger.info("answering without executing", metadata: ["message": "\(message.id)", "operator": "\(op.name)", "outcome": "\(outcome)"])
@@ -78,7 +87,7 @@ public actor InboxPipeline {
         if event.kind == 1059, event.content.utf8.count > limits.maxDMBytes * 2 + 8192 {
             return .drop(reason: "oversized", detail: "gift wrap of \(event.content.utf8.count) bytes")
         }
-        if (try? store.hasSeen(event.id)) == true { return .drop(reason: "duplicate", detail: "event seen before") }
+        if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
         let message: DirectMessage
         do { message = try decoder.decode(event) } catch {
             remember([event.id], time: event.createdAt, now: now)
@@ -88,16 +97,16 @@ public actor InboxPipeline {
             remember([event.id, message.id], time: message.createdAt, now: now)
             return .drop(reason: "stranger", detail: "\(message.scheme.rawValue) message from \(message.sender.hex.prefix(16))…, not an operator")
         }
-        if message.id != event.id, (try? store.hasSeen(message.id)) == true {
+        if message.id != event.id, seen(message.id) {
             remember([event.id], time: message.createdAt, now: now)
-            return .drop(reason: "duplicate", detail: "message seen before in another wrap")
+            return .drop(reason: "duplicate", detail: "message seen before in another wrap", message: message)
         }
         let age = now - message.createdAt
         if age > limits.maxDMAge {
             let cursor = message.scheme == .nip04 ? startCursor.nip04 : startCursor.nip17
             guard message.createdAt > (cursor ?? startedAt) else {
                 remember([event.id, message.id], time: message.createdAt, now: now)
-                return .drop(reason: "too_old", detail: "sent \(age) s ago, before the last message handled")
+                return .drop(reason: "too_old", detail: "sent \(age) s ago, before the last message handled", message: message)
             }
             return .answer(message, op, text: "✗ Not executed: your message is \(Self.duration(age)) old (the limit is \(Self.duration(limits.maxDMAge))). "
                            + "Send it again if you still want it.", outcome: "too_old")
@@ -117,7 +126,7 @@ public actor InboxPipeline {
                            + "This one was not executed; send it again in a minute.", outcome: "rate_limited")
         case .limited(notify: false):
             remember([event.id, message.id], time: message.createdAt, now: now)
-            return .drop(reason: "rate_limited", detail: "over the limit; already told")
+            return .drop(reason: "rate_limited", detail: "over the limit; already told", message: message)
         }
         let grammar = CommandGrammar(context: .init(defaultRepository: op.defaultRepository, aliases: op.aliases))
         let request = grammar.parse(message.text, source: "nostr:" + op.publicKey.npub,
@@ -137,8 +146,15 @@ public actor InboxPipeline {
         }
     }
 
+    private func seen(_ id: String) -> Bool {
+        seenInMemory.contains(id) || (try? store.hasSeen(id)) == true
+    }
+
     private func remember(_ ids: [String], time: Int64, now: Int64) {
-        guard persist else { return }
+        guard persist else {
+            seenInMemory.formUnion(ids)
+            return
+        }
         do { try store.markSeen(ids: Array(Set(ids)), messageTime: time, now: now) } catch {
             logger.warning("cannot record a dropped event as seen", metadata: ["error": "\(error)"])
         }

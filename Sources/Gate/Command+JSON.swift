@@ -95,6 +95,15 @@ extension Command {
 
     /// The documented JSON form, keys in a fixed order (stored in the ledger; ``parse(_:receivedAt:)`` reads it back).
     public var jsonString: String {
+        func q(_ value: String) -> String { CanonicalJSON.quoted(value) }
+        var fields = [("source", q(source)), ("action", q(action.rawValue)), ("repo", q(repository.description)), ("payload", payloadJSON)]
+        if let origin { fields.append(("origin", "{\"event_id\":\(q(origin.eventID)),\"created_at\":\(origin.createdAt)}")) }
+        fields.append(("again", again ? "true" : "false"))
+        return "{" + fields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    /// The payload object of ``jsonString``.
+    public var payloadJSON: String {
         var payloadFields: [(String, String)] = []
         func q(_ value: String) -> String { CanonicalJSON.quoted(value) }
         func list(_ values: [String]) -> String { "[" + values.map(q).joined(separator: ",") + "]" }
@@ -119,11 +128,7 @@ extension Command {
         case .status(let prefix):
             payloadFields = [("key", q(prefix))]
         }
-        var fields = [("source", q(source)), ("action", q(action.rawValue)), ("repo", q(repository.description)),
-                      ("payload", "{" + payloadFields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}")]
-        if let origin { fields.append(("origin", "{\"event_id\":\(q(origin.eventID)),\"created_at\":\(origin.createdAt)}")) }
-        fields.append(("again", again ? "true" : "false"))
-        return "{" + fields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        return "{" + payloadFields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 
     private static func describe(_ error: any Error) -> String {

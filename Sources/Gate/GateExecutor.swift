@@ -13,10 +13,10 @@ public final class GateExecutor: Sendable {
         public init() {}
     }
 
-    private let ledger: any Ledger
+    let ledger: any Ledger
     private let gitea: GiteaClient
     private let botLogin: String
-    private let configuration: Configuration
+    let configuration: Configuration
     private let logger: Logger
     private let now: @Sendable () -> Int64
 

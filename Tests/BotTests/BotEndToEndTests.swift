@@ -182,6 +182,46 @@ import TestSupport
         }
     }
 
+    @Test func replayDryRunJudgesCapturedFramesAndWritesNothing() async throws {
+        try await BotHarness.with([.localRelay()]) { h in
+            let capture = h.directory.appendingPathComponent("frames.jsonl").path
+            try h.startBot(["--capture", capture])
+            try await h.waitUntilRunning()
+            try await h.send("issue ops/tc Not yours", from: h.stranger, scheme: "nip04")
+            let refused = try await h.ask("close ops/tc#1", from: h.bob, scheme: "nip04")
+            #expect(refused.contains("Refused"))
+            let created = try await h.ask("issue Captured", from: h.alice, scheme: "nip17")
+            #expect(created.hasPrefix("✓"))
+            let process = try #require(h.process)
+            kill(process.processIdentifier, SIGTERM)
+            #expect(await OperatorGateProcess.exitStatus(process, timeout: 15) == 0)
+            let writes = await h.state.writes.count
+
+            func judge() async throws -> [[String: Any]] {
+                let (status, out, errors) = try await OperatorGateProcess.run(["replay", capture, "--config", h.configPath, "--dry-run"])
+                #expect(status == 0, "\(errors)")
+                #expect(errors.contains("nothing written"), "\(errors)")
+                return out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            }
+            let judged = try await judge()
+            // The stranger's DM never reaches the command stage.
+            #expect(judged.count == 2, "\(judged)")
+            let bobLine = try #require(judged.first { $0["from"] as? String == h.bob.publicKey.hex })
+            #expect(bobLine["decision"] as? String == "refuse" && bobLine["action"] as? String == "refused")
+            let aliceLine = try #require(judged.first { $0["from"] as? String == h.alice.publicKey.hex })
+            #expect(aliceLine["action"] as? String == "create_issue" && aliceLine["repo"] as? String == "ops/tc")
+            #expect((aliceLine["payload"] as? [String: Any])?["title"] as? String == "Captured")
+            #expect(aliceLine["decision"] as? String == "replay", "\(aliceLine)")
+
+            // Against an empty ledger the same capture would execute.
+            try FileManager.default.moveItem(at: h.directory.appendingPathComponent("data"), to: h.directory.appendingPathComponent("data-old"))
+            let fresh = try await judge()
+            #expect(fresh.first { $0["from"] as? String == h.alice.publicKey.hex }?["decision"] as? String == "execute")
+            #expect(await h.state.writes.count == writes)
+            #expect(!FileManager.default.fileExists(atPath: h.directory.appendingPathComponent("data/ledger.sqlite").path))
+        }
+    }
+
     @Test func sigtermStopsCleanlyAndMetricsAndHealthAreServed() async throws {
         try await BotHarness.with([.localRelay()]) { h in
             let port = try FreePort.find()

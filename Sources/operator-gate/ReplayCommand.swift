@@ -1,0 +1,100 @@
+import ArgumentParser
+import Bot
+import Foundation
+import Gate
+import Logging
+import NostrCore
+import NostrIngress
+
+/// `operator-gate replay`: captured relay frames through the bot's pipeline.
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Run captured relay frames (from `run --capture` or `dm listen --capture`) through the bot's pipeline.",
+        discussion: """
+            Each frame is judged at its capture time. For every frame that reaches the command stage (an operator's \
+            decrypted message) one JSON line is printed: {"event_id","from","action","repo","payload","decision","reason"} \
+            with decision execute, replay, refuse or drop. With --dry-run nothing is written: the ledger is read from a \
+            copy and nothing is sent to Gitea. Without it, commands run through the Gate (the ledger still prevents \
+            double execution) and replies are stored for the next `run` to publish.
+            """)
+
+    @Argument(help: "The capture file (JSON lines).") var capture: String
+    @Option(help: "The configuration file.") var config = "operator-gate.json"
+    @Flag(help: "Write nothing: decide only.") var dryRun = false
+
+    func run() async throws {
+        try await runAsyncTool {
+            let frames: [CapturedFrame]
+            do { frames = try CaptureReader.read(path: capture) } catch { throw CLIError("\(capture): \(error)") }
+            let (events, summary) = CaptureReplay(frames: frames).events()
+            let inputs = try BotRuntimeInputs.load(config: config)
+            var logger = Logger(label: "operator-gate.replay") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .warning
+            var lines = 0
+            if dryRun {
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-replay-\(UUID().uuidString.prefix(8))")
+                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: scratch) }
+                let ledgerCopy = scratch.appendingPathComponent("ledger.sqlite").path
+                let original = inputs.configuration.gate.ledgerPath
+                for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: original + suffix) {
+                    try FileManager.default.copyItem(atPath: original + suffix, toPath: ledgerCopy + suffix)
+                }
+                let store = try InboxStore(path: scratch.appendingPathComponent("inbox.sqlite").path)
+                let start = events.first.map { Int64($0.receivedAt.timeIntervalSince1970) } ?? Int64(Date().timeIntervalSince1970)
+                let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: store,
+                                                 operators: inputs.configuration.operators, limits: inputs.configuration.limits, now: start,
+                                                 persist: false, logger: logger)
+                let gate = GateExecutor(ledger: try SQLiteLedger(path: ledgerCopy),
+                                        gitea: GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger),
+                                        botLogin: inputs.configuration.giteaLogin, logger: logger)
+                for inbound in events {
+                    let time = Int64(inbound.receivedAt.timeIntervalSince1970)
+                    let decision = await pipeline.admit(inbound.event, now: time)
+                    var preview: GateExecutor.Preview?
+                    if case .execute(_, _, let command) = decision { preview = try gate.preview(command, now: time) }
+                    if let line = Self.line(inbound.event, decision, preview: preview, ack: nil) { StandardIO.printLine(line); lines += 1 }
+                }
+            } else {
+                let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
+                                               giteaToken: inputs.giteaToken, logger: logger)
+                for inbound in events {
+                    let (decision, ack) = await assembly.service.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))
+                    if let line = Self.line(inbound.event, decision, preview: nil, ack: ack) { StandardIO.printLine(line); lines += 1 }
+                }
+            }
+            StandardIO.printError("replay: \(summary.frames) frames, \(summary.events) events (\(summary.duplicates) duplicates, "
+                                  + "\(summary.malformed) malformed), \(lines) reached the command stage\(dryRun ? " (dry run: nothing written)" : "")")
+        }
+    }
+
+    /// The JSON line for a frame that reached the command stage, or nil.
+    static func line(_ event: Event, _ decision: InboxDecision, preview: GateExecutor.Preview?, ack: Ack?) -> String? {
+        let message: DirectMessage
+        var action: JSONOutput = .null, repo: JSONOutput = .null, payload: JSONOutput = .null
+        let verdict: String, reason: String
+        switch decision {
+        case .drop(let label, let detail, let dropped):
+            guard let dropped else { return nil }
+            message = dropped
+            (verdict, reason) = ("drop", "\(label): \(detail)")
+        case .answer(let answered, _, let text, let outcome):
+            message = answered
+            action = .string(outcome)
+            (verdict, reason) = (["help", "whoami"].contains(outcome) ? "execute" : "refuse", text)
+        case .execute(let executed, _, let command):
+            message = executed
+            (action, repo, payload) = (.string(command.action.rawValue), .string(command.repository.description), .raw(command.payloadJSON))
+            if let ack {
+                (verdict, reason) = (!ack.success ? "refuse" : ack.priorExecution ? "replay" : "execute", ack.message)
+            } else if case .replay(let why) = preview {
+                (verdict, reason) = ("replay", why)
+            } else {
+                (verdict, reason) = ("execute", "allowed by policy; not in the ledger")
+            }
+        }
+        return JSONOutput.object([("event_id", .string(event.id)), ("from", .string(message.sender.hex)), ("action", action), ("repo", repo),
+                                  ("payload", payload), ("decision", .string(verdict)), ("reason", .string(reason))]).text
+    }
+}
