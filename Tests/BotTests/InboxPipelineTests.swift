@@ -1,0 +1,127 @@
+import Foundation
+import Gate
+import Logging
+import NostrCore
+import NostrIngress
+import Testing
+@testable import Bot
+
+/// The inbox pipeline driven with plain events and times: which check decides, and in what order.
+@Suite struct InboxPipelineTests {
+    let bot = SecretKey.generate()
+    let alice = SecretKey.generate()
+    let bob = SecretKey.generate()
+    let stranger = SecretKey.generate()
+    let now: Int64 = 1_764_460_000
+
+    func pipeline(limits: BotConfiguration.Limits = .init(), store: InboxStore? = nil, persist: Bool = true) throws -> InboxPipeline {
+        let ops = [
+            Operator(publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
+                     defaultRepository: try Repository("ops/tc"), aliases: [:]),
+            Operator(publicKey: bob.publicKey, name: "bob", repositories: ["other/*"], actions: [.show], defaultRepository: nil, aliases: [:]),
+        ]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-pipe-\(UUID().uuidString)/inbox.sqlite").path
+        return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)), store: try store ?? InboxStore(path: path),
+                                 operators: ops, limits: limits, now: now, persist: persist, logger: Logger(label: "test"))
+    }
+
+    func nip04(_ text: String, from sender: SecretKey, at time: Int64? = nil) -> Event {
+        EventTemplate(kind: 4, content: NIP04.encrypt(text, secretKey: sender, publicKey: bot.publicKey), tags: [["p", bot.publicKey.hex]],
+                      createdAt: time ?? now).sign(with: sender.keyPair)
+    }
+
+    func nip17(_ text: String, from sender: SecretKey, at time: Int64? = nil) throws -> Event {
+        try NIP17.message(text, author: sender.keyPair, recipient: bot.publicKey, now: time ?? now).toRecipient
+    }
+
+    @Test func aStrangersKind4IsDroppedBeforeAnySignatureCheck() async throws {
+        let p = try pipeline()
+        let good = nip04("issue x", from: stranger)
+        // A broken signature would be "invalid_event" if it were checked: it is not, the sender decides first.
+        let broken = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content,
+                           sig: String(repeating: "0", count: 128))
+        #expect(await p.admit(broken, now: now).label == "stranger")
+        #expect(await p.admit(nip04("issue x", from: alice).withTags([["p", stranger.publicKey.hex]]), now: now).label == "not_addressed_to_us")
+        #expect(await p.admit(EventTemplate(kind: 1, content: "hi", createdAt: now).sign(with: alice.keyPair), now: now).label == "wrong_kind")
+    }
+
+    @Test func anOperatorsTamperedEventIsInvalidAndAStrangersWrapIsAStranger() async throws {
+        let p = try pipeline()
+        let good = nip04("issue x", from: alice)
+        let tampered = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content,
+                             sig: String(repeating: "0", count: 128))
+        #expect(await p.admit(tampered, now: now).label == "invalid_event")
+        #expect(await p.admit(try nip17("issue x", from: stranger), now: now).label == "stranger")
+    }
+
+    @Test func commandsAreAdmittedAndRepeatsDropped() async throws {
+        let p = try pipeline(persist: false)
+        let event = try nip17("close #4 done", from: alice)
+        guard case .execute(let message, let op, let command) = await p.admit(event, now: now) else { Issue.record("not executed"); return }
+        #expect(op.name == "alice" && message.scheme == .nip17)
+        #expect(command.action == .closeIssue && command.repository.description == "ops/tc" && command.origin?.eventID == message.id)
+        #expect(command.source == "nostr:" + alice.publicKey.npub)
+        #expect(await p.admit(event, now: now).label == "duplicate")
+    }
+
+    @Test func ageSkewAndSizeAreCheckedOnTheMessagesOwnTime() async throws {
+        var limits = BotConfiguration.Limits()
+        limits.maxDMBytes = 100
+        let p = try pipeline(limits: limits)
+        // Sent after the pipeline started (no cursor yet), then read 20 minutes later: told it was not executed.
+        let late = nip04("close #1", from: alice, at: now + 10)
+        guard case .answer(_, _, let text, "too_old") = await p.admit(late, now: now + 10 + 1200) else { Issue.record("expected too_old"); return }
+        #expect(text.contains("20 min old"))
+        // From before the pipeline started: history, dropped quietly.
+        #expect(await p.admit(nip04("close #1", from: alice, at: now - 5000), now: now).label == "too_old")
+        guard case .answer(_, _, _, "too_old") = await p.admit(try nip17("close #2", from: alice, at: now + 5), now: now + 2000) else {
+            Issue.record("a NIP-17 rumor's own time decides"); return
+        }
+        #expect(await p.admit(nip04("close #1", from: alice, at: now + 900), now: now).label == "clock_skew")
+        #expect(await p.admit(nip04(String(repeating: "x", count: 101), from: alice), now: now).label == "too_large")
+    }
+
+    @Test func rateLimitAnswersOnceAMinute() async throws {
+        var limits = BotConfiguration.Limits()
+        limits.commandsPerMinute = 2
+        let p = try pipeline(limits: limits)
+        var labels: [String] = []
+        for index in 0..<5 { labels.append(await p.admit(nip04("show #\(index + 1)", from: alice), now: now + Int64(index)).label) }
+        #expect(labels == ["execute", "execute", "rate_limited", "rate_limited", "rate_limited"])
+        // The first over the limit is answered ("slow down"), the next ones dropped.
+        let counts = await p.counts
+        #expect(counts["rate_limited"] == 3)
+        #expect(await p.admit(nip04("show #9", from: alice), now: now + 61).label == "execute")
+    }
+
+    @Test func policyGrammarHelpAndWhoami() async throws {
+        let p = try pipeline()
+        guard case .answer(_, _, let refusal, "refused") = await p.admit(nip04("close ops/tc#1", from: bob), now: now) else { Issue.record("refused"); return }
+        #expect(refusal.contains("close_issue"))
+        guard case .answer(_, _, let usage, "invalid") = await p.admit(nip04("merge #3", from: alice), now: now) else { Issue.record("invalid"); return }
+        #expect(usage.contains("Usage: merge"))
+        #expect(await p.admit(nip04("help", from: alice), now: now).label == "help")
+        guard case .answer(_, _, let me, "whoami") = await p.admit(nip04("whoami", from: bob), now: now) else { Issue.record("whoami"); return }
+        #expect(me.contains("bob") && me.contains("other/*"))
+    }
+}
+
+@Suite struct RateLimiterTests {
+    @Test func theDocumentedTable() {
+        var limiter = RateLimiter(perMinute: 2)
+        #expect(limiter.check("a", now: 0) == .allowed)
+        #expect(limiter.check("a", now: 1) == .allowed)
+        #expect(limiter.check("a", now: 2) == .limited(notify: true))
+        #expect(limiter.check("a", now: 30) == .limited(notify: false))
+        #expect(limiter.check("b", now: 30) == .allowed)
+        #expect(limiter.check("a", now: 60) == .allowed)   // the command at 0 left the window
+        #expect(limiter.check("a", now: 61) == .allowed)   // and the one at 1
+        #expect(limiter.check("a", now: 62) == .limited(notify: true))  // last notice was 60 s ago
+    }
+}
+
+extension Event {
+    func withTags(_ tags: [[String]]) -> Event {
+        Event(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig)
+    }
+}
