@@ -18,6 +18,8 @@ public struct BotConfiguration: Sendable {
         public var commandsPerMinute = 30
         public var maxDMAge: Int64 = 900
         public var clockSkew: Int64 = 300
+        /// The documented defaults.
+        public init() {}
     }
 
     public let keyFile: String

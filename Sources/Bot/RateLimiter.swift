@@ -22,8 +22,11 @@ public struct RateLimiter: Sendable {
 
     /// Decides for one command from `sender` at `now` (Unix seconds).
     public mutating func check(_ sender: String, now: Int64) -> Verdict {
-        var times = recent[sender, default: []].filter { now - $0 < 60 }
+        var times = recent.removeValue(forKey: sender) ?? []
         defer { recent[sender] = times }
+        // Times are appended in arrival order: drop the expired prefix (usually nothing) without copying the rest.
+        let expired = times.firstIndex { now - $0 < 60 } ?? times.count
+        if expired > 0 { times.removeFirst(expired) }
         if times.count < perMinute {
             times.append(now)
             return .allowed

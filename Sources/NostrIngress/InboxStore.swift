@@ -5,10 +5,13 @@ import NostrCore
 /// The inbox's persistent memory: which events and messages were already processed, and the resume cursors.
 ///
 /// SQLite through GRDB (WAL). A bounded in-memory set in front answers repeated lookups without touching the
-/// database; the tables are pruned of records older than any subscription could still deliver.
+/// database (while every recorded id fits in memory, a miss there needs no read either); the tables are pruned
+/// of records older than any subscription could still deliver. One process writes a store.
 public final class InboxStore: Sendable {
     private let database: DatabasePool
-    private let recent: Mutex<BoundedSet<String>>
+    /// The most recent ids, and whether they are all the ids the table holds: while they are, a miss in memory
+    /// is a definite "not seen" and costs no database read.
+    private let recent: Mutex<(set: BoundedSet<String>, complete: Bool)>
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String, memoryCapacity: Int = 50_000) throws {
@@ -17,7 +20,7 @@ public final class InboxStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         database = try DatabasePool(path: path, configuration: configuration)
-        recent = Mutex(BoundedSet(capacity: memoryCapacity))
+        recent = Mutex((BoundedSet(capacity: memoryCapacity), false))
         var migrator = DatabaseMigrator()
         migrator.registerMigration("inbox-v1") { db in
             try db.create(table: "inbox_seen") { table in
@@ -43,11 +46,24 @@ public final class InboxStore: Sendable {
             try db.create(index: "outbox_pending", on: "outbox", columns: ["created_at"], condition: Column("published_at") == nil)
         }
         try migrator.migrate(database)
+        // Load every id when they fit in memory (the table is pruned to what relays could still deliver).
+        let ids = try database.read { db -> [String]? in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_seen") ?? 0 <= memoryCapacity else { return nil }
+            return try String.fetchAll(db, sql: "SELECT id FROM inbox_seen ORDER BY seen_at")
+        }
+        if let ids {
+            recent.withLock { state in
+                for id in ids { state.set.insert(id) }
+                state.complete = true
+            }
+        }
     }
 
     /// Whether an event id or message id was recorded.
     public func hasSeen(_ id: String) throws -> Bool {
-        if recent.withLock({ $0.contains(id) }) { return true }
+        let (known, complete) = recent.withLock { ($0.set.contains(id), $0.complete) }
+        if known { return true }
+        if complete { return false }
         return try database.read { db in
             try Bool.fetchOne(db, sql: "SELECT 1 FROM inbox_seen WHERE id = ?", arguments: [id]) ?? false
         }
@@ -78,7 +94,9 @@ public final class InboxStore: Sendable {
                     """, arguments: [scheme, value])
             }
         }
-        recent.withLock { set in for id in ids { set.insert(id) } }
+        recent.withLock { state in
+            for id in ids where state.set.insertEvicting(id).evicted != nil { state.complete = false }
+        }
     }
 
     /// Records ids as seen without moving cursors (for events dropped after the expensive checks).

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `operator-gate bench …`: benchmarks that print figures (build with `-c release`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure performance (use a release build).", subcommands: [Crypto.self, Ledger.self])
+        commandName: "bench", abstract: "Measure performance (use a release build).", subcommands: [Crypto.self, Ledger.self, Pipeline.self])
 
     struct Crypto: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -57,6 +57,25 @@ struct BenchCommand: ParsableCommand {
                     }
                     StandardIO.printLine(lines.joined(separator: "\n"))
                 }
+            }
+        }
+    }
+
+    struct Pipeline: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Authorized DMs and strangers' events per second through the inbox, DM-to-answer latency over a loopback relay, memory.")
+        @Flag(help: "Print one JSON object instead of a table.") var json = false
+        @Option(help: "Authorized DMs to push through the inbox.") var count = 5000
+        @Option(help: "Strangers' events to push through the inbox.") var strangers = 200_000
+        @Option(help: "DM → answer round trips for the latency figures.") var roundTrips = 400
+
+        func run() async throws {
+            try await runAsyncTool {
+                guard (1...1_000_000).contains(count), (1...10_000_000).contains(strangers), (2...100_000).contains(roundTrips) else {
+                    throw CLIError("--count 1...1000000, --strangers 1...10000000, --round-trips 2...100000")
+                }
+                let report = try await PipelineBenchmark(count: count, strangerCount: strangers, roundTrips: roundTrips).run()
+                StandardIO.printLine(json ? report.json.text : report.table)
             }
         }
     }

@@ -51,7 +51,8 @@ struct DemoScript {
             group.addTask { await strangerPool.run() }
             await pool.waitForConnections(timeout: .seconds(5))
             await strangerPool.waitForConnections(timeout: .seconds(5))
-            var inbox = pool.events.makeAsyncIterator()
+            let mailbox = AnswerMailbox()
+            group.addTask { await mailbox.collect(pool.events, decoder: decoder, from: bot.publicKey) }
             // Let the bot connect and subscribe.
             try await Task.sleep(for: .milliseconds(500))
             var allGood = true
@@ -68,28 +69,11 @@ struct DemoScript {
                 }
                 StandardIO.printLine("alice → bot [\(scheme.rawValue)]: " + text.replacingOccurrences(of: "\n", with: "\n      "))
                 _ = await pool.publish(event, deadline: .seconds(5))
-                let answer = try await nextAnswer(&inbox)
+                let answer = await mailbox.next(timeout: .seconds(10))?.text
                 let good = answer?.hasPrefix(expect) == true
                 allGood = allGood && good
                 StandardIO.printLine("bot → alice: " + (answer ?? "(no answer within 10 s)") + (good ? "" : "   ← expected “\(expect)…”"))
                 StandardIO.printLine("")
-            }
-
-            func nextAnswer(_ inbox: inout AsyncStream<InboundEvent>.Iterator) async throws -> String? {
-                let deadline = ContinuousClock.now + .seconds(10)
-                while ContinuousClock.now < deadline {
-                    let next = try await withThrowingTaskGroup(of: InboundEvent?.self) { race in
-                        var iterator = inbox
-                        race.addTask { try await Task.sleep(for: .seconds(10)); return nil }
-                        let value = await iterator.next()
-                        race.cancelAll()
-                        inbox = iterator
-                        return value
-                    }
-                    guard let inbound = next else { return nil }
-                    if let message = try? decoder.decode(inbound.event), message.sender == bot.publicKey { return message.text }
-                }
-                return nil
             }
 
             try await say("issue Deploy broke on prod\nThe deploy job failed at step 3.\nlabels: bug", scheme: .nip17, expect: "✓")

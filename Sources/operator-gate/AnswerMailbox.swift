@@ -1,0 +1,32 @@
+import Dispatch
+import NostrCore
+import NostrIngress
+
+/// The direct messages a client received from one sender, stamped on arrival, for `demo` and `bench pipeline`.
+///
+/// ``collect(_:decoder:from:)`` runs as a child task and files each decrypted message from the sender;
+/// ``next(timeout:)`` waits for the next one without holding the stream's iterator, so a missing answer ends
+/// in a timeout instead of a hang.
+actor AnswerMailbox {
+    private var items: [(text: String, arrivedNanos: UInt64)] = []
+
+    /// Files every DM from `sender` arriving on `events` until the stream ends or the task is cancelled.
+    func collect(_ events: AsyncStream<InboundEvent>, decoder: DirectMessageDecoder, from sender: PublicKey) async {
+        for await inbound in events {
+            let arrived = DispatchTime.now().uptimeNanoseconds
+            if let message = try? decoder.decode(inbound.event), message.sender == sender { items.append((message.text, arrived)) }
+        }
+    }
+
+    private func take() -> (text: String, arrivedNanos: UInt64)? { items.isEmpty ? nil : items.removeFirst() }
+
+    /// The next DM (text and arrival time in uptime nanoseconds), or nil after `timeout`.
+    nonisolated func next(timeout: Duration) async -> (text: String, arrivedNanos: UInt64)? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let item = await take() { return item }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        return await take()
+    }
+}
