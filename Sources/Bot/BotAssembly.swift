@@ -28,7 +28,16 @@ public struct BotAssembly: Sendable {
         let gate = GateExecutor(ledger: ledger, gitea: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
                                 botLogin: configuration.giteaLogin, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
-        let pool = RelayPool(relays: relays, keyPair: bot, capture: capture, logger: logger) { await pipeline.subscriptions(now: now()) }
+        var connection = RelayConnectionConfiguration()
+        // Strangers' kind-4 DMs are dropped before they are even decoded.
+        connection.prescreen = { summary in
+            let accepted = pipeline.accepts(summary)
+            if !accepted { metrics.prescreened() }
+            return accepted
+        }
+        let pool = RelayPool(relays: relays, keyPair: bot, configuration: connection, capture: capture, logger: logger) {
+            await pipeline.subscriptions(now: now())
+        }
         service = BotService(pool: pool, pipeline: pipeline, gate: gate, store: store, bot: bot, metrics: metrics, logger: logger, now: now)
     }
 }

@@ -22,6 +22,11 @@ public struct BotMetrics: Sendable {
         }
     }
 
+    /// An event dropped by the relay connection's prescreen, undecoded (counted as a stranger's).
+    public func prescreened() {
+        Counter(label: "operator_gate_drops_total", dimensions: [("reason", "stranger")]).increment()
+    }
+
     /// A command run through the Gate: outcome `executed`, `prior` (already done), or `failed`.
     public func command(action: String, outcome: String, seconds: Double) {
         Counter(label: "operator_gate_commands_total", dimensions: [("action", action), ("outcome", outcome)]).increment()

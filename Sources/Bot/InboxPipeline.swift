@@ -23,6 +23,8 @@ public actor InboxPipeline {
     public let decoder: DirectMessageDecoder
     public let store: InboxStore
     private let operators: [String: Operator]
+    /// The operators' public keys (hex), for ``accepts(_:)``.
+    public nonisolated let operatorKeys: Set<String>
     private let limits: BotConfiguration.Limits
     private var limiter: RateLimiter
     private let logger: Logger
@@ -42,6 +44,7 @@ public actor InboxPipeline {
         self.decoder = decoder
         self.store = store
         self.operators = Dictionary(operators.map { ($0.publicKey.hex, $0) }, uniquingKeysWith: { first, _ in first })
+        self.operatorKeys = Set(operators.map(\.publicKey.hex))
         self.limits = limits
         self.limiter = RateLimiter(perMinute: limits.commandsPerMinute)
         self.logger = logger
@@ -53,6 +56,12 @@ public actor InboxPipeline {
     /// The REQs for (re)connecting relays, following the persisted cursors; a first start looks back `max_dm_age_s`.
     public func subscriptions(now: Int64) -> [String: [Filter]] {
         ((try? store.cursor()) ?? startCursor).filters(recipient: decoder.recipient, now: now, lookback: limits.maxDMAge)
+    }
+
+    /// Step 1 and 2 on an undecoded frame's summary (the relay connection's prescreen): kind 1059, or kind 4 from
+    /// an operator. What it lets through is decoded and judged in full by ``admit(_:now:)``.
+    public nonisolated func accepts(_ summary: EventPrescreen.Summary) -> Bool {
+        summary.kind == 1059 || (summary.kind == 4 && operatorKeys.contains(summary.pubkey))
     }
 
     /// Classifies one inbound event.

@@ -159,6 +159,10 @@ actor RelayConnection {
 
     private func receive(_ frame: String) async {
         capture?.record(CapturedFrame(relay: url, receivedAt: Date().timeIntervalSince1970, frame: frame))
+        if let prescreen = configuration.prescreen, let summary = EventPrescreen.summary(frame), !prescreen(summary) {
+            status.prescreened += 1
+            return
+        }
         await perform(session.receive(frame, now: .now))
     }
 

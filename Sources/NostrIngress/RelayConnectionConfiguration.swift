@@ -1,3 +1,5 @@
+import NostrCore
+
 /// Settings for every relay connection in a pool.
 public struct RelayConnectionConfiguration: Sendable {
     /// Largest inbound message accepted; a larger one closes the connection (and counts as an error).
@@ -12,6 +14,9 @@ public struct RelayConnectionConfiguration: Sendable {
     public var tickInterval: Duration
     /// How long the TCP connect, TLS and websocket upgrade may take together.
     public var handshakeTimeout: Duration
+    /// A cheap look at each inbound EVENT frame before it is decoded (``EventPrescreen``): `false` drops the
+    /// frame unparsed (counted in ``RelayStatus/prescreened``). Frames it cannot summarize are decoded as usual.
+    public var prescreen: (@Sendable (EventPrescreen.Summary) -> Bool)?
 
     public init(maximumFrameSize: Int = 1 << 20, pingInterval: Duration = .seconds(30),
                 backoff: RelayConnectionStateMachine.Configuration = .init(),

@@ -11,6 +11,8 @@ public struct RelayStatus: Sendable, Equatable {
     public var eventsReceived = 0
     public var duplicatesDropped = 0
     public var malformedFrames = 0
+    /// EVENT frames dropped undecoded by the configuration's prescreen (strangers' DMs).
+    public var prescreened = 0
     public var notices = 0
     /// Subscriptions for which the relay sent EOSE on the current connection.
     public var subscriptionsAtEOSE: Set<String> = []
