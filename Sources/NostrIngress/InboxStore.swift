@@ -46,16 +46,20 @@ public final class InboxStore: Sendable {
             try db.create(index: "outbox_pending", on: "outbox", columns: ["created_at"], condition: Column("published_at") == nil)
         }
         try migrator.migrate(database)
-        // Load every id when they fit in memory (the table is pruned to what relays could still deliver).
+        try loadMemory()
+    }
+
+    /// Loads every id when they fit in memory (the table is pruned to what relays could still deliver), so that
+    /// misses need no read; otherwise memory fills with new ids as they come and misses read SQLite.
+    private func loadMemory() throws {
+        let capacity = recent.withLock { $0.set.capacity }
         let ids = try database.read { db -> [String]? in
-            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_seen") ?? 0 <= memoryCapacity else { return nil }
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_seen") ?? 0 <= capacity else { return nil }
             return try String.fetchAll(db, sql: "SELECT id FROM inbox_seen ORDER BY seen_at")
         }
-        if let ids {
-            recent.withLock { state in
-                for id in ids { state.set.insert(id) }
-                state.complete = true
-            }
+        recent.withLock { state in
+            state = (BoundedSet(capacity: capacity), ids != nil)
+            for id in ids ?? [] { state.set.insert(id) }
         }
     }
 
@@ -147,10 +151,12 @@ public final class InboxStore: Sendable {
     /// Deletes records whose message time is older than `before`; returns how many.
     @discardableResult
     public func prune(before: Int64) throws -> Int {
-        try database.write { db in
+        let deleted = try database.write { db in
             try db.execute(sql: "DELETE FROM inbox_seen WHERE message_time < ?", arguments: [before])
             return db.changesCount
         }
+        if deleted > 0 { try loadMemory() }
+        return deleted
     }
 }
 
