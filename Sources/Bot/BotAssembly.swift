@@ -24,7 +24,8 @@ public struct BotAssembly: Sendable {
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
         let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store, operators: configuration.operators,
-                                         limits: configuration.limits, now: now(), logger: logger)
+                                         limits: configuration.limits, now: now(), replyToStrangers: configuration.replyToStrangers,
+                                         logger: logger)
         let gate = GateExecutor(ledger: ledger, gitea: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
                                 botLogin: configuration.giteaLogin, logger: logger)
         let bot = KeyPair(secretKey: secretKey)

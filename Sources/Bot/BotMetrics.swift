@@ -17,6 +17,8 @@ public struct BotMetrics: Sendable {
             Counter(label: "operator_gate_drops_total", dimensions: [("reason", reason)]).increment()
         case .answer(_, _, _, let outcome):
             Counter(label: "operator_gate_answers_total", dimensions: [("outcome", outcome)]).increment()
+        case .answerStranger:
+            Counter(label: "operator_gate_answers_total", dimensions: [("outcome", "stranger")]).increment()
         case .execute:
             break
         }

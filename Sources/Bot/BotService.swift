@@ -75,7 +75,7 @@ public final class BotService: Service, Sendable {
         switch decision {
         case .drop:
             return (decision, nil)
-        case .answer(let message, _, let text, _):
+        case .answer(let message, _, let text, _), .answerStranger(let message, let text):
             await reply(text, to: message)
             return (decision, nil)
         case .execute(let message, let op, let command):

@@ -9,6 +9,8 @@ public enum InboxDecision: Sendable {
     /// An operator's message answered by the bot itself (help, whoami, a parse error, a refusal, a limit).
     /// `outcome` is a metrics label.
     case answer(DirectMessage, Operator, text: String, outcome: String)
+    /// A stranger's decrypted message, answered because `reply_to_strangers` is on (at most once an hour each).
+    case answerStranger(DirectMessage, text: String)
     /// An operator's command, allowed by policy: run it through the Gate, then answer with the acknowledgement.
     case execute(DirectMessage, Operator, Command)
 
@@ -17,6 +19,7 @@ public enum InboxDecision: Sendable {
         switch self {
         case .drop(let reason, _, _): return reason
         case .answer(_, _, _, let outcome): return outcome
+        case .answerStranger: return "stranger_answered"
         case .execute: return "execute"
         }
     }

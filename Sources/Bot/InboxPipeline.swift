@@ -32,6 +32,11 @@ public actor InboxPipeline {
     /// the bot was down, and its sender is told it was not executed. Older ones are history and dropped quietly.
     private let startCursor: InboxCursor
     private let startedAt: Int64
+    /// `reply_to_strangers`: answer strangers (once an hour each) instead of ignoring them. Costs a signature
+    /// check and a decryption per stranger's DM, and tells anyone that the bot exists.
+    private let replyToStrangers: Bool
+    /// When each stranger was last answered.
+    private var strangersAnswered: [String: Int64] = [:]
     /// Whether drops are recorded as seen (false for `replay --dry-run`, which writes nothing).
     private let persist: Bool
     /// Ids seen in this run when nothing is persisted (`replay --dry-run`).
@@ -40,7 +45,8 @@ public actor InboxPipeline {
     public private(set) var counts: [String: Int] = [:]
 
     public init(decoder: DirectMessageDecoder, store: InboxStore, operators: [Operator], limits: BotConfiguration.Limits,
-                now: Int64, persist: Bool = true, logger: Logger) throws {
+                now: Int64, replyToStrangers: Bool = false, persist: Bool = true, logger: Logger) throws {
+        self.replyToStrangers = replyToStrangers
         self.decoder = decoder
         self.store = store
         self.operators = Dictionary(operators.map { ($0.publicKey.hex, $0) }, uniquingKeysWith: { first, _ in first })
@@ -61,7 +67,7 @@ public actor InboxPipeline {
     /// Step 1 and 2 on an undecoded frame's summary (the relay connection's prescreen): kind 1059, or kind 4 from
     /// an operator. What it lets through is decoded and judged in full by ``admit(_:now:)``.
     public nonisolated func accepts(_ summary: EventPrescreen.Summary) -> Bool {
-        summary.kind == 1059 || (summary.kind == 4 && operatorKeys.contains(summary.pubkey))
+        summary.kind == 1059 || (summary.kind == 4 && (replyToStrangers || operatorKeys.contains(summary.pubkey)))
     }
 
     /// Classifies one inbound event.
@@ -70,7 +76,8 @@ public actor InboxPipeline {
         if !persist {
             // Nobody records answered and executed messages in a dry run: remember them here.
             switch decision {
-            case .answer(let message, _, _, _), .execute(let message, _, _): seenInMemory.formUnion([event.id, message.id])
+            case .answer(let message, _, _, _), .execute(let message, _, _), .answerStranger(let message, _):
+                seenInMemory.formUnion([event.id, message.id])
             case .drop: break
             }
         }
@@ -80,6 +87,8 @@ public actor InboxPipeline {
             logger.debug("dropped event", metadata: ["id": "\(event.id)", "kind": "\(event.kind)", "reason": "\(reason)", "detail": "\(detail)"])
         case .answer(let message, let op, _, let outcome):
             logger.info("answering without executing", metadata: ["message": "\(message.id)", "operator": "\(op.name)", "outcome": "\(outcome)"])
+        case .answerStranger(let message, _):
+            logger.info("answering a stranger (reply_to_strangers)", metadata: ["message": "\(message.id)", "from": "\(message.sender.hex.prefix(16))"])
         case .execute(let message, let op, let command):
             logger.info("command admitted", metadata: ["message": "\(message.id)", "operator": "\(op.name)",
                                                        "action": "\(command.action.rawValue)", "repo": "\(command.repository)"])
@@ -89,7 +98,7 @@ public actor InboxPipeline {
 
     private func decide(_ event: Event, now: Int64) -> InboxDecision {
         do { try decoder.isAddressedToUs(event) } catch { return .drop(reason: error.label, detail: error.description) }
-        if event.kind == 4, operators[event.pubkey] == nil {
+        if event.kind == 4, operators[event.pubkey] == nil, !replyToStrangers {
             return .drop(reason: "stranger", detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator")
         }
         // NIP-44 base64 is 4/3 of the padded plaintext, and a wrap holds a seal holding the rumor: about 16/9 × text + JSON.
@@ -104,6 +113,11 @@ public actor InboxPipeline {
         }
         guard let op = operators[message.sender.hex] else {
             remember([event.id, message.id], time: message.createdAt, now: now)
+            if replyToStrangers, abs(now - message.createdAt) <= limits.maxDMAge, now - (strangersAnswered[message.sender.hex] ?? .min / 2) >= 3600 {
+                if strangersAnswered.count >= 10_000 { strangersAnswered = strangersAnswered.filter { now - $0.value < 3600 } }
+                strangersAnswered[message.sender.hex] = now
+                return .answerStranger(message, text: "This bot only takes commands from its operators. Nothing was executed.")
+            }
             return .drop(reason: "stranger", detail: "\(message.scheme.rawValue) message from \(message.sender.hex.prefix(16))…, not an operator")
         }
         if message.id != event.id, seen(message.id) {

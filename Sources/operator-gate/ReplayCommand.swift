@@ -45,7 +45,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 let start = events.first.map { Int64($0.receivedAt.timeIntervalSince1970) } ?? Int64(Date().timeIntervalSince1970)
                 let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: store,
                                                  operators: inputs.configuration.operators, limits: inputs.configuration.limits, now: start,
-                                                 persist: false, logger: logger)
+                                                 replyToStrangers: inputs.configuration.replyToStrangers, persist: false, logger: logger)
                 let gate = GateExecutor(ledger: try SQLiteLedger(path: ledgerCopy),
                                         gitea: GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger),
                                         botLogin: inputs.configuration.giteaLogin, logger: logger)
@@ -83,6 +83,10 @@ struct ReplayCommand: AsyncParsableCommand {
             message = answered
             action = .string(outcome)
             (verdict, reason) = (["help", "whoami"].contains(outcome) ? "execute" : "refuse", text)
+        case .answerStranger(let answered, let text):
+            message = answered
+            action = .string("stranger")
+            (verdict, reason) = ("refuse", text)
         case .execute(let executed, _, let command):
             message = executed
             (action, repo, payload) = (.string(command.action.rawValue), .string(command.repository.description), .raw(command.payloadJSON))

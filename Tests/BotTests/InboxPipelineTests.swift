@@ -14,7 +14,8 @@ import Testing
     let stranger = SecretKey.generate()
     let now: Int64 = 1_764_460_000
 
-    func pipeline(limits: BotConfiguration.Limits = .init(), store: InboxStore? = nil, persist: Bool = true) throws -> InboxPipeline {
+    func pipeline(limits: BotConfiguration.Limits = .init(), store: InboxStore? = nil, persist: Bool = true,
+                  replyToStrangers: Bool = false) throws -> InboxPipeline {
         let ops = [
             Operator(publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
                      defaultRepository: try Repository("ops/tc"), aliases: [:]),
@@ -22,7 +23,8 @@ import Testing
         ]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-pipe-\(UUID().uuidString)/inbox.sqlite").path
         return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)), store: try store ?? InboxStore(path: path),
-                                 operators: ops, limits: limits, now: now, persist: persist, logger: Logger(label: "test"))
+                                 operators: ops, limits: limits, now: now, replyToStrangers: replyToStrangers, persist: persist,
+                                 logger: Logger(label: "test"))
     }
 
     func nip04(_ text: String, from sender: SecretKey, at time: Int64? = nil) -> Event {
@@ -43,6 +45,25 @@ import Testing
         #expect(await p.admit(broken, now: now).label == "stranger")
         #expect(await p.admit(nip04("issue x", from: alice).withTags([["p", stranger.publicKey.hex]]), now: now).label == "not_addressed_to_us")
         #expect(await p.admit(EventTemplate(kind: 1, content: "hi", createdAt: now).sign(with: alice.keyPair), now: now).label == "wrong_kind")
+    }
+
+    @Test func replyToStrangersAnswersEachStrangerOnceAnHourAndExecutesNothing() async throws {
+        let p = try pipeline(replyToStrangers: true)
+        #expect(p.accepts(.init(kind: 4, pubkey: stranger.publicKey.hex)))
+        guard case .answerStranger(let message, let text) = await p.admit(nip04("close ops/tc#1", from: stranger), now: now) else {
+            Issue.record("expected an answer to the stranger"); return
+        }
+        #expect(message.sender == stranger.publicKey && text.contains("only takes commands from its operators"))
+        #expect(await p.admit(try nip17("close ops/tc#2", from: stranger), now: now + 60).label == "stranger")
+        #expect(await p.admit(try nip17("close ops/tc#3", from: stranger, at: now + 3600), now: now + 3600).label == "stranger_answered")
+        // A forged signature is still refused before anyone is answered.
+        let good = nip04("x", from: bob)
+        let other = SecretKey.generate()
+        let forged = Event(id: good.id, pubkey: other.publicKey.hex, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content, sig: good.sig)
+        #expect(await p.admit(forged, now: now).label == "invalid_event")
+        // Off (the default), the prescreen drops strangers' kind-4 DMs undecoded.
+        #expect(try !pipeline().accepts(.init(kind: 4, pubkey: stranger.publicKey.hex)))
+        #expect(try pipeline().accepts(.init(kind: 4, pubkey: alice.publicKey.hex)))
     }
 
     @Test func anOperatorsTamperedEventIsInvalidAndAStrangersWrapIsAStranger() async throws {
