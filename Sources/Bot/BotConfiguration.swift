@@ -48,11 +48,8 @@ public struct BotConfiguration: Sendable {
 
     /// Loads and validates `path`.
     public static func load(path: String) throws(BotConfigurationError) -> BotConfiguration {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw BotConfigurationError(field: path, problem: "cannot read the configuration file (\(error.localizedDescription))")
-        }
-        return try parse(data, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        let (data, directory) = try GateSettings.read(path)
+        return try parse(data, directory: directory)
     }
 
     /// Parses configuration JSON; relative paths resolve against `directory`.

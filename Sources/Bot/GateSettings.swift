@@ -28,11 +28,15 @@ public struct GateSettings: Sendable, Equatable {
 
     /// Loads the Gate's part of the configuration file at `path` (other fields are not read, so not checked).
     public static func load(path: String) throws(BotConfigurationError) -> GateSettings {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        let (data, directory) = try read(path)
+        return try parse(data, directory: directory)
+    }
+
+    /// The configuration file's bytes and folder (relative paths in it resolve against the folder).
+    static func read(_ path: String) throws(BotConfigurationError) -> (data: Data, directory: String) {
+        do { return (try Data(contentsOf: URL(fileURLWithPath: path)), URL(fileURLWithPath: path).deletingLastPathComponent().path) } catch {
             throw BotConfigurationError(field: path, problem: "cannot read the configuration file (\(error.localizedDescription))")
         }
-        return try parse(data, directory: URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
     /// Parses the Gate's part of configuration JSON; relative paths resolve against `directory`.

@@ -12,7 +12,7 @@ public enum LoopbackRelay {
                            onPort: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = Application(
             router: Router(),
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20), shouldUpgrade: { _, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20)), shouldUpgrade: { _, _, _ in
                 .upgrade([:]) { inbound, outbound, _ in
                     let (frames, send) = AsyncStream.makeStream(of: String.self)
                     let connection = await state.connect(send)
