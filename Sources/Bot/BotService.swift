@@ -45,6 +45,7 @@ public final class BotService: Service, Sendable {
         await publisher.enqueuePending()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.pool.run() }
+            group.addTask { await self.gate.maintainLedger() }
             group.addTask {
                 // Replies no relay accepted are retried every 15 s.
                 while !Task.isCancelled {

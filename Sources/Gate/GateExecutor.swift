@@ -31,6 +31,11 @@ public final class GateExecutor: Sendable {
     }
 
     /// Handles one command and says what happened. Never throws: every failure becomes an unsuccessful ``Ack``.
+    /// The ledger's background upkeep (checkpoints), until the task is cancelled.
+    public func maintainLedger() async {
+        await ledger.maintain(interval: .milliseconds(200))
+    }
+
     public func handle(_ command: Command) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)

@@ -18,4 +18,10 @@ public protocol Ledger: Sendable {
     func claimedEntries() throws -> [LedgerEntry]
     /// How many entries there are.
     func count() throws -> Int
+    /// Background upkeep for as long as the caller runs (until cancelled); nothing by default.
+    func maintain(interval: Duration) async
+}
+
+extension Ledger {
+    public func maintain(interval: Duration) async {}
 }
