@@ -19,7 +19,8 @@ public enum GiteaSimulator {
                                   await state.bound(port: port)
                                   await onPort(port)
                               }, logger: logger)
-        try await app.runService()
+        // No signal handlers: the embedding process owns SIGTERM and SIGINT; the server stops when its task is cancelled.
+        try await app.runService(gracefulShutdownSignals: [])
     }
 
     /// The request context: Hummingbird's basics plus the channel, so a fault can drop the connection.

@@ -33,6 +33,7 @@ public enum LoopbackRelay {
             onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) },
             logger: logger
         )
-        try await app.runService()
+        // No signal handlers: the embedding process owns SIGTERM and SIGINT; the server stops when its task is cancelled.
+        try await app.runService(gracefulShutdownSignals: [])
     }
 }
