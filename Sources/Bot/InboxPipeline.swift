@@ -10,7 +10,8 @@ import NostrIngress
 /// 2. kind 4: the author must be an operator, before any cryptography (`stranger`: a stranger costs no verify);
 ///    a gift wrap larger than the size limit allows is dropped unopened (`oversized`)
 /// 3. seen before (carrier id)? (`duplicate`)
-/// 4. verify id and signature, decrypt NIP-04 or unwrap NIP-17 (seal verified, rumor author = seal signer)
+/// 4. verify id and signature, decrypt NIP-04 or unwrap NIP-17 (seal verified, rumor author = seal signer; a
+///    seal claiming a non-operator stops the unwrap before the seal is verified or opened)
 ///    (`invalid_event`, `undecryptable`, `forged_wrap`, `unwrap_failed`, …; never answered: the real author is unknown)
 /// 5. NIP-17: the rumor's author must be an operator (`stranger`); rumor id seen before? (`duplicate`)
 /// 6. age and skew on the message's own time (kind-4 `created_at`, or the rumor's; a wrap's outer time is random)
@@ -107,7 +108,10 @@ public actor InboxPipeline {
         }
         if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
         let message: DirectMessage
-        do { message = try decoder.decode(event) } catch {
+        // A gift wrap whose seal claims a non-operator stops before the seal is verified or opened (unless
+        // strangers are answered); the claim is checked again, verified, below.
+        let operatorKeys = self.operatorKeys, answerStrangers = replyToStrangers
+        do { message = try decoder.decode(event, acceptingSealAuthor: { answerStrangers || operatorKeys.contains($0) }) } catch {
             remember([event.id], time: event.createdAt, now: now)
             return .drop(reason: error.label, detail: error.description)
         }

@@ -49,8 +49,13 @@ public enum NIP59 {
     }
 
     /// Opens a gift wrap addressed to the owner of `keys`.
-    /// - Parameter verifyingWrap: also check the outer id and signature (skip only if the caller already did).
-    public static func unwrap(_ wrap: Event, keys: ConversationKeyCache, verifyingWrap: Bool = true) throws(NIP59Error) -> UnwrappedGift {
+    /// - Parameters:
+    ///   - verifyingWrap: also check the outer id and signature (skip only if the caller already did).
+    ///   - acceptingSeal: asked with the seal's claimed author before the seal is verified or its layer decrypted;
+    ///     `false` stops there with ``NIP59Error/sealAuthorRefused(_:)`` (a stranger's wrap then costs no seal
+    ///     verification, no ECDH, and no place in the key cache).
+    public static func unwrap(_ wrap: Event, keys: ConversationKeyCache, verifyingWrap: Bool = true,
+                              acceptingSeal: ((String) -> Bool)? = nil) throws(NIP59Error) -> UnwrappedGift {
         guard wrap.kind == 1059 || wrap.kind == 21059 else { throw .notAGiftWrap(kind: wrap.kind) }
         if verifyingWrap {
             do { try wrap.verify() } catch { throw .invalidWrap(error) }
@@ -68,6 +73,7 @@ public enum NIP59 {
         do { seal = try Event.parse(sealJSON) } catch { throw .invalidSeal(error.description) }
         guard seal.kind == 13 else { throw .invalidSeal("kind is \(seal.kind), expected 13") }
         guard seal.tags.isEmpty else { throw .invalidSeal("tags must be empty") }
+        if let acceptingSeal, !acceptingSeal(seal.pubkey) { throw .sealAuthorRefused(seal.pubkey) }
         do { try seal.verify() } catch { throw .invalidSeal(error.description) }
         guard let sender = try? PublicKey(bytes: Hex.decode(seal.pubkey) ?? []) else {
             throw .invalidSeal("pubkey is not a valid key")

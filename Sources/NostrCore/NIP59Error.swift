@@ -12,6 +12,8 @@ public enum NIP59Error: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidRumor(EventError)
     /// The rumor claims another author than the one who signed the seal: an impersonation attempt.
     case senderMismatch(sealPubkey: String, rumorPubkey: String)
+    /// The caller's `acceptingSeal` refused the seal's (claimed, not yet verified) author: nothing more was done.
+    case sealAuthorRefused(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum NIP59Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidRumor(let error): return "rumor is invalid: \(error)"
         case .senderMismatch(let seal, let rumor):
             return "forged gift wrap: seal signed by \(seal) but rumor claims author \(rumor)"
+        case .sealAuthorRefused(let author): return "seal author \(author.prefix(16))… is not accepted (not verified, not opened)"
         }
     }
 }

@@ -19,6 +19,7 @@ public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringCon
         case .invalidSender: return "invalid_sender"
         case .undecryptable: return "undecryptable"
         case .unwrapFailed(.senderMismatch): return "forged_wrap"
+        case .unwrapFailed(.sealAuthorRefused): return "stranger"
         case .unwrapFailed: return "unwrap_failed"
         case .notADirectMessage: return "not_a_direct_message"
         }
@@ -56,7 +57,9 @@ public struct DirectMessageDecoder: Sendable {
     }
 
     /// Full decoding: verify, then decrypt or unwrap.
-    public func decode(_ event: Event) throws(DirectMessageDropReason) -> DirectMessage {
+    /// - Parameter acceptingSealAuthor: for gift wraps, asked with the seal's claimed author (hex) before the seal
+    ///   is verified or opened (``NIP59/unwrap(_:keys:verifyingWrap:acceptingSeal:)``).
+    public func decode(_ event: Event, acceptingSealAuthor: ((String) -> Bool)? = nil) throws(DirectMessageDropReason) -> DirectMessage {
         try isAddressedToUs(event)
         do { try event.verify() } catch { throw .invalidEvent(error) }
         if event.kind == 4 {
@@ -69,7 +72,7 @@ public struct DirectMessageDecoder: Sendable {
                                  text: text, tags: event.tags)
         }
         let opened: UnwrappedGift
-        do { opened = try NIP59.unwrap(event, keys: keys, verifyingWrap: false) } catch { throw .unwrapFailed(error) }
+        do { opened = try NIP59.unwrap(event, keys: keys, verifyingWrap: false, acceptingSeal: acceptingSealAuthor) } catch { throw .unwrapFailed(error) }
         guard opened.rumor.kind == 14 else { throw .notADirectMessage(kind: opened.rumor.kind) }
         return DirectMessage(id: opened.rumor.id, carrierID: event.id, sender: opened.sender, scheme: .nip17,
                              createdAt: opened.rumor.createdAt, text: opened.rumor.content, tags: opened.rumor.tags)

@@ -105,3 +105,36 @@ import Testing
         return EventTemplate(kind: 1059, content: content, tags: [["p", recipient.hex]], createdAt: 1_800_000_000).sign(with: ephemeral)
     }
 }
+
+/// `acceptingSeal` is asked before the seal is verified or opened.
+@Suite struct NIP59SealFilterTests {
+    @Test func aRefusedSealAuthorStopsTheUnwrapBeforeVerification() throws {
+        let recipient = SecretKey.generate()
+        let stranger = SecretKey.generate()
+        let now: Int64 = 1_800_000_000
+        let rumor = EventTemplate(kind: 14, content: "hi", tags: [["p", recipient.publicKey.hex]], createdAt: now).rumor(author: stranger.publicKey)
+        let wrap = NIP59.wrap(rumor, author: stranger.keyPair, recipient: recipient.publicKey, now: now)
+        let keys = ConversationKeyCache(secretKey: recipient)
+        #expect(throws: NIP59Error.sealAuthorRefused(stranger.publicKey.hex)) {
+            try NIP59.unwrap(wrap, keys: keys, acceptingSeal: { $0 != stranger.publicKey.hex })
+        }
+        // Nothing about the stranger entered the key cache.
+        #expect(keys.statistics.misses == 0)
+        // Accepted, the same wrap opens.
+        #expect(try NIP59.unwrap(wrap, keys: keys, acceptingSeal: { $0 == stranger.publicKey.hex }).sender == stranger.publicKey)
+
+        // A seal with a broken signature that claims a refused author is refused as such, unverified.
+        let sealKey = NIP44.conversationKey(secretKey: stranger, publicKey: recipient.publicKey)
+        let good = EventTemplate(kind: 13, content: try NIP44.encrypt(rumor.jsonString, conversationKey: sealKey), createdAt: now).sign(with: stranger.keyPair)
+        let broken = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 13, tags: [], content: good.content,
+                           sig: String(repeating: "0", count: 128))
+        let ephemeral = SecretKey.generate()
+        let outer = EventTemplate(kind: 1059, content: try NIP44.encrypt(broken.jsonString, conversationKey: NIP44.conversationKey(secretKey: ephemeral, publicKey: recipient.publicKey)),
+                                  tags: [["p", recipient.publicKey.hex]], createdAt: now).sign(with: ephemeral.keyPair)
+        #expect(throws: NIP59Error.sealAuthorRefused(stranger.publicKey.hex)) {
+            try NIP59.unwrap(outer, keys: ConversationKeyCache(secretKey: recipient), acceptingSeal: { _ in false })
+        }
+        // Accepted, the broken seal signature is what refuses it.
+        #expect(throws: NIP59Error.self) { try NIP59.unwrap(outer, keys: ConversationKeyCache(secretKey: recipient), acceptingSeal: { _ in true }) }
+    }
+}
