@@ -11,8 +11,8 @@ public enum ReplyBuilder {
                               now: Int64) throws -> [Event] {
         switch message.scheme {
         case .nip04:
-            let content = NIP04.encrypt(text, sharedKey: keys.nip04Key(for: message.sender))
-            return [EventTemplate(kind: 4, content: content, tags: [["p", message.sender.hex], ["e", message.id]], createdAt: now).sign(with: bot)]
+            return [NIP04.message(text, author: bot, recipient: message.sender, now: now, replyTo: message.id,
+                                  sharedKey: keys.nip04Key(for: message.sender))]
         case .nip17:
             let outgoing = try NIP17.message(text, author: bot, recipient: message.sender, now: now, replyTo: message.id)
             return [outgoing.toRecipient, outgoing.toSelf]

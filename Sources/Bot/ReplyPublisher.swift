@@ -15,8 +15,6 @@ public actor ReplyPublisher {
     private let stream: AsyncStream<(messageID: String, events: [Event])>
     private let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
     private var queued: Set<String> = []
-    /// Replies confirmed published since start.
-    public private(set) var published = 0
 
     public init(pool: RelayPool, store: InboxStore, metrics: BotMetrics, logger: Logger) {
         self.pool = pool
@@ -59,7 +57,6 @@ public actor ReplyPublisher {
             metrics.reply(published: accepted)
             queued.remove(reply.messageID)
             guard accepted else { continue }
-            published += 1
             do { try store.markPublished(messageID: reply.messageID, at: now()) } catch {
                 logger.error("cannot record a published reply", metadata: ["error": "\(error)"])
             }

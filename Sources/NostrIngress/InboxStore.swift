@@ -120,14 +120,6 @@ public final class InboxStore: Sendable {
         }
     }
 
-    /// The stored reply to a message, published or not.
-    public func reply(to messageID: String) throws -> [Event]? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT events FROM outbox WHERE message_id = ?", arguments: [messageID])
-                .map { (try? JSONDecoder().decode([Event].self, from: Data($0.utf8))) ?? [] }
-        }
-    }
-
     /// Records that a stored reply reached at least one relay.
     public func markPublished(messageID: String, at: Int64) throws {
         try database.write { db in

@@ -65,8 +65,7 @@ struct CryptoBenchmark {
         let text = "merge timmy-config!7 squash"
         let now = Int64(Date().timeIntervalSince1970)
 
-        let dm = EventTemplate(kind: 4, content: NIP04.encrypt(text, secretKey: operatorKey.secretKey, publicKey: bot.publicKey),
-                               tags: [["p", bot.publicKey.hex]], createdAt: now).sign(with: operatorKey)
+        let dm = NIP04.message(text, author: operatorKey, recipient: bot.publicKey, now: now)
         let dmJSON = Data(dm.jsonString.utf8)
         let id = [UInt8](Hex.decode(dm.id)!)
         let sig = [UInt8](Hex.decode(dm.sig)!)

@@ -35,8 +35,7 @@ struct DMCommand: AsyncParsableCommand {
                 var events: [Event] = []
                 var idFields: [(String, JSONOutput)] = []
                 if nip04 {
-                    let content = NIP04.encrypt(text, secretKey: author.secretKey, publicKey: recipient)
-                    events = [EventTemplate(kind: 4, content: content, tags: [["p", recipient.hex]], createdAt: now).sign(with: author)]
+                    events = [NIP04.message(text, author: author, recipient: recipient, now: now)]
                     idFields = [("id", .string(events[0].id))]
                 } else {
                     let message: NIP17.Outgoing

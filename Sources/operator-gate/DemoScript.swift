@@ -62,8 +62,7 @@ struct DemoScript {
                 let event: Event
                 switch scheme {
                 case .nip04:
-                    event = EventTemplate(kind: 4, content: NIP04.encrypt(text, secretKey: alice, publicKey: bot.publicKey),
-                                          tags: [["p", bot.publicKey.hex]], createdAt: time).sign(with: client)
+                    event = NIP04.message(text, author: client, recipient: bot.publicKey, now: time)
                 case .nip17:
                     event = try NIP17.message(text, author: client, recipient: bot.publicKey, now: time).toRecipient
                 }
@@ -82,8 +81,7 @@ struct DemoScript {
             try await say("merge !1 squash", scheme: .nip17, expect: "✓")
 
             let strangerText = "close ops/tc#2"
-            let strangerEvent = EventTemplate(kind: 4, content: NIP04.encrypt(strangerText, secretKey: stranger, publicKey: bot.publicKey),
-                                              tags: [["p", bot.publicKey.hex]], createdAt: Int64(Date().timeIntervalSince1970)).sign(with: stranger.keyPair)
+            let strangerEvent = NIP04.message(strangerText, author: stranger.keyPair, recipient: bot.publicKey, now: Int64(Date().timeIntervalSince1970))
             StandardIO.printLine("stranger → bot [nip04]: \(strangerText)")
             _ = await strangerPool.publish(strangerEvent, deadline: .seconds(5))
             StandardIO.printLine("(the bot does not answer or act on strangers: dropped before any signature check)")

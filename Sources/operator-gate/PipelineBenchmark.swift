@@ -98,15 +98,14 @@ struct PipelineBenchmark {
                                          operators: [op], limits: limits, now: now, logger: quiet)
         let sharedKey = NIP04.sharedKey(secretKey: alice, publicKey: bot.publicKey)
         let frames = (0..<count).map { index in
-            RelayMessage.event(subscriptionID: "inbox-nip04", event: EventTemplate(
-                kind: 4, content: NIP04.encrypt("show #\(index + 1)", sharedKey: sharedKey), tags: [["p", bot.publicKey.hex]],
-                createdAt: now).sign(with: alice.keyPair)).jsonString
+            RelayMessage.event(subscriptionID: "inbox-nip04", event: NIP04.message(
+                "show #\(index + 1)", author: alice.keyPair, recipient: bot.publicKey, now: now, sharedKey: sharedKey)).jsonString
         }
         let strangers = (0..<100).map { _ in SecretKey.generate().keyPair }
         let strangerFrames = (0..<min(strangerCount, 20_000)).map { index in
-            RelayMessage.event(subscriptionID: "inbox-nip04", event: EventTemplate(
-                kind: 4, content: NIP04.encrypt("close #\(index)", sharedKey: sharedKey), tags: [["p", bot.publicKey.hex]],
-                createdAt: now).sign(with: strangers[index % 100])).jsonString
+            // Encrypted under alice's key: the content is never opened, the prescreen drops these first.
+            RelayMessage.event(subscriptionID: "inbox-nip04", event: NIP04.message(
+                "close #\(index)", author: strangers[index % 100], recipient: bot.publicKey, now: now, sharedKey: sharedKey)).jsonString
         }
         var executed = 0
         var parsed: [Event] = []
@@ -199,7 +198,7 @@ struct PipelineBenchmark {
                 let text = index % 2 == 1 ? "comment #1 ping \(index)" : nip04 ? "show #1" : "status \(String(format: "%08x", index))"
                 let time = Int64(Date().timeIntervalSince1970)
                 let dm = nip04
-                    ? EventTemplate(kind: 4, content: NIP04.encrypt(text, sharedKey: sharedKey), tags: [["p", bot.publicKey.hex]], createdAt: time).sign(with: client)
+                    ? NIP04.message(text, author: client, recipient: bot.publicKey, now: time, sharedKey: sharedKey)
                     : try NIP17.message(text, author: client, recipient: bot.publicKey, now: time).toRecipient
                 let sent = DispatchTime.now().uptimeNanoseconds
                 _ = await pool.publish(dm, deadline: .seconds(5))
