@@ -22,10 +22,14 @@ public final class BotService: Service, Sendable {
     private let metrics: BotMetrics
     private let logger: Logger
     private let now: @Sendable () -> Int64
+    /// How many inbound events are verified and decrypted at once (the number of cores by default).
+    private let decodeWidth: Int
 
     public init(pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, store: InboxStore, bot: KeyPair,
                 metrics: BotMetrics = BotMetrics(), logger: Logger,
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
+                decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.decodeWidth = max(1, decodeWidth)
         self.pool = pool
         self.pipeline = pipeline
         self.gate = gate
@@ -56,8 +60,13 @@ public final class BotService: Service, Sendable {
             async let publishing: Void = publisher.run(now: now)
             let connected = await pool.waitForConnections(timeout: .seconds(5))
             logger.notice("operator-gate running", metadata: ["bot": "\(bot.publicKey.npub)", "relays_connected": "\(connected)"])
-            for await inbound in pool.events.cancelOnGracefulShutdown() {
-                await handle(inbound)
+            // Verify and decrypt on every core; admit and execute one at a time, in arrival order.
+            let pipeline = self.pipeline
+            let stage = OrderedParallelMap(width: decodeWidth) { (inbound: InboundEvent) in (inbound, pipeline.prepare(inbound.event)) }
+            await stage.run(pool.events.cancelOnGracefulShutdown()) { inbound, prepared in
+                await handle(inbound, prepared: prepared)
+                // Shutting down: what was prepared but not admitted comes back from the relays after a restart.
+                return !Task.isShuttingDownGracefully
             }
             logger.notice("intake stopped; publishing queued replies")
             await publisher.finish()
@@ -70,8 +79,14 @@ public final class BotService: Service, Sendable {
     /// One inbound event, start to finish: the pipeline's decision, and the Gate's acknowledgement when it executed.
     @discardableResult
     public func handle(_ inbound: InboundEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
+        await handle(inbound, prepared: pipeline.prepare(inbound.event), at: time)
+    }
+
+    /// ``handle(_:at:)`` for an event already prepared (``InboxPipeline/prepare(_:)``).
+    @discardableResult
+    public func handle(_ inbound: InboundEvent, prepared: PreparedEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
         metrics.event(relay: inbound.relay, kind: inbound.event.kind)
-        let decision = await pipeline.admit(inbound.event, now: time ?? now())
+        let decision = await pipeline.admit(prepared, now: time ?? now())
         metrics.decision(decision)
         switch decision {
         case .drop:

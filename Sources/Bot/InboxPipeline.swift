@@ -21,9 +21,11 @@ import NostrIngress
 /// Messages that reach an answer or an execution are recorded by the caller, together with the reply
 /// (``InboxStore/markProcessed(ids:messageTime:cursor:now:reply:)``), so a crash before that re-delivers them.
 public actor InboxPipeline {
-    public let decoder: DirectMessageDecoder
-    public let store: InboxStore
+    public nonisolated let decoder: DirectMessageDecoder
+    public nonisolated let store: InboxStore
     private let operators: [String: Operator]
+    /// `nostr:<npub>` per operator (hex key), stamped into commands; bech32 costs a few µs per message otherwise.
+    private let sources: [String: String]
     /// The operators' public keys (hex), for ``accepts(_:)``.
     public nonisolated let operatorKeys: Set<String>
     private let limits: BotConfiguration.Limits
@@ -52,6 +54,7 @@ public actor InboxPipeline {
         self.store = store
         self.operators = Dictionary(operators.map { ($0.publicKey.hex, $0) }, uniquingKeysWith: { first, _ in first })
         self.operatorKeys = Set(operators.map(\.publicKey.hex))
+        self.sources = Dictionary(operators.map { ($0.publicKey.hex, "nostr:" + $0.publicKey.npub) }, uniquingKeysWith: { first, _ in first })
         self.limits = limits
         self.limiter = RateLimiter(perMinute: limits.commandsPerMinute)
         self.logger = logger
@@ -71,9 +74,42 @@ public actor InboxPipeline {
         summary.kind == 1059 || (summary.kind == 4 && (replyToStrangers || operatorKeys.contains(summary.pubkey)))
     }
 
-    /// Classifies one inbound event.
+    /// Classifies one inbound event: ``prepare(_:)`` then ``admit(_:now:)``.
     public func admit(_ event: Event, now: Int64) -> InboxDecision {
-        let decision = decide(event, now: now)
+        admit(prepare(event), now: now)
+    }
+
+    /// Steps 1 to 4, which need no order and touch no state but the seen record: callable for several events at
+    /// once, off the actor. A copy of an event that another copy passes in the meantime is caught by ``admit(_:now:)``.
+    public nonisolated func prepare(_ event: Event) -> PreparedEvent {
+        do { try decoder.isAddressedToUs(event) } catch {
+            return PreparedEvent(event: event, stage: .dropped(reason: error.label, detail: error.description))
+        }
+        if event.kind == 4, !operatorKeys.contains(event.pubkey), !replyToStrangers {
+            return PreparedEvent(event: event, stage: .dropped(reason: "stranger", detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator"))
+        }
+        // NIP-44 base64 is 4/3 of the padded plaintext, and a wrap holds a seal holding the rumor: about 16/9 × text + JSON.
+        if event.kind == 1059, event.content.utf8.count > limits.maxDMBytes * 2 + 8192 {
+            return PreparedEvent(event: event, stage: .dropped(reason: "oversized", detail: "gift wrap of \(event.content.utf8.count) bytes"))
+        }
+        if (try? store.hasSeen(event.id)) == true {
+            return PreparedEvent(event: event, stage: .dropped(reason: "duplicate", detail: "event seen before"))
+        }
+        // A gift wrap whose seal claims a non-operator stops before the seal is verified or opened (unless
+        // strangers are answered); the claim is checked again, verified, in admit.
+        let operatorKeys = self.operatorKeys, answerStrangers = replyToStrangers
+        do {
+            let message = try decoder.decode(event, acceptingSealAuthor: { answerStrangers || operatorKeys.contains($0) })
+            return PreparedEvent(event: event, stage: .decoded(message))
+        } catch {
+            return PreparedEvent(event: event, stage: .undecodable(error))
+        }
+    }
+
+    /// Steps 5 to 10 on a prepared event, in arrival order.
+    public func admit(_ prepared: PreparedEvent, now: Int64) -> InboxDecision {
+        let event = prepared.event
+        let decision = decide(prepared, now: now)
         if !persist {
             // Nobody records answered and executed messages in a dry run: remember them here.
             switch decision {
@@ -97,23 +133,20 @@ public actor InboxPipeline {
         return decision
     }
 
-    private func decide(_ event: Event, now: Int64) -> InboxDecision {
-        do { try decoder.isAddressedToUs(event) } catch { return .drop(reason: error.label, detail: error.description) }
-        if event.kind == 4, operators[event.pubkey] == nil, !replyToStrangers {
-            return .drop(reason: "stranger", detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator")
-        }
-        // NIP-44 base64 is 4/3 of the padded plaintext, and a wrap holds a seal holding the rumor: about 16/9 × text + JSON.
-        if event.kind == 1059, event.content.utf8.count > limits.maxDMBytes * 2 + 8192 {
-            return .drop(reason: "oversized", detail: "gift wrap of \(event.content.utf8.count) bytes")
-        }
-        if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
+    private func decide(_ prepared: PreparedEvent, now: Int64) -> InboxDecision {
+        let event = prepared.event
         let message: DirectMessage
-        // A gift wrap whose seal claims a non-operator stops before the seal is verified or opened (unless
-        // strangers are answered); the claim is checked again, verified, below.
-        let operatorKeys = self.operatorKeys, answerStrangers = replyToStrangers
-        do { message = try decoder.decode(event, acceptingSealAuthor: { answerStrangers || operatorKeys.contains($0) }) } catch {
+        switch prepared.stage {
+        case .dropped(let reason, let detail):
+            return .drop(reason: reason, detail: detail)
+        case .undecodable(let error):
+            if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
             remember([event.id], time: event.createdAt, now: now)
             return .drop(reason: error.label, detail: error.description)
+        case .decoded(let decoded):
+            // Checked again: a copy from another relay may have been handled since this one was prepared.
+            if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
+            message = decoded
         }
         guard let op = operators[message.sender.hex] else {
             remember([event.id, message.id], time: message.createdAt, now: now)
@@ -156,7 +189,7 @@ public actor InboxPipeline {
             return .drop(reason: "rate_limited", detail: "over the limit; already told", message: message)
         }
         let grammar = CommandGrammar(context: .init(defaultRepository: op.defaultRepository, aliases: op.aliases))
-        let request = grammar.parse(message.text, source: "nostr:" + op.publicKey.npub,
+        let request = grammar.parse(message.text, source: sources[op.publicKey.hex] ?? "nostr:" + op.publicKey.npub,
                                     origin: Command.Origin(eventID: message.id, createdAt: message.createdAt), receivedAt: now)
         switch request {
         case .help(let verb):

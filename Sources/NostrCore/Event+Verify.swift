@@ -3,6 +3,11 @@ extension Event {
     /// - Throws: ``EventError/idMismatch(claimed:computed:)``, ``EventError/invalidPublicKey`` or
     ///   ``EventError/badSignature``.
     public func verify() throws(EventError) {
+        _ = try verifiedAuthor()
+    }
+
+    /// ``verify()``, returning the author's key (parsed once, for the signature check).
+    public func verifiedAuthor() throws(EventError) -> PublicKey {
         let computed = Event.idBytes(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content)
         guard let claimed = Hex.decodeLowercase(id, count: 32), claimed == computed else {
             throw .idMismatch(claimed: id, computed: Hex.encode(computed))
@@ -13,6 +18,7 @@ extension Event {
             // Only on the failure path: tell a key that is off the curve from a bad signature.
             throw (try? PublicKey(bytes: key)) == nil ? .invalidPublicKey : .badSignature
         }
+        return PublicKey(validated: key)
     }
 
     /// `true` when ``verify()`` would succeed.

@@ -25,6 +25,13 @@ public enum RelayMessage: Hashable, Sendable {
 
     /// Parses a relay frame. Never verifies the event it may carry; a malformed frame throws ``FrameError``.
     public static func parse(_ frame: String) throws(FrameError) -> RelayMessage {
+        // Plain EVENT frames take a one-pass scanner; everything else (and anything unusual in them) the full decoder.
+        if let (subscriptionID, event) = EventFrameScanner.scan(frame) { return .event(subscriptionID: subscriptionID, event: event) }
+        return try decodeFully(frame)
+    }
+
+    /// The full decoder (Foundation's `JSONDecoder`), for every frame the scanner does not take.
+    static func decodeFully(_ frame: String) throws(FrameError) -> RelayMessage {
         try FrameDecoding.decode(frame) { container, type throws in
             switch type {
             case "EVENT":

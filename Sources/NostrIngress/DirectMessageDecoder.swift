@@ -5,7 +5,6 @@ public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringCon
     case wrongKind(Int)
     case notAddressedToUs
     case invalidEvent(EventError)
-    case invalidSender
     case undecryptable(String)
     case unwrapFailed(NIP59Error)
     case notADirectMessage(kind: Int)
@@ -16,7 +15,6 @@ public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringCon
         case .wrongKind: return "wrong_kind"
         case .notAddressedToUs: return "not_addressed_to_us"
         case .invalidEvent: return "invalid_event"
-        case .invalidSender: return "invalid_sender"
         case .undecryptable: return "undecryptable"
         case .unwrapFailed(.senderMismatch): return "forged_wrap"
         case .unwrapFailed(.sealAuthorRefused): return "stranger"
@@ -30,7 +28,6 @@ public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringCon
         case .wrongKind(let kind): return "kind \(kind) is not a direct message"
         case .notAddressedToUs: return "not p-tagged to us"
         case .invalidEvent(let error): return error.description
-        case .invalidSender: return "sender pubkey is not a valid key"
         case .undecryptable(let detail): return "cannot decrypt: \(detail)"
         case .unwrapFailed(let error): return error.description
         case .notADirectMessage(let kind): return "gift wrap holds a kind-\(kind) rumor, not a kind-14 message"
@@ -61,9 +58,9 @@ public struct DirectMessageDecoder: Sendable {
     ///   is verified or opened (``NIP59/unwrap(_:keys:verifyingWrap:acceptingSeal:)``).
     public func decode(_ event: Event, acceptingSealAuthor: ((String) -> Bool)? = nil) throws(DirectMessageDropReason) -> DirectMessage {
         try isAddressedToUs(event)
-        do { try event.verify() } catch { throw .invalidEvent(error) }
+        let sender: PublicKey
+        do { sender = try event.verifiedAuthor() } catch { throw .invalidEvent(error) }
         if event.kind == 4 {
-            guard let sender = try? PublicKey(bytes: Hex.decode(event.pubkey) ?? []) else { throw .invalidSender }
             let text: String
             do { text = try NIP04.decrypt(event.content, sharedKey: keys.nip04Key(for: sender)) } catch {
                 throw .undecryptable(error.description)

@@ -79,7 +79,7 @@ struct GateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runAsyncTool {
-                for ack in await try options.executor().recover() { StandardIO.printLine(ack.json) }
+                for ack in try await options.executor().recover() { StandardIO.printLine(ack.json) }
             }
         }
     }

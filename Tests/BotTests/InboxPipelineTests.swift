@@ -85,6 +85,27 @@ import Testing
         #expect(await p.admit(event, now: now).label == "duplicate")
     }
 
+    /// Two relays deliver the same DM; both copies are prepared (verified, decrypted) at once, before either is
+    /// admitted. The ordered stage lets the first through and catches the second once the first is recorded.
+    @Test func copiesPreparedInParallelExecuteOnce() async throws {
+        let p = try pipeline()
+        for event in [nip04("close #9", from: alice), try nip17("close #10", from: alice)] {
+            let first = p.prepare(event), second = p.prepare(event)
+            guard case .execute(let message, _, _) = await p.admit(first, now: now) else { Issue.record("not executed"); continue }
+            var cursor = InboxCursor()
+            cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
+            try p.store.markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: cursor, now: now)
+            #expect(await p.admit(second, now: now).label == "duplicate")
+            #expect(await p.admit(event, now: now).label == "duplicate")
+        }
+        // A forged copy prepared beside a good one is dropped on its own merits and remembered.
+        var forged = nip04("close #11", from: alice)
+        forged = Event(id: forged.id, pubkey: forged.pubkey, createdAt: forged.createdAt, kind: 4, tags: forged.tags,
+                       content: forged.content, sig: String(repeating: "0", count: 128))
+        #expect(await p.admit(p.prepare(forged), now: now).label == "invalid_event")
+        #expect(await p.admit(p.prepare(forged), now: now).label == "duplicate")
+    }
+
     @Test func ageSkewAndSizeAreCheckedOnTheMessagesOwnTime() async throws {
         var limits = BotConfiguration.Limits()
         limits.maxDMBytes = 100

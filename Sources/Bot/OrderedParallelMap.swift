@@ -1,0 +1,64 @@
+/// Applies a pure, synchronous transform to a stream's elements on `width` child tasks at once and hands the
+/// results on one at a time, in input order.
+///
+/// Element *n* goes to worker *n mod width*, and results are taken from the workers in the same rotation, so
+/// order needs no buffer or sequence numbers:
+///
+///     input      e0  e1  e2  e3  e4          width 2
+///     worker 0   e0      e2      e4          consumer: r0 (w0), r1 (w1), r2 (w0), r3 (w1), r4 (w0),
+///     worker 1       e1      e3              then w1 ends: the input is over
+///
+/// Used for the inbox: verifying and decrypting (``InboxPipeline/prepare(_:)``) runs on every core, while
+/// admission and execution stay sequential (an operator's "close" then "reopen" must not swap).
+public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
+    /// How many elements are transformed at once (at least 1).
+    public let width: Int
+    private let transform: @Sendable (Input) -> Output
+
+    public init(width: Int, transform: @escaping @Sendable (Input) -> Output) {
+        self.width = max(1, width)
+        self.transform = transform
+    }
+
+    /// Runs until `input` ends (every result delivered) or `consume` returns `false` (results not yet consumed
+    /// are discarded; their inputs were taken from `input`).
+    public func run<Source: AsyncSequence & Sendable>(_ input: Source, consume: (Output) async -> Bool) async
+    where Source.Element == Input {
+        let width = self.width, transform = self.transform
+        await withTaskGroup(of: Void.self) { group in
+            var inboxes: [AsyncStream<Input>.Continuation] = []
+            var outputs: [AsyncStream<Output>.AsyncIterator] = []
+            for _ in 0..<width {
+                let (inbox, feed) = AsyncStream.makeStream(of: Input.self)
+                let (results, deliver) = AsyncStream.makeStream(of: Output.self)
+                inboxes.append(feed)
+                outputs.append(results.makeAsyncIterator())
+                group.addTask {
+                    for await element in inbox { deliver.yield(transform(element)) }
+                    deliver.finish()
+                }
+            }
+            let feeds = inboxes
+            group.addTask {
+                var next = 0
+                do {
+                    for try await element in input {
+                        feeds[next].yield(element)
+                        next = (next + 1) % width
+                    }
+                } catch {}
+                for feed in feeds { feed.finish() }
+            }
+            var next = 0
+            while true {
+                var iterator = outputs[next]
+                guard let output = await iterator.next() else { break }
+                outputs[next] = iterator
+                next = (next + 1) % width
+                guard await consume(output) else { break }
+            }
+            for feed in inboxes { feed.finish() }
+            group.cancelAll()
+        }
+    }
+}

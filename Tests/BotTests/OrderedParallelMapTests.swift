@@ -1,0 +1,57 @@
+import Bot
+import Synchronization
+import Testing
+
+/// The inbox's parallel stage: results come out in input order whatever order the workers finish in, work is
+/// spread over the workers, and the consumer can stop early.
+@Suite struct OrderedParallelMapTests {
+    /// A Sendable record of which threads of work ran at once.
+    final class Overlap: Sendable {
+        private let state = Mutex((running: 0, peak: 0))
+        func enter() { state.withLock { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
+        func leave() { state.withLock { $0.running -= 1 } }
+        var peak: Int { state.withLock { $0.peak } }
+    }
+
+    static func stream(_ values: Range<Int>) -> AsyncStream<Int> {
+        let (stream, feed) = AsyncStream.makeStream(of: Int.self)
+        for value in values { feed.yield(value) }
+        feed.finish()
+        return stream
+    }
+
+    /// Busy work whose length varies with the input, so later elements often finish first.
+    static func spin(_ value: Int) -> Int {
+        var x = UInt64(value) &+ 1
+        for _ in 0..<((value % 7) * 20_000) { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        return value * 2 + Int(x & 0)
+    }
+
+    @Test(arguments: [1, 2, 3, 8])
+    func deliversEveryResultInInputOrder(width: Int) async {
+        let overlap = Overlap()
+        let map = OrderedParallelMap(width: width) { (value: Int) -> Int in
+            overlap.enter(); defer { overlap.leave() }
+            return Self.spin(value)
+        }
+        var results: [Int] = []
+        await map.run(Self.stream(0..<500)) { results.append($0); return true }
+        #expect(results == (0..<500).map { $0 * 2 })
+        #expect(overlap.peak <= width)
+    }
+
+    @Test func stopsWhenTheConsumerSaysSo() async {
+        let map = OrderedParallelMap(width: 2) { (value: Int) in value }
+        var results: [Int] = []
+        await map.run(Self.stream(0..<1000)) { results.append($0); return results.count < 10 }
+        #expect(results == Array(0..<10))
+    }
+
+    @Test func anEmptyInputEndsAtOnce() async {
+        let map = OrderedParallelMap(width: 4) { (value: Int) in value }
+        var count = 0
+        await map.run(Self.stream(0..<0)) { _ in count += 1; return true }
+        #expect(count == 0)
+        #expect(OrderedParallelMap(width: 0) { (value: Int) in value }.width == 1)
+    }
+}
