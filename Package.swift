@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The shared ledger for several instances (issue #6).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -66,6 +68,15 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
+        // The PostgreSQL ledger: several operator-gate instances on one database.
+        .target(
+            name: "GatePostgres",
+            dependencies: [
+                "Gate",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The Gitea API simulator (loopback), used by the tests and later by `operator-gate demo`.
         .target(
             name: "GiteaSimulator",
@@ -91,7 +102,7 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "NostrCore", "NostrIngress", "Gate",
+                "NostrCore", "NostrIngress", "Gate", "GatePostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,7 +140,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GateTests",
-            dependencies: ["Gate", "GiteaSimulator", "NostrCore", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Gate", "GatePostgres", "GiteaSimulator", "NostrCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "NostrIngressTests",

@@ -8,14 +8,15 @@ extension GateExecutor {
     }
 
     /// Reads the ledger and applies ``ClaimRule`` as a claim at `now` would.
-    public func preview(_ command: Command, now: Int64) throws -> Preview {
+    public func preview(_ command: Command, now: Int64) async throws -> Preview {
         switch command.payload {
         case .show, .status: return .execute
         default: break
         }
         let key = IdempotencyKey(command)
-        let byOrigin = try command.origin.flatMap { try ledger.entry(originEventID: $0.eventID) }
-        switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: try ledger.latest(key: key), again: command.again, now: now,
+        var byOrigin: LedgerEntry?
+        if let origin = command.origin { byOrigin = try await ledger.entry(originEventID: origin.eventID) }
+        switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: try await ledger.latest(key: key), again: command.again, now: now,
                                 window: configuration.duplicateWindow) {
         case .execute:
             return .execute

@@ -39,7 +39,7 @@ public final class GateExecutor: Sendable {
     public func handle(_ command: Command) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)
-        case .status(let prefix): return status(command, prefix)
+        case .status(let prefix): return await status(command, prefix)
         default: break
         }
         let key = IdempotencyKey(command)
@@ -61,12 +61,19 @@ public final class GateExecutor: Sendable {
     @discardableResult
     public func recover() async -> [Ack] {
         let entries: [LedgerEntry]
-        do { entries = try ledger.claimedEntries() } catch {
+        do { entries = try await ledger.claimedEntries(now: now()) } catch {
             logger.error("cannot read claimed ledger entries", metadata: ["error": "\(error)"])
             return []
         }
         var acks: [Ack] = []
         for entry in entries {
+            // Shared ledger: only one instance reconciles a claim (its own, or one whose lease ran out).
+            do {
+                guard try await ledger.takeOver(entry, now: now()) else { continue }
+            } catch {
+                logger.error("cannot take over a claimed ledger entry", metadata: ["key": "\(entry.key.short)", "error": "\(error)"])
+                continue
+            }
             guard let command = try? Command.parse(Data(entry.command.utf8), receivedAt: entry.claimedAt) else {
                 try? await ledger.fail(id: entry.id, error: "stored command is unreadable", at: now())
                 continue
@@ -99,6 +106,51 @@ public final class GateExecutor: Sendable {
     // MARK: - Execution
 
     private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+        // Shared ledger: the lease must still be ours right before the write, and is renewed while it runs.
+        if ledger.leaseDuration != nil {
+            let held: Bool
+            do { held = try await ledger.renewLease(id: entry.id, now: now()) } catch {
+                return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                           number: command.payload.number, message: "the ledger is unavailable, so nothing was executed: \(error)")
+            }
+            guard held else {
+                logger.warning("lease lost before the write; another instance has this command", metadata: ["key": "\(key.short)"])
+                return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                           number: command.payload.number, message: "another instance took this command over; it will not run twice",
+                           priorExecution: true)
+            }
+        }
+        return await withLeaseRenewal(entry) { await self.executeHoldingClaim(entry, command, key: key) }
+    }
+
+    /// Runs `body` while a child task renews the entry's lease every third of its duration (shared ledgers only).
+    private func withLeaseRenewal(_ entry: LedgerEntry, _ body: @escaping @Sendable () async -> Ack) async -> Ack {
+        guard let lease = ledger.leaseDuration else { return await body() }
+        return await withTaskGroup(of: Ack?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(max(1, lease / 3)))
+                    if Task.isCancelled { break }
+                    if (try? await self.ledger.renewLease(id: entry.id, now: self.now())) == false {
+                        self.logger.warning("lease lost while the command ran", metadata: ["key": "\(entry.key.short)"])
+                        break
+                    }
+                }
+                return nil
+            }
+            group.addTask { await body() }
+            var result: Ack?
+            for await value in group {
+                if let value {
+                    result = value
+                    group.cancelAll()
+                }
+            }
+            return result!
+        }
+    }
+
+    private func executeHoldingClaim(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
         do {
             let ack = try await perform(command, key: key)
             await complete(entry, ack)
@@ -374,9 +426,9 @@ public final class GateExecutor: Sendable {
         }
     }
 
-    private func status(_ command: Command, _ prefix: String) -> Ack {
+    private func status(_ command: Command, _ prefix: String) async -> Ack {
         do {
-            let entries = try ledger.entries(keyPrefix: prefix, limit: 5)
+            let entries = try await ledger.entries(keyPrefix: prefix, limit: 5)
             guard let entry = entries.first else {
                 return Ack(success: false, key: "", action: .status, repository: command.repository.description,
                            message: "no command with a key starting \(prefix)")

@@ -1,4 +1,9 @@
 /// Where the Gate records commands, durably, before and after touching Gitea.
+///
+/// Two backends: ``SQLiteLedger`` (one instance, the default) and `PostgresLedger` (several instances sharing one
+/// database). A shared ledger hands out *leases*: a claim belongs to the instance that made it until its lease
+/// runs out, is renewed while the command runs, and an instance that finds another's lease expired takes the
+/// claim over (``takeOver(_:now:)``) and reconciles it by probing Gitea, as after a crash.
 public protocol Ledger: Sendable {
     /// Atomically applies ``ClaimRule`` and, when it says execute, inserts a `claimed` entry.
     func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome
@@ -7,21 +12,35 @@ public protocol Ledger: Sendable {
     /// Marks an entry failed (nothing was written to Gitea).
     func fail(id: Int64, error: String, at: Int64) async throws
     /// The newest entry with this key.
-    func latest(key: IdempotencyKey) throws -> LedgerEntry?
+    func latest(key: IdempotencyKey) async throws -> LedgerEntry?
     /// The entry for a carrying event.
-    func entry(originEventID: String) throws -> LedgerEntry?
+    func entry(originEventID: String) async throws -> LedgerEntry?
     /// Entries whose key starts with `prefix`, newest first.
-    func entries(keyPrefix: String, limit: Int) throws -> [LedgerEntry]
+    func entries(keyPrefix: String, limit: Int) async throws -> [LedgerEntry]
     /// Entries in `state` (any when nil) claimed at or after `since` (Unix seconds), newest first, at most `limit`.
-    func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) throws -> [LedgerEntry]
-    /// Entries still `claimed` (for crash recovery), oldest first.
-    func claimedEntries() throws -> [LedgerEntry]
+    func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry]
+    /// Entries still `claimed` that this instance may reconcile (its own, or with an expired lease), oldest first.
+    func claimedEntries(now: Int64) async throws -> [LedgerEntry]
     /// How many entries there are.
-    func count() throws -> Int
+    func count() async throws -> Int
     /// Background upkeep for as long as the caller runs (until cancelled); nothing by default.
     func maintain(interval: Duration) async
+
+    /// How long a claim's lease lasts, in seconds; `nil` when the ledger has one writer and no leases.
+    var leaseDuration: Int64? { get }
+    /// Extends this instance's lease on a claimed entry. `false` when the entry is no longer this instance's
+    /// claim (another instance took it over, or it is finished): the caller must not write to Gitea for it.
+    func renewLease(id: Int64, now: Int64) async throws -> Bool
+    /// Makes a claimed entry this instance's, if it is already or its lease has expired. `false` when another
+    /// instance holds it, alive.
+    func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool
+    /// Whether a write can start now (health checks).
+    func isWritable() async -> Bool
 }
 
 extension Ledger {
     public func maintain(interval: Duration) async {}
+    public var leaseDuration: Int64? { nil }
+    public func renewLease(id: Int64, now: Int64) async throws -> Bool { true }
+    public func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool { true }
 }

@@ -27,6 +27,22 @@ public struct LedgerEntry: Hashable, Sendable {
     public var result: String?
     /// Why it failed.
     public var error: String?
+
+    /// For ledger backends outside this module.
+    public init(id: Int64, key: IdempotencyKey, originEventID: String?, action: GateAction, repository: String, command: String,
+                state: State, claimedAt: Int64, completedAt: Int64? = nil, result: String? = nil, error: String? = nil) {
+        self.id = id
+        self.key = key
+        self.originEventID = originEventID
+        self.action = action
+        self.repository = repository
+        self.command = command
+        self.state = state
+        self.claimedAt = claimedAt
+        self.completedAt = completedAt
+        self.result = result
+        self.error = error
+    }
 }
 
 /// What a claim attempt found.

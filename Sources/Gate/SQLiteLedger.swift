@@ -163,6 +163,9 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
+    /// Every entry still `claimed`: one instance, no leases.
+    public func claimedEntries(now: Int64) throws -> [LedgerEntry] { try claimedEntries() }
+
     public func claimedEntries() throws -> [LedgerEntry] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger WHERE state = 'claimed' ORDER BY id").map(Self.entry)

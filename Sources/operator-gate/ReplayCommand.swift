@@ -53,7 +53,7 @@ struct ReplayCommand: AsyncParsableCommand {
                     let time = Int64(inbound.receivedAt.timeIntervalSince1970)
                     let decision = await pipeline.admit(inbound.event, now: time)
                     var preview: GateExecutor.Preview?
-                    if case .execute(_, _, let command) = decision { preview = try gate.preview(command, now: time) }
+                    if case .execute(_, _, let command) = decision { preview = try await gate.preview(command, now: time) }
                     if let line = Self.line(inbound.event, decision, preview: preview, ack: nil) { StandardIO.printLine(line); lines += 1 }
                 }
             } else {

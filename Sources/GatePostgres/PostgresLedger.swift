@@ -1,0 +1,212 @@
+import Foundation
+import Gate
+import Logging
+import PostgresNIO
+
+/// The shared ledger: PostgreSQL through postgres-nio, for several operator-gate instances on one database.
+///
+/// A claim is one transaction holding a per-key advisory lock (`pg_advisory_xact_lock`): the reads that
+/// ``ClaimRule`` needs and the insert happen under it, so two instances claiming the same command (or the same
+/// event) serialize and exactly one executes; `origin_event_id` is also unique, as in SQLite. Each claim is stamped
+/// with the claiming instance and a lease deadline (``leaseDuration`` seconds ahead), renewed while the command
+/// runs (``renewLease(id:now:)``); an instance takes over a claim only when it is its own or the lease has expired
+/// (``takeOver(_:now:)``, one atomic `UPDATE`), and then reconciles it by probing Gitea like after a crash.
+///
+/// The client's connection pool must run for as long as the ledger is used: ``run()`` (a `Service`: put it
+/// before the bot in the `ServiceGroup`, so it shuts down after the bot has finished its last command).
+public final class PostgresLedger: Ledger {
+    /// The schema version this build writes; `doctor` compares it with the database's.
+    public static let schemaVersion = 1
+
+    public let client: PostgresClient
+    /// This instance's name in claims (stable across restarts, so an instance reclaims its own claims at once).
+    public let instance: String
+    public let leaseDuration: Int64?
+    private let logger: Logger
+
+    public init(configuration: PostgresClient.Configuration, instance: String, lease: Int64 = 30, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.instance = instance
+        self.leaseDuration = lease
+        self.logger = logger
+    }
+
+    /// Runs the connection pool until cancelled (or graceful shutdown).
+    public func run() async {
+        await client.run()
+    }
+
+    /// Creates or upgrades the tables, under an advisory lock so instances starting together do it once.
+    public func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7460221)", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS operator_gate_schema (version INT NOT NULL)
+                """, logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS ledger (
+                    id BIGSERIAL PRIMARY KEY, key TEXT NOT NULL, origin_event_id TEXT UNIQUE, action TEXT NOT NULL,
+                    repository TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL, claimed_at BIGINT NOT NULL,
+                    completed_at BIGINT, result TEXT, error TEXT, instance_id TEXT, lease_until BIGINT)
+                """, logger: logger)
+            try await connection.query("CREATE INDEX IF NOT EXISTS ledger_by_key ON ledger (key, id)", logger: logger)
+            try await connection.query("CREATE INDEX IF NOT EXISTS ledger_claimed ON ledger (state) WHERE state = 'claimed'", logger: logger)
+            let rows = try await connection.query("SELECT version FROM operator_gate_schema", logger: logger)
+            var versions: [Int] = []
+            for try await version in rows.decode(Int.self) { versions.append(version) }
+            if versions.isEmpty {
+                try await connection.query("INSERT INTO operator_gate_schema (version) VALUES (\(Self.schemaVersion))", logger: logger)
+            } else if let newest = versions.max(), newest > Self.schemaVersion {
+                throw PostgresLedgerError.schemaTooNew(found: newest, supported: Self.schemaVersion)
+            }
+        }
+    }
+
+    /// The schema version recorded in the database (`nil` before the first migration).
+    public func storedSchemaVersion() async throws -> Int? {
+        let exists = try await client.query("SELECT to_regclass('operator_gate_schema') IS NOT NULL", logger: logger)
+        for try await present in exists.decode(Bool.self) where !present { return nil }
+        var found: Int?
+        for try await version in try await client.query("SELECT max(version) FROM operator_gate_schema", logger: logger).decode(Int?.self) {
+            found = version
+        }
+        return found
+    }
+
+    private static let columns = "id, key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result, error"
+    private typealias Columns = (Int64, String, String?, String, String, String, String, Int64, Int64?, String?, String?)
+
+    private static func entry(_ row: Columns) throws -> LedgerEntry {
+        guard let action = GateAction(rawValue: row.3), let state = LedgerEntry.State(rawValue: row.6) else {
+            throw PostgresLedgerError.corruptRow(id: row.0)
+        }
+        return LedgerEntry(id: row.0, key: IdempotencyKey(hex: row.1), originEventID: row.2, action: action, repository: row.4,
+                           command: row.5, state: state, claimedAt: row.7, completedAt: row.8, result: row.9, error: row.10)
+    }
+
+    private static func entries(_ rows: PostgresRowSequence) async throws -> [LedgerEntry] {
+        var found: [LedgerEntry] = []
+        for try await row in rows.decode(Columns.self) { found.append(try entry(row)) }
+        return found
+    }
+
+    public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome {
+        let json = command.jsonString
+        let origin = command.origin?.eventID
+        let lease = now + (leaseDuration ?? 30)
+        let instance = self.instance, logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            // One lock per key; the origin is unique by index (an insert racing on it fails and is retried by nobody:
+            // the same event under two keys cannot happen, the key is derived from the command the event carries).
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key.hex), 0))", logger: logger)
+            var byOrigin: LedgerEntry?
+            if let origin {
+                byOrigin = try await Self.entries(connection.query(
+                    "SELECT \(unescaped: Self.columns) FROM ledger WHERE origin_event_id = \(origin)", logger: logger)).first
+            }
+            let latest = try await Self.entries(connection.query(
+                "SELECT \(unescaped: Self.columns) FROM ledger WHERE key = \(key.hex) ORDER BY id DESC LIMIT 1", logger: logger)).first
+            switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: latest, again: command.again, now: now, window: window) {
+            case .originSeen(let entry): return .originSeen(entry)
+            case .duplicate(let entry): return .duplicate(entry)
+            case .execute:
+                let inserted = try await connection.query("""
+                    INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, instance_id, lease_until)
+                    VALUES (\(key.hex), \(origin), \(command.action.rawValue), \(command.repository.description), \(json), 'claimed',
+                            \(now), \(instance), \(lease))
+                    RETURNING id
+                    """, logger: logger)
+                var id: Int64 = 0
+                for try await value in inserted.decode(Int64.self) { id = value }
+                return .claimed(LedgerEntry(id: id, key: key, originEventID: origin, action: command.action,
+                                            repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
+                                            completedAt: nil, result: nil, error: nil))
+            }
+        }
+    }
+
+    public func complete(id: Int64, result: String, at: Int64) async throws {
+        try await client.query("UPDATE ledger SET state = 'done', result = \(result), completed_at = \(at) WHERE id = \(id)", logger: logger)
+    }
+
+    public func fail(id: Int64, error: String, at: Int64) async throws {
+        try await client.query("UPDATE ledger SET state = 'failed', error = \(error), completed_at = \(at) WHERE id = \(id)", logger: logger)
+    }
+
+    public func renewLease(id: Int64, now: Int64) async throws -> Bool {
+        let until = now + (leaseDuration ?? 30)
+        let rows = try await client.query("""
+            UPDATE ledger SET lease_until = \(until)
+            WHERE id = \(id) AND state = 'claimed' AND instance_id = \(instance) RETURNING id
+            """, logger: logger)
+        var renewed = false
+        for try await _ in rows.decode(Int64.self) { renewed = true }
+        return renewed
+    }
+
+    public func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool {
+        let until = now + (leaseDuration ?? 30)
+        let rows = try await client.query("""
+            UPDATE ledger SET instance_id = \(instance), lease_until = \(until)
+            WHERE id = \(entry.id) AND state = 'claimed' AND (instance_id = \(instance) OR lease_until IS NULL OR lease_until < \(now))
+            RETURNING id
+            """, logger: logger)
+        var taken = false
+        for try await _ in rows.decode(Int64.self) { taken = true }
+        if taken { logger.notice("took over a ledger claim", metadata: ["key": "\(entry.key.short)", "instance": "\(instance)"]) }
+        return taken
+    }
+
+    public func latest(key: IdempotencyKey) async throws -> LedgerEntry? {
+        try await Self.entries(client.query(
+            "SELECT \(unescaped: Self.columns) FROM ledger WHERE key = \(key.hex) ORDER BY id DESC LIMIT 1", logger: logger)).first
+    }
+
+    public func entry(originEventID: String) async throws -> LedgerEntry? {
+        try await Self.entries(client.query(
+            "SELECT \(unescaped: Self.columns) FROM ledger WHERE origin_event_id = \(originEventID)", logger: logger)).first
+    }
+
+    public func entries(keyPrefix: String, limit: Int) async throws -> [LedgerEntry] {
+        let prefix = keyPrefix.lowercased().filter(\.isHexDigit)
+        return try await Self.entries(client.query("""
+            SELECT \(unescaped: Self.columns) FROM ledger WHERE key >= \(prefix) AND key < \(prefix + "g") ORDER BY id DESC LIMIT \(limit)
+            """, logger: logger))
+    }
+
+    public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry] {
+        try await Self.entries(client.query("""
+            SELECT \(unescaped: Self.columns) FROM ledger
+            WHERE (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue)) AND (\(since)::bigint IS NULL OR claimed_at >= \(since))
+            ORDER BY id DESC LIMIT \(limit)
+            """, logger: logger))
+    }
+
+    /// Claimed entries that are this instance's or whose lease has expired, oldest first.
+    public func claimedEntries(now: Int64) async throws -> [LedgerEntry] {
+        try await Self.entries(client.query("""
+            SELECT \(unescaped: Self.columns) FROM ledger
+            WHERE state = 'claimed' AND (instance_id = \(instance) OR lease_until IS NULL OR lease_until < \(now)) ORDER BY id
+            """, logger: logger))
+    }
+
+    public func count() async throws -> Int {
+        var total = 0
+        for try await value in try await client.query("SELECT count(*) FROM ledger", logger: logger).decode(Int.self) { total = value }
+        return total
+    }
+
+    public func isWritable() async -> Bool {
+        do {
+            try await client.query("SELECT 1 WHERE NOT pg_is_in_recovery()", logger: logger)
+            return try await !client.query("SELECT pg_is_in_recovery()", logger: logger).decode(Bool.self).reduce(false) { $0 || $1 }
+        } catch {
+            return false
+        }
+    }
+
+    /// Deletes every entry (tests and benchmarks on a scratch database only).
+    public func removeAll() async throws {
+        try await client.query("TRUNCATE ledger", logger: logger)
+    }
+}

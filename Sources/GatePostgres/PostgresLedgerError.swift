@@ -1,0 +1,17 @@
+/// What can go wrong with the PostgreSQL ledger, in words an operator can act on.
+public enum PostgresLedgerError: Error, CustomStringConvertible, Sendable {
+    case schemaTooNew(found: Int, supported: Int)
+    case corruptRow(id: Int64)
+    case invalidURL(String)
+
+    public var description: String {
+        switch self {
+        case .schemaTooNew(let found, let supported):
+            return "the ledger database has schema version \(found), newer than this operator-gate supports (\(supported)); upgrade operator-gate"
+        case .corruptRow(let id):
+            return "ledger row \(id) has an unknown action or state"
+        case .invalidURL(let detail):
+            return "ledger URL: \(detail)"
+        }
+    }
+}
