@@ -115,6 +115,8 @@ let package = Package(
                 "NostrIngress",
                 "Gate",
                 "Bot",
+                "GatePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "GiteaSimulator",
                 "LoopbackRelay",
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// `operator-gate bench …`: benchmarks that print figures (build with `-c release`).
 struct BenchCommand: ParsableCommand {
@@ -25,14 +27,37 @@ struct BenchCommand: ParsableCommand {
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Claim+complete and lookup rates of the SQLite ledger at 1k, 100k and 1M entries.")
+            abstract: "Claim+complete and lookup rates of the SQLite ledger at 1k, 100k and 1M entries, or of the PostgreSQL ledger with one and three instances.")
         @Flag(help: "Print one JSON object instead of a table.") var json = false
+        @Option(help: "sqlite, or postgres (needs --url).") var backend = "sqlite"
+        @Option(help: "postgres://user@host:port/database of a server where the benchmark may create a database; the password from OPERATOR_GATE_LEDGER_PASSWORD.")
+        var url: String?
         @Option(help: "Ledger sizes, comma-separated.") var sizes = "1000,100000,1000000"
         @Option(help: "Claim+complete operations (and lookup pairs) timed at each size.") var operations = 20000
         @Option(help: "Commands in flight at once (concurrent commands share commits).") var concurrency = 256
 
         func run() async throws {
             try await runAsyncTool {
+                if backend == "postgres" {
+                    guard let url else { throw CLIError("--backend postgres needs --url postgres://user@host:port/database") }
+                    var quiet = Logger(label: "bench")
+                    quiet.logLevel = .error
+                    let (rows, oneAtATime) = try await PostgresLedgerBenchmark(
+                        url: url, password: ProcessInfo.processInfo.environment["OPERATOR_GATE_LEDGER_PASSWORD"],
+                        operations: operations, concurrency: min(concurrency, 64)).run(logger: quiet)
+                    if json {
+                        StandardIO.printLine(JSONOutput.object(rows.map { ("instances_\($0.instances)_claim_complete_per_s", .double($0.claimCompletePerSecond)) }
+                                                               + [("one_at_a_time_per_s", .double(oneAtATime))]).text)
+                    } else {
+                        var lines = ["PostgreSQL ledger, \(operations) claim+complete, \(min(concurrency, 64)) in flight in total",
+                                     "instances   claim+complete/s"]
+                        for row in rows { lines.append(String(format: "%9d   %16.0f", row.instances, row.claimCompletePerSecond)) }
+                        lines.append(String(format: "one at a time (1 instance): %.0f/s", oneAtATime))
+                        StandardIO.printLine(lines.joined(separator: "\n"))
+                    }
+                    return
+                }
+                guard backend == "sqlite" else { throw CLIError("--backend must be sqlite or postgres") }
                 let parsed = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
                 guard !parsed.isEmpty, parsed.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }), operations > 0, (1...1024).contains(concurrency) else {
                     throw CLIError("--sizes must be numbers from 1 to 10000000, --operations positive, --concurrency 1...1024")

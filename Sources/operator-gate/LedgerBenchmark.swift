@@ -94,7 +94,7 @@ struct LedgerBenchmark {
                        lookupsPerSecond: Double(2 * operations) / lookupSeconds, fillSeconds: fillSeconds)
     }
 
-    private static func claimAndComplete(_ ledger: SQLiteLedger, _ repository: Repository, index: Int, prefix: String, now: Int64) async throws {
+    static func claimAndComplete(_ ledger: any Ledger, _ repository: Repository, index: Int, prefix: String, now: Int64) async throws {
         let command = Command(source: "nostr:bench", repository: repository, payload: .closeIssue(issue: index + 1, comment: prefix),
                               origin: .init(eventID: "\(prefix)-\(index)", createdAt: now), receivedAt: now)
         guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: now, window: 86_400) else {
