@@ -103,6 +103,7 @@ let package = Package(
             name: "Bot",
             dependencies: [
                 "NostrCore", "NostrIngress", "Gate", "GatePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -129,7 +130,9 @@ let package = Package(
             ]
         ),
         // Test peers (rust-nostr, real relay processes) shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                    .product(name: "Logging", package: "swift-log")],
+                path: "Tests/TestSupport"),
         .testTarget(
             name: "NostrCoreTests",
             dependencies: ["NostrCore", "TestSupport"],
@@ -137,8 +140,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BotTests",
-            dependencies: ["Bot", "Gate", "NostrCore", "NostrIngress", "GiteaSimulator", "TestSupport",
-                           .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Bot", "Gate", "GatePostgres", "NostrCore", "NostrIngress", "GiteaSimulator", "TestSupport",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         .testTarget(
             name: "GateTests",

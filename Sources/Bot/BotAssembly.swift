@@ -1,16 +1,29 @@
 import Foundation
 import Gate
+import GatePostgres
 import Logging
 import NostrCore
 import NostrIngress
+import PostgresNIO
+import ServiceLifecycle
 
 /// Builds a ``BotService`` from a checked configuration: the pieces `operator-gate run`, `demo` and the tests share.
 ///
-/// Files in the data directory: `ledger.sqlite` (the Gate's ledger) and `inbox.sqlite` (seen events, resume
-/// cursors, stored replies).
+/// Files in the data directory: `ledger.sqlite` (the Gate's ledger, unless `ledger` names another file or a
+/// PostgreSQL database) and `inbox.sqlite` (seen events, resume cursors, stored replies; with a shared ledger the
+/// database also decides which instance answers which message).
 public struct BotAssembly: Sendable {
     public let service: BotService
-    public let ledger: SQLiteLedger
+    public let ledger: any Ledger
+    /// The shared ledger, when `ledger` is a postgres:// URL: its client must run in the service group, before the
+    /// bot (``services``).
+    public let postgres: PostgresLedger?
+
+    /// What a `ServiceGroup` runs, in order: the PostgreSQL client first (so a graceful shutdown, which goes in
+    /// reverse order, stops it after the bot finished its last command), then the bot.
+    public var services: [any Service] {
+        (postgres.map { [$0.client as any Service] } ?? []) + [service]
+    }
 
     /// - Parameters:
     ///   - relays: the relay list (from `relays_file`).
@@ -20,7 +33,16 @@ public struct BotAssembly: Sendable {
                 logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         let data = URL(fileURLWithPath: configuration.dataDirectory)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        ledger = try SQLiteLedger(path: data.appendingPathComponent("ledger.sqlite").path)
+        switch configuration.ledger.backend {
+        case .sqlite(let path):
+            ledger = try SQLiteLedger(path: path)
+            postgres = nil
+        case .postgres(let url):
+            let shared = PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: try configuration.ledger.password()),
+                                        instance: configuration.ledger.instance, lease: configuration.ledger.leaseSeconds, logger: logger)
+            ledger = shared
+            postgres = shared
+        }
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
         let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store, operators: configuration.operators,
@@ -36,9 +58,14 @@ public struct BotAssembly: Sendable {
             if !accepted { metrics.prescreened() }
             return accepted
         }
+        let sharedInbox = postgres.map(PostgresInbox.init(ledger:))
         let pool = RelayPool(relays: relays, keyPair: bot, configuration: connection, capture: capture, logger: logger) {
-            await pipeline.subscriptions(now: now())
+            // With a shared inbox, resume from wherever any instance got to.
+            var shared: InboxCursor?
+            if let cursors = try? await sharedInbox?.cursors() { shared = InboxCursor(nip04: cursors["nip04"], nip17: cursors["nip17"]) }
+            return await pipeline.subscriptions(now: now(), shared: shared)
         }
-        service = BotService(pool: pool, pipeline: pipeline, gate: gate, store: store, bot: bot, metrics: metrics, logger: logger, now: now)
+        service = BotService(pool: pool, pipeline: pipeline, gate: gate, store: store, bot: bot, metrics: metrics, logger: logger, now: now,
+                             postgres: postgres)
     }
 }

@@ -31,6 +31,8 @@ public struct BotConfiguration: Sendable {
     public let operators: [Operator]
     public let limits: Limits
     public let replyToStrangers: Bool
+    /// Where the ledger lives (`ledger`, `ledger_password_file`, `instance`, `ledger_lease_s`).
+    public let ledger: LedgerSettings
 
     /// The operator with this key, if any.
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
@@ -114,7 +116,8 @@ public struct BotConfiguration: Sendable {
         }
         return BotConfiguration(keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
                                 dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
-                                giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false)
+                                giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false,
+                                ledger: gate.ledger)
     }
 
     /// The bot's secret key: `OPERATOR_GATE_NSEC` if set, else the key file, which must not be readable by group or others.
@@ -136,7 +139,7 @@ public struct BotConfiguration: Sendable {
 
     /// The Gate's part of the configuration.
     public var gate: GateSettings {
-        GateSettings(dataDirectory: dataDirectory, giteaURL: giteaURL, giteaTokenFile: giteaTokenFile, giteaLogin: giteaLogin)
+        GateSettings(dataDirectory: dataDirectory, giteaURL: giteaURL, giteaTokenFile: giteaTokenFile, giteaLogin: giteaLogin, ledger: ledger)
     }
 
     /// The Gitea token: `GITEA_TOKEN` if set, else `gitea.token_file`.

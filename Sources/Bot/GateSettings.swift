@@ -9,21 +9,28 @@ public struct GateSettings: Sendable, Equatable {
     public let giteaURL: URL
     public let giteaTokenFile: String?
     public let giteaLogin: String
+    /// `ledger` and the settings around it; SQLite in the data directory by default.
+    public let ledger: LedgerSettings
 
-    /// The SQLite ledger: `ledger.sqlite` in the data directory.
-    public var ledgerPath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path }
+    /// The SQLite ledger's file: the `sqlite://` path, or `ledger.sqlite` in the data directory.
+    public var ledgerPath: String {
+        if case .sqlite(let path) = ledger.backend { return path }
+        return URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path
+    }
 
-    public init(dataDirectory: String, giteaURL: URL, giteaTokenFile: String?, giteaLogin: String) {
+    public init(dataDirectory: String, giteaURL: URL, giteaTokenFile: String?, giteaLogin: String, ledger: LedgerSettings? = nil) {
         self.dataDirectory = dataDirectory
         self.giteaURL = giteaURL
         self.giteaTokenFile = giteaTokenFile
         self.giteaLogin = giteaLogin
+        self.ledger = ledger ?? LedgerSettings(backend: .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path))
     }
 
     private struct File: Decodable {
         struct Gitea: Decodable { let url: String?; let token_file: String?; let login: String? }
         let data_dir: String?
         let gitea: Gitea?
+        let ledger: String?; let ledger_password_file: String?; let instance: String?; let ledger_lease_s: Int64?
     }
 
     /// Loads the Gate's part of the configuration file at `path` (other fields are not read, so not checked).
@@ -50,8 +57,12 @@ public struct GateSettings: Sendable, Equatable {
             throw BotConfigurationError(field: "gitea.url", problem: "must be an http(s) URL like https://forge.example")
         }
         guard let login = gitea.login, !login.isEmpty else { throw BotConfigurationError(field: "gitea.login", problem: "missing: the bot's Gitea user name") }
-        return GateSettings(dataDirectory: resolve(file.data_dir ?? "data", in: directory), giteaURL: url,
-                            giteaTokenFile: gitea.token_file.map { resolve($0, in: directory) }, giteaLogin: login)
+        let dataDirectory = resolve(file.data_dir ?? "data", in: directory)
+        let ledger = try LedgerSettings.parse(file.ledger, passwordFile: file.ledger_password_file, instance: file.instance, lease: file.ledger_lease_s,
+                                              directory: directory,
+                                              defaultPath: URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path)
+        return GateSettings(dataDirectory: dataDirectory, giteaURL: url,
+                            giteaTokenFile: gitea.token_file.map { resolve($0, in: directory) }, giteaLogin: login, ledger: ledger)
     }
 
     static func resolve(_ path: String, in directory: String) -> String {

@@ -15,6 +15,14 @@ public enum InboxDecision: Sendable {
     case execute(DirectMessage, Operator, Command)
 
     /// The metrics label of a drop or answer, or `execute`.
+    /// The message the decision is about, when it reaches an answer or an execution.
+    public var message: DirectMessage? {
+        switch self {
+        case .drop: return nil
+        case .answer(let message, _, _, _), .answerStranger(let message, _), .execute(let message, _, _): return message
+        }
+    }
+
     public var label: String {
         switch self {
         case .drop(let reason, _, _): return reason

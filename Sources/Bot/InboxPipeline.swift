@@ -64,8 +64,14 @@ public actor InboxPipeline {
     }
 
     /// The REQs for (re)connecting relays, following the persisted cursors; a first start looks back `max_dm_age_s`.
-    public func subscriptions(now: Int64) -> [String: [Filter]] {
-        ((try? store.cursor()) ?? startCursor).filters(recipient: decoder.recipient, now: now, lookback: limits.maxDMAge)
+    /// - Parameter shared: cursors kept by other instances on a shared inbox; the newer of each is used.
+    public func subscriptions(now: Int64, shared: InboxCursor? = nil) -> [String: [Filter]] {
+        var cursor = (try? store.cursor()) ?? startCursor
+        if let shared {
+            if let time = shared.nip04 { cursor.nip04 = max(cursor.nip04 ?? time, time) }
+            if let time = shared.nip17 { cursor.nip17 = max(cursor.nip17 ?? time, time) }
+        }
+        return cursor.filters(recipient: decoder.recipient, now: now, lookback: limits.maxDMAge)
     }
 
     /// Step 1 and 2 on an undecoded frame's summary (the relay connection's prescreen): kind 1059, or kind 4 from
@@ -81,7 +87,10 @@ public actor InboxPipeline {
 
     /// Steps 1 to 4, which need no order and touch no state but the seen record: callable for several events at
     /// once, off the actor. A copy of an event that another copy passes in the meantime is caught by ``admit(_:now:)``.
-    public nonisolated func prepare(_ event: Event) -> PreparedEvent {
+    ///
+    /// `resuming`: a message taken over from another instance of a shared inbox (it was admitted there); the
+    /// seen record is not asked, as this instance may have recorded the message as answered elsewhere.
+    public nonisolated func prepare(_ event: Event, resuming: Bool = false) -> PreparedEvent {
         do { try decoder.isAddressedToUs(event) } catch {
             return PreparedEvent(event: event, stage: .dropped(reason: error.label, detail: error.description))
         }
@@ -92,7 +101,7 @@ public actor InboxPipeline {
         if event.kind == 1059, event.content.utf8.count > limits.maxDMBytes * 2 + 8192 {
             return PreparedEvent(event: event, stage: .dropped(reason: "oversized", detail: "gift wrap of \(event.content.utf8.count) bytes"))
         }
-        if (try? store.hasSeen(event.id)) == true {
+        if !resuming, (try? store.hasSeen(event.id)) == true {
             return PreparedEvent(event: event, stage: .dropped(reason: "duplicate", detail: "event seen before"))
         }
         // A gift wrap whose seal claims a non-operator stops before the seal is verified or opened (unless
@@ -107,9 +116,12 @@ public actor InboxPipeline {
     }
 
     /// Steps 5 to 10 on a prepared event, in arrival order.
-    public func admit(_ prepared: PreparedEvent, now: Int64) -> InboxDecision {
+    ///
+    /// `resuming`: a message another instance of a shared inbox admitted and stopped answering; seen, age and
+    /// rate are not checked again (they were when it arrived), the operator, grammar and policy are.
+    public func admit(_ prepared: PreparedEvent, now: Int64, resuming: Bool = false) -> InboxDecision {
         let event = prepared.event
-        let decision = decide(prepared, now: now)
+        let decision = decide(prepared, now: now, resuming: resuming)
         if !persist {
             // Nobody records answered and executed messages in a dry run: remember them here.
             switch decision {
@@ -133,7 +145,7 @@ public actor InboxPipeline {
         return decision
     }
 
-    private func decide(_ prepared: PreparedEvent, now: Int64) -> InboxDecision {
+    private func decide(_ prepared: PreparedEvent, now: Int64, resuming: Bool) -> InboxDecision {
         let event = prepared.event
         let message: DirectMessage
         switch prepared.stage {
@@ -145,7 +157,7 @@ public actor InboxPipeline {
             return .drop(reason: error.label, detail: error.description)
         case .decoded(let decoded):
             // Checked again: a copy from another relay may have been handled since this one was prepared.
-            if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
+            if !resuming, seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
             message = decoded
         }
         guard let op = operators[message.sender.hex] else {
@@ -157,12 +169,12 @@ public actor InboxPipeline {
             }
             return .drop(reason: "stranger", detail: "\(message.scheme.rawValue) message from \(message.sender.hex.prefix(16))…, not an operator")
         }
-        if message.id != event.id, seen(message.id) {
+        if !resuming, message.id != event.id, seen(message.id) {
             remember([event.id], time: message.createdAt, now: now)
             return .drop(reason: "duplicate", detail: "message seen before in another wrap", message: message)
         }
         let age = now - message.createdAt
-        if age > limits.maxDMAge {
+        if !resuming, age > limits.maxDMAge {
             let cursor = message.scheme == .nip04 ? startCursor.nip04 : startCursor.nip17
             guard message.createdAt > (cursor ?? startedAt) else {
                 remember([event.id, message.id], time: message.createdAt, now: now)
@@ -171,7 +183,7 @@ public actor InboxPipeline {
             return .answer(message, op, text: "✗ Not executed: your message is \(Self.duration(age)) old (the limit is \(Self.duration(limits.maxDMAge))). "
                            + "Send it again if you still want it.", outcome: "too_old")
         }
-        if -age > limits.clockSkew {
+        if !resuming, -age > limits.clockSkew {
             return .answer(message, op, text: "✗ Not executed: your message is dated \(Self.duration(-age)) in the future "
                            + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", outcome: "clock_skew")
         }
@@ -179,7 +191,7 @@ public actor InboxPipeline {
             return .answer(message, op, text: "✗ Not executed: your message has \(message.text.utf8.count) bytes; the limit is \(limits.maxDMBytes).",
                            outcome: "too_large")
         }
-        switch limiter.check(op.publicKey.hex, now: now) {
+        switch resuming ? .allowed : limiter.check(op.publicKey.hex, now: now) {
         case .allowed: break
         case .limited(notify: true):
             return .answer(message, op, text: "✗ Slow down: at most \(limits.commandsPerMinute) commands a minute. "

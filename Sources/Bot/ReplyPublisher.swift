@@ -15,8 +15,12 @@ public actor ReplyPublisher {
     private let stream: AsyncStream<(messageID: String, events: [Event])>
     private let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
     private var queued: Set<String> = []
+    /// Told about every reply published (a shared inbox records it, so no other instance publishes it again).
+    private let published: @Sendable (String) async -> Void
 
-    public init(pool: RelayPool, store: InboxStore, metrics: BotMetrics, logger: Logger) {
+    public init(pool: RelayPool, store: InboxStore, metrics: BotMetrics, logger: Logger,
+                published: @escaping @Sendable (String) async -> Void = { _ in }) {
+        self.published = published
         self.pool = pool
         self.store = store
         self.metrics = metrics
@@ -60,6 +64,7 @@ public actor ReplyPublisher {
             do { try store.markPublished(messageID: reply.messageID, at: now()) } catch {
                 logger.error("cannot record a published reply", metadata: ["error": "\(error)"])
             }
+            await published(reply.messageID)
         }
     }
 }

@@ -52,9 +52,32 @@ public final class GateExecutor: Sendable {
         switch outcome {
         case .claimed(let entry):
             return await execute(entry, command, key: key)
+        case .originSeen(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
+            return await settle(entry, command, key: key)
         case .originSeen(let entry), .duplicate(let entry):
             return answerFromLedger(entry, command, key: key)
         }
+    }
+
+    /// Shared ledger, the same event claimed by another instance: wait for its outcome; if its lease runs out
+    /// first, take the claim over and reconcile it (probe Gitea, then execute only if nothing was written).
+    private func settle(_ claimed: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+        let lease = ledger.leaseDuration ?? 30
+        let deadline = ContinuousClock.now + .seconds(lease + 10)
+        var entry = claimed
+        while ContinuousClock.now < deadline && !Task.isCancelled {
+            do {
+                if try await ledger.takeOver(entry, now: now()) { return await reconcile(entry, command, key: key) }
+                try await Task.sleep(for: .milliseconds(500))
+                if let current = try await ledger.entry(originEventID: command.origin?.eventID ?? ""), current.id == entry.id {
+                    entry = current
+                    if current.state != .claimed { return answerFromLedger(current, command, key: key) }
+                }
+            } catch {
+                break
+            }
+        }
+        return answerFromLedger(entry, command, key: key)
     }
 
     /// Reconciles every entry left `claimed`: probe Gitea for its key; found → done, not found → execute now.

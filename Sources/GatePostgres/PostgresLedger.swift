@@ -22,7 +22,7 @@ public final class PostgresLedger: Ledger {
     /// This instance's name in claims (stable across restarts, so an instance reclaims its own claims at once).
     public let instance: String
     public let leaseDuration: Int64?
-    private let logger: Logger
+    let logger: Logger
 
     public init(configuration: PostgresClient.Configuration, instance: String, lease: Int64 = 30, logger: Logger) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -51,6 +51,20 @@ public final class PostgresLedger: Ledger {
                 """, logger: logger)
             try await connection.query("CREATE INDEX IF NOT EXISTS ledger_by_key ON ledger (key, id)", logger: logger)
             try await connection.query("CREATE INDEX IF NOT EXISTS ledger_claimed ON ledger (state) WHERE state = 'claimed'", logger: logger)
+            // The bot's shared inbox (PostgresInbox): who answers which message, the stored replies, resume cursors.
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS inbox_message (
+                    message_id TEXT PRIMARY KEY, carrier_id TEXT NOT NULL, event TEXT NOT NULL, instance_id TEXT NOT NULL,
+                    lease_until BIGINT NOT NULL, state TEXT NOT NULL, claimed_at BIGINT NOT NULL, completed_at BIGINT,
+                    reply TEXT, published BOOLEAN NOT NULL DEFAULT false)
+                """, logger: logger)
+            try await connection.query("CREATE INDEX IF NOT EXISTS inbox_message_open ON inbox_message (lease_until) WHERE state = 'claimed'",
+                                       logger: logger)
+            try await connection.query("""
+                CREATE INDEX IF NOT EXISTS inbox_message_unpublished ON inbox_message (completed_at) WHERE state = 'done' AND NOT published
+                """, logger: logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS inbox_cursor (scheme TEXT PRIMARY KEY, message_time BIGINT NOT NULL)",
+                                       logger: logger)
             let rows = try await connection.query("SELECT version FROM operator_gate_schema", logger: logger)
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
@@ -126,11 +140,14 @@ public final class PostgresLedger: Ledger {
     }
 
     public func complete(id: Int64, result: String, at: Int64) async throws {
-        try await client.query("UPDATE ledger SET state = 'done', result = \(result), completed_at = \(at) WHERE id = \(id)", logger: logger)
+        // Only a claim is completed: an instance that wakes up after another reconciled its claim changes nothing.
+        try await client.query("UPDATE ledger SET state = 'done', result = \(result), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
+                               logger: logger)
     }
 
     public func fail(id: Int64, error: String, at: Int64) async throws {
-        try await client.query("UPDATE ledger SET state = 'failed', error = \(error), completed_at = \(at) WHERE id = \(id)", logger: logger)
+        try await client.query("UPDATE ledger SET state = 'failed', error = \(error), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
+                               logger: logger)
     }
 
     public func renewLease(id: Int64, now: Int64) async throws -> Bool {

@@ -9,4 +9,11 @@ public struct InboundEvent: Sendable {
     public let event: Event
     /// Wall-clock time of arrival.
     public let receivedAt: Date
+
+    public init(relay: String, subscriptionID: String, event: Event, receivedAt: Date) {
+        self.relay = relay
+        self.subscriptionID = subscriptionID
+        self.event = event
+        self.receivedAt = receivedAt
+    }
 }

@@ -96,7 +96,7 @@ struct DemoScript {
     }
 
     /// Prints the simulator's repository and the ledger.
-    func printForge(_ forge: GiteaSimulatorState, ledger: SQLiteLedger) async throws {
+    func printForge(_ forge: GiteaSimulatorState, ledger: any Ledger) async throws {
         StandardIO.printLine("Gitea (simulator) ops/tc after the conversation:")
         for item in await forge.items("ops/tc").sorted(by: { $0.number < $1.number }) {
             let kind = item.pull == nil ? "issue" : "pull "
@@ -104,7 +104,7 @@ struct DemoScript {
             StandardIO.printLine("  \(kind) #\(item.number) [\(item.state)\(merged)] \(item.title) — \(item.comments.count) comment(s), labels \(item.labels)")
         }
         StandardIO.printLine("  write requests: \(await forge.writes.count)")
-        let entries = try ledger.entries(state: nil, since: nil, limit: 100)
+        let entries = try await ledger.entries(state: nil, since: nil, limit: 100)
         StandardIO.printLine("Ledger: \(entries.count) entries (\(entries.filter { $0.state == .done }.count) done, \(entries.filter { $0.state == .failed }.count) failed)")
     }
 }

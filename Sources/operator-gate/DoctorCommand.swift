@@ -2,6 +2,7 @@ import ArgumentParser
 import Bot
 import Foundation
 import Gate
+import GatePostgres
 import Logging
 import NostrCore
 import NostrIngress
@@ -71,17 +72,71 @@ struct DoctorCommand: AsyncParsableCommand {
             check(false, "Gitea token: \(error)")
         }
 
-        let ledgerPath = configuration.gate.ledgerPath
-        do {
-            let ledger = try SQLiteLedger(path: ledgerPath)
-            check(ledger.isWritable(), "ledger \(ledgerPath): \(try ledger.count()) entries, " + (ledger.isWritable() ? "writable" : "NOT writable"))
-            let claimed = try ledger.claimedEntries().count
-            if claimed > 0 { StandardIO.printLine("  note: \(claimed) entr\(claimed == 1 ? "y" : "ies") left claimed; `run` reconciles them at start") }
-        } catch {
-            check(false, "ledger \(ledgerPath): \(error)")
+        for (passed, line, note) in await Self.ledgerChecks(configuration.ledger) {
+            check(passed, line)
+            if let note { StandardIO.printLine("  note: " + note) }
         }
         StandardIO.printLine(failed == 0 ? "All checks passed." : "\(failed) check(s) failed.")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// The ledger: SQLite file writable, or PostgreSQL reachable, schema version known, writable.
+    static func ledgerChecks(_ settings: LedgerSettings) async -> [(passed: Bool, line: String, note: String?)] {
+        func claimedNote(_ count: Int) -> String? {
+            count > 0 ? "\(count) entr\(count == 1 ? "y" : "ies") left claimed; `run` reconciles them at start" : nil
+        }
+        switch settings.backend {
+        case .sqlite(let path):
+            do {
+                let ledger = try SQLiteLedger(path: path)
+                let writable = ledger.isWritable()
+                return [(writable, "ledger \(path): \(try ledger.count()) entries, " + (writable ? "writable" : "NOT writable"),
+                         claimedNote(try ledger.claimedEntries().count))]
+            } catch {
+                return [(false, "ledger \(path): \(error)", nil)]
+            }
+        case .postgres(let url):
+            var logger = Logger(label: "operator-gate.doctor")
+            logger.logLevel = .critical
+            do {
+                let ledger = PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: try settings.password()),
+                                            instance: settings.instance, lease: settings.leaseSeconds, logger: logger)
+                return try await withThrowingTaskGroup(of: [(Bool, String, String?)]?.self) { group in
+                    group.addTask { await ledger.run(); return nil }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(10))
+                        throw CLIError("no answer from the database within 10 s")
+                    }
+                    group.addTask {
+                        var results: [(Bool, String, String?)] = []
+                        let version = try await ledger.storedSchemaVersion()
+                        let supported = PostgresLedger.schemaVersion
+                        switch version {
+                        case nil:
+                            results.append((true, "ledger \(url): connected as instance \(settings.instance); no schema yet", "`run` creates it at start"))
+                            return results
+                        case let version? where version > supported:
+                            results.append((false, "ledger \(url): schema version \(version) is newer than this operator-gate's (\(supported)); upgrade operator-gate", nil))
+                            return results
+                        case let version?:
+                            results.append((true, "ledger \(url): connected as instance \(settings.instance), schema version \(version)"
+                                            + (version < supported ? " (`run` upgrades it to \(supported))" : ""), nil))
+                        }
+                        let writable = await ledger.isWritable()
+                        results.append((writable, "ledger \(url): \(try await ledger.count()) entries, " + (writable ? "writable" : "NOT writable (a standby?)"),
+                                        claimedNote(try await ledger.claimedEntries(now: Int64(Date().timeIntervalSince1970)).count)))
+                        return results
+                    }
+                    defer { group.cancelAll() }
+                    while let next = try await group.next() {
+                        if let results = next { return results }
+                    }
+                    return []
+                }.map { (passed: $0.0, line: $0.1, note: $0.2) }
+            } catch {
+                return [(false, "ledger \(url): \(String(reflecting: error))", nil)]
+            }
+        }
     }
 
     private func checkRepository(_ pattern: String, client: GiteaClient, check: (Bool, String) -> Void) async {

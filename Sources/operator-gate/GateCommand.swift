@@ -19,7 +19,8 @@ struct GateCommand: AsyncParsableCommand {
         @Option(help: "HTTP timeout in seconds.") var timeout: Double = 15
         @Flag(help: "Log Gate and Gitea activity on stderr (the token is never logged).") var verbose = false
 
-        func executor() throws -> GateExecutor {
+        /// Runs `body` with a Gate on the configured ledger (SQLite, or PostgreSQL with its client running).
+        func withExecutor<T: Sendable>(_ body: @Sendable (GateExecutor) async throws -> T) async throws -> T {
             var settings: GateSettings?
             if let config {
                 do { settings = try GateSettings.load(path: config) } catch { throw CLIError("--config: \(error)") }
@@ -41,11 +42,13 @@ struct GateCommand: AsyncParsableCommand {
             guard !token.isEmpty else { throw CLIError("the Gitea token is empty") }
             var logger = Logger(label: "operator-gate.gate") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .debug : .warning
-            let path = ledger ?? settings?.ledgerPath ?? "data/ledger.sqlite"
-            let ledgerStore: SQLiteLedger
-            do { ledgerStore = try SQLiteLedger(path: path) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
-            return GateExecutor(ledger: ledgerStore, gitea: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: logger),
-                                botLogin: login, logger: logger)
+            let ledgerSettings = ledger.map { LedgerSettings(backend: .sqlite(path: $0)) } ?? settings?.ledger
+                ?? LedgerSettings(backend: .sqlite(path: "data/ledger.sqlite"))
+            let timeout = self.timeout, gateLogger = logger
+            return try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: true, logger: logger) { ledger in
+                try await body(GateExecutor(ledger: ledger, gitea: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: gateLogger),
+                                            botLogin: login, logger: gateLogger))
+            }
         }
     }
 
@@ -59,13 +62,15 @@ struct GateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runAsyncTool {
-                let gate = try options.executor()
-                let command: Command
-                do { command = try Command.parse(commandJSON.map { Data($0.utf8) } ?? StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970)) } catch {
-                    throw CLIError(String(describing: error))
+                let commandJSON = self.commandJSON, recover = self.recover
+                let ack = try await options.withExecutor { gate in
+                    let command: Command
+                    do { command = try Command.parse(commandJSON.map { Data($0.utf8) } ?? StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970)) } catch {
+                        throw CLIError(String(describing: error))
+                    }
+                    if recover { await gate.recover() }
+                    return await gate.handle(command)
                 }
-                if recover { await gate.recover() }
-                let ack = await gate.handle(command)
                 StandardIO.printLine(ack.json)
                 if !ack.success { throw ExitCode(1) }
             }
@@ -79,7 +84,7 @@ struct GateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runAsyncTool {
-                for ack in try await options.executor().recover() { StandardIO.printLine(ack.json) }
+                for ack in try await options.withExecutor({ await $0.recover() }) { StandardIO.printLine(ack.json) }
             }
         }
     }

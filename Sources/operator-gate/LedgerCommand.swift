@@ -2,6 +2,7 @@ import ArgumentParser
 import Bot
 import Foundation
 import Gate
+import Logging
 
 /// `operator-gate ledger list|show`: read the Gate's ledger (read-only).
 struct LedgerCommand: AsyncParsableCommand {
@@ -9,20 +10,22 @@ struct LedgerCommand: AsyncParsableCommand {
         commandName: "ledger", abstract: "Read the Gate's ledger (JSON on stdout).", subcommands: [List.self, Show.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "The bot's operator-gate.json (the ledger is ledger.sqlite in its data_dir).") var config: String?
+        @Option(help: "The bot's operator-gate.json (its `ledger`: ledger.sqlite in data_dir by default, or a postgres:// database).") var config: String?
         @Option(help: "Ledger file (SQLite), instead of --config.") var ledger: String?
 
-        func open() throws -> SQLiteLedger {
-            let path: String
+        /// Runs `body` with the ledger open (read-only use).
+        func withLedger<T: Sendable>(_ body: @Sendable (any Ledger) async throws -> T) async throws -> T {
+            let settings: LedgerSettings
             if let ledger {
-                path = ledger
+                settings = LedgerSettings(backend: .sqlite(path: ledger))
             } else if let config {
-                do { path = try GateSettings.load(path: config).ledgerPath } catch { throw CLIError("--config: \(error)") }
+                do { settings = try GateSettings.load(path: config).ledger } catch { throw CLIError("--config: \(error)") }
             } else {
                 throw CLIError("pass --config FILE (or --ledger FILE)")
             }
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("no ledger at \(path) (nothing has been executed yet?)") }
-            do { return try SQLiteLedger(path: path) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
+            var logger = Logger(label: "operator-gate.ledger") { StreamLogHandler.standardError(label: $0) }
+            logger.logLevel = .error
+            return try await LedgerAccess.with(settings, mustExist: true, migrate: false, logger: logger, body)
         }
     }
 
@@ -41,7 +44,8 @@ struct LedgerCommand: AsyncParsableCommand {
                 }
                 let after = try since.map(Self.time)
                 guard limit > 0 else { throw CLIError("--limit must be positive") }
-                let entries = try options.open().entries(state: wanted, since: after, limit: limit)
+                let limit = self.limit
+                let entries = try await options.withLedger { try await $0.entries(state: wanted, since: after, limit: limit) }
                 StandardIO.printLine("[" + entries.map(\.json).joined(separator: ",\n") + "]")
             }
         }
@@ -63,7 +67,7 @@ struct LedgerCommand: AsyncParsableCommand {
             try await runAsyncTool {
                 let prefix = key.lowercased()
                 guard prefix.count >= 6, prefix.allSatisfy(\.isHexDigit) else { throw CLIError("KEY must be hex, at least 6 characters (got \"\(key)\")") }
-                let found = try options.open().entries(keyPrefix: prefix, limit: 50)
+                let found = try await options.withLedger { try await $0.entries(keyPrefix: prefix, limit: 50) }
                 guard let newest = found.first else { throw CLIError("no ledger entry with key \(prefix)…") }
                 let keys = Set(found.map(\.key.hex))
                 guard keys.count == 1 else {

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// `/metrics` (Prometheus text format) and `/healthz` (200 while a relay is connected and the ledger is writable,
 /// else 503), served by Hummingbird as one more service of the group.
 enum MetricsEndpoint {
-    static func application(address: String, registry: PrometheusCollectorRegistry, service: BotService, ledger: SQLiteLedger,
+    static func application(address: String, registry: PrometheusCollectorRegistry, service: BotService, ledger: any Ledger,
                             logger: Logger) throws -> any Service {
         let parts = address.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port), !parts[0].isEmpty else {
@@ -21,7 +21,7 @@ enum MetricsEndpoint {
                             body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         router.get("healthz") { _, _ -> Response in
-            let (healthy, detail) = await service.health(ledgerWritable: { ledger.isWritable() })
+            let (healthy, detail) = await service.health(ledgerWritable: { await ledger.isWritable() })
             return Response(status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
                             body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
         }

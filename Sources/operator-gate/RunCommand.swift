@@ -46,8 +46,10 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 assembly = try BotAssembly(configuration: loaded.configuration, secretKey: loaded.secretKey, relays: loaded.relays,
                                            giteaToken: loaded.giteaToken, capture: frameCapture, logger: logger)
-            } catch { throw CLIError("cannot open the data directory \(loaded.configuration.dataDirectory): \(error)") }
-            var services: [any Service] = [assembly.service]
+            } catch let error as BotConfigurationError {
+                throw CLIError("\(config): \(error)")
+            } catch { throw CLIError("cannot open the data directory \(loaded.configuration.dataDirectory) or the ledger: \(error)") }
+            var services = assembly.services
             if let metrics {
                 services.append(try MetricsEndpoint.application(address: metrics, registry: registry, service: assembly.service,
                                                                 ledger: assembly.ledger, logger: logger))

@@ -15,6 +15,8 @@ final class BotHarness: @unchecked Sendable {
     let alice = SecretKey.generate()
     /// An operator allowed only `show` and `status` on other/*.
     let bob = SecretKey.generate()
+    /// A second operator with alice's rights (the multi-instance tests).
+    let carol = SecretKey.generate()
     let stranger = SecretKey.generate()
     let relays: [RelayProcess]
     let state: GiteaSimulatorState
@@ -45,7 +47,9 @@ final class BotHarness: @unchecked Sendable {
                {"npub": "\(alice.publicKey.npub)", "name": "alice", "repos": ["ops/*"],
                 "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue", "label_issue", "merge_pr", "show", "status"],
                 "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}},
-               {"npub": "\(bob.publicKey.npub)", "name": "bob", "repos": ["other/*"], "actions": ["show", "status"]}
+               {"npub": "\(bob.publicKey.npub)", "name": "bob", "repos": ["other/*"], "actions": ["show", "status"]},
+               {"npub": "\(carol.publicKey.npub)", "name": "carol", "repos": ["ops/*"],
+                "actions": ["create_issue", "add_comment", "close_issue", "show", "status"], "default_repo": "ops/tc"}
              ]\(limits)}
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -64,9 +68,16 @@ final class BotHarness: @unchecked Sendable {
             group.addTask { try await GiteaSimulator.run(state: state, logger: quietLogger) { bound in port.value.withLock { $0 = bound } } }
             while port.value.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
             let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLock { $0! })")!, limits: limits)
-            defer { harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } } }
+            defer {
+                harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } }
+                for process in harness.instances.values where process.isRunning {
+                    kill(process.processIdentifier, SIGCONT)
+                    kill(process.processIdentifier, SIGKILL)
+                }
+            }
             do { try await body(harness) } catch {
-                throw RustNostrPeer.PeerError("\(error)\n--- bot log (tail) ---\n\(harness.logTail())")
+                let instanceLogs = harness.instances.keys.sorted().map { "--- instance \($0) log (tail) ---\n\(harness.instanceLogTail($0, characters: 2500))" }
+                throw RustNostrPeer.PeerError("\(error)\n--- bot log (tail) ---\n\(harness.logTail())\n" + instanceLogs.joined(separator: "\n"))
             }
             group.cancelAll()
         }
@@ -88,6 +99,64 @@ final class BotHarness: @unchecked Sendable {
         }
         // Give the relays a moment to register the subscriptions.
         try await Task.sleep(for: .milliseconds(300))
+    }
+
+    // MARK: - Several instances on one shared ledger
+
+    /// Processes of `operator-gate run` instances by number (``startInstance(_:ledger:lease:)``).
+    private(set) var instances: [Int: Process] = [:]
+    private var instanceStarts: [Int: Int] = [:]
+
+    func instanceDirectory(_ number: Int) -> URL { directory.appendingPathComponent("instance-\(number)") }
+    func instanceLog(_ number: Int) -> String { instanceDirectory(number).appendingPathComponent("bot.log").path }
+
+    /// Starts instance `number`: the harness's configuration with its own data directory, `ledger` set to the
+    /// PostgreSQL URL (password from the environment), `instance` "gate-N" and a short lease.
+    func startInstance(_ number: Int, ledger: String, password: String, lease: Int) throws {
+        let folder = instanceDirectory(number)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var config = try String(contentsOfFile: configPath, encoding: .utf8)
+        config = config.replacingOccurrences(of: #""key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data""#, with: """
+            "key_file": "\(directory.path)/bot.nsec", "relays_file": "\(directory.path)/relays.json", "data_dir": "data",
+            "ledger": "\(ledger)", "instance": "gate-\(number)", "ledger_lease_s": \(lease)
+            """)
+        config = config.replacingOccurrences(of: #""token_file": "gitea.token""#, with: #""token_file": "\#(directory.path)/gitea.token""#)
+        let path = folder.appendingPathComponent("operator-gate.json").path
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        instanceStarts[number] = Self.count("operator-gate running", in: instanceLog(number))
+        instances[number] = try OperatorGateProcess.startLogging(["run", "--config", path, "--log-level", "debug"], logFile: instanceLog(number),
+                                                                 environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": "",
+                                                                               "OPERATOR_GATE_LEDGER_PASSWORD": password])
+    }
+
+    func waitUntilInstanceRunning(_ number: Int, timeout: TimeInterval = 60) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Self.count("operator-gate running", in: instanceLog(number)) <= instanceStarts[number] ?? 0 {
+            guard instances[number]?.isRunning == true else { throw RustNostrPeer.PeerError("instance \(number) exited early:\n\(instanceLogTail(number))") }
+            guard Date() < deadline else { throw RustNostrPeer.PeerError("instance \(number) did not start in \(timeout) s") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+    }
+
+    func signalInstance(_ number: Int, _ signal: Int32) {
+        if let process = instances[number], process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    func instanceLogTail(_ number: Int, characters: Int = 4000) -> String {
+        String(((try? String(contentsOfFile: instanceLog(number), encoding: .utf8)) ?? "").suffix(characters))
+    }
+
+    static func count(_ needle: String, in file: String) -> Int {
+        ((try? String(contentsOfFile: file, encoding: .utf8))?.components(separatedBy: needle).count ?? 1) - 1
+    }
+
+    /// Sends many DMs over one rust-nostr connection, in order; returns their event ids.
+    @discardableResult
+    func sendMany(_ messages: [(sender: SecretKey, scheme: String, text: String)]) async throws -> [String] {
+        let answer = try await peerCall(["op": "client_send_many", "to": bot.publicKey.hex, "relays": relays.map(\.url),
+                                         "messages": messages.map { ["sec": $0.sender.hex, "scheme": $0.scheme, "text": $0.text] }])
+        return answer.eventIDs ?? []
     }
 
     private var startsBefore = 0

@@ -5,7 +5,8 @@ public enum OperatorGateProcess {
     public static var path: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
 
     /// Starts it with `arguments` (and `environment` added to this process's), writes `stdin` and closes it.
-    public static func start(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    /// Both outputs are read as they come (a pipe nobody reads stalls the process once 64 KiB are written).
+    public static func start(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (process: Process, stdout: PipeDrain, stderr: PipeDrain) {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw RustNostrPeer.PeerError("\(path) is missing: run scripts/test (it builds the executable first)")
         }
@@ -18,13 +19,14 @@ public enum OperatorGateProcess {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let drains = (PipeDrain(output), PipeDrain(errors))
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
-        return (process, output, errors)
+        return (process, drains.0, drains.1)
     }
 
     /// Waits for it (terminating it after `timeout`) and returns the status and both outputs.
-    public static func finish(_ started: (process: Process, stdout: Pipe, stderr: Pipe), timeout: TimeInterval = 30)
+    public static func finish(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain), timeout: TimeInterval = 30)
         -> (status: Int32, stdout: String, stderr: String) {
         let deadline = Date().addingTimeInterval(timeout)
         while started.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -32,17 +34,16 @@ public enum OperatorGateProcess {
     }
 
     /// Terminates it if still running, waits for the exit and reads both outputs.
-    private static func collect(_ started: (process: Process, stdout: Pipe, stderr: Pipe)) -> (status: Int32, stdout: String, stderr: String) {
+    private static func collect(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain)) -> (status: Int32, stdout: String, stderr: String) {
         if started.process.isRunning { started.process.terminate() }
         started.process.waitUntilExit()
-        return (started.process.terminationStatus,
-                String(decoding: started.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                String(decoding: started.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        return (started.process.terminationStatus, String(decoding: started.stdout.wait(), as: UTF8.self),
+                String(decoding: started.stderr.wait(), as: UTF8.self))
     }
 
     /// Waits without blocking a thread of the concurrency pool. Use this from async tests: an in-process server
     /// (the Gitea simulator) needs those threads to answer the very process being waited for.
-    public static func finish(_ started: (process: Process, stdout: Pipe, stderr: Pipe), timeout: TimeInterval = 30) async
+    public static func finish(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain), timeout: TimeInterval = 30) async
         -> (status: Int32, stdout: String, stderr: String) {
         let deadline = Date().addingTimeInterval(timeout)
         while started.process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
@@ -86,5 +87,26 @@ public enum OperatorGateProcess {
         while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         if process.isRunning { return nil }
         return process.terminationStatus
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own; ``wait()`` returns everything read.
+public final class PipeDrain: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    /// Blocks until the writer closed the pipe (the process exited), then returns the bytes.
+    public func wait() -> Data {
+        done.wait()
+        done.signal()
+        return data
     }
 }

@@ -62,6 +62,8 @@ public final class RustNostrPeer: @unchecked Sendable {
         public let eventID: String?
         public let output: String?
         public let messages: [Message]?
+        /// `client_send_many`: the ids of the events sent, in order.
+        public let eventIDs: [String]?
 
         /// One DM as rust-nostr decrypted it (`client_fetch`).
         public struct Message: Decodable, Sendable, Equatable {
@@ -76,6 +78,7 @@ public final class RustNostrPeer: @unchecked Sendable {
             case createdAt = "created_at"
             case rumorID = "rumor_id"
             case eventID = "event_id"
+            case eventIDs = "event_ids"
             case output, messages
         }
     }

@@ -59,6 +59,8 @@ def handle(req):
         return asyncio.run(client_send(req))
     if op == "client_fetch":
         return asyncio.run(client_fetch(req))
+    if op == "client_send_many":
+        return asyncio.run(client_send_many(req))
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -84,6 +86,28 @@ async def client_send(req):
         return {"event_id": event.id().to_hex(), "output": str(output)}
     finally:
         await client.shutdown()
+
+
+def direct_message(sec, to, scheme, text):
+    k = keys(sec)
+    if scheme == "nip04":
+        content = n.nip04_encrypt(k.secret_key(), pub(to), text)
+        return n.EventBuilder(n.Kind(4), content).tags([n.Tag.parse(["p", pub(to).to_hex()])]).finalize(k)
+    return n.nip17_make_private_msg(k, pub(to), text)
+
+
+async def client_send_many(req):
+    """Publishes a list of DMs ({sec, scheme, text}) to `to` over one rust-nostr Client connection, in order."""
+    client = await connected_client(req["relays"])
+    ids = []
+    try:
+        for item in req["messages"]:
+            event = direct_message(item["sec"], req["to"], item["scheme"], item["text"])
+            await client.send_event(event)
+            ids.append(event.id().to_hex())
+    finally:
+        await client.shutdown()
+    return {"event_ids": ids}
 
 
 async def client_fetch(req):
