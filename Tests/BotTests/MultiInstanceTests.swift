@@ -106,6 +106,13 @@ struct MultiInstanceTests {
             let done = try await Self.ledgerList(h, instance: 2, state: "done")
             #expect(done.count == 200, "\(done.count) entries done")
             #expect(try await Self.ledgerList(h, instance: 2, state: "claimed").isEmpty)
+
+            // doctor on a shared ledger: connection, schema version, writable.
+            let config = h.instanceDirectory(2).appendingPathComponent("operator-gate.json").path
+            let (_, out, _) = try await OperatorGateProcess.run(["doctor", "--config", config],
+                                                                environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": password])
+            #expect(out.contains("✓ ledger \(ledger): connected as instance gate-2, schema version 1"), "\(out)")
+            #expect(out.contains("✓ ledger \(ledger): 200 entries, writable"), "\(out)")
         }
     }
 
