@@ -36,32 +36,50 @@ struct ReplayCommand: AsyncParsableCommand {
                 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-replay-\(UUID().uuidString.prefix(8))")
                 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: scratch) }
-                let ledgerCopy = scratch.appendingPathComponent("ledger.sqlite").path
-                let original = inputs.configuration.gate.ledgerPath
-                for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: original + suffix) {
-                    try FileManager.default.copyItem(atPath: original + suffix, toPath: ledgerCopy + suffix)
+                // SQLite: a copy of the ledger file. PostgreSQL: the shared database itself, only read (`preview`).
+                var ledgerSettings = inputs.configuration.ledger
+                if case .sqlite(let original) = ledgerSettings.backend {
+                    let ledgerCopy = scratch.appendingPathComponent("ledger.sqlite").path
+                    for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: original + suffix) {
+                        try FileManager.default.copyItem(atPath: original + suffix, toPath: ledgerCopy + suffix)
+                    }
+                    ledgerSettings = LedgerSettings(backend: .sqlite(path: ledgerCopy))
                 }
                 let store = try InboxStore(path: scratch.appendingPathComponent("inbox.sqlite").path)
                 let start = events.first.map { Int64($0.receivedAt.timeIntervalSince1970) } ?? Int64(Date().timeIntervalSince1970)
                 let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: store,
                                                  operators: inputs.configuration.operators, limits: inputs.configuration.limits, now: start,
                                                  replyToStrangers: inputs.configuration.replyToStrangers, persist: false, logger: logger)
-                let gate = GateExecutor(ledger: try SQLiteLedger(path: ledgerCopy),
-                                        gitea: GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger),
-                                        botLogin: inputs.configuration.giteaLogin, logger: logger)
-                for inbound in events {
-                    let time = Int64(inbound.receivedAt.timeIntervalSince1970)
-                    let decision = await pipeline.admit(inbound.event, now: time)
-                    var preview: GateExecutor.Preview?
-                    if case .execute(_, _, let command) = decision { preview = try await gate.preview(command, now: time) }
-                    if let line = Self.line(inbound.event, decision, preview: preview, ack: nil) { StandardIO.printLine(line); lines += 1 }
+                let gitea = GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger)
+                let login = inputs.configuration.giteaLogin, gateLogger = logger
+                lines = try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: false, logger: logger) { ledger in
+                    let gate = GateExecutor(ledger: ledger, gitea: gitea, botLogin: login, logger: gateLogger)
+                    var printed = 0
+                    for inbound in events {
+                        let time = Int64(inbound.receivedAt.timeIntervalSince1970)
+                        let decision = await pipeline.admit(inbound.event, now: time)
+                        var preview: GateExecutor.Preview?
+                        if case .execute(_, _, let command) = decision { preview = try await gate.preview(command, now: time) }
+                        if let line = Self.line(inbound.event, decision, preview: preview, ack: nil) { StandardIO.printLine(line); printed += 1 }
+                    }
+                    return printed
                 }
             } else {
                 let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
                                                giteaToken: inputs.giteaToken, logger: logger)
-                for inbound in events {
-                    let (decision, ack) = await assembly.service.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))
-                    if let line = Self.line(inbound.event, decision, preview: nil, ack: ack) { StandardIO.printLine(line); lines += 1 }
+                // A shared ledger's client runs while the frames are replayed.
+                lines = try await withThrowingTaskGroup(of: Void.self) { group in
+                    if let postgres = assembly.postgres {
+                        group.addTask { await postgres.run() }
+                        try await postgres.migrate()
+                    }
+                    defer { group.cancelAll() }
+                    var printed = 0
+                    for inbound in events {
+                        let (decision, ack) = await assembly.service.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))
+                        if let line = Self.line(inbound.event, decision, preview: nil, ack: ack) { StandardIO.printLine(line); printed += 1 }
+                    }
+                    return printed
                 }
             }
             StandardIO.printError("replay: \(summary.frames) frames, \(summary.events) events (\(summary.duplicates) duplicates, "

@@ -36,6 +36,43 @@ import Testing
         #expect(op.refusal(.closeIssue, on: try Repository("timmyx/y")) != nil, "owner/* must not match a longer owner name")
     }
 
+    @Test func theLedgerSettings() throws {
+        // Default: SQLite in the data directory, this host's name, a 30 s lease.
+        let plain = try Self.parse(Self.json())
+        #expect(plain.ledger.backend == .sqlite(path: "/etc/operator-gate/data/ledger.sqlite") && plain.ledger.leaseSeconds == 30)
+        #expect(plain.ledger.instance == ProcessInfo.processInfo.hostName && plain.gate.ledgerPath == "/etc/operator-gate/data/ledger.sqlite")
+        #expect(try Self.parse(Self.json(extra: #", "ledger": "sqlite:///var/lib/og/l.sqlite""#)).ledger.backend == .sqlite(path: "/var/lib/og/l.sqlite"))
+        #expect(try Self.parse(Self.json(extra: #", "ledger": "sqlite://state/l.sqlite""#)).ledger.backend == .sqlite(path: "/etc/operator-gate/state/l.sqlite"))
+        let shared = try Self.parse(Self.json(extra: #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2", "ledger_lease_s": 12, "ledger_password_file": "pg.pass""#))
+        #expect(shared.ledger.backend == .postgres(url: "postgres://gate@db.internal:6432/og"))
+        #expect(shared.ledger.instance == "gate-2" && shared.ledger.leaseSeconds == 12 && shared.ledger.passwordFile == "/etc/operator-gate/pg.pass")
+        // The gate part (gate exec, ledger list) reads the same settings.
+        #expect(try GateSettings.parse(Data(Self.json(extra: #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2""#).utf8),
+                                       directory: "/etc/operator-gate").ledger.instance == "gate-2")
+
+        func error(_ extra: String) -> BotConfigurationError? {
+            do { _ = try Self.parse(Self.json(extra: extra)); return nil } catch { return error }
+        }
+        #expect(error(#", "ledger": "mysql://a@b/c""#)?.field == "ledger")
+        #expect(error(#", "ledger": "postgres://gate:secret@db/og""#)?.problem.contains("do not put the password in the URL") == true)
+        #expect(error(#", "ledger": "postgres://gate@db""#)?.problem.contains("names no database") == true)
+        #expect(error(#", "ledger": "sqlite://""#)?.field == "ledger")
+        #expect(error(#", "ledger_lease_s": 1"#)?.field == "ledger_lease_s")
+        #expect(error(#", "instance": """#)?.field == "instance")
+    }
+
+    @Test func theLedgerPasswordComesFromTheEnvironmentOrAFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("og-pg-\(UUID().uuidString).pass").path
+        try "s3cret\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let settings = LedgerSettings(backend: .postgres(url: "postgres://gate@db/og"), passwordFile: file)
+        #expect(try settings.password(environment: [:]) == "s3cret")
+        #expect(try settings.password(environment: ["OPERATOR_GATE_LEDGER_PASSWORD": "from-env"]) == "from-env")
+        #expect(try LedgerSettings(backend: .postgres(url: "postgres://gate@db/og")).password(environment: [:]) == nil)
+        #expect(throws: BotConfigurationError.self) {
+            try LedgerSettings(backend: .postgres(url: "postgres://gate@db/og"), passwordFile: file + ".missing").password(environment: [:])
+        }
+    }
+
     @Test func errorsNameTheField() {
         func error(_ text: String) -> BotConfigurationError? {
             do { _ = try Self.parse(text); return nil } catch let failure { return failure }

@@ -112,7 +112,7 @@ final class BotHarness: @unchecked Sendable {
 
     /// Starts instance `number`: the harness's configuration with its own data directory, `ledger` set to the
     /// PostgreSQL URL (password from the environment), `instance` "gate-N" and a short lease.
-    func startInstance(_ number: Int, ledger: String, password: String, lease: Int) throws {
+    func startInstance(_ number: Int, ledger: String, password: String, lease: Int, extra: [String] = []) throws {
         let folder = instanceDirectory(number)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = try String(contentsOfFile: configPath, encoding: .utf8)
@@ -124,7 +124,7 @@ final class BotHarness: @unchecked Sendable {
         let path = folder.appendingPathComponent("operator-gate.json").path
         try config.write(toFile: path, atomically: true, encoding: .utf8)
         instanceStarts[number] = Self.count("operator-gate running", in: instanceLog(number))
-        instances[number] = try OperatorGateProcess.startLogging(["run", "--config", path, "--log-level", "debug"], logFile: instanceLog(number),
+        instances[number] = try OperatorGateProcess.startLogging(["run", "--config", path, "--log-level", "debug"] + extra, logFile: instanceLog(number),
                                                                  environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": "",
                                                                                "OPERATOR_GATE_LEDGER_PASSWORD": password])
     }

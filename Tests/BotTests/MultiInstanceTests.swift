@@ -123,7 +123,9 @@ struct MultiInstanceTests {
         try await BotHarness.with([.nostrRelay(), .localRelay()], limits: Self.unlimited) { h in
             let ledger = try await PostgresScratch.createDatabase()
             let password = PostgresScratch.password ?? ""
-            for number in 0..<2 { try h.startInstance(number, ledger: ledger, password: password, lease: 3) }
+            let capture = h.directory.appendingPathComponent("instance-1-frames.jsonl").path
+            try h.startInstance(0, ledger: ledger, password: password, lease: 3)
+            try h.startInstance(1, ledger: ledger, password: password, lease: 3, extra: ["--capture", capture])
             for number in 0..<2 { try await h.waitUntilInstanceRunning(number) }
             let writesBefore = await h.state.writes.count
             await h.state.inject(.stallAfterCommit(seconds: 9))
@@ -159,6 +161,15 @@ struct MultiInstanceTests {
             let settled = try await h.replies(to: h.alice)
             #expect(settled.filter { $0.text.contains(title) }.count == 1, "\(settled.map(\.text))")
             #expect(try await Self.claimedInstances(ledger).isEmpty)
+
+            // replay --dry-run against the shared ledger: the captured command is judged a replay; nothing is written.
+            let config = h.instanceDirectory(1).appendingPathComponent("operator-gate.json").path
+            let (status, out, errors) = try await OperatorGateProcess.run(["replay", capture, "--config", config, "--dry-run"],
+                                                                         environment: ["OPERATOR_GATE_LEDGER_PASSWORD": password])
+            #expect(status == 0 && errors.contains("nothing written"), "\(errors)")
+            let judged = out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(judged.count == 1 && judged.first?["decision"] as? String == "replay", "\(out)")
+            #expect(await h.state.writes.count == writesBefore + 1)
         }
     }
 }
