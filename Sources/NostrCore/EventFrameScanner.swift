@@ -9,144 +9,93 @@
 /// fast path never changes what is accepted: when it answers, the full decoder gives the same event.
 enum EventFrameScanner {
     static func scan(_ frame: String) -> (subscriptionID: String, event: Event)? {
-        var frame = frame
-        return frame.withUTF8 { bytes in
-            var scanner = Scanner(bytes: bytes)
-            return scanner.eventFrame()
+        JSONByteCursor.scan(frame) { $0.eventFrame() }
+    }
+}
+
+private extension JSONByteCursor {
+    mutating func eventFrame() -> (subscriptionID: String, event: Event)? {
+        guard take(UInt8(ascii: "[")), let type = plainStringRange(), equals(type, "EVENT"), take(UInt8(ascii: ",")),
+              let sub = plainStringRange(), (1...64).contains(sub.count), bytes[sub].allSatisfy({ $0 < 0x80 }),
+              take(UInt8(ascii: ",")), take(UInt8(ascii: "{")) else { return nil }
+        var id: String?, pubkey: String?, sig: String?, content: String?
+        var createdAt: Int64?, kind: Int?
+        var tags: [[String]]?
+        repeat {
+            guard let key = plainStringRange(), take(UInt8(ascii: ":")) else { return nil }
+            switch key.count {
+            case 2 where equals(key, "id"):
+                guard id == nil, let value = hexString(64) else { return nil }
+                id = value
+            case 6 where equals(key, "pubkey"):
+                guard pubkey == nil, let value = hexString(64) else { return nil }
+                pubkey = value
+            case 3 where equals(key, "sig"):
+                guard sig == nil, let value = hexString(128) else { return nil }
+                sig = value
+            case 10 where equals(key, "created_at"):
+                guard createdAt == nil, let value = integer(maxDigits: 18) else { return nil }
+                createdAt = value
+            case 4 where equals(key, "kind"):
+                guard kind == nil, let value = integer(maxDigits: 5), value <= 65535 else { return nil }
+                kind = Int(value)
+            case 4 where equals(key, "tags"):
+                guard tags == nil, let value = tagList() else { return nil }
+                tags = value
+            case 7 where equals(key, "content"):
+                guard content == nil, let range = plainStringRange() else { return nil }
+                content = text(range)
+            default:
+                return nil
+            }
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "}")), take(UInt8(ascii: "]")) else { return nil }
+        skipSpace()
+        guard index == bytes.count, let id, let pubkey, let sig, let content, let createdAt, let kind, let tags else { return nil }
+        return (text(sub), Event(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig))
+    }
+
+    /// A string of exactly `count` lowercase hex digits.
+    mutating func hexString(_ count: Int) -> String? {
+        guard let range = plainStringRange(), range.count == count, bytes[range].allSatisfy(Event.isLowercaseHexDigit) else { return nil }
+        return text(range)
+    }
+
+    /// Digits only, no leading zero (except `0` itself), at most `maxDigits`, followed by a delimiter.
+    mutating func integer(maxDigits: Int) -> Int64? {
+        skipSpace()
+        let start = index
+        var value: Int64 = 0
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+            guard index - start <= maxDigits else { return nil }
+        }
+        guard index > start, bytes[start] != UInt8(ascii: "0") || index - start == 1, index < bytes.count else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x09, 0x0a, 0x0d: return value
+        default: return nil
         }
     }
 
-    private struct Scanner {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var index = 0
-
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-        mutating func eventFrame() -> (subscriptionID: String, event: Event)? {
-            guard take(UInt8(ascii: "[")), let type = plainString(), equals(type, "EVENT"), take(UInt8(ascii: ",")),
-                  let sub = plainString(), (1...64).contains(sub.count), bytes[sub].allSatisfy({ $0 < 0x80 }),
-                  take(UInt8(ascii: ",")), take(UInt8(ascii: "{")) else { return nil }
-            var id: String?, pubkey: String?, sig: String?, content: String?
-            var createdAt: Int64?, kind: Int?
-            var tags: [[String]]?
-            repeat {
-                guard let key = plainString(), take(UInt8(ascii: ":")) else { return nil }
-                switch key.count {
-                case 2 where equals(key, "id"):
-                    guard id == nil, let value = hexString(64) else { return nil }
-                    id = value
-                case 6 where equals(key, "pubkey"):
-                    guard pubkey == nil, let value = hexString(64) else { return nil }
-                    pubkey = value
-                case 3 where equals(key, "sig"):
-                    guard sig == nil, let value = hexString(128) else { return nil }
-                    sig = value
-                case 10 where equals(key, "created_at"):
-                    guard createdAt == nil, let value = integer(maxDigits: 18) else { return nil }
-                    createdAt = value
-                case 4 where equals(key, "kind"):
-                    guard kind == nil, let value = integer(maxDigits: 5), value <= 65535 else { return nil }
-                    kind = Int(value)
-                case 4 where equals(key, "tags"):
-                    guard tags == nil, let value = tagList() else { return nil }
-                    tags = value
-                case 7 where equals(key, "content"):
-                    guard content == nil, let range = plainString() else { return nil }
-                    content = text(range)
-                default:
-                    return nil
-                }
-            } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "}")), take(UInt8(ascii: "]")) else { return nil }
-            skipSpace()
-            guard index == bytes.count, let id, let pubkey, let sig, let content, let createdAt, let kind, let tags else { return nil }
-            return (text(sub), Event(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig))
-        }
-
-        mutating func skipSpace() {
-            while index < bytes.count {
-                switch bytes[index] {
-                case 0x20, 0x09, 0x0a, 0x0d: index += 1
-                default: return
-                }
-            }
-        }
-
-        mutating func take(_ byte: UInt8) -> Bool {
-            skipSpace()
-            guard index < bytes.count, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
-
-        func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
-            guard range.count == literal.utf8CodeUnitCount else { return false }
-            let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-            return zip(bytes[range], expected).allSatisfy { $0 == $1 }
-        }
-
-        func text(_ range: Range<Int>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-        }
-
-        /// A string without escapes or control characters: its content range. `nil` for anything else.
-        mutating func plainString() -> Range<Int>? {
-            guard take(UInt8(ascii: "\"")) else { return nil }
-            let start = index
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    index += 1
-                    return start..<(index - 1)
-                }
-                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-                index += 1
-            }
-            return nil
-        }
-
-        /// A string of exactly `count` lowercase hex digits.
-        mutating func hexString(_ count: Int) -> String? {
-            guard let range = plainString(), range.count == count, bytes[range].allSatisfy(Event.isLowercaseHexDigit) else { return nil }
-            return text(range)
-        }
-
-        /// Digits only, no leading zero (except `0` itself), at most `maxDigits`, followed by a delimiter.
-        mutating func integer(maxDigits: Int) -> Int64? {
-            skipSpace()
-            let start = index
-            var value: Int64 = 0
-            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
-                index += 1
-                guard index - start <= maxDigits else { return nil }
-            }
-            guard index > start, bytes[start] != UInt8(ascii: "0") || index - start == 1, index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x09, 0x0a, 0x0d: return value
-            default: return nil
-            }
-        }
-
-        /// `[[ "a", "b" ], …]` of plain strings.
-        mutating func tagList() -> [[String]]? {
+    /// `[[ "a", "b" ], …]` of plain strings.
+    mutating func tagList() -> [[String]]? {
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var tags: [[String]] = []
+        if take(UInt8(ascii: "]")) { return tags }
+        repeat {
             guard take(UInt8(ascii: "[")) else { return nil }
-            var tags: [[String]] = []
-            if take(UInt8(ascii: "]")) { return tags }
-            repeat {
-                guard take(UInt8(ascii: "[")) else { return nil }
-                var tag: [String] = []
-                if !take(UInt8(ascii: "]")) {
-                    repeat {
-                        guard let range = plainString() else { return nil }
-                        tag.append(text(range))
-                    } while take(UInt8(ascii: ","))
-                    guard take(UInt8(ascii: "]")) else { return nil }
-                }
-                tags.append(tag)
-            } while take(UInt8(ascii: ","))
-            guard take(UInt8(ascii: "]")) else { return nil }
-            return tags
-        }
+            var tag: [String] = []
+            if !take(UInt8(ascii: "]")) {
+                repeat {
+                    guard let range = plainStringRange() else { return nil }
+                    tag.append(text(range))
+                } while take(UInt8(ascii: ","))
+                guard take(UInt8(ascii: "]")) else { return nil }
+            }
+            tags.append(tag)
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "]")) else { return nil }
+        return tags
     }
 }

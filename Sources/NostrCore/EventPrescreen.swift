@@ -14,117 +14,69 @@ public enum EventPrescreen {
     }
 
     public static func summary(_ frame: String) -> Summary? {
-        var frame = frame
-        return frame.withUTF8 { bytes in
-            var scanner = Scanner(bytes: bytes)
-            return scanner.eventSummary()
-        }
+        JSONByteCursor.scan(frame) { $0.eventSummary() }
     }
+}
 
-    private struct Scanner {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var index = 0
-
-        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-        mutating func eventSummary() -> Summary? {
-            guard take(UInt8(ascii: "[")), let tag = stringRange(), equals(tag, "EVENT"), take(UInt8(ascii: ",")),
-                  stringRange() != nil, take(UInt8(ascii: ",")), take(UInt8(ascii: "{")) else { return nil }
-            var kind: Int?
-            var pubkey: String?
-            if peek() == UInt8(ascii: "}") { return nil }
-            while true {
-                guard let key = stringRange(), take(UInt8(ascii: ":")) else { return nil }
-                if equals(key, "kind") {
-                    guard kind == nil, let value = integer() else { return nil }
-                    kind = value
-                } else if equals(key, "pubkey") {
-                    guard pubkey == nil, let range = stringRange(), !contains(range, UInt8(ascii: "\\")) else { return nil }
-                    pubkey = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                } else {
-                    guard skipValue(depth: 0) else { return nil }
-                }
-                skipSpace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { break }
-                return nil
+private extension JSONByteCursor {
+    mutating func eventSummary() -> EventPrescreen.Summary? {
+        guard take(UInt8(ascii: "[")), let tag = stringRange(), equals(tag, "EVENT"), take(UInt8(ascii: ",")),
+              stringRange() != nil, take(UInt8(ascii: ",")), take(UInt8(ascii: "{")) else { return nil }
+        var kind: Int?
+        var pubkey: String?
+        if peek() == UInt8(ascii: "}") { return nil }
+        while true {
+            guard let key = stringRange(), take(UInt8(ascii: ":")) else { return nil }
+            if equals(key, "kind") {
+                guard kind == nil, let value = integer() else { return nil }
+                kind = value
+            } else if equals(key, "pubkey") {
+                guard pubkey == nil, let range = stringRange(), !contains(range, UInt8(ascii: "\\")) else { return nil }
+                pubkey = text(range)
+            } else {
+                guard skipValue(depth: 0) else { return nil }
             }
-            guard let kind, let pubkey else { return nil }
-            return Summary(kind: kind, pubkey: pubkey)
-        }
-
-        mutating func skipSpace() {
-            while index < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[index]) { index += 1 }
-        }
-
-        mutating func peek() -> UInt8? {
             skipSpace()
-            return index < bytes.count ? bytes[index] : nil
-        }
-
-        mutating func take(_ byte: UInt8) -> Bool {
-            guard peek() == byte else { return false }
-            index += 1
-            return true
-        }
-
-        func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
-            guard range.count == text.utf8CodeUnitCount else { return false }
-            let expected = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            return zip(bytes[range], expected).allSatisfy { $0 == $1 }
-        }
-
-        func contains(_ range: Range<Int>, _ byte: UInt8) -> Bool { bytes[range].contains(byte) }
-
-        /// A string's content range (escapes left in place), index after the closing quote.
-        mutating func stringRange() -> Range<Int>? {
-            guard take(UInt8(ascii: "\"")) else { return nil }
-            let start = index
-            while index < bytes.count {
-                switch bytes[index] {
-                case UInt8(ascii: "\\"): index += 2
-                case UInt8(ascii: "\""):
-                    defer { index += 1 }
-                    return start..<index
-                default: index += 1
-                }
-            }
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { break }
             return nil
         }
+        guard let kind, let pubkey else { return nil }
+        return EventPrescreen.Summary(kind: kind, pubkey: pubkey)
+    }
 
-        mutating func integer() -> Int? {
-            skipSpace()
-            let start = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-            guard index > start, index - start <= 9 else { return nil }
-            return bytes[start..<index].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        }
+    mutating func integer() -> Int? {
+        skipSpace()
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        guard index > start, index - start <= 9 else { return nil }
+        return bytes[start..<index].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
 
-        /// Skips one JSON value of any kind.
-        mutating func skipValue(depth: Int) -> Bool {
-            guard depth < 64, let first = peek() else { return false }
-            switch first {
-            case UInt8(ascii: "\""):
-                return stringRange() != nil
-            case UInt8(ascii: "["), UInt8(ascii: "{"):
-                let close = first == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
-                index += 1
-                if take(close) { return true }
-                while true {
-                    if first == UInt8(ascii: "{") {
-                        guard stringRange() != nil, take(UInt8(ascii: ":")) else { return false }
-                    }
-                    guard skipValue(depth: depth + 1) else { return false }
-                    if take(UInt8(ascii: ",")) { continue }
-                    return take(close)
+    /// Skips one JSON value of any kind.
+    mutating func skipValue(depth: Int) -> Bool {
+        guard depth < 64, let first = peek() else { return false }
+        switch first {
+        case UInt8(ascii: "\""):
+            return stringRange() != nil
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            let close = first == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+            index += 1
+            if take(close) { return true }
+            while true {
+                if first == UInt8(ascii: "{") {
+                    guard stringRange() != nil, take(UInt8(ascii: ":")) else { return false }
                 }
-            default:
-                // Numbers, true, false, null.
-                let start = index
-                while index < bytes.count, !",]} \t\n\r".utf8.contains(bytes[index]) { index += 1 }
-                return index > start
+                guard skipValue(depth: depth + 1) else { return false }
+                if take(UInt8(ascii: ",")) { continue }
+                return take(close)
             }
+        default:
+            // Numbers, true, false, null.
+            let start = index
+            while index < bytes.count, !",]} \t\n\r".utf8.contains(bytes[index]) { index += 1 }
+            return index > start
         }
     }
 }

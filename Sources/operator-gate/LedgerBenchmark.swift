@@ -65,21 +65,8 @@ struct LedgerBenchmark {
             }
             let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9
 
-            let claimStart = DispatchTime.now().uptimeNanoseconds
-            let workers = concurrency, total = operations
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for worker in 0..<workers {
-                    group.addTask {
-                        var index = worker
-                        while index < total {
-                            try await Self.claimAndComplete(ledger, repository, index: index, prefix: "op", now: now)
-                            index += workers
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            let claimSeconds = Double(DispatchTime.now().uptimeNanoseconds - claimStart) / 1e9
+            let claimSeconds = try await Self.claimAndCompleteConcurrently([ledger], repository, workers: concurrency, total: operations,
+                                                                           prefix: "op", now: now)
 
             let lookupStart = DispatchTime.now().uptimeNanoseconds
             var found = 0
@@ -92,6 +79,27 @@ struct LedgerBenchmark {
             return Row(size: size, claimCompletePerSecond: Double(operations) / claimSeconds,
                        sequentialPerSecond: Double(sequentialCount) / sequentialSeconds,
                        lookupsPerSecond: Double(2 * operations) / lookupSeconds, fillSeconds: fillSeconds)
+    }
+
+    /// `total` distinct commands claimed and completed by `workers` tasks at once, spread over `ledgers` (one per
+    /// instance); returns the seconds it took.
+    static func claimAndCompleteConcurrently(_ ledgers: [any Ledger], _ repository: Repository, workers: Int, total: Int, prefix: String,
+                                             now: Int64) async throws -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                let ledger = ledgers[worker % ledgers.count]
+                group.addTask {
+                    var index = worker
+                    while index < total {
+                        try await Self.claimAndComplete(ledger, repository, index: index, prefix: prefix, now: now)
+                        index += workers
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
     static func claimAndComplete(_ ledger: any Ledger, _ repository: Repository, index: Int, prefix: String, now: Int64) async throws {

@@ -44,22 +44,9 @@ struct PostgresLedgerBenchmark {
 
             var rows: [Row] = []
             for instances in [1, 3] {
-                let start = DispatchTime.now().uptimeNanoseconds
-                let workers = concurrency, total = operations
-                try await withThrowingTaskGroup(of: Void.self) { work in
-                    for worker in 0..<workers {
-                        let ledger = ledgers[worker % instances]
-                        work.addTask {
-                            var index = worker
-                            while index < total {
-                                try await LedgerBenchmark.claimAndComplete(ledger, repository, index: index, prefix: "i\(instances)", now: now)
-                                index += workers
-                            }
-                        }
-                    }
-                    try await work.waitForAll()
-                }
-                rows.append(Row(instances: instances, claimCompletePerSecond: Double(operations) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)))
+                let seconds = try await LedgerBenchmark.claimAndCompleteConcurrently(Array(ledgers.prefix(instances)), repository, workers: concurrency,
+                                                                                   total: operations, prefix: "i\(instances)", now: now)
+                rows.append(Row(instances: instances, claimCompletePerSecond: Double(operations) / seconds))
             }
             guard try await ledgers[1].count() == sequentialCount + 2 * operations else { throw CLIError("bench: the ledger lost entries") }
             group.cancelAll()
