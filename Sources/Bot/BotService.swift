@@ -202,23 +202,8 @@ public final class BotService: Service, Sendable {
     /// Runs `body` while renewing this instance's claim on `message` in the shared inbox (if there is one).
     private func holdingClaim(on message: DirectMessage, _ body: @escaping @Sendable () async -> Ack) async -> Ack {
         guard let shared else { return await body() }
-        return await withTaskGroup(of: Ack?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(max(1, shared.lease / 3)))
-                    if Task.isCancelled { break }
-                    if (try? await shared.renew(messageID: message.id, now: self.now())) == false { break }
-                }
-                return nil
-            }
-            group.addTask { await body() }
-            var result: Ack?
-            for await value in group where value != nil {
-                result = value
-                group.cancelAll()
-            }
-            return result!
-        }
+        return await LeaseRenewal.run(every: .seconds(max(1, shared.lease / 3)),
+                                      renew: { try await shared.renew(messageID: message.id, now: self.now()) }, body)
     }
 
     /// Takes over messages whose instance stopped answering (their lease expired) and runs them again from the

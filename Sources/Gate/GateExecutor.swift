@@ -30,12 +30,12 @@ public final class GateExecutor: Sendable {
         self.now = now
     }
 
-    /// Handles one command and says what happened. Never throws: every failure becomes an unsuccessful ``Ack``.
     /// The ledger's background upkeep (checkpoints), until the task is cancelled.
     public func maintainLedger() async {
         await ledger.maintain(interval: .milliseconds(200))
     }
 
+    /// Handles one command and says what happened. Never throws: every failure becomes an unsuccessful ``Ack``.
     public func handle(_ command: Command) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)
@@ -129,47 +129,23 @@ public final class GateExecutor: Sendable {
     // MARK: - Execution
 
     private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+        guard let lease = ledger.leaseDuration else { return await executeHoldingClaim(entry, command, key: key) }
         // Shared ledger: the lease must still be ours right before the write, and is renewed while it runs.
-        if ledger.leaseDuration != nil {
-            let held: Bool
-            do { held = try await ledger.renewLease(id: entry.id, now: now()) } catch {
-                return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                           number: command.payload.number, message: "the ledger is unavailable, so nothing was executed: \(error)")
-            }
-            guard held else {
-                logger.warning("lease lost before the write; another instance has this command", metadata: ["key": "\(key.short)"])
-                return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                           number: command.payload.number, message: "another instance took this command over; it will not run twice",
-                           priorExecution: true)
-            }
+        let held: Bool
+        do { held = try await ledger.renewLease(id: entry.id, now: now()) } catch {
+            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                       number: command.payload.number, message: "the ledger is unavailable, so nothing was executed: \(error)")
         }
-        return await withLeaseRenewal(entry) { await self.executeHoldingClaim(entry, command, key: key) }
-    }
-
-    /// Runs `body` while a child task renews the entry's lease every third of its duration (shared ledgers only).
-    private func withLeaseRenewal(_ entry: LedgerEntry, _ body: @escaping @Sendable () async -> Ack) async -> Ack {
-        guard let lease = ledger.leaseDuration else { return await body() }
-        return await withTaskGroup(of: Ack?.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(max(1, lease / 3)))
-                    if Task.isCancelled { break }
-                    if (try? await self.ledger.renewLease(id: entry.id, now: self.now())) == false {
-                        self.logger.warning("lease lost while the command ran", metadata: ["key": "\(entry.key.short)"])
-                        break
-                    }
-                }
-                return nil
-            }
-            group.addTask { await body() }
-            var result: Ack?
-            for await value in group {
-                if let value {
-                    result = value
-                    group.cancelAll()
-                }
-            }
-            return result!
+        guard held else {
+            logger.warning("lease lost before the write; another instance has this command", metadata: ["key": "\(key.short)"])
+            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                       number: command.payload.number, message: "another instance took this command over; it will not run twice",
+                       priorExecution: true)
+        }
+        return await LeaseRenewal.run(every: .seconds(max(1, lease / 3)),
+                                      renew: { try await self.ledger.renewLease(id: entry.id, now: self.now()) },
+                                      lost: { self.logger.warning("lease lost while the command ran", metadata: ["key": "\(entry.key.short)"]) }) {
+            await self.executeHoldingClaim(entry, command, key: key)
         }
     }
 

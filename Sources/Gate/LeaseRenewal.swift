@@ -1,0 +1,31 @@
+/// Keeps a lease alive while work runs: the Gate's ledger claim, the bot's message claim in a shared inbox.
+public enum LeaseRenewal {
+    /// Runs `body` while a child task calls `renew` every `interval`. When `renew` answers `false` (the lease is
+    /// someone else's now) renewal stops and `lost` is called once; a renewal that throws (the database did not
+    /// answer) is tried again at the next interval. Returns what `body` returns, once it returns.
+    public static func run<T: Sendable>(every interval: Duration, renew: @escaping @Sendable () async throws -> Bool,
+                                        lost: @escaping @Sendable () -> Void = {}, _ body: @escaping @Sendable () async -> T) async -> T {
+        await withTaskGroup(of: T?.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { break }
+                    if (try? await renew()) == false {
+                        lost()
+                        break
+                    }
+                }
+                return nil
+            }
+            group.addTask { await body() }
+            var result: T?
+            for await value in group {
+                if let value {
+                    result = value
+                    group.cancelAll()
+                }
+            }
+            return result!
+        }
+    }
+}
