@@ -38,8 +38,7 @@ public struct BotAssembly: Sendable {
             ledger = try SQLiteLedger(path: path)
             postgres = nil
         case .postgres(let url):
-            let shared = PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: try configuration.ledger.password()),
-                                        instance: configuration.ledger.instance, lease: configuration.ledger.leaseSeconds, logger: logger)
+            let shared = try configuration.ledger.postgresLedger(url: url, logger: logger)
             ledger = shared
             postgres = shared
         }

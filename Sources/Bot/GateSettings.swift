@@ -12,18 +12,12 @@ public struct GateSettings: Sendable, Equatable {
     /// `ledger` and the settings around it; SQLite in the data directory by default.
     public let ledger: LedgerSettings
 
-    /// The SQLite ledger's file: the `sqlite://` path, or `ledger.sqlite` in the data directory.
-    public var ledgerPath: String {
-        if case .sqlite(let path) = ledger.backend { return path }
-        return URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path
-    }
-
-    public init(dataDirectory: String, giteaURL: URL, giteaTokenFile: String?, giteaLogin: String, ledger: LedgerSettings? = nil) {
+    public init(dataDirectory: String, giteaURL: URL, giteaTokenFile: String?, giteaLogin: String, ledger: LedgerSettings) {
         self.dataDirectory = dataDirectory
         self.giteaURL = giteaURL
         self.giteaTokenFile = giteaTokenFile
         self.giteaLogin = giteaLogin
-        self.ledger = ledger ?? LedgerSettings(backend: .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path))
+        self.ledger = ledger
     }
 
     private struct File: Decodable {

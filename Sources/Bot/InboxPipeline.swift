@@ -122,13 +122,9 @@ public actor InboxPipeline {
     public func admit(_ prepared: PreparedEvent, now: Int64, resuming: Bool = false) -> InboxDecision {
         let event = prepared.event
         let decision = decide(prepared, now: now, resuming: resuming)
-        if !persist {
+        if !persist, let message = decision.message {
             // Nobody records answered and executed messages in a dry run: remember them here.
-            switch decision {
-            case .answer(let message, _, _, _), .execute(let message, _, _), .answerStranger(let message, _):
-                seenInMemory.formUnion([event.id, message.id])
-            case .drop: break
-            }
+            seenInMemory.formUnion([event.id, message.id])
         }
         counts[decision.label, default: 0] += 1
         switch decision {

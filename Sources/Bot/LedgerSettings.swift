@@ -1,5 +1,6 @@
 import Foundation
 import GatePostgres
+import Logging
 
 /// Where the Gate's ledger lives (`ledger` in operator-gate.json) and, for a shared ledger, who this instance is.
 ///
@@ -53,6 +54,13 @@ public struct LedgerSettings: Sendable, Equatable {
         guard (3...3600).contains(leaseSeconds) else { throw BotConfigurationError(field: "ledger_lease_s", problem: "must be 3 to 3600 seconds") }
         return LedgerSettings(backend: backend, passwordFile: passwordFile.map { GateSettings.resolve($0, in: directory) },
                               instance: name, leaseSeconds: leaseSeconds)
+    }
+
+    /// The shared ledger at `url` (this backend's URL) as this instance, with its lease and password; its client
+    /// is not running yet (``PostgresLedger/run()``).
+    public func postgresLedger(url: String, logger: Logger) throws -> PostgresLedger {
+        PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: try password()), instance: instance,
+                       lease: leaseSeconds, logger: logger)
     }
 
     /// The PostgreSQL password: `OPERATOR_GATE_LEDGER_PASSWORD` if set, else `ledger_password_file`, else none.

@@ -215,7 +215,7 @@ public final class PostgresLedger: Ledger {
 
     public func isWritable() async -> Bool {
         do {
-            try await client.query("SELECT 1 WHERE NOT pg_is_in_recovery()", logger: logger)
+            // A standby (in recovery) takes no writes.
             return try await !client.query("SELECT pg_is_in_recovery()", logger: logger).decode(Bool.self).reduce(false) { $0 || $1 }
         } catch {
             return false

@@ -99,8 +99,7 @@ struct DoctorCommand: AsyncParsableCommand {
             var logger = Logger(label: "operator-gate.doctor")
             logger.logLevel = .critical
             do {
-                let ledger = PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: try settings.password()),
-                                            instance: settings.instance, lease: settings.leaseSeconds, logger: logger)
+                let ledger = try settings.postgresLedger(url: url, logger: logger)
                 return try await withThrowingTaskGroup(of: [(Bool, String, String?)]?.self) { group in
                     group.addTask { await ledger.run(); return nil }
                     group.addTask {

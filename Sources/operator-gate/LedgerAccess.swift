@@ -19,16 +19,14 @@ enum LedgerAccess {
             do { ledger = try SQLiteLedger(path: path) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
             return try await body(ledger)
         case .postgres(let url):
-            let password: String?
-            do { password = try settings.password() } catch { throw CLIError("\(error)") }
-            let ledger = PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: password), instance: settings.instance,
-                                        lease: settings.leaseSeconds, logger: logger)
+            let ledger: PostgresLedger
+            do { ledger = try settings.postgresLedger(url: url, logger: logger) } catch { throw CLIError("\(error)") }
             return try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { await ledger.run(); return nil }
                 defer { group.cancelAll() }
                 do {
                     if migrate { try await ledger.migrate() } else if try await ledger.storedSchemaVersion() == nil {
-                        throw CLIError("the database at \(url) has no operator-gate ledger yet (run the bot, or `operator-gate doctor`, once)")
+                        throw CLIError("the database at \(url) has no operator-gate ledger yet (run the bot once: it creates the schema)")
                     }
                 } catch let error as CLIError { throw error } catch {
                     throw CLIError("cannot use the ledger database \(url): \(String(reflecting: error))")

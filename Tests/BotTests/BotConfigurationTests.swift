@@ -40,7 +40,7 @@ import Testing
         // Default: SQLite in the data directory, this host's name, a 30 s lease.
         let plain = try Self.parse(Self.json())
         #expect(plain.ledger.backend == .sqlite(path: "/etc/operator-gate/data/ledger.sqlite") && plain.ledger.leaseSeconds == 30)
-        #expect(plain.ledger.instance == ProcessInfo.processInfo.hostName && plain.gate.ledgerPath == "/etc/operator-gate/data/ledger.sqlite")
+        #expect(plain.ledger.instance == ProcessInfo.processInfo.hostName && plain.gate.ledger == plain.ledger)
         #expect(try Self.parse(Self.json(extra: #", "ledger": "sqlite:///var/lib/og/l.sqlite""#)).ledger.backend == .sqlite(path: "/var/lib/og/l.sqlite"))
         #expect(try Self.parse(Self.json(extra: #", "ledger": "sqlite://state/l.sqlite""#)).ledger.backend == .sqlite(path: "/etc/operator-gate/state/l.sqlite"))
         let shared = try Self.parse(Self.json(extra: #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2", "ledger_lease_s": 12, "ledger_password_file": "pg.pass""#))

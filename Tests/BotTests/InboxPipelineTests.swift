@@ -40,8 +40,7 @@ import Testing
         let p = try pipeline()
         let good = nip04("issue x", from: stranger)
         // A broken signature would be "invalid_event" if it were checked: it is not, the sender decides first.
-        let broken = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content,
-                           sig: String(repeating: "0", count: 128))
+        let broken = good.withSignature(String(repeating: "0", count: 128))
         #expect(await p.admit(broken, now: now).label == "stranger")
         #expect(await p.admit(nip04("issue x", from: alice).withTags([["p", stranger.publicKey.hex]]), now: now).label == "not_addressed_to_us")
         #expect(await p.admit(EventTemplate(kind: 1, content: "hi", createdAt: now).sign(with: alice.keyPair), now: now).label == "wrong_kind")
@@ -69,8 +68,7 @@ import Testing
     @Test func anOperatorsTamperedEventIsInvalidAndAStrangersWrapIsAStranger() async throws {
         let p = try pipeline()
         let good = nip04("issue x", from: alice)
-        let tampered = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content,
-                             sig: String(repeating: "0", count: 128))
+        let tampered = good.withSignature(String(repeating: "0", count: 128))
         #expect(await p.admit(tampered, now: now).label == "invalid_event")
         #expect(await p.admit(try nip17("issue x", from: stranger), now: now).label == "stranger")
     }
@@ -99,9 +97,7 @@ import Testing
             #expect(await p.admit(event, now: now).label == "duplicate")
         }
         // A forged copy prepared beside a good one is dropped on its own merits and remembered.
-        var forged = nip04("close #11", from: alice)
-        forged = Event(id: forged.id, pubkey: forged.pubkey, createdAt: forged.createdAt, kind: 4, tags: forged.tags,
-                       content: forged.content, sig: String(repeating: "0", count: 128))
+        let forged = nip04("close #11", from: alice).withSignature(String(repeating: "0", count: 128))
         #expect(await p.admit(p.prepare(forged), now: now).label == "invalid_event")
         #expect(await p.admit(p.prepare(forged), now: now).label == "duplicate")
     }
@@ -164,6 +160,10 @@ import Testing
 
 extension Event {
     func withTags(_ tags: [[String]]) -> Event {
+        Event(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig)
+    }
+
+    func withSignature(_ sig: String) -> Event {
         Event(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig)
     }
 }

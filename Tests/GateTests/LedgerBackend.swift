@@ -1,8 +1,6 @@
 import Foundation
 import Gate
 import GatePostgres
-import Logging
-import PostgresNIO
 import Testing
 import TestSupport
 
@@ -13,11 +11,7 @@ enum LedgerBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     var testDescription: String { rawValue }
 
-    static var postgresURL: String? { PostgresScratch.serverURL }
-    static var postgresPassword: String? { PostgresScratch.password }
-    static var available: [LedgerBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
-
-    static let quiet: Logger = { var logger = Logger(label: "test.ledger"); logger.logLevel = .critical; return logger }()
+    static var available: [LedgerBackend] { PostgresScratch.serverURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     /// A fresh ledger of this kind for `body`.
     func withLedger(_ body: (any Ledger) async throws -> Void) async throws {
@@ -33,8 +27,8 @@ enum LedgerBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
     /// A fresh database with `count` ledgers on it, as instances `instance-0`… would have.
     static func withPostgresLedgers(count: Int, lease: Int64 = 30, _ body: ([PostgresLedger]) async throws -> Void) async throws {
         let database = try await PostgresScratch.createDatabase()
-        let configuration = try PostgresLedger.configuration(url: database, password: postgresPassword)
-        let ledgers = (0..<count).map { PostgresLedger(configuration: configuration, instance: "instance-\($0)", lease: lease, logger: quiet) }
+        let configuration = try PostgresLedger.configuration(url: database, password: PostgresScratch.password)
+        let ledgers = (0..<count).map { PostgresLedger(configuration: configuration, instance: "instance-\($0)", lease: lease, logger: PostgresScratch.quiet) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for ledger in ledgers { group.addTask { await ledger.run() } }
             try await ledgers[0].migrate()

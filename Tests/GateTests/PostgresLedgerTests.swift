@@ -3,9 +3,10 @@ import Gate
 import GatePostgres
 import Synchronization
 import Testing
+import TestSupport
 
 /// What only a shared ledger does: several instances claiming at once, leases, take-over, schema version.
-@Suite(.enabled(if: LedgerBackend.postgresURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+@Suite(.enabled(if: PostgresScratch.serverURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct PostgresLedgerTests {
     static func command(origin: String, issue: Int) -> Command {
         Command(source: "nostr:npub1a", repository: try! Repository("o/r"), payload: .closeIssue(issue: issue, comment: nil),
@@ -85,7 +86,7 @@ struct PostgresLedgerTests {
 
 /// Two Gates (instances) on one PostgreSQL ledger and the Gitea simulator: a claim left by an instance that died
 /// before writing is reconciled by the other only once its lease has run out, and executed once.
-@Suite(.enabled(if: LedgerBackend.postgresURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+@Suite(.enabled(if: PostgresScratch.serverURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct PostgresGateTakeOverTests {
     final class Clock: Sendable {
         let value = Mutex(Int64(Date().timeIntervalSince1970))
@@ -97,7 +98,7 @@ struct PostgresGateTakeOverTests {
         try await SimulatorHarness.with { h in
             try await LedgerBackend.withPostgresLedgers(count: 2, lease: 30) { ledgers in
                 let clock = Clock()
-                let gates = ledgers.map { GateExecutor(ledger: $0, gitea: h.client(), botLogin: "gatebot", logger: LedgerBackend.quiet,
+                let gates = ledgers.map { GateExecutor(ledger: $0, gitea: h.client(), botLogin: "gatebot", logger: PostgresScratch.quiet,
                                                       now: { clock.now }) }
                 let command = SimulatorHarness.command(.createIssue(title: "Taken over", body: "b", labels: [], assignees: []))
                 // Instance 0 claims, then dies before touching Gitea.
