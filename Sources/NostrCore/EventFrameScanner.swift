@@ -7,8 +7,9 @@
 /// Anything else (escapes in a content, an extra field, a duplicated key, odd numbers, a malformed frame)
 /// returns `nil`, and the caller runs the full decoder, which accepts or rejects it with its own checks. So the
 /// fast path never changes what is accepted: when it answers, the full decoder gives the same event.
-enum EventFrameScanner {
-    static func scan(_ frame: String) -> (subscriptionID: String, event: Event)? {
+public enum EventFrameScanner {
+    /// The subscription id and event of a plain EVENT frame, or `nil` (the full decoder decides).
+    public static func scan(_ frame: String) -> (subscriptionID: String, event: Event)? {
         JSONByteCursor.scan(frame) { $0.eventFrame() }
     }
 }
@@ -67,9 +68,14 @@ private extension JSONByteCursor {
         let start = index
         var value: Int64 = 0
         while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-            value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+            // The digit count is checked before the value grows, and the arithmetic reports overflow rather than
+            // trapping: a 19-digit `created_at` from a relay once stopped the bot here.
+            guard index - start < maxDigits else { return nil }
+            let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowB) = shifted.addingReportingOverflow(Int64(bytes[index] &- UInt8(ascii: "0")))
+            guard !overflowA, !overflowB else { return nil }
+            value = sum
             index += 1
-            guard index - start <= maxDigits else { return nil }
         }
         guard index > start, bytes[start] != UInt8(ascii: "0") || index - start == 1, index < bytes.count else { return nil }
         switch bytes[index] {

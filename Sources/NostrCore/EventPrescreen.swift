@@ -26,7 +26,9 @@ private extension JSONByteCursor {
         var pubkey: String?
         if peek() == UInt8(ascii: "}") { return nil }
         while true {
-            guard let key = stringRange(), take(UInt8(ascii: ":")) else { return nil }
+            // A key with an escape could spell "kind" or "pubkey" to the full decoder (`"k\u0069nd"`) and
+            // shadow the plain one: give up, the decoder decides.
+            guard let key = stringRange(), !contains(key, UInt8(ascii: "\\")), take(UInt8(ascii: ":")) else { return nil }
             if equals(key, "kind") {
                 guard kind == nil, let value = integer() else { return nil }
                 kind = value
@@ -50,8 +52,9 @@ private extension JSONByteCursor {
         skipSpace()
         let start = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        // At most 9 digits, so the value fits in any Int and the arithmetic below cannot overflow.
         guard index > start, index - start <= 9 else { return nil }
-        return bytes[start..<index].reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return bytes[start..<index].reduce(0) { $0 &* 10 &+ Int($1 &- UInt8(ascii: "0")) }
     }
 
     /// Skips one JSON value of any kind.

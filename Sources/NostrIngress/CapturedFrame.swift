@@ -14,6 +14,22 @@ public struct CapturedFrame: Sendable, Equatable, Codable {
         case receivedAt = "received_at"
     }
 
+    /// Decodes one line; a `received_at` that is not a time between 1970 and 5138 (a capture edited by hand or
+    /// damaged) is refused here, so no later conversion to whole seconds can trap.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        relay = try container.decode(String.self, forKey: .relay)
+        frame = try container.decode(String.self, forKey: .frame)
+        receivedAt = try container.decode(Double.self, forKey: .receivedAt)
+        guard receivedAt.isFinite, (0...Self.latestTime).contains(receivedAt) else {
+            throw DecodingError.dataCorruptedError(forKey: .receivedAt, in: container,
+                                                   debugDescription: "received_at must be seconds since 1970, at most \(Self.latestTime)")
+        }
+    }
+
+    /// The largest `received_at` taken: year 5138, far inside `Int64` seconds.
+    public static let latestTime: Double = 99_999_999_999
+
     public init(relay: String, receivedAt: Double, frame: String) {
         self.relay = relay
         self.receivedAt = receivedAt

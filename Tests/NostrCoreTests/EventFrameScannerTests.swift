@@ -66,6 +66,27 @@ import Testing
         #expect(throws: FrameError.self) { try RelayMessage.parse(plain.replacingOccurrences(of: "\"kind\":4", with: "\"kind\":65536")) }
     }
 
+    /// Regression: a 19-digit `created_at` overflowed `Int64` inside the scanner and stopped the bot (SIGILL).
+    @Test func oversizedNumbersAreRefusedWithoutTrapping() throws {
+        let plain = frame()
+        for digits in ["9999999999999999999", "9223372036854775807", "9223372036854775808", "99999999999999999999999999999",
+                       "18446744073709551616", "999999999999999999"] {
+            let text = plain.replacingOccurrences(of: "1800000000", with: digits)
+            let fast = EventFrameScanner.scan(text)
+            // Whatever the scanner says, the full decoder agrees (or the scanner left it to the decoder).
+            if let fast { #expect(fast.event == (try? event(text))?.1, "\(digits)") }
+            _ = try? RelayMessage.parse(text)
+            _ = EventPrescreen.summary(text.replacingOccurrences(of: "\"kind\":4", with: "\"kind\":\(digits)"))
+        }
+        // The issue's frame, exactly: rejected as malformed, not a crash.
+        #expect(EventFrameScanner.scan(#"["EVENT","x",{"created_at":9999999999999999999}]"#) == nil)
+        #expect(throws: FrameError.self) { try RelayMessage.parse(#"["EVENT","x",{"created_at":9999999999999999999}]"#) }
+        // 18 digits still take the fast path.
+        let eighteen = try #require(EventFrameScanner.scan(plain.replacingOccurrences(of: "1800000000", with: "999999999999999999")))
+        #expect(eighteen.event.createdAt == 999_999_999_999_999_999)
+        #expect(EventPrescreen.summary(plain.replacingOccurrences(of: "\"kind\":4", with: "\"kind\":99999999999999999999")) == nil)
+    }
+
     @Test func agreesWithTheDecoderOnTenThousandMutations() throws {
         var rng = FuzzTests.SeededGenerator(state: 0xFA57_EE17)
         let seeds = [frame(), frame(kind: 1059, tags: [["p", keyPair.publicKey.hex]]), frame(content: "a b", tags: [["e", "1"], []])]

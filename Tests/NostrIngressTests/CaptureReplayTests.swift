@@ -49,5 +49,11 @@ import Testing
         #expect(throws: CaptureError(description: "capture line 2 is not {\"relay\",\"received_at\",\"frame\"}")) {
             try CaptureReader.parse(Data("{\"relay\":\"ws://a\",\"received_at\":1,\"frame\":\"x\"}\nnot json\n".utf8))
         }
+        // A time no clock can hold is refused on reading (replay once trapped converting it to whole seconds).
+        for time in ["1e300", "-1", "100000000000"] {
+            #expect(throws: CaptureError.self) {
+                try CaptureReader.parse(Data("{\"relay\":\"ws://a\",\"received_at\":\(time),\"frame\":\"x\"}".utf8))
+            }
+        }
     }
 }
