@@ -7,7 +7,16 @@ public struct BotMetrics: Sendable {
 
     /// An event delivered by a relay (after the pool's cross-relay deduplication).
     public func event(relay: String, kind: Int) {
-        Counter(label: "operator_gate_events_total", dimensions: [("relay", relay), ("kind", String(kind))]).increment()
+        Counter(label: "operator_gate_events_total", dimensions: [("relay", relay), ("kind", Self.kindLabel(kind))]).increment()
+    }
+
+    /// The `kind` label: the kinds the bot subscribes to by number, anything else a relay sends as `other`, so a
+    /// relay cannot create 65,536 time series.
+    static func kindLabel(_ kind: Int) -> String {
+        switch kind {
+        case 4, 1059: return String(kind)
+        default: return "other"
+        }
     }
 
     /// An inbox decision: drops by reason, answers by outcome.

@@ -68,6 +68,7 @@ public final class BotService: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.pool.run() }
             group.addTask { await self.gate.maintainLedger() }
+            group.addTask { await self.maintainInbox() }
             if let shared {
                 group.addTask {
                     // Messages whose instance stopped answering, and replies it stored but did not publish.
@@ -97,11 +98,37 @@ public final class BotService: Service, Sendable {
                 return !Task.isShuttingDownGracefully
             }
             logger.notice("intake stopped; publishing queued replies")
+            do { try store.flushSeen() } catch { logger.warning("cannot record dropped events as seen", metadata: ["error": "\(error)"]) }
             await publisher.finish()
             await publishing
             group.cancelAll()
         }
         logger.notice("operator-gate stopped")
+    }
+
+    /// Keeps `inbox.sqlite` bounded while the bot runs: every 30 s the seen ids of dropped events are written in
+    /// one batch; at start and every hour, seen ids older than the age window plus two days (no subscription asks
+    /// for them any more) and replies published more than a day ago are deleted.
+    func maintainInbox() async {
+        let horizon = pipeline.limits.maxDMAge + 2 * 86_400
+        var lastPrune: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            do {
+                if lastPrune.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true {
+                    let time = now()
+                    let removed = try store.maintain(seenBefore: time - horizon, publishedBefore: time - 86_400)
+                    lastPrune = .now
+                    if removed.seen + removed.replies > 0 {
+                        logger.info("inbox pruned", metadata: ["seen_ids": "\(removed.seen)", "published_replies": "\(removed.replies)"])
+                    }
+                } else {
+                    try store.flushSeen()
+                }
+            } catch {
+                logger.warning("inbox maintenance failed; retrying in 30 s", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(30))
+        }
     }
 
     /// One inbound event, start to finish: the pipeline's decision, and the Gate's acknowledgement when it executed.

@@ -17,7 +17,8 @@ import NostrIngress
 /// 6. age and skew on the message's own time (kind-4 `created_at`, or the rumor's; a wrap's outer time is random)
 /// 7. size of the decrypted text, 8. rate limit, 9. command grammar, 10. policy (repository × action)
 ///
-/// Everything dropped after step 4 is remembered as seen, so a copy from another relay costs no second verify.
+/// Everything dropped after the carrier verified is remembered as seen, so a copy from another relay costs no second
+/// verify; an event that failed verification is not (its id may belong to a real event a forgery arrived ahead of).
 /// Messages that reach an answer or an execution are recorded by the caller, together with the reply
 /// (``InboxStore/markProcessed(ids:messageTime:cursor:now:reply:)``), so a crash before that re-delivers them.
 public actor InboxPipeline {
@@ -28,7 +29,7 @@ public actor InboxPipeline {
     private let sources: [String: String]
     /// The operators' public keys (hex), for ``accepts(_:)``.
     public nonisolated let operatorKeys: Set<String>
-    private let limits: BotConfiguration.Limits
+    public nonisolated let limits: BotConfiguration.Limits
     private var limiter: RateLimiter
     private let logger: Logger
     /// The resume cursors when the pipeline started: a message newer than these that is too old was sent while
@@ -149,7 +150,8 @@ public actor InboxPipeline {
             return .drop(reason: reason, detail: detail)
         case .undecodable(let error):
             if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
-            remember([event.id], time: event.createdAt, now: now)
+            // Only what verified is recorded as seen: a forgery's id may be a real event's.
+            if error.carrierVerified { remember([event.id], time: event.createdAt, now: now, batched: true) }
             return .drop(reason: error.label, detail: error.description)
         case .decoded(let decoded):
             // Checked again: a copy from another relay may have been handled since this one was prepared.
@@ -157,7 +159,7 @@ public actor InboxPipeline {
             message = decoded
         }
         guard let op = operators[message.sender.hex] else {
-            remember([event.id, message.id], time: message.createdAt, now: now)
+            remember([event.id, message.id], time: message.createdAt, now: now, batched: true)
             if replyToStrangers, abs(now - message.createdAt) <= limits.maxDMAge, now - (strangersAnswered[message.sender.hex] ?? .min / 2) >= 3600 {
                 if strangersAnswered.count >= 10_000 { strangersAnswered = strangersAnswered.filter { now - $0.value < 3600 } }
                 strangersAnswered[message.sender.hex] = now
@@ -218,12 +220,18 @@ public actor InboxPipeline {
         seenInMemory.contains(id) || (try? store.hasSeen(id)) == true
     }
 
-    private func remember(_ ids: [String], time: Int64, now: Int64) {
+    /// Records dropped ids as seen. `batched`: a drop whose loss in a crash costs only a second look (a stranger's
+    /// message, an event that does not decrypt): written with the next batch, so a flood costs no write each.
+    private func remember(_ ids: [String], time: Int64, now: Int64, batched: Bool = false) {
         guard persist else {
             seenInMemory.formUnion(ids)
             return
         }
-        do { try store.markSeen(ids: Array(Set(ids)), messageTime: time, now: now) } catch {
+        do {
+            if batched { try store.noteSeen(ids: Array(Set(ids)), messageTime: time, now: now) } else {
+                try store.markSeen(ids: Array(Set(ids)), messageTime: time, now: now)
+            }
+        } catch {
             logger.warning("cannot record a dropped event as seen", metadata: ["error": "\(error)"])
         }
     }

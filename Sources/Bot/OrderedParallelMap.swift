@@ -1,3 +1,5 @@
+import AsyncAlgorithms
+
 /// Applies a pure, synchronous transform to a stream's elements on `width` child tasks at once and hands the
 /// results on one at a time, in input order.
 ///
@@ -7,6 +9,10 @@
 ///     input      e0  e1  e2  e3  e4          width 2
 ///     worker 0   e0      e2      e4          consumer: r0 (w0), r1 (w1), r2 (w0), r3 (w1), r4 (w0),
 ///     worker 1       e1      e3              then w1 ends: the input is over
+///
+/// Every hand-off is an `AsyncChannel` (the sender waits for the receiver), so the stage never runs ahead: at most
+/// about two elements per worker are taken from the input before the consumer has taken their results. When the
+/// consumer is slow, the input is not read, and upstream waits (for the inbox: relay frames stay in the sockets).
 ///
 /// Used for the inbox: verifying and decrypting (``InboxPipeline/prepare(_:)``) runs on every core, while
 /// admission and execution stay sequential (an operator's "close" then "reopen" must not swap).
@@ -26,16 +32,15 @@ public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
     where Source.Element == Input {
         let width = self.width, transform = self.transform
         await withTaskGroup(of: Void.self) { group in
-            var inboxes: [AsyncStream<Input>.Continuation] = []
-            var outputs: [AsyncStream<Output>.AsyncIterator] = []
+            var inboxes: [AsyncChannel<Input>] = []
+            var outputs: [AsyncChannel<Output>.AsyncIterator] = []
             for _ in 0..<width {
-                let (inbox, feed) = AsyncStream.makeStream(of: Input.self)
-                let (results, deliver) = AsyncStream.makeStream(of: Output.self)
-                inboxes.append(feed)
+                let inbox = AsyncChannel<Input>(), results = AsyncChannel<Output>()
+                inboxes.append(inbox)
                 outputs.append(results.makeAsyncIterator())
                 group.addTask {
-                    for await element in inbox { deliver.yield(transform(element)) }
-                    deliver.finish()
+                    for await element in inbox { await results.send(transform(element)) }
+                    results.finish()
                 }
             }
             let feeds = inboxes
@@ -43,7 +48,9 @@ public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
                 var next = 0
                 do {
                     for try await element in input {
-                        feeds[next].yield(element)
+                        // Stopped (the consumer is done): an input that ignores cancellation must not keep us here.
+                        if Task.isCancelled { break }
+                        await feeds[next].send(element)
                         next = (next + 1) % width
                     }
                 } catch {}

@@ -2,7 +2,7 @@ import Foundation
 
 /// Shared decoding of `["TYPE", …]` frames on top of Foundation's JSON decoder.
 enum FrameDecoding {
-    /// Largest subscription id accepted (NIP-01: at most 64 characters).
+    /// Largest subscription id accepted, in UTF-8 bytes (NIP-01: at most 64 characters; the bot's own ids are ASCII).
     static let maximumSubscriptionIDLength = 64
 
     private struct Frame<Message>: Decodable {
@@ -57,8 +57,9 @@ enum FrameDecoding {
     static func subscriptionID(_ container: inout UnkeyedDecodingContainer, type: String) throws -> String {
         let position = container.currentIndex
         let value = try string(&container, type: type, expected: "a subscription id")
-        guard !value.isEmpty, value.count <= maximumSubscriptionIDLength else {
-            throw FrameError.invalidField(type: type, position: position, expected: "a subscription id of 1...64 characters")
+        // Bytes, not characters: one character can carry any number of combining marks.
+        guard !value.isEmpty, value.utf8.count <= maximumSubscriptionIDLength else {
+            throw FrameError.invalidField(type: type, position: position, expected: "a subscription id of 1...64 bytes")
         }
         return value
     }

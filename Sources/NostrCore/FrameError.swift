@@ -13,11 +13,11 @@ public enum FrameError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .malformed(let detail): return "malformed frame: \(detail)"
-        case .unknownType(let type): return "unknown message type '\(type.prefix(32))'"
+        case .malformed(let detail): return "malformed frame: \(detail.utf8Prefix(200))"
+        case .unknownType(let type): return "unknown message type '\(type.utf8Prefix(32))'"
         case .invalidField(let type, let position, let expected): return "\(type) frame element \(position) must be \(expected)"
         case .invalidEvent(let error): return "frame carries an invalid event: \(error)"
-        case .invalidFilter(let detail): return "REQ filter is invalid: \(detail)"
+        case .invalidFilter(let detail): return "REQ filter is invalid: \(detail.utf8Prefix(200))"
         }
     }
 }

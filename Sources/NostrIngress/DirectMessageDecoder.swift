@@ -23,6 +23,17 @@ public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringCon
         }
     }
 
+    /// Whether the carrier event's id and signature verified before this drop, so its id may be recorded as seen.
+    ///
+    /// An event that failed verification proves nothing about the id it claims: recording that id would let a
+    /// forged copy, delivered first, make the real event a duplicate that is never executed or answered.
+    public var carrierVerified: Bool {
+        switch self {
+        case .wrongKind, .notAddressedToUs, .invalidEvent: return false
+        case .undecryptable, .unwrapFailed, .notADirectMessage: return true
+        }
+    }
+
     public var description: String {
         switch self {
         case .wrongKind(let kind): return "kind \(kind) is not a direct message"

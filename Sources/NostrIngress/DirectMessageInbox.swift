@@ -52,8 +52,9 @@ public actor DirectMessageInbox {
         if (try? store.hasSeen(event.id)) == true { return .duplicate }
         let message: DirectMessage
         do { message = try decoder.decode(event) } catch {
-            // Remember it: a forged or broken event is not worth a second verification when another relay repeats it.
-            try? store.markSeen(ids: [event.id], messageTime: event.createdAt, now: now)
+            // A verified event that does not decrypt is not worth a second look when another relay repeats it; one
+            // that failed verification is not remembered (its id may be a real event's, claimed by a forgery).
+            if error.carrierVerified { try? store.markSeen(ids: [event.id], messageTime: event.createdAt, now: now) }
             return drop(error, event)
         }
         if message.id != event.id, (try? store.hasSeen(message.id)) == true {

@@ -12,6 +12,8 @@ public final class InboxStore: Sendable {
     /// The most recent ids, and whether they are all the ids the table holds: while they are, a miss in memory
     /// is a definite "not seen" and costs no database read.
     private let recent: Mutex<(set: BoundedSet<String>, complete: Bool)>
+    /// Ids noted as seen but not yet written (``noteSeen(ids:messageTime:now:)``); at most ``seenBatchSize``.
+    private let pendingSeen = Mutex<[(id: String, time: Int64, at: Int64)]>([])
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String, memoryCapacity: Int = 50_000) throws {
@@ -106,6 +108,64 @@ public final class InboxStore: Sendable {
     /// Records ids as seen without moving cursors (for events dropped after the expensive checks).
     public func markSeen(ids: [String], messageTime: Int64, now: Int64) throws {
         try markProcessed(ids: ids, messageTime: messageTime, cursor: InboxCursor(), now: now)
+    }
+
+    /// Records ids as seen in memory at once and in SQLite with the next batch (``flushSeen()``, or when
+    /// ``seenBatchSize`` are waiting), so a flood of strangers' gift wraps costs one write per batch instead of one
+    /// each. For drops whose loss in a crash costs only a second look (the event would be dropped again).
+    public func noteSeen(ids: [String], messageTime: Int64, now: Int64) throws {
+        let batch = pendingSeen.withLock { pending -> [(id: String, time: Int64, at: Int64)]? in
+            pending.append(contentsOf: ids.map { ($0, messageTime, now) })
+            guard pending.count >= Self.seenBatchSize else { return nil }
+            defer { pending = [] }
+            return pending
+        }
+        recent.withLock { state in
+            for id in ids where state.set.insertEvicting(id).evicted != nil { state.complete = false }
+        }
+        if let batch { try write(batch) }
+    }
+
+    /// How many noted ids wait before they are written together.
+    public static let seenBatchSize = 256
+
+    /// Writes the ids noted by ``noteSeen(ids:messageTime:now:)`` that are still waiting.
+    public func flushSeen() throws {
+        let batch = pendingSeen.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
+        try write(batch)
+    }
+
+    private func write(_ batch: [(id: String, time: Int64, at: Int64)]) throws {
+        guard !batch.isEmpty else { return }
+        try database.write { db in
+            for (id, time, at) in batch {
+                try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
+                               arguments: [id, time, at])
+            }
+        }
+    }
+
+    /// Keeps the store bounded: writes waiting ids, deletes seen records whose message time is before
+    /// `seenBefore` and replies published before `publishedBefore`. Returns how many rows went.
+    @discardableResult
+    public func maintain(seenBefore: Int64, publishedBefore: Int64) throws -> (seen: Int, replies: Int) {
+        try flushSeen()
+        let seen = try prune(before: seenBefore)
+        let replies = try database.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?", arguments: [publishedBefore])
+            return db.changesCount
+        }
+        return (seen, replies)
+    }
+
+    /// Rows in the seen table and the outbox (for tests and `doctor`).
+    public func sizes() throws -> (seen: Int, outbox: Int) {
+        try database.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_seen") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
+        }
     }
 
     /// Replies stored but not yet confirmed published, oldest first.

@@ -22,6 +22,12 @@ actor RelayConnection {
     /// Verdicts that arrived while `publish` was still writing the EVENT (actor reentrancy).
     private var earlyOutcomes: [String: PublishOutcome] = [:]
     private(set) var status: RelayStatus
+    /// Lines this relay's frames may put in the log (NOTICEs, malformed frames, closed subscriptions, unexpected
+    /// frames): a hostile relay's flood costs a few lines.
+    private var logBudget = LogBudget()
+    /// Whether the reader is waiting for the inbox to take an event (backpressure): pongs are not read meanwhile,
+    /// so a missing pong then is not a dead peer.
+    private var delivering = false
 
     init(url: String, configuration: RelayConnectionConfiguration, keyPair: KeyPair?, capture: FrameCapture?,
          logger: Logger, subscriptions: @escaping @Sendable () async -> [String: [Filter]],
@@ -130,7 +136,7 @@ actor RelayConnection {
 
     /// Whether the previous ping was answered; marks a new ping as sent.
     private func pingDue() -> Bool {
-        if awaitingPong { return false }
+        if awaitingPong && !delivering { return false }
         awaitingPong = true
         return true
     }
@@ -172,7 +178,20 @@ actor RelayConnection {
 
     private func countMalformed(_ detail: String) {
         status.malformedFrames += 1
-        logger.warning("malformed frame from relay", metadata: ["detail": "\(detail)"])
+        log(.warning, "malformed frame from relay", ["detail": "\(detail.utf8Prefix(300))"])
+    }
+
+    /// Writes a line caused by this relay's frames, within its ``LogBudget``.
+    private func log(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata) {
+        guard logger.logLevel <= level else { return }
+        switch logBudget.ask(now: .now) {
+        case .suppress:
+            return
+        case .write(let suppressed):
+            var metadata = metadata
+            if suppressed > 0 { metadata["suppressed_before"] = "\(suppressed)" }
+            logger.log(level: level, message, metadata: metadata)
+        }
     }
 
     /// Publishes `event` and waits for this relay's verdict (OK, timeout or disconnect).
@@ -221,25 +240,28 @@ actor RelayConnection {
                 await perform(session.authSigned(event, now: .now))
             case .deliver(let subscriptionID, let event):
                 status.eventsReceived += 1
-                if !(await deliver(InboundEvent(relay: url, subscriptionID: subscriptionID, event: event, receivedAt: Date()))) {
-                    status.duplicatesDropped += 1
-                }
+                // Waits while the inbox is full: this relay's frames stay unread in the socket (TCP backpressure).
+                delivering = true
+                let first = await deliver(InboundEvent(relay: url, subscriptionID: subscriptionID, event: event, receivedAt: Date()))
+                delivering = false
+                if !first { status.duplicatesDropped += 1 }
             case .publishResult(let id, let outcome):
                 resolve(id, outcome)
             case .endOfStoredEvents(let subscriptionID):
                 status.subscriptionsAtEOSE.insert(subscriptionID)
             case .subscriptionClosed(let subscriptionID, let message):
                 status.lastError = "subscription \(subscriptionID) closed: \(message)"
-                logger.warning("relay closed subscription", metadata: ["subscription": "\(subscriptionID)", "message": "\(message)"])
+                log(.warning, "relay closed subscription", ["subscription": "\(subscriptionID)", "message": "\(message)"])
             case .resubscribeScheduled(let subscriptionID, let delay):
-                logger.notice("relay rate-limited subscription", metadata: ["subscription": "\(subscriptionID)", "retry_in": "\(delay)"])
+                log(.notice, "relay rate-limited subscription", ["subscription": "\(subscriptionID)", "retry_in": "\(delay)"])
             case .notice(let text):
                 status.notices += 1
-                logger.info("relay notice", metadata: ["notice": "\(text.prefix(300))"])
+                log(.info, "relay notice", ["notice": "\(text)"])
             case .malformedFrame(let error):
                 countMalformed(error.description)
             case .unexpected(let detail):
-                logger.debug("unexpected frame", metadata: ["detail": "\(detail)"])
+                status.unexpectedFrames += 1
+                log(.debug, "unexpected frame", ["detail": "\(detail)"])
             }
         }
     }

@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Foundation
 import Logging
 import NostrCore
@@ -13,9 +14,13 @@ import NostrCore
 /// }
 /// ```
 public final class RelayPool: Sendable {
-    /// Events from every read relay, each id once (first arrival wins; later copies are counted as duplicates).
-    public let events: AsyncStream<InboundEvent>
-    private let continuation: AsyncStream<InboundEvent>.Continuation
+    /// Events from every read relay, each exact copy once (first arrival wins; later identical copies are counted as
+    /// duplicates). Different events claiming one id all pass: only the inbox, after verifying, can tell which is real.
+    ///
+    /// A hand-off, not a buffer: a relay's reader waits until the consumer takes its event, so when the bot falls
+    /// behind, relays' frames stay in their sockets (TCP backpressure) instead of piling up in memory. Consume it
+    /// whenever the pool subscribes to anything.
+    public let events: AsyncChannel<InboundEvent>
     private let connections: [String: RelayConnection]
     private let readURLs: [String]
     private let writeURLs: [String]
@@ -30,9 +35,8 @@ public final class RelayPool: Sendable {
     public init(relays: RelayList, keyPair: KeyPair?, configuration: RelayConnectionConfiguration = .init(),
                 capture: FrameCapture? = nil, logger: Logger, dedupCapacity: Int = 100_000,
                 subscriptions: @escaping @Sendable () async -> [String: [Filter]]) {
-        let (stream, continuation) = AsyncStream.makeStream(of: InboundEvent.self, bufferingPolicy: .bufferingNewest(100_000))
-        self.events = stream
-        self.continuation = continuation
+        let events = AsyncChannel<InboundEvent>()
+        self.events = events
         self.logger = logger
         let seen = DeduplicationBook(capacity: dedupCapacity)
         self.seen = seen
@@ -43,8 +47,8 @@ public final class RelayPool: Sendable {
                 url: relay.url, configuration: configuration, keyPair: keyPair, capture: capture, logger: logger,
                 subscriptions: relay.read ? subscriptions : noSubscriptions,
                 deliver: { inbound in
-                    guard await seen.firstSighting(of: inbound.event.id, on: inbound.relay) else { return false }
-                    continuation.yield(inbound)
+                    guard await seen.firstSighting(of: inbound.event, on: inbound.relay) else { return false }
+                    await events.send(inbound)
                     return true
                 })
         }
@@ -60,7 +64,7 @@ public final class RelayPool: Sendable {
                 group.addTask { await connection.run() }
             }
         }
-        continuation.finish()
+        events.finish()
     }
 
     /// Waits until every relay is connected or `timeout` passes; returns the connected URLs.
@@ -122,27 +126,51 @@ public final class RelayPool: Sendable {
     public var readRelayURLs: [String] { readURLs }
 }
 
-/// Which event ids were seen, on which relays; bounded.
+/// Which events were seen, on which relays; bounded.
+///
+/// Copies are told apart by their whole content, not by the id they claim: nothing here has verified the
+/// signature yet, so a hostile relay could send a forged event under a real event's id (one signature bit
+/// flipped, say) ahead of the honest relays. Keyed by id alone, that forgery would make the real copy a
+/// "duplicate" that never reaches the inbox. Keyed by ``ExactCopy`` (the id plus a keyed hash of every field),
+/// only identical bytes are dropped here; the inbox deduplicates by id after verification.
 actor DeduplicationBook {
-    private var order: BoundedSet<String>
-    private var relaysByID: [String: [String]] = [:]
+    /// An event id and a hash of all the event's fields under this process's random hashing seed (SipHash), so a
+    /// relay cannot make a different event collide with a real one on purpose.
+    struct ExactCopy: Hashable, Sendable {
+        let id: String
+        let fingerprint: Int
+        init(_ event: Event) { id = event.id; fingerprint = event.hashValue }
+    }
+
+    private var order: BoundedSet<ExactCopy>
+    private var relaysByCopy: [ExactCopy: [String]] = [:]
+    /// Relays per entry are few (those of the relay list), but bounded anyway.
+    private let maximumRelaysPerEntry = 16
 
     init(capacity: Int) { order = BoundedSet(capacity: capacity) }
 
-    /// Records a sighting; `true` only the first time the id is seen.
-    func firstSighting(of id: String, on relay: String) -> Bool {
-        let (inserted, evicted) = order.insertEvicting(id)
+    /// Records a sighting; `true` only the first time this exact event is seen.
+    func firstSighting(of event: Event, on relay: String) -> Bool {
+        let copy = ExactCopy(event)
+        let (inserted, evicted) = order.insertEvicting(copy)
         if inserted {
-            relaysByID[id] = [relay]
-            if let evicted { relaysByID[evicted] = nil }
+            relaysByCopy[copy] = [relay]
+            if let evicted { relaysByCopy[evicted] = nil }
             return true
         }
-        if var relays = relaysByID[id], !relays.contains(relay) {
+        if var relays = relaysByCopy[copy], !relays.contains(relay), relays.count < maximumRelaysPerEntry {
             relays.append(relay)
-            relaysByID[id] = relays
+            relaysByCopy[copy] = relays
         }
         return false
     }
 
-    func relays(for id: String) -> [String] { relaysByID[id] ?? [] }
+    /// The relays that delivered copies claiming this id (first one first).
+    func relays(for id: String) -> [String] {
+        var relays: [String] = []
+        for (copy, sightings) in relaysByCopy where copy.id == id {
+            for relay in sightings where !relays.contains(relay) { relays.append(relay) }
+        }
+        return relays
+    }
 }

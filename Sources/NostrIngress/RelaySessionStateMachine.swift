@@ -65,6 +65,9 @@ public struct RelaySessionStateMachine: Sendable {
     private var auth: AuthState = .none
     private var inFlight: [String: InFlight] = [:]
 
+    /// Longest relay text (NOTICE, CLOSED and OK messages) handed on, in UTF-8 bytes; the rest is cut.
+    public static let maximumTextBytes = 300
+
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
     }
@@ -121,16 +124,16 @@ public struct RelaySessionStateMachine: Sendable {
         switch message {
         case .event(let subscriptionID, let event):
             guard subscriptions[subscriptionID] != nil else {
-                return [.unexpected("EVENT for unknown subscription '\(subscriptionID.prefix(64))'")]
+                return [.unexpected("EVENT for unknown subscription '\(subscriptionID.utf8Prefix(64))'")]
             }
             return [.deliver(subscriptionID: subscriptionID, event: event)]
 
         case .ok(let eventID, let accepted, let text):
             if case .pending(let authID, _) = auth, eventID == authID {
-                return authFinished(accepted: accepted, message: text)
+                return authFinished(accepted: accepted, message: text.utf8Prefix(Self.maximumTextBytes))
             }
             guard var entry = inFlight[eventID] else {
-                return [.unexpected("OK for unknown event id '\(eventID.prefix(64))': \(text)")]
+                return [.unexpected("OK for unknown event id '\(eventID.utf8Prefix(64))': \(text.utf8Prefix(Self.maximumTextBytes))")]
             }
             if !accepted, MachineReadablePrefix(message: text) == .authRequired, auth != .authenticated {
                 // Keep it; it is re-sent once AUTH succeeds (or fails with the deadline).
@@ -140,14 +143,22 @@ public struct RelaySessionStateMachine: Sendable {
                 return []
             }
             inFlight[eventID] = nil
-            return [.publishResult(eventID: eventID, outcome: .from(accepted: accepted, message: text))]
+            return [.publishResult(eventID: eventID, outcome: .from(accepted: accepted, message: text.utf8Prefix(Self.maximumTextBytes)))]
 
         case .eose(let subscriptionID):
+            // Only our own subscriptions leave state behind: a relay cannot grow these sets with made-up ids.
+            guard subscriptions[subscriptionID] != nil else {
+                return [.unexpected("EOSE for unknown subscription '\(subscriptionID.utf8Prefix(64))'")]
+            }
             completedInitialSync.insert(subscriptionID)
             rateLimitStrikes[subscriptionID] = nil
             return [.endOfStoredEvents(subscriptionID: subscriptionID)]
 
-        case .closed(let subscriptionID, let text):
+        case .closed(let subscriptionID, let fullText):
+            guard subscriptions[subscriptionID] != nil else {
+                return [.unexpected("CLOSED for unknown subscription '\(subscriptionID.utf8Prefix(64))'")]
+            }
+            let text = fullText.utf8Prefix(Self.maximumTextBytes)
             switch MachineReadablePrefix(message: text) {
             case .authRequired where auth != .authenticated:
                 subscriptionsAwaitingAuth.insert(subscriptionID)
@@ -166,7 +177,7 @@ public struct RelaySessionStateMachine: Sendable {
             }
 
         case .notice(let text):
-            return [.notice(text)]
+            return [.notice(text.utf8Prefix(Self.maximumTextBytes))]
 
         case .auth(let newChallenge):
             challenge = newChallenge

@@ -14,6 +14,9 @@ public struct RelayStatus: Sendable, Equatable {
     /// EVENT frames dropped undecoded by the configuration's prescreen (strangers' DMs).
     public var prescreened = 0
     public var notices = 0
+    /// Valid frames that made no sense here (EOSE, CLOSED or EVENT for a subscription the bot never opened, OK for
+    /// an event it did not publish): counted, logged within the relay's log budget, otherwise ignored.
+    public var unexpectedFrames = 0
     /// Subscriptions for which the relay sent EOSE on the current connection.
     public var subscriptionsAtEOSE: Set<String> = []
 

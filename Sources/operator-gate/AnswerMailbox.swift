@@ -11,7 +11,8 @@ actor AnswerMailbox {
     private var items: [(text: String, arrivedNanos: UInt64)] = []
 
     /// Files every DM from `sender` arriving on `events` until the stream ends or the task is cancelled.
-    func collect(_ events: AsyncStream<InboundEvent>, decoder: DirectMessageDecoder, from sender: PublicKey) async {
+    func collect<Events: AsyncSequence & Sendable>(_ events: Events, decoder: DirectMessageDecoder, from sender: PublicKey) async
+    where Events.Element == InboundEvent, Events.Failure == Never {
         for await inbound in events {
             let arrived = DispatchTime.now().uptimeNanoseconds
             if let message = try? decoder.decode(inbound.event), message.sender == sender { items.append((message.text, arrived)) }

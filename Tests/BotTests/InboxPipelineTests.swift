@@ -96,10 +96,31 @@ import Testing
             #expect(await p.admit(second, now: now).label == "duplicate")
             #expect(await p.admit(event, now: now).label == "duplicate")
         }
-        // A forged copy prepared beside a good one is dropped on its own merits and remembered.
+        // A forged copy is dropped on its own merits and not remembered: its id may be a real event's.
         let forged = nip04("close #11", from: alice).withSignature(String(repeating: "0", count: 128))
         #expect(await p.admit(p.prepare(forged), now: now).label == "invalid_event")
-        #expect(await p.admit(p.prepare(forged), now: now).label == "duplicate")
+        #expect(await p.admit(p.prepare(forged), now: now).label == "invalid_event")
+    }
+
+    /// A hostile relay delivers an operator's DM with one signature bit flipped before the honest relays deliver
+    /// the real one: the forgery is refused, and the real copy still executes, once.
+    @Test func aForgedCopyFirstDoesNotShadowTheRealMessage() async throws {
+        let p = try pipeline()
+        for real in [nip04("close #12", from: alice), try nip17("close #13", from: alice)] {
+            var sig = Array(real.sig.utf8)
+            sig[10] = sig[10] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+            let forged = real.withSignature(String(decoding: sig, as: UTF8.self))
+            #expect(forged.id == real.id)
+            // Prepared side by side (as on two workers), the forgery first.
+            let first = p.prepare(forged), second = p.prepare(real)
+            #expect(await p.admit(first, now: now).label == "invalid_event")
+            #expect(try !p.store.hasSeen(real.id))
+            guard case .execute(let message, _, _) = await p.admit(second, now: now) else { Issue.record("real copy not executed"); continue }
+            try p.store.markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: InboxCursor(), now: now)
+            // Once the real one ran, any further copy (forged or not) is a duplicate: executed once.
+            #expect(await p.admit(real, now: now).label == "duplicate")
+            #expect(await p.admit(forged, now: now).label == "duplicate")
+        }
     }
 
     @Test func ageSkewAndSizeAreCheckedOnTheMessagesOwnTime() async throws {

@@ -47,6 +47,34 @@ import Testing
         #expect(results == Array(0..<10))
     }
 
+    /// An endless input that counts what was taken from it.
+    final class CountingInput: AsyncSequence, Sendable {
+        let taken = Mutex(0)
+        struct AsyncIterator: AsyncIteratorProtocol {
+            let input: CountingInput
+            mutating func next() async -> Int? { input.taken.withLock { $0 += 1; return $0 - 1 } }
+        }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(input: self) }
+    }
+
+    /// A slow consumer holds the input back: the stage takes only a few elements per worker ahead of what was
+    /// consumed, however much the input could give (the relay sockets then stay unread instead of memory growing).
+    @Test(arguments: [1, 2, 4])
+    func aSlowConsumerHoldsTheInputBack(width: Int) async throws {
+        let input = CountingInput()
+        let map = OrderedParallelMap(width: width) { (value: Int) in value }
+        var consumed = 0, furthestAhead = 0
+        await map.run(input) { value in
+            #expect(value == consumed)
+            consumed += 1
+            try? await Task.sleep(for: .milliseconds(2))
+            furthestAhead = max(furthestAhead, input.taken.withLock { $0 } - consumed)
+            return consumed < 100
+        }
+        #expect(consumed == 100)
+        #expect(furthestAhead <= 2 * width + 2, "took \(furthestAhead) elements ahead of the consumer")
+    }
+
     @Test func anEmptyInputEndsAtOnce() async {
         let map = OrderedParallelMap(width: 4) { (value: Int) in value }
         var count = 0

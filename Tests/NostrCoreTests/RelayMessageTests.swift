@@ -67,7 +67,7 @@ import Testing
             ("[1]", .malformed("first element is not a string")),
             (#"["PING"]"#, .unknownType("PING")),
             (#"["EOSE"]"#, .invalidField(type: "EOSE", position: 1, expected: "a subscription id")),
-            (#"["EOSE",""]"#, .invalidField(type: "EOSE", position: 1, expected: "a subscription id of 1...64 characters")),
+            (#"["EOSE",""]"#, .invalidField(type: "EOSE", position: 1, expected: "a subscription id of 1...64 bytes")),
             (#"["OK","x","yes","m"]"#, .invalidField(type: "OK", position: 2, expected: "true or false")),
             (#"["NOTICE",5]"#, .invalidField(type: "NOTICE", position: 1, expected: "a string")),
             (#"["EVENT","s"]"#, .invalidField(type: "EVENT", position: 2, expected: "an event object")),

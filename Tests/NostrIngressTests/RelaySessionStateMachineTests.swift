@@ -30,6 +30,37 @@ import NostrCore
         #expect(session.subscriptionsAtEOSE == ["inbox"])
     }
 
+    /// A hostile relay floods frames for subscriptions the bot never opened and sends huge texts: nothing is
+    /// remembered for them, and every text handed on is cut to a bounded number of bytes.
+    @Test func framesForUnknownSubscriptionsLeaveNoStateAndTextsAreBounded() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        for index in 0..<5_000 {
+            let eose = session.receive(#"["EOSE","x\#(index)"]"#, now: t0)
+            let closed = session.receive(#"["CLOSED","y\#(index)","rate-limited: slow down"]"#, now: t0)
+            guard case .unexpected = eose.first, case .unexpected = closed.first else {
+                Issue.record("unknown subscription \(index) was acted on: \(eose) \(closed)"); return
+            }
+        }
+        #expect(session.subscriptionsAtEOSE.isEmpty)
+        #expect(session.tick(now: t0 + .seconds(120)).isEmpty)  // no re-subscription was scheduled for them
+        // A "character" of 300,000 combining marks is one grapheme but 600,000 bytes: refused as an id.
+        let heavy = "a" + String(repeating: "\u{0301}", count: 300_000)
+        #expect(heavy.count == 1)
+        guard case .malformedFrame = session.receive(#"["EOSE",""# + heavy + #""]"#, now: t0).first else {
+            Issue.record("a 600 kB subscription id was taken"); return
+        }
+        // Texts are cut in bytes, at a scalar boundary.
+        guard case .notice(let text) = session.receive(#"["NOTICE","ü"# + heavy + #""]"#, now: t0).first else {
+            Issue.record("no notice"); return
+        }
+        #expect(text.utf8.count <= RelaySessionStateMachine.maximumTextBytes + 3 && text.hasPrefix("ü"))
+        guard case .subscriptionClosed(_, let message) = session.receive(#"["CLOSED","inbox",""# + heavy + #""]"#, now: t0).first else {
+            Issue.record("CLOSED for our subscription not reported"); return
+        }
+        #expect(message.utf8.count <= RelaySessionStateMachine.maximumTextBytes + 3)
+    }
+
     @Test func malformedFramesAreReportedNotFatal() {
         var session = RelaySessionStateMachine()
         _ = session.connected(subscriptions: Self.filters)
