@@ -35,7 +35,7 @@ public struct BotAssembly: Sendable {
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         switch configuration.ledger.backend {
         case .sqlite(let path):
-            ledger = try SQLiteLedger(path: path)
+            ledger = try SQLiteLedger(path: path, lease: configuration.ledger.leaseSeconds)
             postgres = nil
         case .postgres(let url):
             let shared = try configuration.ledger.postgresLedger(url: url, logger: logger)

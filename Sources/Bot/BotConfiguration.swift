@@ -81,7 +81,8 @@ public struct BotConfiguration: Sendable {
                 }
             }
             var actions = Set<GateAction>()
-            for (actionIndex, name) in (entry.actions ?? GateAction.allCases.map(\.rawValue)).enumerated() {
+            // Least privilege: an operator without `actions` may only read (show, status; help and whoami always).
+            for (actionIndex, name) in (entry.actions ?? Operator.readOnlyActions.map(\.rawValue)).enumerated() {
                 guard let action = GateAction(rawValue: name) else {
                     throw BotConfigurationError(field: "\(field).actions[\(actionIndex)]",
                                                 problem: "unknown action \"\(name)\"; known: \(GateAction.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -125,16 +126,19 @@ public struct BotConfiguration: Sendable {
         if let fromEnvironment = environment["OPERATOR_GATE_NSEC"], !fromEnvironment.isEmpty {
             do { return try SecretKey(parsing: fromEnvironment) } catch { throw BotConfigurationError(field: "OPERATOR_GATE_NSEC", problem: error.description) }
         }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: keyFile) else {
+        guard FileManager.default.fileExists(atPath: keyFile) else {
             throw BotConfigurationError(field: "key_file", problem: "cannot read \(keyFile) (create it with: operator-gate key generate)")
         }
-        if let permissions = attributes[.posixPermissions] as? Int, permissions & 0o077 != 0 {
-            throw BotConfigurationError(field: "key_file", problem: "\(keyFile) is readable by group or others: chmod 600 \(keyFile)")
-        }
-        guard let text = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
-            throw BotConfigurationError(field: "key_file", problem: "cannot read \(keyFile)")
-        }
+        let text = try SecretFile.read(keyFile, field: "key_file")
         do { return try SecretKey(parsing: text) } catch { throw BotConfigurationError(field: "key_file", problem: error.description) }
+    }
+
+    /// Refuses an operator whose key is the bot's own: the bot would take its own answers for commands.
+    public func check(botKey: PublicKey) throws(BotConfigurationError) {
+        if let index = operators.firstIndex(where: { $0.publicKey == botKey }) {
+            throw BotConfigurationError(field: "operators[\(index)].npub",
+                                        problem: "is the bot's own key (\(botKey.npub)); an operator needs a key of their own")
+        }
     }
 
     /// The Gate's part of the configuration.

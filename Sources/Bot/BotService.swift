@@ -69,6 +69,8 @@ public final class BotService: Service, Sendable {
             group.addTask { await self.pool.run() }
             group.addTask { await self.gate.maintainLedger() }
             group.addTask { await self.maintainInbox() }
+            // Commands whose process died or whose outcome stayed unknown are finished without a restart.
+            group.addTask { await self.gate.reconcileClaims() }
             if let shared {
                 group.addTask {
                     // Messages whose instance stopped answering, and replies it stored but did not publish.
@@ -156,7 +158,7 @@ public final class BotService: Service, Sendable {
             return (decision, nil)
         case .execute(let message, let op, let command):
             let started = ContinuousClock.now
-            let ack = await holdingClaim(on: message) { await self.gate.handle(command) }
+            let ack = await holdingClaim(on: message) { await self.gate.handle(command, visibleRepositories: { op.covers($0) }) }
             let elapsed = ContinuousClock.now - started
             metrics.command(action: command.action.rawValue, outcome: !ack.success ? "failed" : ack.priorExecution ? "prior" : "executed",
                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

@@ -67,10 +67,8 @@ public struct GateSettings: Sendable, Equatable {
     public func giteaToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String {
         if let fromEnvironment = environment["GITEA_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
         guard let giteaTokenFile else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
-        guard let text = try? String(contentsOfFile: giteaTokenFile, encoding: .utf8),
-              !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw BotConfigurationError(field: "gitea.token_file", problem: "cannot read a token from \(giteaTokenFile)")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try SecretFile.read(giteaTokenFile, field: "gitea.token_file")
+        guard !text.isEmpty else { throw BotConfigurationError(field: "gitea.token_file", problem: "\(giteaTokenFile) is empty") }
+        return text
     }
 }

@@ -67,9 +67,6 @@ public struct LedgerSettings: Sendable, Equatable {
     public func password(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String? {
         if let value = environment["OPERATOR_GATE_LEDGER_PASSWORD"], !value.isEmpty { return value }
         guard let passwordFile else { return nil }
-        guard let text = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-            throw BotConfigurationError(field: "ledger_password_file", problem: "cannot read \(passwordFile)")
-        }
-        return text.trimmingCharacters(in: .newlines)
+        return try SecretFile.read(passwordFile, field: "ledger_password_file")
     }
 }

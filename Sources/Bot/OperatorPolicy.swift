@@ -21,17 +21,24 @@ public struct Operator: Sendable, Equatable {
         self.aliases = aliases
     }
 
+    /// What an operator whose entry names no `actions` may do.
+    public static let readOnlyActions: [GateAction] = [.show, .status]
+
+    /// Whether `repository` (`owner/name`) is one of the operator's (`status` shows only ledger entries of these).
+    public func covers(_ repository: String) -> Bool {
+        let target = repository.lowercased()
+        return repositories.contains { pattern in
+            let pattern = pattern.lowercased()
+            if pattern.hasSuffix("/*") { return target.hasPrefix(String(pattern.dropLast(1))) }
+            return pattern == target
+        }
+    }
+
     /// Whether the operator may run `action` on `repository`; `nil` when allowed, else the reason.
     public func refusal(_ action: GateAction, on repository: Repository) -> String? {
         guard actions.contains(action) else { return "you may not \(action.rawValue) (allowed: \(actions.map(\.rawValue).sorted().joined(separator: ", ")))" }
         // Ledger lookups are not about a repository.
         if action == .status { return nil }
-        let target = repository.normalized
-        let allowed = repositories.contains { pattern in
-            let pattern = pattern.lowercased()
-            if pattern.hasSuffix("/*") { return target.hasPrefix(String(pattern.dropLast(1))) }
-            return pattern == target
-        }
-        return allowed ? nil : "you may not act on \(repository) (allowed: \(repositories.joined(separator: ", ")))"
+        return covers(repository.normalized) ? nil : "you may not act on \(repository) (allowed: \(repositories.joined(separator: ", ")))"
     }
 }

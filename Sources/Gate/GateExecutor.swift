@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Executes commands on Gitea exactly once: claim in the ledger (durably) → write to Gitea with the gate key in
 /// it → complete the ledger entry. A repeated command is answered from the ledger; an entry left `claimed` by a
@@ -10,6 +11,10 @@ public final class GateExecutor: Sendable {
         public var duplicateWindow: Int64 = 24 * 3600
         /// Probes look this far before the claim time (seconds), for clock differences with Gitea.
         public var probeMargin: Int64 = 600
+        /// After a write whose outcome is unknown (no answer, 5xx), how many more times the command is tried, each
+        /// only after a probe proved nothing was written; the waits double from ``retryDelay``.
+        public var unknownOutcomeRetries = 2
+        public var retryDelay: Duration = .seconds(1)
         public init() {}
     }
 
@@ -19,6 +24,11 @@ public final class GateExecutor: Sendable {
     let configuration: Configuration
     private let logger: Logger
     private let now: @Sendable () -> Int64
+    /// Idempotency keys this executor is handling right now, from before the claim until the answer. A second
+    /// command with the same key waits for the first here, and the reconciler leaves them alone, so a claim of
+    /// this process is only ever taken over when nobody in the process works on it (crash leftovers, unknown
+    /// outcomes), never underneath a running execution.
+    private let handling = Mutex<Set<String>>([])
 
     public init(ledger: any Ledger, gitea: GiteaClient, botLogin: String, configuration: Configuration = .init(), logger: Logger,
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -36,13 +46,16 @@ public final class GateExecutor: Sendable {
     }
 
     /// Handles one command and says what happened. Never throws: every failure becomes an unsuccessful ``Ack``.
-    public func handle(_ command: Command) async -> Ack {
+    /// - Parameter visibleRepositories: which repositories' ledger entries `status` may show (the operator's own).
+    public func handle(_ command: Command, visibleRepositories: @Sendable (String) -> Bool = { _ in true }) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)
-        case .status(let prefix): return await status(command, prefix)
+        case .status(let prefix): return await status(command, prefix, visible: visibleRepositories)
         default: break
         }
         let key = IdempotencyKey(command)
+        guard begin(key) else { return await afterLocalHandling(of: key, command, visibleRepositories: visibleRepositories) }
+        defer { end(key) }
         let outcome: ClaimOutcome
         do { outcome = try await ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
             logger.error("ledger claim failed", metadata: ["key": "\(key.short)", "error": "\(error)"])
@@ -52,15 +65,18 @@ public final class GateExecutor: Sendable {
         switch outcome {
         case .claimed(let entry):
             return await execute(entry, command, key: key)
-        case .originSeen(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
+        case .originSeen(let entry) where entry.state == .claimed && ledger.leaseDuration != nil,
+             .duplicate(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
+            // Claimed and not finished: wait for its holder, or take it over once its lease ran out.
             return await settle(entry, command, key: key)
         case .originSeen(let entry), .duplicate(let entry):
             return answerFromLedger(entry, command, key: key)
         }
     }
 
-    /// Shared ledger, the same event claimed by another instance: wait for its outcome; if its lease runs out
-    /// first, take the claim over and reconcile it (probe Gitea, then execute only if nothing was written).
+    /// The same command or event claimed and not finished (by another instance or process, or by a crashed one):
+    /// wait for its outcome; if its lease runs out first, take the claim over and reconcile it (probe Gitea, then
+    /// execute only if nothing was written).
     private func settle(_ claimed: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
         let lease = ledger.leaseDuration ?? 30
         let deadline = ContinuousClock.now + .seconds(lease + 10)
@@ -69,7 +85,7 @@ public final class GateExecutor: Sendable {
             do {
                 if try await ledger.takeOver(entry, now: now()) { return await reconcile(entry, command, key: key) }
                 try await Task.sleep(for: .milliseconds(500))
-                if let current = try await ledger.entry(originEventID: command.origin?.eventID ?? ""), current.id == entry.id {
+                if let current = try await refreshed(entry, key: key) {
                     entry = current
                     if current.state != .claimed { return answerFromLedger(current, command, key: key) }
                 }
@@ -80,7 +96,44 @@ public final class GateExecutor: Sendable {
         return answerFromLedger(entry, command, key: key)
     }
 
-    /// Reconciles every entry left `claimed`: probe Gitea for its key; found → done, not found → execute now.
+    /// The entry as the ledger holds it now.
+    private func refreshed(_ entry: LedgerEntry, key: IdempotencyKey) async throws -> LedgerEntry? {
+        if let origin = entry.originEventID, let current = try await ledger.entry(originEventID: origin), current.id == entry.id { return current }
+        if let current = try await ledger.latest(key: key), current.id == entry.id { return current }
+        return nil
+    }
+
+    /// Marks `key` as handled here; `false` when another task of this process already handles it.
+    private func begin(_ key: IdempotencyKey) -> Bool { handling.withLock { $0.insert(key.hex).inserted } }
+    private func end(_ key: IdempotencyKey) { _ = handling.withLock { $0.remove(key.hex) } }
+
+    /// The same command while another task of this process handles it: wait for that one, then handle this one
+    /// (it is then answered from the ledger, or runs if the first one failed without writing).
+    private func afterLocalHandling(of key: IdempotencyKey, _ command: Command, visibleRepositories: @Sendable (String) -> Bool) async -> Ack {
+        while handling.withLock({ $0.contains(key.hex) }) && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await handle(command, visibleRepositories: visibleRepositories)
+    }
+
+    /// Reconciles claims left behind, every `interval` until cancelled (the bot runs it): a command whose process
+    /// died, or whose outcome stayed unknown, is finished without waiting for a restart.
+    /// - Parameter interval: default a third of the ledger's lease, at least 5 s.
+    public func reconcileClaims(every interval: Duration? = nil) async {
+        let interval = interval ?? .seconds(max(5, (ledger.leaseDuration ?? 30) / 3))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
+            let acks = await recover()
+            if !acks.isEmpty {
+                logger.notice("reconciled commands left claimed", metadata: ["count": "\(acks.count)",
+                                                                           "succeeded": "\(acks.filter(\.success).count)"])
+            }
+        }
+    }
+
+    /// Reconciles every entry left `claimed` that this process may take (its own, not running here, or one whose
+    /// lease ran out): probe Gitea for its key; found → done, not found → execute now.
     @discardableResult
     public func recover() async -> [Ack] {
         let entries: [LedgerEntry]
@@ -90,7 +143,10 @@ public final class GateExecutor: Sendable {
         }
         var acks: [Ack] = []
         for entry in entries {
-            // Shared ledger: only one instance reconciles a claim (its own, or one whose lease ran out).
+            // Being handled in this process right now: not left behind.
+            guard begin(entry.key) else { continue }
+            defer { end(entry.key) }
+            // Only one process reconciles a claim (its own, or one whose lease ran out).
             do {
                 guard try await ledger.takeOver(entry, now: now()) else { continue }
             } catch {
@@ -150,24 +206,53 @@ public final class GateExecutor: Sendable {
     }
 
     private func executeHoldingClaim(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
-        do {
-            let ack = try await perform(command, key: key)
-            await complete(entry, ack)
-            return ack
-        } catch let refusal as GateRefusal {
-            return await fail(entry, command, key: key, message: refusal.description)
-        } catch let error as GiteaError where error.certainlyNotApplied {
-            return await fail(entry, command, key: key, message: error.description)
-        } catch {
-            // Outcome unknown (no answer, 5xx): look for the key before anyone runs it again.
-            logger.warning("gitea outcome unknown; probing", metadata: ["key": "\(key.short)", "error": "\(error)"])
-            if let found = try? await probe(command, key: key, claimedAt: entry.claimedAt) {
-                await complete(entry, found)
-                return found
+        var retriesLeft = configuration.unknownOutcomeRetries
+        var delay = configuration.retryDelay
+        while true {
+            do {
+                let ack = try await perform(command, key: key)
+                await complete(entry, ack)
+                return ack
+            } catch let refusal as GateRefusal {
+                return await fail(entry, command, key: key, message: refusal.description)
+            } catch let error as GiteaError where error.certainlyNotApplied {
+                return await fail(entry, command, key: key, message: error.description)
+            } catch {
+                // Outcome unknown (no answer, 5xx): look for the key before anything runs again.
+                logger.warning("gitea outcome unknown; probing", metadata: ["key": "\(key.short)", "error": "\(error)"])
+                switch await probeAfterUnknownOutcome(entry, command, key: key) {
+                case .found(let ack):
+                    await complete(entry, ack)
+                    return ack
+                case .nothingWritten where retriesLeft > 0 && !Task.isCancelled:
+                    retriesLeft -= 1
+                    logger.notice("nothing was written; trying again", metadata: ["key": "\(key.short)", "in": "\(delay)"])
+                    try? await Task.sleep(for: delay)
+                    delay *= 2
+                case .nothingWritten, .unknown:
+                    return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                               number: command.payload.number,
+                               message: "\(error); the outcome is unknown, so it stays claimed: the bot checks Gitea again shortly and "
+                                   + "finishes it without running it twice (`status \(key.short)` tells)")
+                }
             }
-            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                       number: command.payload.number,
-                       message: "\(error); the outcome is unknown, so it stays claimed and will be reconciled before any retry")
+        }
+    }
+
+    /// What a probe after an unknown outcome proved.
+    private enum ProbeResult {
+        case found(Ack)
+        case nothingWritten
+        case unknown
+    }
+
+    private func probeAfterUnknownOutcome(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> ProbeResult {
+        do {
+            if let found = try await probe(command, key: key, claimedAt: entry.claimedAt) { return .found(found) }
+            return .nothingWritten
+        } catch {
+            logger.warning("cannot probe Gitea after an unknown outcome", metadata: ["key": "\(key.short)", "error": "\(error)"])
+            return .unknown
         }
     }
 
@@ -362,8 +447,15 @@ public final class GateExecutor: Sendable {
 
     // MARK: - Probes
 
-    /// Looks on Gitea for an earlier execution of `command` (its key in a body or comment, or the target state).
-    /// Returns `nil` when there is none; throws when Gitea cannot be asked (callers then refuse to write).
+    /// Whether Gitea says the bot's own login wrote it. Only that counts as proof: anyone who can comment could
+    /// otherwise pre-post a key footer and make a command count as done without running.
+    private func wroteIt(_ author: GiteaUser) -> Bool {
+        author.login.caseInsensitiveCompare(botLogin) == .orderedSame
+    }
+
+    /// Looks on Gitea for an earlier execution of `command` (its key in a body or comment by the bot's login, or
+    /// the target state). Returns `nil` when there is none; throws when Gitea cannot be asked (callers then refuse
+    /// to write).
     func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64) async throws -> Ack? {
         let repo = command.repository
         let since = GiteaSimulatorTime.rfc3339(claimedAt - configuration.probeMargin)
@@ -376,7 +468,7 @@ public final class GateExecutor: Sendable {
             // Not `q=`: Gitea's indexer lags. The creator + since listing is database-backed.
             for page in 1...200 {
                 let issues = try await gitea.issues(repo, createdBy: botLogin, since: since, page: page)
-                if let issue = issues.first(where: { GateFooter.contains($0.body ?? "", key: key) }) {
+                if let issue = issues.first(where: { wroteIt($0.user) && GateFooter.contains($0.body ?? "", key: key) }) {
                     return found(issue.number, issue.title, issue.html_url, issue.state, "created")
                 }
                 if issues.count < GiteaClient.pageSize { break }
@@ -388,7 +480,7 @@ public final class GateExecutor: Sendable {
         case .addComment(let number, _), .closeIssue(let number, _), .reopenIssue(let number), .assignIssue(let number, _, _, _),
              .labelIssue(let number, _, _):
             let comments = try await gitea.comments(repo, number, since: since)
-            if let comment = comments.first(where: { GateFooter.contains($0.body, key: key) }) {
+            if let comment = comments.first(where: { wroteIt($0.user) && GateFooter.contains($0.body, key: key) }) {
                 return found(number, nil, comment.html_url, nil, "done")
             }
             if case .closeIssue = command.payload {
@@ -425,9 +517,10 @@ public final class GateExecutor: Sendable {
         }
     }
 
-    private func status(_ command: Command, _ prefix: String) async -> Ack {
+    private func status(_ command: Command, _ prefix: String, visible: (String) -> Bool) async -> Ack {
         do {
-            let entries = try await ledger.entries(keyPrefix: prefix, limit: 5)
+            // Entries of repositories the asker may not act on are not shown (nor counted).
+            let entries = try await ledger.entries(keyPrefix: prefix, limit: 50).filter { visible($0.repository) }.prefix(5)
             guard let entry = entries.first else {
                 return Ack(success: false, key: "", action: .status, repository: command.repository.description,
                            message: "no command with a key starting \(prefix)")

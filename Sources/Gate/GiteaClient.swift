@@ -1,4 +1,5 @@
 import Foundation
+import NostrCore
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -58,8 +59,7 @@ public final class GiteaClient: Sendable {
                 logger.debug("gitea", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)",
                                                  "ms": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
                 if (200..<300).contains(status) { return (data, status) }
-                let message = (try? JSONDecoder().decode(GiteaAPIError.self, from: data))?.message ?? String(decoding: data.prefix(200), as: UTF8.self)
-                lastError = .from(status: status, message: message)
+                lastError = .from(status: status, message: Self.errorMessage(body: data))
             } catch {
                 lastError = .transport(error.localizedDescription)
             }
@@ -70,6 +70,18 @@ public final class GiteaClient: Sendable {
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(GiteaError) -> T {
+        try Self.decodeResponse(type, data)
+    }
+
+    /// The text of a Gitea error body (`{"message": …}`, or the body itself), at most 300 bytes: it goes into
+    /// logs and into the operator's answer.
+    public static func errorMessage(body: Data) -> String {
+        let message = (try? JSONDecoder().decode(GiteaAPIError.self, from: body))?.message ?? String(decoding: body.prefix(300), as: UTF8.self)
+        return message.utf8Prefix(300)
+    }
+
+    /// How every Gitea response body is read: a shape other than `T` is an error naming `T`, never a crash.
+    public static func decodeResponse<T: Decodable>(_ type: T.Type, _ data: Data) throws(GiteaError) -> T {
         do { return try JSONDecoder().decode(T.self, from: data) } catch {
             throw .unexpected(status: 200, message: "unexpected response shape for \(T.self)")
         }

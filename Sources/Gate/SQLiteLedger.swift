@@ -8,6 +8,11 @@ import GRDB
 /// (``WriteBatcher``); each returns only once its transaction committed. With the default `synchronous=NORMAL` in WAL mode a
 /// committed claim survives a process crash (SIGKILL); `durability: .full` also survives power loss at the
 /// price of an fsync per commit.
+///
+/// Claims carry an owner and a lease, as the shared ledger's do: the process executing a command renews its lease
+/// while the command runs, and any process (a restarted `run`, `gate exec` of the same command, the bot's periodic
+/// reconciler) may take over a claim whose lease ran out or whose process is gone, probe Gitea, and finish it,
+/// instead of refusing it as "in progress" until the next restart.
 public final class SQLiteLedger: Ledger {
     public enum Durability: Sendable {
         /// Survives process crashes.
@@ -20,9 +25,18 @@ public final class SQLiteLedger: Ledger {
     private let batcher: WriteBatcher
     /// A connection of its own for checkpoints, so they run beside commits instead of inside them.
     private let checkpointer: DatabaseQueue
+    /// Who claims here: this process (``LedgerOwner/currentProcess``, `host:pid`), so that a claim left by a
+    /// process that died is taken over at once and one held by a live process (a running `gate exec`) is not.
+    public let owner: String
+    public let leaseDuration: Int64?
 
     /// Opens or creates the ledger at `path` and migrates it.
-    public init(path: String, durability: Durability = .normal) throws {
+    /// - Parameters:
+    ///   - owner: the name written into claims (default: this process, `host:pid`).
+    ///   - lease: seconds a claim stays its owner's without renewal.
+    public init(path: String, durability: Durability = .normal, owner: String? = nil, lease: Int64 = 30) throws {
+        self.owner = owner ?? LedgerOwner.currentProcess
+        self.leaseDuration = max(1, lease)
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -70,16 +84,26 @@ public final class SQLiteLedger: Ledger {
             try db.create(index: "ledger_by_key", on: "ledger", columns: ["key", "id"])
             try db.create(index: "ledger_claimed", on: "ledger", columns: ["state"], condition: Column("state") == "claimed")
         }
+        // Owners and leases; rows from before have neither and may be taken over by anyone.
+        migrator.registerMigration("ledger-v2-lease") { db in
+            try db.alter(table: "ledger") { table in
+                table.add(column: "instance_id", .text)
+                table.add(column: "lease_until", .integer)
+            }
+        }
         return migrator
     }
 
     public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome {
-        let json = command.jsonString
-        return try await batcher.submit { db in try Self.claim(db, key: key, command: command, json: json, now: now, window: window) }
+        let json = command.jsonString, owner = self.owner, until = now + (leaseDuration ?? 30)
+        return try await batcher.submit { db in
+            try Self.claim(db, key: key, command: command, json: json, now: now, window: window, owner: owner, leaseUntil: until)
+        }
     }
 
     /// The rule and the insert, inside the caller's transaction (so concurrent claims of one key serialize).
-    private static func claim(_ db: Database, key: IdempotencyKey, command: Command, json: String, now: Int64, window: Int64) throws -> ClaimOutcome {
+    private static func claim(_ db: Database, key: IdempotencyKey, command: Command, json: String, now: Int64, window: Int64,
+                              owner: String, leaseUntil: Int64) throws -> ClaimOutcome {
         // Statements are cached per connection: preparing SQL dominated the cost of a claim.
         let byOrigin = try command.origin.flatMap { try fetchOne(db, "origin_event_id = ?", [$0.eventID]) }
         let latest = try fetchOne(db, "key = ? ORDER BY id DESC LIMIT 1", [key.hex])
@@ -90,25 +114,58 @@ public final class SQLiteLedger: Ledger {
             return .duplicate(entry)
         case .execute:
             try db.cachedStatement(sql: """
-                INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at)
-                VALUES (?, ?, ?, ?, ?, 'claimed', ?)
-                """).execute(arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description, json, now])
+                INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, instance_id, lease_until)
+                VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?)
+                """).execute(arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description, json, now,
+                                         owner, leaseUntil])
             return .claimed(LedgerEntry(id: db.lastInsertedRowID, key: key, originEventID: command.origin?.eventID, action: command.action,
                                         repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
                                         completedAt: nil, result: nil, error: nil))
         }
     }
 
+    /// Only a claim is completed: a process that finishes late, after another reconciled its claim, changes nothing.
     public func complete(id: Int64, result: String, at: Int64) async throws {
         try await batcher.submit { db in
-            try db.cachedStatement(sql: "UPDATE ledger SET state = 'done', result = ?, completed_at = ? WHERE id = ?").execute(arguments: [result, at, id])
+            try db.cachedStatement(sql: "UPDATE ledger SET state = 'done', result = ?, completed_at = ? WHERE id = ? AND state = 'claimed'")
+                .execute(arguments: [result, at, id])
         }
     }
 
     public func fail(id: Int64, error: String, at: Int64) async throws {
         try await batcher.submit { db in
-            try db.cachedStatement(sql: "UPDATE ledger SET state = 'failed', error = ?, completed_at = ? WHERE id = ?").execute(arguments: [error, at, id])
+            try db.cachedStatement(sql: "UPDATE ledger SET state = 'failed', error = ?, completed_at = ? WHERE id = ? AND state = 'claimed'")
+                .execute(arguments: [error, at, id])
         }
+    }
+
+    public func renewLease(id: Int64, now: Int64) async throws -> Bool {
+        let owner = self.owner, until = now + (leaseDuration ?? 30)
+        return try await batcher.submit { db in
+            try db.cachedStatement(sql: "UPDATE ledger SET lease_until = ? WHERE id = ? AND state = 'claimed' AND instance_id = ?")
+                .execute(arguments: [until, id, owner])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Takes a claim that is this process's, has no owner, has an expired lease, or belongs to a process of this
+    /// host that no longer exists (a crashed `run` or `gate exec`: no need to wait for its lease).
+    public func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool {
+        let owner = self.owner, until = now + (leaseDuration ?? 30)
+        return try await batcher.submit { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT instance_id, lease_until FROM ledger WHERE id = ? AND state = 'claimed'",
+                                             arguments: [entry.id]) else { return false }
+            let holder: String? = row[0], leaseUntil: Int64? = row[1]
+            guard Self.mayTakeOver(holder: holder, leaseUntil: leaseUntil, owner: owner, now: now) else { return false }
+            try db.execute(sql: "UPDATE ledger SET instance_id = ?, lease_until = ? WHERE id = ?", arguments: [owner, until, entry.id])
+            return true
+        }
+    }
+
+    /// Whether `owner` may take a claim held by `holder` until `leaseUntil`.
+    static func mayTakeOver(holder: String?, leaseUntil: Int64?, owner: String, now: Int64) -> Bool {
+        guard let holder, let leaseUntil else { return true }
+        return holder == owner || leaseUntil < now || LedgerOwner.isDeadLocalProcess(holder)
     }
 
     /// Copies the write-ahead log into the database file and empties it. For after bulk imports such as
@@ -163,9 +220,17 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
-    /// Every entry still `claimed`: one instance, no leases.
-    public func claimedEntries(now: Int64) throws -> [LedgerEntry] { try claimedEntries() }
+    /// Claimed entries this process may reconcile (``takeOver(_:now:)`` would give them), oldest first.
+    public func claimedEntries(now: Int64) throws -> [LedgerEntry] {
+        let owner = self.owner
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.columns), instance_id, lease_until FROM ledger WHERE state = 'claimed' ORDER BY id")
+                .filter { Self.mayTakeOver(holder: $0[11], leaseUntil: $0[12], owner: owner, now: now) }
+                .map(Self.entry)
+        }
+    }
 
+    /// Every entry still `claimed`, whoever holds it.
     public func claimedEntries() throws -> [LedgerEntry] {
         try database.read { db in
             try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger WHERE state = 'claimed' ORDER BY id").map(Self.entry)

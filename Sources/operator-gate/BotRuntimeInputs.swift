@@ -14,7 +14,10 @@ struct BotRuntimeInputs {
         let configuration: BotConfiguration
         do { configuration = try BotConfiguration.load(path: config) } catch { throw CLIError("\(config): \(error)") }
         let secretKey: SecretKey
-        do { secretKey = try configuration.secretKey() } catch { throw CLIError("\(config): \(error)") }
+        do {
+            secretKey = try configuration.secretKey()
+            try configuration.check(botKey: secretKey.publicKey)
+        } catch { throw CLIError("\(config): \(error)") }
         let relays: RelayList
         do { relays = try RelayList.load(path: configuration.relaysFile, requireRead: true, requireWrite: true) } catch {
             throw CLIError("\(config): relays_file \(configuration.relaysFile): \(error.description)")

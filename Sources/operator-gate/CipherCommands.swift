@@ -5,7 +5,7 @@ import NostrCore
 struct SchemeOptions: ParsableArguments {
     @Flag(name: .customLong("nip04"), help: "NIP-04 (AES-256-CBC; legacy kind-4 DMs).") var nip04 = false
     @Flag(name: .customLong("nip44"), help: "NIP-44 v2 (ChaCha20 + HMAC; NIP-17 DMs).") var nip44 = false
-    @Option(help: "Our secret key (hex or nsec).") var sec: String
+    @OptionGroup var key: SecretKeyOptions
     @Option(help: "The peer's public key (hex, npub or nprofile).") var pub: String
 
     func validate() throws {
@@ -21,7 +21,7 @@ struct EncryptCommand: ParsableCommand {
 
     func run() throws {
         try runTool {
-            let secret = try parseSecretKey(options.sec)
+            let secret = try options.key.secretKey()
             let peer = try parsePublicKey(options.pub, option: "--pub")
             let text = try StandardIO.readText()
             if options.nip04 {
@@ -43,7 +43,7 @@ struct DecryptCommand: ParsableCommand {
 
     func run() throws {
         try runTool {
-            let secret = try parseSecretKey(options.sec)
+            let secret = try options.key.secretKey()
             let peer = try parsePublicKey(options.pub, option: "--pub")
             let payload = try StandardIO.readTrimmed()
             do {

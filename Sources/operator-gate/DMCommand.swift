@@ -13,7 +13,7 @@ struct DMCommand: AsyncParsableCommand {
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send one DM; print {\"id\",\"accepted\":[urls],\"rejected\":{url:reason}}. Exit 0 if a relay accepted it.")
-        @Option(help: "The sender's secret key (hex or nsec).") var sec: String
+        @OptionGroup var key: SecretKeyOptions
         @Option(help: "The recipient (hex, npub or nprofile).") var to: String
         @Option(help: "The message text.") var text: String
         @Flag(name: .customLong("nip04"), help: "Send a kind-4 NIP-04 DM.") var nip04 = false
@@ -28,7 +28,7 @@ struct DMCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runAsyncTool {
-                let author = KeyPair(secretKey: try parseSecretKey(sec))
+                let author = KeyPair(secretKey: try key.secretKey())
                 let recipient = try parsePublicKey(to, option: "--to")
                 let list = try relayOptions.relayList(requireWrite: true)
                 let now = Int64(Date().timeIntervalSince1970)
@@ -75,9 +75,9 @@ struct DMCommand: AsyncParsableCommand {
 
     struct Listen: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print each DM addressed to --sec as one JSON line, deduplicated across relays.",
+            abstract: "Print each DM addressed to the given key as one JSON line, deduplicated across relays.",
             discussion: "Exit 0 when --count messages arrived, 2 when --timeout passed with fewer.")
-        @Option(help: "The recipient's secret key (hex or nsec).") var sec: String
+        @OptionGroup var key: SecretKeyOptions
         @Option(help: "Only messages whose own time is at most this many seconds old.") var since: Int64 = 600
         @Option(help: "Only messages from this sender (hex, npub or nprofile).") var from: String?
         @Option(help: "Stop after this many messages.") var count: Int?
@@ -94,7 +94,7 @@ struct DMCommand: AsyncParsableCommand {
         func run() async throws {
             var completed = false
             try await runAsyncTool {
-                let secret = try parseSecretKey(sec)
+                let secret = try key.secretKey()
                 let sender = try from.map { try parsePublicKey($0, option: "--from") }
                 let list = try relayOptions.relayList(requireRead: true)
                 let frameCapture: FrameCapture?

@@ -21,7 +21,9 @@ struct DemoScript {
         let keyFile = folder.appendingPathComponent("bot.nsec").path
         try (bot.nsec + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
-        try "bot-token\n".write(to: folder.appendingPathComponent("gitea.token"), atomically: true, encoding: .utf8)
+        let tokenFile = folder.appendingPathComponent("gitea.token").path
+        try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
         try #"{"relays": [{"url": "\#(relayURL)"}]}"#.write(to: folder.appendingPathComponent("relays.json"), atomically: true, encoding: .utf8)
         let config = """
             {"key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data",

@@ -31,7 +31,11 @@ struct DoctorCommand: AsyncParsableCommand {
         check(true, "configuration \(config): \(configuration.operators.count) operator(s), data in \(configuration.dataDirectory)")
 
         var bot: KeyPair?
-        do { bot = try configuration.secretKey().keyPair; check(true, "bot key: \(bot!.publicKey.npub)") } catch { check(false, "bot key: \(error)") }
+        do {
+            bot = try configuration.secretKey().keyPair
+            try configuration.check(botKey: bot!.publicKey)
+            check(true, "bot key: \(bot!.publicKey.npub)")
+        } catch { check(false, "bot key: \(error)") }
 
         var quiet = Logger(label: "operator-gate.doctor")
         quiet.logLevel = .critical

@@ -10,7 +10,7 @@ struct EventCommand: ParsableCommand {
     struct Sign: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Sign {\"kind\",\"content\",\"tags\",\"created_at\"?} read on stdin; print the event.")
-        @Option(help: "Secret key (hex or nsec).") var sec: String
+        @OptionGroup var key: SecretKeyOptions
 
         struct Input: Decodable {
             let kind: Int
@@ -22,7 +22,7 @@ struct EventCommand: ParsableCommand {
 
         func run() throws {
             try runTool {
-                let keyPair = KeyPair(secretKey: try parseSecretKey(sec))
+                let keyPair = KeyPair(secretKey: try key.secretKey())
                 let input: Input
                 do { input = try JSONDecoder().decode(Input.self, from: StandardIO.readAll()) } catch {
                     throw CLIError("stdin must be {\"kind\": int, \"content\": string, \"tags\"?: [[string]], \"created_at\"?: int}")

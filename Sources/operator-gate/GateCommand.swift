@@ -34,8 +34,7 @@ struct GateCommand: AsyncParsableCommand {
             if let fromEnvironment = ProcessInfo.processInfo.environment["GITEA_TOKEN"], !fromEnvironment.isEmpty {
                 token = fromEnvironment
             } else if let tokenFile = tokenFile ?? settings?.giteaTokenFile {
-                guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else { throw CLIError("cannot read the Gitea token file \(tokenFile)") }
-                token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                do { token = try SecretFile.read(tokenFile, field: "the Gitea token file") } catch { throw CLIError("\(error)") }
             } else {
                 throw CLIError("no Gitea token: set GITEA_TOKEN, or gitea.token_file in the config, or pass --token-file")
             }

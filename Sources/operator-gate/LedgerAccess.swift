@@ -16,7 +16,7 @@ enum LedgerAccess {
         case .sqlite(let path):
             if mustExist, !FileManager.default.fileExists(atPath: path) { throw CLIError("no ledger at \(path) (nothing has been executed yet?)") }
             let ledger: SQLiteLedger
-            do { ledger = try SQLiteLedger(path: path) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
+            do { ledger = try SQLiteLedger(path: path, lease: settings.leaseSeconds) } catch { throw CLIError("cannot open the ledger \(path): \(error)") }
             return try await body(ledger)
         case .postgres(let url):
             let ledger: PostgresLedger

@@ -7,12 +7,12 @@ struct WrapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wrap",
         abstract: "Wrap the text on stdin as a NIP-17 message (kind-14 rumor, kind-13 seal, kind-1059 gift wrap) to --to.")
-    @Option(help: "The author's secret key (hex or nsec).") var sec: String
+    @OptionGroup var key: SecretKeyOptions
     @Option(help: "The recipient's public key (hex, npub or nprofile).") var to: String
 
     func run() throws {
         try runTool {
-            let author = KeyPair(secretKey: try parseSecretKey(sec))
+            let author = KeyPair(secretKey: try key.secretKey())
             let recipient = try parsePublicKey(to, option: "--to")
             let text = try StandardIO.readText()
             do {
@@ -28,11 +28,11 @@ struct UnwrapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unwrap",
         abstract: "Open the gift wrap on stdin: verify wrap and seal, check the rumor's author; print the rumor.")
-    @Option(help: "The recipient's secret key (hex or nsec).") var sec: String
+    @OptionGroup var key: SecretKeyOptions
 
     func run() throws {
         try runTool {
-            let recipient = try parseSecretKey(sec)
+            let recipient = try key.secretKey()
             let wrap: Event
             do { wrap = try Event.parse(StandardIO.readAll()) } catch { throw CLIError("stdin is not an event: \(String(describing: error))") }
             do {

@@ -64,6 +64,7 @@ import Testing
     @Test func theLedgerPasswordComesFromTheEnvironmentOrAFile() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("og-pg-\(UUID().uuidString).pass").path
         try "s3cret\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         let settings = LedgerSettings(backend: .postgres(url: "postgres://gate@db/og"), passwordFile: file)
         #expect(try settings.password(environment: [:]) == "s3cret")
         #expect(try settings.password(environment: ["OPERATOR_GATE_LEDGER_PASSWORD": "from-env"]) == "from-env")
@@ -104,6 +105,51 @@ import Testing
         #expect(try config.secretKey(environment: ["OPERATOR_GATE_NSEC": other.hex]) == other)
         #expect(try config.giteaToken(environment: ["GITEA_TOKEN": "t0k"]) == "t0k")
         #expect(throws: BotConfigurationError.self) { try config.giteaToken(environment: [:]) }
+    }
+}
+
+/// Least privilege: what an operator may do when the configuration says little, and secrets that leak.
+@Suite struct LeastPrivilegeTests {
+    @Test func anOperatorWithoutActionsMayOnlyRead() throws {
+        let config = try BotConfigurationTests.parse(BotConfigurationTests.json(#"{"npub": "\#(BotConfigurationTests.alice.npub)", "repos": ["ops/*"]}"#))
+        let op = try #require(config.operator(BotConfigurationTests.alice))
+        #expect(op.actions == [.show, .status])
+        #expect(op.refusal(.show, on: try Repository("ops/tc")) == nil)
+        for action in [GateAction.mergePR, .closeIssue, .createIssue] {
+            #expect(op.refusal(action, on: try Repository("ops/tc")) != nil, "\(action) allowed without being listed")
+        }
+        #expect(op.covers("ops/tc") && op.covers("OPS/x") && !op.covers("other/tc") && !op.covers("opsx/tc"))
+    }
+
+    @Test func theBotsOwnKeyIsNoOperator() throws {
+        let config = try BotConfigurationTests.parse(BotConfigurationTests.json())
+        #expect(throws: BotConfigurationError.self) { try config.check(botKey: BotConfigurationTests.alice) }
+        do { try config.check(botKey: BotConfigurationTests.alice) } catch { #expect(error.field == "operators[0].npub") }
+        try config.check(botKey: SecretKey.generate().publicKey)
+    }
+
+    @Test func tokenAndPasswordFilesMustBePrivate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-secrets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let token = directory.appendingPathComponent("gitea.token").path, password = directory.appendingPathComponent("pg.pass").path
+        try " t0k \n".write(toFile: token, atomically: true, encoding: .utf8)
+        try "pw\n".write(toFile: password, atomically: true, encoding: .utf8)
+        let config = try BotConfiguration.parse(Data(BotConfigurationTests.json().utf8), directory: directory.path)
+        let ledger = LedgerSettings(backend: .postgres(url: "postgres://gate@db/og"), passwordFile: password)
+        for mode in [0o644, 0o640, 0o604] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: token)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: password)
+            do { _ = try config.giteaToken(environment: [:]); Issue.record("token file mode \(mode) accepted") } catch {
+                #expect(error.field == "gitea.token_file" && error.description.contains("chmod 600"))
+            }
+            do { _ = try ledger.password(environment: [:]); Issue.record("password file mode \(mode) accepted") } catch {
+                #expect(error.field == "ledger_password_file" && error.description.contains("chmod 600"))
+            }
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: token)
+        try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: password)
+        #expect(try config.giteaToken(environment: [:]) == "t0k")
+        #expect(try ledger.password(environment: [:]) == "pw")
     }
 }
 

@@ -13,6 +13,7 @@ import TestSupport
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let tokenFile = directory.appendingPathComponent("gitea.token").path
             try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
             let arguments = ["--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
                              "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"]
             let command = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Crash me","body":"b"},"origin":{"event_id":"e-crash","created_at":1}}"#
@@ -39,6 +40,37 @@ import TestSupport
             #expect(Ack.parse(repeated.trimmingCharacters(in: .whitespacesAndNewlines))?.priorExecution == true)
             #expect(await h.state.writes.count == 1)
             #expect(await h.state.items(SimulatorHarness.repo).filter { $0.title == "Crash me" }.count == 1)
+        }
+    }
+
+    /// The same kill, then simply the same command again (no `gate recover`, no restart of anything): the new
+    /// process sees the claim's owner is gone, takes the claim over, probes, finds the issue and answers success.
+    /// Before owners and leases it answered "already in progress" until the next `run` start.
+    @Test func killedMidCallThenTheSameCommandAgainFinishesItOnce() async throws {
+        try await SimulatorHarness.with { h in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-crash-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let tokenFile = directory.appendingPathComponent("gitea.token").path
+            try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
+            let arguments = ["--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
+                             "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"]
+            let command = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Kill me","body":"b"}}"#
+            await h.state.inject(.stallAfterCommit(seconds: 10))
+            let victim = try OperatorGateProcess.start(["gate", "exec"] + arguments, stdin: command)
+            let deadline = Date().addingTimeInterval(20)
+            while await h.state.writes.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            kill(victim.process.processIdentifier, SIGKILL)
+            _ = await OperatorGateProcess.finish(victim)
+
+            let started = Date()
+            let (status, output, log) = try await OperatorGateProcess.run(["gate", "exec"] + arguments, stdin: command)
+            #expect(status == 0, "\(log.suffix(2000))")
+            let ack = try #require(Ack.parse(output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(output)")
+            #expect(ack.success && ack.number != nil && ack.message.hasPrefix("found already done"), "\(ack.message)")
+            #expect(Date().timeIntervalSince(started) < 10, "it should not wait for the dead process's lease")
+            #expect(await h.state.writes.count == 1)
+            #expect(await h.state.items(SimulatorHarness.repo).filter { $0.title == "Kill me" }.count == 1)
         }
     }
 

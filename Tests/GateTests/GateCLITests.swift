@@ -11,6 +11,7 @@ import TestSupport
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try "bot-token\n".write(to: directory.appendingPathComponent("gitea.token"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent("gitea.token").path)
         let config = #"{"data_dir": "state", "gitea": {"url": "\#(url.absoluteString)", "token_file": "gitea.token", "login": "gatebot"}}"#
         try config.write(to: directory.appendingPathComponent("operator-gate.json"), atomically: true, encoding: .utf8)
         return directory.path

@@ -16,6 +16,10 @@ import Testing
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: done, again: false, now: now, window: day) == .duplicate(done))
         let claimed = Self.entry(state: .claimed, at: now - 100)
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: claimed, again: false, now: now, window: day) == .duplicate(claimed))
+        // `again` never bypasses a claim that is not finished (it could write twice), however old.
+        #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: claimed, again: true, now: now, window: day) == .duplicate(claimed))
+        let stale = Self.entry(state: .claimed, at: now - 3 * day)
+        #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: stale, again: true, now: now, window: day) == .duplicate(stale))
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: done, again: true, now: now, window: day) == .execute)
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: Self.entry(state: .failed, at: now - 100), again: false, now: now, window: day) == .execute)
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: Self.entry(state: .done, at: now - day), again: false, now: now, window: day) == .execute)
@@ -52,9 +56,15 @@ import Testing
         }
         #expect(finished.state == .done && finished.result == #"{"url":"x"}"#)
         // "again" bypasses the window; after the window a plain repeat executes.
-        guard case .claimed = try await ledger.claim(key: key, command: Self.command(origin: "e4", again: true), now: 1005, window: 3600) else {
+        guard case .claimed(let repeated) = try await ledger.claim(key: key, command: Self.command(origin: "e4", again: true), now: 1005, window: 3600) else {
             Issue.record("again"); return
         }
+        // While that one is claimed, nothing bypasses it: not `again`, not the end of the window.
+        guard case .duplicate = try await ledger.claim(key: key, command: Self.command(origin: "e4b", again: true), now: 1006, window: 3600),
+              case .duplicate = try await ledger.claim(key: key, command: Self.command(origin: "e4c"), now: 1006 + 3600, window: 3600) else {
+            Issue.record("a claim was bypassed"); return
+        }
+        try await ledger.complete(id: repeated.id, result: "{}", at: 1006)
         guard case .claimed = try await ledger.claim(key: key, command: Self.command(origin: "e5"), now: 1005 + 3600, window: 3600) else {
             Issue.record("after window"); return
         }
@@ -62,9 +72,9 @@ import Testing
         #expect(try await ledger.entry(originEventID: "e1")?.state == .done)
         #expect(try await ledger.latest(key: key)?.originEventID == "e5")
         #expect(try await ledger.entries(keyPrefix: key.short, limit: 10).count == 3)
-        #expect(try await ledger.entries(state: .done, since: nil, limit: 10).map(\.originEventID) == ["e1"])
+        #expect(try await ledger.entries(state: .done, since: nil, limit: 10).map(\.originEventID) == ["e4", "e1"])
         #expect(try await ledger.entries(state: nil, since: 1005, limit: 10).map(\.originEventID) == ["e5", "e4"])
-        #expect(try await ledger.claimedEntries(now: 1006).count == 2)
+        #expect(try await ledger.claimedEntries(now: 1006).map(\.originEventID) == ["e5"])
         #expect(await ledger.isWritable())
     } }
 
