@@ -134,6 +134,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets, one per decoder of outside bytes (scripts/fuzz builds them with -sanitize=fuzzer,address;
+        // the ordinary build makes them corpus replayers). Their checks live in FuzzTargets.
+        .target(name: "FuzzTargets", dependencies: ["NostrCore", "NostrIngress", "Gate", "Bot"], path: "Fuzz/FuzzTargets"),
+        .executableTarget(name: "fuzz-relay-frame", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-relay-frame"),
+        .executableTarget(name: "fuzz-nip04", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-nip04"),
+        .executableTarget(name: "fuzz-nip44", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-nip44"),
+        .executableTarget(name: "fuzz-gift-wrap", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-gift-wrap"),
+        .executableTarget(name: "fuzz-nip19", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-nip19"),
+        .executableTarget(name: "fuzz-command", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-command"),
+        .executableTarget(name: "fuzz-config", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-config"),
+        .executableTarget(name: "fuzz-gitea-json", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-gitea-json"),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], path: "Tests/FuzzCorpusTests"),
         // Test peers (rust-nostr, real relay processes) shared by the test targets.
         .target(name: "TestSupport", dependencies: ["GatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                     .product(name: "Logging", package: "swift-log")],
@@ -146,7 +158,9 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: ["Bot", "Gate", "GatePostgres", "NostrCore", "NostrIngress", "GiteaSimulator", "TestSupport",
-                           .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio")]
+                           .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
         ),
         .testTarget(
             name: "GateTests",

@@ -30,8 +30,9 @@ public enum RelayMessage: Hashable, Sendable {
         return try decodeFully(frame)
     }
 
-    /// The full decoder (Foundation's `JSONDecoder`), for every frame the scanner does not take.
-    static func decodeFully(_ frame: String) throws(FrameError) -> RelayMessage {
+    /// The full decoder (Foundation's `JSONDecoder`), for every frame the scanner does not take. Public for the
+    /// differential fuzz target, which checks that the fast paths never disagree with it.
+    public static func decodeFully(_ frame: String) throws(FrameError) -> RelayMessage {
         try FrameDecoding.decode(frame) { container, type throws in
             switch type {
             case "EVENT":

@@ -27,7 +27,9 @@ final class BotHarness: @unchecked Sendable {
     var logFile: String { directory.appendingPathComponent("bot.log").path }
     var configPath: String { directory.appendingPathComponent("operator-gate.json").path }
 
-    init(relays: [RelayProcess], state: GiteaSimulatorState, giteaURL: URL, limits: String = "") throws {
+    /// - Parameter extraRelays: more relay URLs for relays.json (in-process doubles such as ``HostileRelay``); the
+    ///   operators' client does not use them.
+    init(relays: [RelayProcess], state: GiteaSimulatorState, giteaURL: URL, limits: String = "", extraRelays: [String] = []) throws {
         self.relays = relays
         self.state = state
         self.giteaURL = giteaURL
@@ -38,7 +40,8 @@ final class BotHarness: @unchecked Sendable {
         try bot.nsec.write(toFile: keyFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
         try "bot-token\n".write(to: directory.appendingPathComponent("gitea.token"), atomically: true, encoding: .utf8)
-        let relayList = #"{"relays": ["# + relays.map { #"{"url": "\#($0.url)"}"# }.joined(separator: ", ") + "]}"
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent("gitea.token").path)
+        let relayList = #"{"relays": ["# + (relays.map(\.url) + extraRelays).map { #"{"url": "\#($0)"}"# }.joined(separator: ", ") + "]}"
         try relayList.write(to: directory.appendingPathComponent("relays.json"), atomically: true, encoding: .utf8)
         let config = """
             {"key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data",
@@ -56,7 +59,8 @@ final class BotHarness: @unchecked Sendable {
     }
 
     /// Runs `body` with a simulator seeded with ``GiteaSimulatorState/seedExample()`` and the given relays.
-    static func with(_ kinds: [RelayProcess.Kind], limits: String = "", _ body: @Sendable (BotHarness) async throws -> Void) async throws {
+    static func with(_ kinds: [RelayProcess.Kind], limits: String = "", extraRelays: [String] = [],
+                     _ body: @Sendable (BotHarness) async throws -> Void) async throws {
         let state = GiteaSimulatorState()
         await state.seedExample()
         let port = BoundPort()
@@ -67,7 +71,8 @@ final class BotHarness: @unchecked Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await GiteaSimulator.run(state: state, logger: quietLogger) { bound in port.value.withLock { $0 = bound } } }
             while port.value.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLock { $0! })")!, limits: limits)
+            let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLock { $0! })")!, limits: limits,
+                                          extraRelays: extraRelays)
             defer {
                 harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } }
                 for process in harness.instances.values where process.isRunning {
@@ -166,6 +171,17 @@ final class BotHarness: @unchecked Sendable {
 
     func killBot() {
         if let process, process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+    }
+
+    /// The bot process's resident memory now and at its peak (VmRSS, VmHWM), in MB.
+    func memory() -> (now: Double, peak: Double)? {
+        guard let pid = process?.processIdentifier,
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        func kilobytes(_ field: String) -> Double? {
+            status.split(separator: "\n").first { $0.hasPrefix(field + ":") }?.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+        }
+        guard let now = kilobytes("VmRSS"), let peak = kilobytes("VmHWM") else { return nil }
+        return (now / 1024, peak / 1024)
     }
 
     func logTail() -> String {

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// A relay that attacks its clients: on the first connection, once the client subscribed, it sends the battery of
+/// hostile frames issue #11 lists, then a frame over the 1 MiB limit (which ends the connection); later
+/// connections get nothing. Frames no real relay sends on demand, so an in-process double. Test-only.
+enum HostileRelay {
+    /// What was sent, for the test's report.
+    final class Log: Sendable {
+        let framesSent = Mutex(0)
+        let connections = Mutex(0)
+        let batteryDone = Mutex(false)
+        let port = Mutex<Int?>(nil)
+    }
+
+    /// The battery, in order. `subscription` is one the client really opened.
+    static func battery(subscription: String) -> [WebSocketOutboundWriter.OutboundFrame] {
+        var frames: [WebSocketOutboundWriter.OutboundFrame] = []
+        let hex64 = String(repeating: "a", count: 64), sig = String(repeating: "b", count: 128)
+        // Oversized numbers, where the scanner once trapped.
+        for number in ["9999999999999999999", "99999999999999999999999999999999", "-9223372036854775809", "1e400", "18446744073709551616"] {
+            frames.append(.text(#"["EVENT","\#(subscription)",{"created_at":\#(number)}]"#))
+            frames.append(.text(#"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":\#(number),"kind":4,"tags":[],"content":"x","sig":"\#(sig)"}]"#))
+            frames.append(.text(#"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":1,"kind":\#(number),"tags":[],"content":"x","sig":"\#(sig)"}]"#))
+        }
+        // Arrays nested 100,000 deep, inside and outside an event.
+        frames.append(.text(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)))
+        frames.append(.text(#"["EVENT","\#(subscription)",{"tags":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]"))
+        // Invalid UTF-8 in a text frame.
+        frames.append(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: [0x5b, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x5d]))))
+        // 100,000 tags on a (badly signed) event.
+        let tags = Array(repeating: #"["t"]"#, count: 100_000).joined(separator: ",")
+        frames.append(.text(#"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":1,"kind":4,"tags":[\#(tags)],"content":"x","sig":"\#(sig)"}]"#))
+        // Floods for subscriptions the client never opened.
+        for index in 0..<20_000 {
+            frames.append(.text(#"["CLOSED","never-\#(index)","rate-limited: slow down"]"#))
+            frames.append(.text(#"["EOSE","never-\#(index)"]"#))
+        }
+        // One "character" of 300,000 combining marks as a subscription id.
+        frames.append(.text(#"["EOSE","a"# + String(repeating: "\u{0301}", count: 300_000) + #""]"#))
+        // 20,000 NOTICEs, some long.
+        for index in 0..<20_000 {
+            frames.append(.text(#"["NOTICE","flood \#(index) "# + (index % 100 == 0 ? String(repeating: "n", count: 50_000) : "") + #""]"#))
+        }
+        return frames
+    }
+
+    /// Runs on 127.0.0.1 until cancelled; `onPort` gets the port once bound.
+    static func run(log: Log, onPort: @escaping @Sendable (Int) async -> Void) async throws {
+        var logger = Logger(label: "test.hostile-relay")
+        logger.logLevel = .critical
+        let app = Application(
+            router: Router(),
+            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 22)) { _, _, _ in
+                .upgrade([:]) { inbound, outbound, _ in
+                    var attack = log.connections.withLock { count in count += 1; return count == 1 }
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard attack, case .text(let text) = message, text.hasPrefix(#"["REQ",""#) else { continue }
+                        attack = false
+                        let subscription = String(text.dropFirst(8).prefix { $0 != "\"" })
+                        for frame in battery(subscription: subscription) {
+                            try await outbound.write(frame)
+                            log.framesSent.withLock { $0 += 1 }
+                        }
+                        log.batteryDone.withLock { $0 = true }
+                        // Over the client's 1 MiB message limit: the client must drop the connection, not grow.
+                        try await outbound.write(.text(#"["NOTICE",""# + String(repeating: "x", count: 1_600_000) + #""]"#))
+                        log.framesSent.withLock { $0 += 1 }
+                    }
+                }
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await app.runService()
+    }
+}
