@@ -39,6 +39,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
+    /// The target this process runs: its executable is `fuzz-<rawValue>`.
+    public static let ofThisExecutable: FuzzTarget = {
+        let name = URL(fileURLWithPath: CommandLine.arguments.first ?? "").lastPathComponent
+        guard name.hasPrefix("fuzz-"), let target = FuzzTarget(rawValue: String(name.dropFirst(5))) else {
+            preconditionFailure("a fuzz executable is named fuzz-<target>, not \(name)")
+        }
+        return target
+    }()
+
     /// libFuzzer's callback body: one input of `size` bytes.
     public func fuzz(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
@@ -63,3 +72,12 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         print("fuzz-\(rawValue): \(count) inputs replayed, no failure")
     }
 }
+
+#if FUZZING
+/// libFuzzer's entry point (with `-sanitize=fuzzer`, libFuzzer's own `main` drives it), for the target named by
+/// the executable.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    FuzzTarget.ofThisExecutable.fuzz(bytes, size)
+}
+#endif

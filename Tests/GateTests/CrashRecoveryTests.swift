@@ -7,15 +7,20 @@ import TestSupport
 /// A real `operator-gate gate exec` process is SIGKILLed after its Gitea write committed and before the ledger
 /// recorded completion; the restarted process finds the write by its key and never writes twice.
 @Suite(.serialized) struct CrashRecoveryTests {
+    /// `gate` tool arguments for a fresh ledger and a private token file, against the harness's simulator.
+    static func gateArguments(_ h: SimulatorHarness) throws -> [String] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let tokenFile = directory.appendingPathComponent("gitea.token").path
+        try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
+        return ["--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
+                "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"]
+    }
+
     @Test func killedAfterTheWriteThenRestartedWritesOnce() async throws {
         try await SimulatorHarness.with { h in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-crash-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let tokenFile = directory.appendingPathComponent("gitea.token").path
-            try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
-            let arguments = ["--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
-                             "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"]
+            let arguments = try Self.gateArguments(h)
             let command = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Crash me","body":"b"},"origin":{"event_id":"e-crash","created_at":1}}"#
 
             // The write commits, then the simulator holds the response; the process is killed while it waits.
@@ -48,13 +53,7 @@ import TestSupport
     /// Before owners and leases it answered "already in progress" until the next `run` start.
     @Test func killedMidCallThenTheSameCommandAgainFinishesItOnce() async throws {
         try await SimulatorHarness.with { h in
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-crash-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let tokenFile = directory.appendingPathComponent("gitea.token").path
-            try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
-            let arguments = ["--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
-                             "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"]
+            let arguments = try Self.gateArguments(h)
             let command = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Kill me","body":"b"}}"#
             await h.state.inject(.stallAfterCommit(seconds: 10))
             let victim = try OperatorGateProcess.start(["gate", "exec"] + arguments, stdin: command)

@@ -1,10 +1,6 @@
 import FuzzTargets
 
-#if FUZZING
-/// libFuzzer's entry point for ``FuzzTarget/nip19`` (built with `-sanitize=fuzzer`, whose `main` drives it).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt { FuzzTarget.nip19.fuzz(bytes, size) }
-#else
-/// Without the fuzzer: replays the corpus files and folders given as arguments.
-@main enum Entry { static func main() { FuzzTarget.nip19.replayArguments() } }
+// The target is named by this executable's name (Fuzz/FuzzTargets/FuzzTarget.swift).
+#if !FUZZING
+@main enum Entry { static func main() { FuzzTarget.ofThisExecutable.replayArguments() } }
 #endif
