@@ -105,15 +105,17 @@ public struct BotConfiguration: Sendable {
         }
         var limits = Limits()
         if let entry = file.limits {
-            func positive<T: BinaryInteger>(_ value: T?, _ name: String) throws(BotConfigurationError) -> T? {
+            // Bounded above too: the bot does arithmetic with these (time windows, sizes), which must never overflow.
+            func bounded<T: BinaryInteger>(_ value: T?, _ name: String, max: T, unit: String) throws(BotConfigurationError) -> T? {
                 guard let value else { return nil }
                 guard value > 0 else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be positive") }
+                guard value <= max else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be at most \(max) \(unit)") }
                 return value
             }
-            limits.maxDMBytes = try positive(entry.max_dm_bytes, "max_dm_bytes") ?? limits.maxDMBytes
-            limits.commandsPerMinute = try positive(entry.commands_per_minute, "commands_per_minute") ?? limits.commandsPerMinute
-            limits.maxDMAge = try positive(entry.max_dm_age_s, "max_dm_age_s") ?? limits.maxDMAge
-            limits.clockSkew = try positive(entry.clock_skew_s, "clock_skew_s") ?? limits.clockSkew
+            limits.maxDMBytes = try bounded(entry.max_dm_bytes, "max_dm_bytes", max: 1 << 20, unit: "bytes (a relay frame's limit)") ?? limits.maxDMBytes
+            limits.commandsPerMinute = try bounded(entry.commands_per_minute, "commands_per_minute", max: 10_000, unit: "a minute") ?? limits.commandsPerMinute
+            limits.maxDMAge = try bounded(entry.max_dm_age_s, "max_dm_age_s", max: 30 * 86_400, unit: "seconds (30 days)") ?? limits.maxDMAge
+            limits.clockSkew = try bounded(entry.clock_skew_s, "clock_skew_s", max: 86_400, unit: "seconds (a day)") ?? limits.clockSkew
         }
         return BotConfiguration(keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
                                 dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,

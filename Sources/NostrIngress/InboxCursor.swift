@@ -28,17 +28,24 @@ public struct InboxCursor: Sendable, Equatable {
 
     /// The `since` for kind 4.
     public func nip04Since(now: Int64, lookback: Int64) -> Int64 {
-        nip04.map { min($0, now) - Self.skew } ?? now - lookback
+        Self.before(nip04.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback), 0)
     }
 
     /// The `since` for kind 1059.
     public func giftWrapSince(now: Int64, lookback: Int64) -> Int64 {
-        (nip17.map { min($0, now) - Self.skew } ?? now - lookback) - Self.giftWrapBackdating
+        Self.before(nip17.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback), Self.giftWrapBackdating)
     }
 
     /// The oldest message time the inbox still accepts on a first start or resume, per scheme.
     public func earliestMessageTime(now: Int64, lookback: Int64) -> (nip04: Int64, nip17: Int64) {
-        (nip04.map { min($0, now) - Self.skew } ?? now - lookback, nip17.map { min($0, now) - Self.skew } ?? now - lookback)
+        (nip04.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback),
+         nip17.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback))
+    }
+
+    /// `time − seconds`, never below 0 (the epoch) and never trapping, whatever a stored cursor or an option says.
+    static func before(_ time: Int64, _ seconds: Int64) -> Int64 {
+        let (value, overflow) = time.subtractingReportingOverflow(seconds)
+        return overflow || value < 0 ? 0 : value
     }
 
     /// The inbox subscriptions for `recipient`: kind 4 and kind 1059, each `#p`-tagged to it.

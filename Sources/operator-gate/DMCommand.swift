@@ -23,7 +23,7 @@ struct DMCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard !(nip04 && nip17) else { throw ValidationError("choose one of --nip04 or --nip17") }
-            guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+            guard timeout > 0, timeout <= 31_536_000 else { throw ValidationError("--timeout must be 0 to 31536000 seconds") }
         }
 
         func run() async throws {
@@ -86,9 +86,9 @@ struct DMCommand: AsyncParsableCommand {
         @OptionGroup var relayOptions: RelayOptions
 
         func validate() throws {
-            guard since >= 0 else { throw ValidationError("--since must not be negative") }
+            guard (0...315_360_000).contains(since) else { throw ValidationError("--since must be 0 to 315360000 seconds (ten years)") }
             if let count { guard count > 0 else { throw ValidationError("--count must be positive") } }
-            if let timeout { guard timeout > 0 else { throw ValidationError("--timeout must be positive") } }
+            if let timeout { guard timeout > 0, timeout <= 31_536_000 else { throw ValidationError("--timeout must be 0 to 31536000 seconds") } }
         }
 
         func run() async throws {

@@ -21,6 +21,14 @@ import Testing
         #expect(filters["inbox-nip17"] == [Filter(kinds: [1059], tags: ["p": [key.hex]], since: 9_326_900)])
     }
 
+    /// `since` values stop at the epoch instead of going negative or overflowing, whatever the inputs.
+    @Test func sinceValuesNeverTrap() {
+        #expect(InboxCursor().nip04Since(now: 100, lookback: .max) == 0)
+        #expect(InboxCursor().giftWrapSince(now: 100, lookback: 600) == 0)
+        #expect(InboxCursor(nip04: .max, nip17: .max).nip04Since(now: .max, lookback: .max) == Int64.max - InboxCursor.skew)
+        #expect(InboxCursor(nip04: 0, nip17: 0).earliestMessageTime(now: 0, lookback: .max) == (0, 0))
+    }
+
     @Test func cursorsNeverMoveBackOrPastNow() {
         var cursor = InboxCursor()
         cursor.advance(scheme: .nip04, messageTime: 500, now: 1000)
