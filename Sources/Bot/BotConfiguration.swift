@@ -113,7 +113,7 @@ public struct BotConfiguration: Sendable {
                 return value
             }
             limits.maxDMBytes = try bounded(entry.max_dm_bytes, "max_dm_bytes", max: 1 << 20, unit: "bytes (a relay frame's limit)") ?? limits.maxDMBytes
-            limits.commandsPerMinute = try bounded(entry.commands_per_minute, "commands_per_minute", max: 10_000, unit: "a minute") ?? limits.commandsPerMinute
+            limits.commandsPerMinute = try bounded(entry.commands_per_minute, "commands_per_minute", max: 1_000_000_000, unit: "a minute") ?? limits.commandsPerMinute
             limits.maxDMAge = try bounded(entry.max_dm_age_s, "max_dm_age_s", max: 30 * 86_400, unit: "seconds (30 days)") ?? limits.maxDMAge
             limits.clockSkew = try bounded(entry.clock_skew_s, "clock_skew_s", max: 86_400, unit: "seconds (a day)") ?? limits.clockSkew
         }
