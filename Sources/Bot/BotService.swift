@@ -112,7 +112,8 @@ public final class BotService: Service, Sendable {
     /// one batch; at start and every hour, seen ids older than the age window plus two days (no subscription asks
     /// for them any more) and replies published more than a day ago are deleted.
     func maintainInbox() async {
-        let horizon = pipeline.limits.maxDMAge + 2 * 86_400
+        // Gift wraps are backdated up to two days: their subscriptions still reach that far behind the age window.
+        let horizon = pipeline.limits.maxDMAge + InboxCursor.giftWrapBackdating
         var lastPrune: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {

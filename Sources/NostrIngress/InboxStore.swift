@@ -88,10 +88,7 @@ public final class InboxStore: Sendable {
                 try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)",
                                arguments: [reply.messageID, json, now])
             }
-            for id in ids {
-                try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
-                               arguments: [id, messageTime, now])
-            }
+            for id in ids { try Self.insertSeen(db, id: id, messageTime: messageTime, seenAt: now) }
             for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
                 guard let value else { continue }
                 try db.execute(sql: """
@@ -100,9 +97,19 @@ public final class InboxStore: Sendable {
                     """, arguments: [scheme, value])
             }
         }
+        rememberInMemory(ids)
+    }
+
+    /// Adds ids to the in-memory set; once one is evicted, the set no longer holds every recorded id.
+    private func rememberInMemory(_ ids: [String]) {
         recent.withLock { state in
             for id in ids where state.set.insertEvicting(id).evicted != nil { state.complete = false }
         }
+    }
+
+    private static func insertSeen(_ db: Database, id: String, messageTime: Int64, seenAt: Int64) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
+                       arguments: [id, messageTime, seenAt])
     }
 
     /// Records ids as seen without moving cursors (for events dropped after the expensive checks).
@@ -120,9 +127,7 @@ public final class InboxStore: Sendable {
             defer { pending = [] }
             return pending
         }
-        recent.withLock { state in
-            for id in ids where state.set.insertEvicting(id).evicted != nil { state.complete = false }
-        }
+        rememberInMemory(ids)
         if let batch { try write(batch) }
     }
 
@@ -141,10 +146,7 @@ public final class InboxStore: Sendable {
     private func write(_ batch: [(id: String, time: Int64, at: Int64)]) throws {
         guard !batch.isEmpty else { return }
         try database.write { db in
-            for (id, time, at) in batch {
-                try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
-                               arguments: [id, time, at])
-            }
+            for (id, time, at) in batch { try Self.insertSeen(db, id: id, messageTime: time, seenAt: at) }
         }
     }
 
@@ -161,7 +163,7 @@ public final class InboxStore: Sendable {
         return (seen, replies)
     }
 
-    /// Rows in the seen table and the outbox (for tests and `doctor`).
+    /// Rows in the seen table and the outbox.
     public func sizes() throws -> (seen: Int, outbox: Int) {
         try database.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_seen") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0)
