@@ -144,6 +144,8 @@ actor DeduplicationBook {
 
     private var order: BoundedSet<ExactCopy>
     private var relaysByCopy: [ExactCopy: [String]] = [:]
+    /// The copies remembered per claimed id (almost always one), so ``relays(for:)`` need not scan the book.
+    private var copiesByID: [String: [ExactCopy]] = [:]
     /// Relays per entry are few (those of the relay list), but bounded anyway.
     private let maximumRelaysPerEntry = 16
 
@@ -155,7 +157,8 @@ actor DeduplicationBook {
         let (inserted, evicted) = order.insertEvicting(copy)
         if inserted {
             relaysByCopy[copy] = [relay]
-            if let evicted { relaysByCopy[evicted] = nil }
+            copiesByID[copy.id, default: []].append(copy)
+            if let evicted { forget(evicted) }
             return true
         }
         if var relays = relaysByCopy[copy], !relays.contains(relay), relays.count < maximumRelaysPerEntry {
@@ -165,11 +168,17 @@ actor DeduplicationBook {
         return false
     }
 
+    private func forget(_ copy: ExactCopy) {
+        relaysByCopy[copy] = nil
+        copiesByID[copy.id]?.removeAll { $0 == copy }
+        if copiesByID[copy.id]?.isEmpty == true { copiesByID[copy.id] = nil }
+    }
+
     /// The relays that delivered copies claiming this id (first one first).
     func relays(for id: String) -> [String] {
         var relays: [String] = []
-        for (copy, sightings) in relaysByCopy where copy.id == id {
-            for relay in sightings where !relays.contains(relay) { relays.append(relay) }
+        for copy in copiesByID[id] ?? [] {
+            for relay in relaysByCopy[copy] ?? [] where !relays.contains(relay) { relays.append(relay) }
         }
         return relays
     }
