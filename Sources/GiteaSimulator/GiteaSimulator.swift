@@ -56,11 +56,13 @@ public enum GiteaSimulator {
         let parts = header.split(separator: " ")
         let token = parts.count == 2 && parts[0] == "token" ? String(parts[1]) : nil
         switch await state.nextFault(write: write) {
-        case .fail500: return error(.internalServerError, "simulated failure")
+        case .fail500, .fail500AtRequest, .fail500OnWrite: return error(.internalServerError, "simulated failure")
         case .stallAfterCommit(let seconds):
             guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
             let response = await run(body, login)
+            await state.holding(1)
             try? await Task.sleep(for: .seconds(seconds))
+            await state.holding(-1)
             return response
         case .dropAfterCommit:
             guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
@@ -70,7 +72,7 @@ public enum GiteaSimulator {
             return Response(status: .internalServerError)
         case .delay(let seconds):
             try? await Task.sleep(for: .seconds(seconds))
-        case .fail500AtRequest, nil: break
+        case nil: break
         }
         guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
         return await run(body, login)

@@ -35,7 +35,7 @@ public actor GiteaSimulatorState {
     }
 
     /// Faults to inject, for tests no real Gitea reproduces on demand.
-    public enum Fault: Sendable {
+    public enum Fault: Sendable, Equatable {
         /// Answer the next request with a 500 and change nothing.
         case fail500
         /// Apply the next write, then hold the response for this long (the client times out: outcome unknown).
@@ -46,6 +46,8 @@ public actor GiteaSimulatorState {
         case delay(seconds: Double)
         /// Answer the request with this 1-based number (counted from when the fault is injected) with a 500.
         case fail500AtRequest(Int)
+        /// Answer the next write (reads pass) with a 500 and change nothing.
+        case fail500OnWrite
     }
 
     var users: [String: Int64] = [:]
@@ -59,6 +61,10 @@ public actor GiteaSimulatorState {
     /// Every write request applied, for tests to count (method, path).
     public private(set) var writes: [(String, String)] = []
     public private(set) var requestCount = 0
+    /// How many injected faults fired, in order: a test named for a fault asserts it was reached.
+    public private(set) var firedFaults: [Fault] = []
+    /// Writes applied and now held by ``Fault/stallAfterCommit(seconds:)`` (the client has no answer yet).
+    public private(set) var heldAfterCommit = 0
     public private(set) var baseURL: String
 
     /// - Parameter baseURL: the web URL in `html_url`s; by default the address the simulator binds.
@@ -146,12 +152,18 @@ public actor GiteaSimulatorState {
 
     func nextFault(write: Bool) -> Fault? {
         requestCount += 1
+        guard let fault = takeFault(write: write) else { return nil }
+        firedFaults.append(fault)
+        return fault
+    }
+
+    private func takeFault(write: Bool) -> Fault? {
         // Count down every pending "N-th request" fault; the one reaching zero fires.
         for index in faults.indices {
             if case .fail500AtRequest(let n) = faults[index] {
                 if n <= 1 {
                     faults.remove(at: index)
-                    return .fail500
+                    return .fail500AtRequest(n)
                 }
                 faults[index] = .fail500AtRequest(n - 1)
             }
@@ -162,7 +174,7 @@ public actor GiteaSimulatorState {
         case .fail500, .delay:
             faults.remove(at: index)
             return fault
-        case .stallAfterCommit, .dropAfterCommit:
+        case .stallAfterCommit, .dropAfterCommit, .fail500OnWrite:
             guard write else { return nil }
             faults.remove(at: index)
             return fault
@@ -170,6 +182,8 @@ public actor GiteaSimulatorState {
             return nil
         }
     }
+
+    func holding(_ change: Int) { heldAfterCommit += change }
 
     func login(token: String?) -> String? { token.flatMap { tokens[$0] } }
 

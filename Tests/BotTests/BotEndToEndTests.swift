@@ -113,7 +113,7 @@ import TestSupport
             #expect(await h.state.writes.isEmpty)
             #expect(await h.state.items("ops/tc").count == 1)
             #expect(try await h.replies(to: h.stranger).isEmpty)
-            let log = h.logTail()
+            let log = h.log()
             // The forged wrap's seal is the stranger's: refused before the seal is even verified or opened.
             #expect(log.contains("stranger") && log.contains("is not accepted (not verified, not opened)"), "\(log)")
         }
@@ -121,13 +121,22 @@ import TestSupport
 
     @Test func theSameDMThroughTwoRelaysExecutesOnce() async throws {
         try await BotHarness.with([.nostrRelay(), .localRelay()]) { h in
-            try h.startBot()
+            let capture = h.directory.appendingPathComponent("frames.jsonl").path
+            try h.startBot(["--capture", capture])
             try await h.waitUntilRunning()
-            let reply = try await h.ask("issue Seen twice", from: h.alice, scheme: "nip04")
-            #expect(reply.hasPrefix("✓"), "\(reply)")
-            let twice = try await h.ask("issue Wrapped twice", from: h.alice, scheme: "nip17")
-            #expect(twice.hasPrefix("✓"), "\(twice)")
+            let seenTwice = try await h.send("issue Seen twice", from: h.alice, scheme: "nip04")
+            let reply = try await h.awaitReplies(to: h.alice, count: 1)
+            #expect(reply.count == 1 && reply[0].text.hasPrefix("✓"), "\(reply.map(\.text))")
+            let wrappedTwice = try await h.send("issue Wrapped twice", from: h.alice, scheme: "nip17")
+            _ = try await h.awaitReplies(to: h.alice, count: 2)
             try await Task.sleep(for: .seconds(1))
+            // Both relays really delivered each DM to the bot: deduplication had something to do.
+            let frames = try String(contentsOfFile: capture, encoding: .utf8).split(separator: "\n")
+                .compactMap { try? JSONDecoder().decode(CapturedFrame.self, from: Data($0.utf8)) }
+            for id in [seenTwice, wrappedTwice] {
+                let relays = Set(frames.filter { $0.frame.hasPrefix(#"["EVENT""#) && $0.frame.contains(#""id":"\#(id)""#) }.map(\.relay))
+                #expect(relays == Set(h.relays.map(\.url)), "\(id) came from \(relays)")
+            }
             #expect(await h.state.items("ops/tc").filter { $0.title == "Seen twice" }.count == 1)
             #expect(await h.state.items("ops/tc").filter { $0.title == "Wrapped twice" }.count == 1)
             // Each relay holds the one reply (same event id), fetched once.
@@ -236,8 +245,8 @@ import TestSupport
             let text = String(decoding: metrics, as: UTF8.self)
             #expect(text.contains("operator_gate_commands_total") && text.contains(#"action="show""#), "\(text.prefix(2000))")
             #expect(text.contains("operator_gate_relay_state"), "\(text.prefix(2000))")
-            // JSON logs, and no secret in them.
-            let log = h.logTail()
+            // JSON logs, and no secret anywhere in them (start-up, where the keys are loaded, included).
+            let log = h.log()
             #expect(log.contains(#""message":"operator-gate running""#), "\(log)")
             #expect(!log.contains(h.bot.nsec) && !log.contains(h.bot.hex) && !log.contains("bot-token"))
 

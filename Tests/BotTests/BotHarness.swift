@@ -184,6 +184,9 @@ final class BotHarness: @unchecked Sendable {
         return (now / 1024, peak / 1024)
     }
 
+    /// The bot's whole log (every start since the harness began).
+    func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
+
     func logTail() -> String {
         String(((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").suffix(6000))
     }

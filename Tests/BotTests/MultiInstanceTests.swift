@@ -8,7 +8,7 @@ import TestSupport
 
 /// Several `operator-gate run` processes on one PostgreSQL ledger, two real relays, rust-nostr operators and the
 /// Gitea simulator: every command executed once and answered once, whatever happens to the instances.
-@Suite(.serialized, .enabled(if: PostgresScratch.serverURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+@Suite(.serialized, .enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct MultiInstanceTests {
     static let unlimited = #", "limits": {"commands_per_minute": 100000}"#
 

@@ -109,28 +109,41 @@ import Testing
         }
     }
 
-    /// A 500 on a read is retried; a 500 on a write leaves the outcome unknown, is probed, and is executed once by
-    /// recovery.
-    @Test func fiveHundredThenSuccess() async throws {
+    /// A 500 on a read is retried at once: the read answers, and the fault was really hit.
+    @Test func aFiveHundredOnAReadIsRetried() async throws {
         try await H.with { h in
-            let path = H.ledgerPath()
-            let gate = try h.executor(ledgerPath: path)
+            let gate = try h.executor()
             await h.state.inject(.fail500)
+            let before = await h.state.requestCount
             let shown = await gate.handle(H.command(.show(number: 1)))
-            #expect(shown.success, "a read is retried after a 500")
+            #expect(shown.success, "a read is retried after a 500: \(shown.message)")
+            #expect(await h.state.firedFaults == [.fail500])
+            #expect(await h.state.requestCount - before >= 2, "the 500, then the retry")
+        }
+    }
 
-            let labels = try await h.client().labels(try Repository(H.repo))
-            #expect(labels.repository.count == 4)
-            await h.state.inject(.fail500)  // hits the first request of the create: the labels read, retried
-            await h.state.inject(.fail500)
+    /// A 500 on the write and on both inline retries: the outcome stays unknown, the entry stays claimed and the
+    /// answer says so; the next reconciliation probes, finds nothing, and writes exactly once.
+    @Test func fiveHundredsOnEveryWriteAttemptLeaveItClaimedAndRecoveryWritesOnce() async throws {
+        try await H.with { h in
+            var configuration = GateExecutor.Configuration()
+            configuration.retryDelay = .milliseconds(50)
+            let gate = try h.executor(configuration: configuration)
+            for _ in 0..<3 { await h.state.inject(.fail500OnWrite) }
             let command = H.command(.createIssue(title: "Flaky", body: "", labels: [], assignees: []))
             let first = await gate.handle(command)
-            #expect(first.success, "\(first.message)")
-            _ = await gate.recover()
+            #expect(!first.success && first.message.contains("the outcome is unknown, so it stays claimed"), "\(first.message)")
+            #expect(await h.state.firedFaults == [.fail500OnWrite, .fail500OnWrite, .fail500OnWrite])
+            #expect(await h.state.writes.isEmpty)
+            let claimed = try await gate.ledger.claimedEntries(now: Int64(Date().timeIntervalSince1970) + 3600)
+            #expect(claimed.map(\.key) == [IdempotencyKey(command)])
+
+            let recovered = await gate.recover()
+            #expect(recovered.count == 1 && recovered[0].success && !recovered[0].priorExecution, "\(recovered.map(\.message))")
             #expect(await h.state.items(H.repo).filter { $0.title == "Flaky" }.count == 1)
             let repeated = await gate.handle(H.command(.createIssue(title: "Flaky", body: "", labels: [], assignees: [])))
             #expect(repeated.priorExecution)
-            #expect(await h.state.items(H.repo).filter { $0.title == "Flaky" }.count == 1)
+            #expect(await h.state.writes.count == 1)
         }
     }
 
@@ -155,6 +168,7 @@ import Testing
             await h.state.inject(.fail500AtRequest(2))  // 1: the labels read, 2: the POST that creates the issue
             let ack = await gate.handle(H.command(.createIssue(title: "Retried", body: "b", labels: [], assignees: [])))
             #expect(ack.success && !ack.priorExecution, "\(ack.message)")
+            #expect(await h.state.firedFaults == [.fail500AtRequest(1)], "the POST met the 500")
             #expect(await h.state.items(H.repo).filter { $0.title == "Retried" }.count == 1)
             #expect(await h.state.writes.count == 1)
         }
@@ -187,6 +201,8 @@ import Testing
             await h.state.inject(.stallAfterCommit(seconds: 3))
             let ack = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-stall"))
             #expect(ack.success, "the probe should have found the committed issue: \(ack.message)")
+            #expect(await h.state.firedFaults == [.stallAfterCommit(seconds: 3)])
+            #expect(await h.state.writes.count == 1, "the held write was committed")
             try await Task.sleep(for: .seconds(2.5))
             _ = await gate.recover()
             let again = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-2"))
@@ -202,6 +218,7 @@ import Testing
             await h.state.inject(.dropAfterCommit)
             let ack = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop"))
             #expect(ack.success, "the probe should have found the committed issue: \(ack.message)")
+            #expect(await h.state.firedFaults == [.dropAfterCommit])
             #expect(ack.number != nil)
             let again = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop-2"))
             #expect(again.priorExecution)
@@ -218,6 +235,7 @@ import Testing
             await h.state.inject(.fail500AtRequest(3))
             let closed = await gate.handle(H.command(.closeIssue(issue: created.number!, comment: nil)))
             #expect(closed.success && closed.state == "closed")
+            #expect(await h.state.firedFaults == [.fail500AtRequest(1)])
             #expect(closed.warnings.count == 1 && closed.warnings[0].contains("proof comment"), "\(closed.warnings)")
         }
     }

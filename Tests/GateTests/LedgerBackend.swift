@@ -11,7 +11,14 @@ enum LedgerBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
     var testDescription: String { rawValue }
 
-    static var available: [LedgerBackend] { PostgresScratch.serverURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    /// SQLite always; PostgreSQL when a server is given, and always under CI (where a missing server fails the
+    /// PostgreSQL cases instead of dropping them). The choice is printed once, so a run shows which backends ran.
+    static let available: [LedgerBackend] = {
+        let backends: [LedgerBackend] = PostgresScratch.testsRun ? [.sqlite, .postgres] : [.sqlite]
+        let why = PostgresScratch.testsRun ? "" : " (OPERATOR_GATE_TEST_POSTGRES not set: PostgreSQL skipped)"
+        FileHandle.standardError.write(Data("ledger tests run on: \(backends.map(\.rawValue).joined(separator: ", "))\(why)\n".utf8))
+        return backends
+    }()
 
     /// A fresh ledger of this kind for `body`.
     func withLedger(_ body: (any Ledger) async throws -> Void) async throws {

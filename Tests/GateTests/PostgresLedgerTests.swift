@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// What only a shared ledger does: several instances claiming at once, leases, take-over, schema version.
-@Suite(.enabled(if: PostgresScratch.serverURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+@Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct PostgresLedgerTests {
     static func command(origin: String, issue: Int) -> Command {
         Command(source: "nostr:npub1a", repository: try! Repository("o/r"), payload: .closeIssue(issue: issue, comment: nil),
@@ -86,7 +86,7 @@ struct PostgresLedgerTests {
 
 /// Two Gates (instances) on one PostgreSQL ledger and the Gitea simulator: a claim left by an instance that died
 /// before writing is reconciled by the other only once its lease has run out, and executed once.
-@Suite(.enabled(if: PostgresScratch.serverURL != nil, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+@Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct PostgresGateTakeOverTests {
     final class Clock: Sendable {
         let value = Mutex(Int64(Date().timeIntervalSince1970))

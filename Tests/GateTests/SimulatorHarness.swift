@@ -43,9 +43,10 @@ struct SimulatorHarness {
         GiteaClient(baseURL: url, token: token, timeout: timeout, logger: Logger(label: "test.gitea"))
     }
 
-    func executor(ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5) throws -> GateExecutor {
+    func executor(ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5,
+                  configuration: GateExecutor.Configuration = .init()) throws -> GateExecutor {
         GateExecutor(ledger: try SQLiteLedger(path: ledgerPath), gitea: client(token: token, timeout: timeout), botLogin: "gatebot",
-                     logger: Logger(label: "test.gate"))
+                     configuration: configuration, logger: Logger(label: "test.gate"))
     }
 
     static func ledgerPath() -> String {

@@ -80,7 +80,8 @@ import Testing
                 if (try? NIP04.decrypt(payload, sharedKey: cache.nip04Key(for: sender.publicKey))) != nil { parsed += 1 } else { rejected += 1 }
             }
         }
-        #expect(parsed + rejected == 10_000)
+        // Both outcomes happen: the mutations reach past the first check (some parse), and most are refused.
+        #expect(parsed > 0, "no mutation parsed: the mutator never reaches past the first check")
         #expect(rejected > 5_000, "most mutations must be refused")
     }
 

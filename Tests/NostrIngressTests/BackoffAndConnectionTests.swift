@@ -21,15 +21,23 @@ import Testing
 @Suite struct RelayConnectionStateMachineTests {
     let t0 = ContinuousClock.now
 
-    @Test func connectsAtOnceThenBacksOffExponentially() {
+    /// The reconnect an action must be: its time and delay; a test fails here on any other action.
+    func reconnect(_ action: RelayConnectionStateMachine.Action, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> (at: ContinuousClock.Instant, delay: Duration) {
+        guard case .reconnect(let at, let delay) = action else {
+            try #require(Bool(false), "expected a reconnect, got \(action)", sourceLocation: sourceLocation)
+            fatalError("unreachable")
+        }
+        return (at, delay)
+    }
+
+    @Test func connectsAtOnceThenBacksOffExponentially() throws {
         var machine = RelayConnectionStateMachine()
         #expect(machine.start() == .connect)
         var now = t0
         var delays: [Duration] = []
         for _ in 0..<8 {
-            guard case .reconnect(let at, let delay) = machine.connectionEnded(at: now, jitter: 1) else {
-                Issue.record("expected a reconnect"); return
-            }
+            let (at, delay) = try reconnect(machine.connectionEnded(at: now, jitter: 1))
             #expect(at == now + delay)
             delays.append(delay)
             now = at
@@ -39,23 +47,22 @@ import Testing
         #expect(machine.reconnects == 8)
     }
 
-    @Test func aStableMinuteResetsTheBackoff() {
+    @Test func aStableMinuteResetsTheBackoff() throws {
         var machine = RelayConnectionStateMachine()
         _ = machine.start()
         var now = t0
         for _ in 0..<5 {
-            guard case .reconnect(let at, _) = machine.connectionEnded(at: now, jitter: 1) else { return }
-            now = at
+            now = try reconnect(machine.connectionEnded(at: now, jitter: 1)).at
             _ = machine.reconnectTimerFired()
         }
         // Up for 59 s: still penalized.
         _ = machine.connected(at: now)
-        guard case .reconnect(let at1, let short) = machine.connectionEnded(at: now + .seconds(59), jitter: 1) else { return }
+        let (at1, short) = try reconnect(machine.connectionEnded(at: now + .seconds(59), jitter: 1))
         #expect(short == .seconds(32) || short == .seconds(60))
         _ = machine.reconnectTimerFired()
         // Up for a full minute: back to the 1 s base.
         _ = machine.connected(at: at1)
-        guard case .reconnect(_, let reset) = machine.connectionEnded(at: at1 + .seconds(60), jitter: 1) else { return }
+        let reset = try reconnect(machine.connectionEnded(at: at1 + .seconds(60), jitter: 1)).delay
         #expect(reset == .seconds(1))
     }
 

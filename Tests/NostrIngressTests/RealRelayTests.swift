@@ -83,47 +83,64 @@ import TestSupport
         await runner.stop()
     }
 
-    /// The bot stops; meanwhile a DM and a gift wrap backdated 47 hours arrive; the restarted bot resumes from its
-    /// persisted cursor and gets exactly those two.
-    @Test func processRestartResumesFromThePersistedCursor() async throws {
-        let relay = try RelayProcess(.localRelay())
-        let peer = try RustNostrPeer()
-        let bot = SecretKey.generate()
-        let alice = KeyPair(secretKey: .generate())
-        let store = temporaryStorePath()
-
-        let first = try InboxRunner(bot: bot, relays: [relay.url], storePath: store)
-        _ = await first.waitConnected()
-        try peer.call(["op": "client_send", "sec": alice.secretKey.hex, "to": bot.publicKey.hex, "text": "before 04", "scheme": "nip04", "relays": [relay.url]])
-        try peer.call(["op": "client_send", "sec": alice.secretKey.hex, "to": bot.publicKey.hex, "text": "before 17", "scheme": "nip17", "relays": [relay.url]])
-        #expect(await first.waitFor(count: 2).count == 2)
-        await first.stop()
-
-        // While the bot is down.
-        let now = Self.now()
-        let rumor = EventTemplate(kind: 14, content: "while down, wrapped 47 h back", tags: [["p", bot.publicKey.hex]], createdAt: now)
-            .rumor(author: alice.publicKey)
-        let backdated = NIP59.wrap(rumor, author: alice, recipient: bot.publicKey, sealTime: now - 47 * 3600, wrapTime: now - 47 * 3600)
-        let sender = RelayPool(relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: alice, logger: Logger(label: "test.sender")) { [:] }
-        let report = await withTaskGroup(of: PublishReport?.self) { group in
+    /// Publishes `events` to `relay` as `author` with a pool of its own; true when the relay accepted them all.
+    static func publish(_ events: [Event], to relay: String, as author: KeyPair) async throws -> Bool {
+        let sender = RelayPool(relays: try RelayList([RelayEndpoint(url: relay)]), keyPair: author, logger: Logger(label: "test.sender")) { [:] }
+        return await withTaskGroup(of: Bool?.self) { group in
             group.addTask { await sender.run(); return nil }
             group.addTask {
                 await sender.waitForConnections(timeout: .seconds(5))
-                return await sender.publish(backdated, deadline: .seconds(10))
+                var accepted = true
+                for event in events { accepted = await sender.publish(event, deadline: .seconds(10)).succeeded && accepted }
+                return accepted
             }
             let result = await group.first { $0 != nil } ?? nil
             group.cancelAll()
-            return result
+            return result ?? false
         }
-        #expect(report?.succeeded == true)
-        try peer.call(["op": "client_send", "sec": alice.secretKey.hex, "to": bot.publicKey.hex, "text": "while down 04", "scheme": "nip04", "relays": [relay.url]])
+    }
 
-        let second = try InboxRunner(bot: bot, relays: [relay.url], storePath: store)
+    /// A NIP-04 DM and a NIP-17 message (its wrap backdated `wrapAge` more) from `author`, both written at `time`.
+    static func directMessages(_ text: String, from author: KeyPair, to bot: PublicKey, at time: Int64, wrapAge: Int64 = 0) -> [Event] {
+        let dm = EventTemplate(kind: 4, content: NIP04.encrypt(text + " 04", secretKey: author.secretKey, publicKey: bot),
+                               tags: [["p", bot.hex]], createdAt: time).sign(with: author)
+        let rumor = EventTemplate(kind: 14, content: text + " 17", tags: [["p", bot.hex]], createdAt: time).rumor(author: author.publicKey)
+        return [dm, NIP59.wrap(rumor, author: author, recipient: bot, sealTime: time - wrapAge, wrapTime: time - wrapAge)]
+    }
+
+    /// The bot handles two DMs written 40 minutes ago and stops; meanwhile two DMs written 20 minutes ago arrive
+    /// (one in a gift wrap backdated 47 hours more). The restarted bot looks back only one minute on a fresh start,
+    /// so only its persisted cursors can reach them: it gets exactly those two, and nothing twice.
+    @Test func processRestartResumesFromThePersistedCursor() async throws {
+        let relay = try RelayProcess(.localRelay())
+        let bot = SecretKey.generate()
+        let alice = KeyPair(secretKey: .generate())
+        let store = temporaryStorePath()
+        let now = Self.now()
+
+        let first = try InboxRunner(bot: bot, relays: [relay.url], storePath: store, lookback: 3600)
+        _ = await first.waitConnected()
+        #expect(try await Self.publish(Self.directMessages("before", from: alice, to: bot.publicKey, at: now - 40 * 60), to: relay.url, as: alice))
+        #expect(Set(await first.waitFor(count: 2).map(\.text)) == ["before 04", "before 17"])
+        await first.stop()
+
+        // While the bot is down: written 20 minutes ago, after the cursors and before a fresh start's one-minute lookback.
+        let whileDown = Self.directMessages("while down", from: alice, to: bot.publicKey, at: now - 20 * 60, wrapAge: 47 * 3600)
+        #expect(try await Self.publish(whileDown, to: relay.url, as: alice))
+
+        let second = try InboxRunner(bot: bot, relays: [relay.url], storePath: store, lookback: 60)
         let received = await second.waitFor(count: 2)
         try await Task.sleep(for: .seconds(1))
         #expect(second.messages.count == 2)
-        #expect(Set(received.map(\.text)) == ["while down, wrapped 47 h back", "while down 04"])
+        #expect(Set(received.map(\.text)) == ["while down 04", "while down 17"])
         await second.stop()
+
+        // Control: the same store without its cursors (a fresh start) misses them, so the cursors did the work.
+        let fresh = try InboxRunner(bot: bot, relays: [relay.url], storePath: temporaryStorePath(), lookback: 60)
+        _ = await fresh.waitConnected()
+        try await Task.sleep(for: .seconds(2))
+        #expect(fresh.messages.isEmpty, "\(fresh.messages.map(\.text))")
+        await fresh.stop()
     }
 
     /// Relays that require NIP-42: reading (bot must AUTH to get its DMs) and writing (bot must AUTH to publish).

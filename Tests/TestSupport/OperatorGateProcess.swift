@@ -4,12 +4,33 @@ import Foundation
 public enum OperatorGateProcess {
     public static var path: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
 
+    /// The executable's build time must be after the newest file under `Sources`: `swift test` does not rebuild it,
+    /// and a stale binary would test old code. Checked once per test process.
+    public static func checkCurrent() throws {
+        try freshness.get()
+    }
+
+    private static let freshness: Result<Void, RustNostrPeer.PeerError> = {
+        let files = FileManager.default
+        guard let built = (try? files.attributesOfItem(atPath: path))?[.modificationDate] as? Date, files.isExecutableFile(atPath: path) else {
+            return .failure(RustNostrPeer.PeerError("\(path) is missing: run scripts/test (it builds the executable first)"))
+        }
+        let sources = RustNostrPeer.packageRoot.appendingPathComponent("Sources")
+        var newest: (Date, String)?
+        for case let file as URL in files.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey]) ?? .init() {
+            guard let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate else { continue }
+            if date > newest?.0 ?? .distantPast { newest = (date, file.path) }
+        }
+        if let (date, file) = newest, date > built {
+            return .failure(RustNostrPeer.PeerError("\(path) is older than \(file): run scripts/test, or `swift build --product operator-gate` first"))
+        }
+        return .success(())
+    }()
+
     /// Starts it with `arguments` (and `environment` added to this process's), writes `stdin` and closes it.
     /// Both outputs are read as they come (a pipe nobody reads stalls the process once 64 KiB are written).
     public static func start(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (process: Process, stdout: PipeDrain, stderr: PipeDrain) {
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw RustNostrPeer.PeerError("\(path) is missing: run scripts/test (it builds the executable first)")
-        }
+        try checkCurrent()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
