@@ -160,6 +160,7 @@ public final class BotService: Service, Sendable {
         case .execute(let message, let op, let command):
             let started = ContinuousClock.now
             let ack = await holdingClaim(on: message) { await self.gate.handle(command, visibleRepositories: { op.covers($0) }) }
+            StopPoint.reached(.ledgerCompleted)
             let elapsed = ContinuousClock.now - started
             metrics.command(action: command.action.rawValue, outcome: !ack.success ? "failed" : ack.priorExecution ? "prior" : "executed",
                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
@@ -205,6 +206,7 @@ public final class BotService: Service, Sendable {
             logger.error("cannot record a processed message and its reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
             return
         }
+        StopPoint.reached(.replyStored)
         await publisher.enqueue(messageID: message.id, events: events)
     }
 

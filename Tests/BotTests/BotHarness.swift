@@ -88,10 +88,25 @@ final class BotHarness: @unchecked Sendable {
         }
     }
 
-    func startBot(_ extra: [String] = []) throws {
+    /// Starts `operator-gate run` on the harness's configuration (SQLite ledger in `data/`).
+    /// - Parameter environment: added to the process's (``StopPoint/environmentVariable``, say).
+    func startBot(_ extra: [String] = [], environment: [String: String] = [:]) throws {
         startsBefore = runningLines()
         process = try OperatorGateProcess.startLogging(["run", "--config", configPath, "--log-level", "debug"] + extra, logFile: logFile,
-                                                      environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": ""])
+                                                      environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": ""].merging(environment) { $1 })
+    }
+
+    /// Waits until `process` has stopped itself (state `T` in /proc: a ``StopPoint`` was reached).
+    static func waitUntilStopped(_ process: Process?, timeout: TimeInterval = 30) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard let process, process.isRunning else { throw RustNostrPeer.PeerError("the process exited instead of stopping") }
+            let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+            // pid (comm) state …: the state follows the last ')'.
+            if let close = stat.lastIndex(of: ")"), stat[close...].dropFirst(2).first == "T" { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw RustNostrPeer.PeerError("the process did not reach its stop point in \(timeout) s")
     }
 
     /// Waits until the bot's log says it is running (its subscriptions were sent when it connected).
@@ -117,7 +132,8 @@ final class BotHarness: @unchecked Sendable {
 
     /// Starts instance `number`: the harness's configuration with its own data directory, `ledger` set to the
     /// PostgreSQL URL (password from the environment), `instance` "gate-N" and a short lease.
-    func startInstance(_ number: Int, ledger: String, password: String, lease: Int, extra: [String] = []) throws {
+    func startInstance(_ number: Int, ledger: String, password: String, lease: Int, extra: [String] = [],
+                       environment: [String: String] = [:]) throws {
         let folder = instanceDirectory(number)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = try String(contentsOfFile: configPath, encoding: .utf8)
@@ -131,7 +147,7 @@ final class BotHarness: @unchecked Sendable {
         instanceStarts[number] = Self.count("operator-gate running", in: instanceLog(number))
         instances[number] = try OperatorGateProcess.startLogging(["run", "--config", path, "--log-level", "debug"] + extra, logFile: instanceLog(number),
                                                                  environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": "",
-                                                                               "OPERATOR_GATE_LEDGER_PASSWORD": password])
+                                                                               "OPERATOR_GATE_LEDGER_PASSWORD": password].merging(environment) { $1 })
     }
 
     func waitUntilInstanceRunning(_ number: Int, timeout: TimeInterval = 60) async throws {
