@@ -161,6 +161,13 @@ public final class BotService: Service, Sendable {
             let started = ContinuousClock.now
             let ack = await holdingClaim(on: message) { await self.gate.handle(command, visibleRepositories: { op.covers($0) }) }
             StopPoint.reached(.ledgerCompleted)
+            if !ack.success && Task.isCancelled {
+                // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not
+                // marked processed, so the message comes back after the restart, which first reconciles the claim;
+                // the operator then gets the real outcome instead of "unknown".
+                logger.notice("shutdown cut a command off; it is answered after the restart", metadata: ["key": "\(ack.key.prefix(12))"])
+                return (decision, ack)
+            }
             let elapsed = ContinuousClock.now - started
             metrics.command(action: command.action.rawValue, outcome: !ack.success ? "failed" : ack.priorExecution ? "prior" : "executed",
                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

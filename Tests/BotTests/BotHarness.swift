@@ -99,13 +99,13 @@ final class BotHarness: @unchecked Sendable {
     /// Waits until `process` has stopped itself (state `T` in /proc: a ``StopPoint`` was reached).
     static func waitUntilStopped(_ process: Process?, timeout: TimeInterval = 30) async throws {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        repeat {
             guard let process, process.isRunning else { throw RustNostrPeer.PeerError("the process exited instead of stopping") }
             let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
             // pid (comm) state …: the state follows the last ')'.
             if let close = stat.lastIndex(of: ")"), stat[close...].dropFirst(2).first == "T" { return }
             try await Task.sleep(for: .milliseconds(20))
-        }
+        } while Date() < deadline
         throw RustNostrPeer.PeerError("the process did not reach its stop point in \(timeout) s")
     }
 
