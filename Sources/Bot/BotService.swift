@@ -277,6 +277,9 @@ public final class BotService: Service, Sendable {
                 try await postgres.migrate()
                 logger.notice("shared ledger ready", metadata: ["instance": "\(postgres.instance)"])
                 return
+            } catch let refused as PostgresLedgerError {
+                // Wrong settings (TLS, password, user, database): retrying does not help.
+                throw refused
             } catch {
                 guard ContinuousClock.now < deadline, !Task.isCancelled else { throw error }
                 logger.warning("shared ledger not reachable yet; retrying", metadata: ["error": "\(String(reflecting: error))"])

@@ -59,8 +59,7 @@ public struct LedgerSettings: Sendable, Equatable {
     /// The shared ledger at `url` (this backend's URL) as this instance, with its lease and password; its client
     /// is not running yet (``PostgresLedger/run()``).
     public func postgresLedger(url: String, logger: Logger) throws -> PostgresLedger {
-        PostgresLedger(configuration: try PostgresLedger.configuration(url: url, password: try password()), instance: instance,
-                       lease: leaseSeconds, logger: logger)
+        try PostgresLedger(url: url, password: try password(), instance: instance, lease: leaseSeconds, logger: logger)
     }
 
     /// The PostgreSQL password: `OPERATOR_GATE_LEDGER_PASSWORD` if set, else `ledger_password_file`, else none.

@@ -24,12 +24,49 @@ public final class PostgresLedger: Ledger {
     public let leaseDuration: Int64?
     let logger: Logger
 
-    public init(configuration: PostgresClient.Configuration, instance: String, lease: Int64 = 30, logger: Logger) {
+    /// One connection's settings for ``checkConnection()``, when the ledger was made from a URL.
+    private let connectionCheck: PostgresConnection.Configuration?
+
+    public init(configuration: PostgresClient.Configuration, instance: String, lease: Int64 = 30, logger: Logger,
+                connectionCheck: PostgresConnection.Configuration? = nil) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.instance = instance
         self.leaseDuration = lease
         self.logger = logger
+        self.connectionCheck = connectionCheck
     }
+
+    /// The ledger at `url` (see ``configuration(url:password:)``); ``migrate()`` first checks that one connection
+    /// can be opened.
+    public convenience init(url: String, password: String?, instance: String, lease: Int64 = 30, logger: Logger) throws(PostgresLedgerError) {
+        self.init(configuration: try Self.configuration(url: url, password: password), instance: instance, lease: lease, logger: logger,
+                  connectionCheck: try Self.connectionConfiguration(url: url, password: password))
+    }
+
+    /// Opens one connection outside the pool and closes it. A server that turns the connection down for good
+    /// (no TLS under `sslmode=require`, a wrong password or user, an unknown database) fails here at once with
+    /// ``PostgresLedgerError/refused(_:)`` and the reason, where the pool would retry for a minute and then
+    /// report only that it gave up. Other errors (the server not up yet) are thrown as they are: worth a retry.
+    public func checkConnection() async throws {
+        guard let connectionCheck else { return }
+        let connection: PostgresConnection
+        do { connection = try await PostgresConnection.connect(configuration: connectionCheck, id: 0, logger: logger) } catch let error as PSQLError {
+            if let reason = Self.permanentRefusal(error) { throw PostgresLedgerError.refused(reason) }
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    /// Why `error` will not go away by retrying, or nil when it might.
+    static func permanentRefusal(_ error: PSQLError) -> String? {
+        if error.code == .sslUnsupported { return "the server does not offer TLS, and the ledger URL says sslmode=require" }
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return nil }
+        let message = error.serverInfo?[.message] ?? "no message"
+        // Class 28: invalid authorization (wrong password, unknown user); 3D000: the database does not exist.
+        if state.hasPrefix("28") || state == "3D000" { return "\(message) (SQLSTATE \(state))" }
+        return nil
+    }
+
 
     /// Runs the connection pool until cancelled (or graceful shutdown).
     public func run() async {
@@ -38,6 +75,7 @@ public final class PostgresLedger: Ledger {
 
     /// Creates or upgrades the tables, under an advisory lock so instances starting together do it once.
     public func migrate() async throws {
+        try await checkConnection()
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7460221)", logger: logger)
             try await connection.query("""

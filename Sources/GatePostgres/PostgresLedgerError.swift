@@ -3,6 +3,9 @@ public enum PostgresLedgerError: Error, CustomStringConvertible, Sendable {
     case schemaTooNew(found: Int, supported: Int)
     case corruptRow(id: Int64)
     case invalidURL(String)
+    /// The server turned the connection down for a reason retrying does not fix (no TLS under sslmode=require, a
+    /// wrong password or user, an unknown database).
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -12,6 +15,8 @@ public enum PostgresLedgerError: Error, CustomStringConvertible, Sendable {
             return "ledger row \(id) has an unknown action or state"
         case .invalidURL(let detail):
             return "ledger URL: \(detail)"
+        case .refused(let detail):
+            return "the ledger database refused the connection: \(detail)"
         }
     }
 }

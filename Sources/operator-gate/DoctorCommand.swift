@@ -112,6 +112,7 @@ struct DoctorCommand: AsyncParsableCommand {
                     }
                     group.addTask {
                         var results: [(Bool, String, String?)] = []
+                        try await ledger.checkConnection()
                         let version = try await ledger.storedSchemaVersion()
                         let supported = PostgresLedger.schemaVersion
                         switch version {

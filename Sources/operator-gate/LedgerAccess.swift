@@ -25,8 +25,11 @@ enum LedgerAccess {
                 group.addTask { await ledger.run(); return nil }
                 defer { group.cancelAll() }
                 do {
-                    if migrate { try await ledger.migrate() } else if try await ledger.storedSchemaVersion() == nil {
-                        throw CLIError("the database at \(url) has no operator-gate ledger yet (run the bot once: it creates the schema)")
+                    if migrate { try await ledger.migrate() } else {
+                        try await ledger.checkConnection()
+                        if try await ledger.storedSchemaVersion() == nil {
+                            throw CLIError("the database at \(url) has no operator-gate ledger yet (run the bot once: it creates the schema)")
+                        }
                     }
                 } catch let error as CLIError { throw error } catch {
                     throw CLIError("cannot use the ledger database \(url): \(String(reflecting: error))")

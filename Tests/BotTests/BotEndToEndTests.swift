@@ -17,6 +17,18 @@ import TestSupport
         return Int(reply[range].drop { $0 != "#" && $0 != "!" }.dropFirst())
     }
 
+    /// Every file under `directory` (relative path → contents); an absent directory is empty.
+    static func files(in directory: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let prefix = directory.resolvingSymlinksInPath().path + "/"
+        for case let file as URL in FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) ?? .init() {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            files[String(file.resolvingSymlinksInPath().path.dropFirst(prefix.count))] = try Data(contentsOf: file)
+        }
+        return files
+    }
+
     static func key(in reply: String) -> String? {
         guard let range = reply.range(of: #"key [0-9a-f]{12}"#, options: .regularExpression) else { return nil }
         return String(reply[range].dropFirst(4))
@@ -207,12 +219,17 @@ import TestSupport
             #expect(await OperatorGateProcess.exitStatus(process, timeout: 15) == 0)
             let writes = await h.state.writes.count
 
+            let data = h.directory.appendingPathComponent("data")
             func judge() async throws -> [[String: Any]] {
+                let before = try Self.files(in: data)
                 let (status, out, errors) = try await OperatorGateProcess.run(["replay", capture, "--config", h.configPath, "--dry-run"])
                 #expect(status == 0, "\(errors)")
                 #expect(errors.contains("nothing written"), "\(errors)")
+                // Not a byte of the data directory changed (ledger, inbox, their WAL files).
+                #expect(try Self.files(in: data) == before, "the dry run changed \(data.path)")
                 return out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             }
+            #expect(try Self.files(in: data).keys.contains("ledger.sqlite"))
             let judged = try await judge()
             // The stranger's DM never reaches the command stage.
             #expect(judged.count == 2, "\(judged)")

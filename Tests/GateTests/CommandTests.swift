@@ -60,6 +60,30 @@ import Testing
         #expect(IdempotencyKey(command).short == "d37c84d74e79")
     }
 
+    /// Every other write action's encoding and key, pinned the same way (sha256 computed with Python's hashlib
+    /// over the expected bytes): a change to any of them would let a repeated command run twice after an upgrade.
+    @Test(arguments: [
+        (CommandPayload.addComment(issue: 12, body: " looking into it\r\n\"quoted\" "), "add_comment",
+         #"issue:12\#nbody:"looking into it\n\"quoted\"""#, "7ca0d09d14ed9e450ffbdcf2657e32bdea61eec3b1dfaa88d233d9a82db16a88"),
+        (.closeIssue(issue: 12, comment: "fixed by a redeploy"), "close_issue",
+         #"issue:12\#ncomment:"fixed by a redeploy""#, "59cfcd809557bd4512d030664c4b5136a0b328109538ed7187ed02151d6756aa"),
+        (.closeIssue(issue: 12, comment: nil), "close_issue", "issue:12\ncomment:null",
+         "5a2df0b80448478284b5c220760ec563762fee2ef8e35e8fd4a945fd73be698c"),
+        (.reopenIssue(issue: 12), "reopen_issue", "issue:12", "e36a23316046be862dbbe3eebeb74e2187c83b4e64cddc1b82f1ac03bdd3e36d"),
+        (.assignIssue(issue: 12, set: nil, add: ["@Bob", "alice", "bob"], remove: ["Carol"]), "assign_issue",
+         #"issue:12\#nset:null\#nadd:["alice","bob"]\#nremove:["carol"]"#, "7eed717dbfa03504698e8df85eb29531339a705fa7af1d74ca9fbf1e2a20f31f"),
+        (.labelIssue(issue: 12, add: ["ops", " bug"], remove: ["wontfix"]), "label_issue",
+         #"issue:12\#nadd:["bug","ops"]\#nremove:["wontfix"]"#, "c0e3c8b9ba46947bc2d6de886ac0d06483caf34619391e05a349409f1932e828"),
+        (.mergePR(pr: 7, style: .squash, headSHA: "ABCDEF1", deleteBranch: true), "merge_pr",
+         #"pr:7\#nstyle:"squash"\#nhead_sha:"abcdef1"\#ndelete_branch:true"#, "d2248eddd6d4a0f741616d0f49d8b0aad2c985ddc9872c52639405eaccd3e39d"),
+    ])
+    func everyWriteActionsKeyIsPinned(payload: CommandPayload, action: String, fields: String, digest: String) {
+        let command = Self.command(payload)
+        let expected = "operator-gate-key/1\nsource:\"nostr:npub1a\"\naction:\"\(action)\"\nrepo:\"owner/name\"\n" + fields
+        #expect(String(decoding: IdempotencyKey.canonicalEncoding(command), as: UTF8.self) == expected)
+        #expect(IdempotencyKey(command).hex == digest)
+    }
+
     @Test func normalizationMakesEquivalentCommandsEqual() {
         let a = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["@Bob", "alice"], add: [], remove: [])))
         let b = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["alice", "bob", "bob"], add: [], remove: []), repo: "owner/name"))

@@ -73,6 +73,42 @@ import TestSupport
         }
     }
 
+    /// The same kill, then recovery while Gitea is unreachable: it must not execute (it cannot prove the write
+    /// did not happen), says why, and leaves the entry claimed; once Gitea is back, recovery finds the write.
+    @Test func recoveryRefusesToExecuteWhileGiteaIsUnreachable() async throws {
+        try await SimulatorHarness.with { h in
+            let arguments = try Self.gateArguments(h)
+            let command = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Unreachable","body":"b"}}"#
+            await h.state.inject(.stallAfterCommit(seconds: 10))
+            let victim = try OperatorGateProcess.start(["gate", "exec"] + arguments, stdin: command)
+            let deadline = Date().addingTimeInterval(20)
+            while await h.state.heldAfterCommit == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(await h.state.heldAfterCommit == 1, "the write was not reached")
+            kill(victim.process.processIdentifier, SIGKILL)
+            _ = await OperatorGateProcess.finish(victim)
+
+            // Gitea unreachable: a closed loopback port.
+            let closed = try FreePort.find()
+            var unreachable = arguments
+            unreachable[unreachable.firstIndex(of: "--gitea")! + 1] = "http://127.0.0.1:\(closed)"
+            let (_, refused, refusedLog) = try await OperatorGateProcess.run(["gate", "recover"] + unreachable)
+            let ack = try #require(Ack.parse(refused.split(separator: "\n").first.map(String.init) ?? ""), "\(refused)\(refusedLog)")
+            #expect(!ack.success && ack.message.contains("cannot check Gitea for an earlier execution") && ack.message.contains("not executed"),
+                    "\(ack.message)")
+            let (_, claimed, _) = try await OperatorGateProcess.run(["ledger", "list", "--state", "claimed",
+                                                                     "--ledger", arguments[arguments.firstIndex(of: "--ledger")! + 1]])
+            #expect(claimed.contains("Unreachable"), "\(claimed)")
+            #expect(await h.state.writes.count == 1)
+
+            let (status, recovered, log) = try await OperatorGateProcess.run(["gate", "recover"] + arguments)
+            #expect(status == 0, "\(log.suffix(2000))")
+            #expect(Ack.parse(recovered.split(separator: "\n").first.map(String.init) ?? "")?.message.hasPrefix("found already done") == true,
+                    "\(recovered)")
+            #expect(await h.state.writes.count == 1)
+            #expect(await h.state.items(SimulatorHarness.repo).filter { $0.title == "Unreachable" }.count == 1)
+        }
+    }
+
     @Test func execRefusesToRunWithoutAToken() async throws {
         try await SimulatorHarness.with { h in
             let (status, _, errors) = try await OperatorGateProcess.run(["gate", "exec", "--gitea", h.url.absoluteString, "--login", "gatebot",

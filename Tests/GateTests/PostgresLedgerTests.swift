@@ -84,6 +84,52 @@ struct PostgresLedgerTests {
     }
 }
 
+/// `?sslmode=` in the ledger URL, against the test server (which has no TLS).
+@Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+struct PostgresTLSTests {
+    /// Migrates a ledger at `url` with `password`; the error, or nil when it worked. Bounded: 15 s.
+    static func migrate(_ url: String, password: String? = PostgresScratch.password) async throws -> (any Error)? {
+        let ledger = try PostgresLedger(url: url, password: password, instance: "tls-test", logger: PostgresScratch.quiet)
+        return await withTaskGroup(of: (any Error)??.self) { group in
+            group.addTask { await ledger.run(); return nil }
+            group.addTask {
+                do { try await ledger.migrate(); return .some(nil) } catch { return .some(error) }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(15))
+                return .some(CancellationError())
+            }
+            var outcome: (any Error)?? = nil
+            while outcome == nil, let next = await group.next() { outcome = next }
+            group.cancelAll()
+            return outcome ?? nil
+        }
+    }
+
+    /// `sslmode=require` refuses a server without TLS at once, saying so (no fallback to plain text, no minute of
+    /// silent retries); `prefer` falls back, `disable` never asks.
+    @Test func requireRefusesAServerWithoutTLSAndPreferFallsBack() async throws {
+        let database = try await PostgresScratch.createDatabase()
+        let started = ContinuousClock.now
+        let refused = try #require(try await Self.migrate(database + "?sslmode=require"), "sslmode=require connected without TLS")
+        #expect(ContinuousClock.now - started < .seconds(10), "refused only after \(ContinuousClock.now - started)")
+        guard case .refused(let reason) = refused as? PostgresLedgerError else { Issue.record("\(String(reflecting: refused))"); return }
+        #expect(reason.contains("does not offer TLS") && reason.contains("sslmode=require"), "\(reason)")
+        #expect(try await Self.migrate(database + "?sslmode=prefer") == nil)
+        #expect(try await Self.migrate(database + "?sslmode=disable") == nil)
+    }
+
+    /// A wrong password and an unknown database are refusals with the server's reason, and the password is not in it.
+    @Test func aWrongPasswordOrDatabaseIsRefusedWithTheServersReason() async throws {
+        let database = try await PostgresScratch.createDatabase()
+        let wrong = "Wr0ng-" + UUID().uuidString
+        let badPassword = try #require(try await Self.migrate(database, password: wrong))
+        #expect("\(badPassword)".contains("SQLSTATE 28P01") && !"\(badPassword)".contains(wrong), "\(badPassword)")
+        let badDatabase = try #require(try await Self.migrate(database + "_missing"))
+        #expect("\(badDatabase)".contains("SQLSTATE 3D000"), "\(badDatabase)")
+    }
+}
+
 /// Two Gates (instances) on one PostgreSQL ledger and the Gitea simulator: a claim left by an instance that died
 /// before writing is reconciled by the other only once its lease has run out, and executed once.
 @Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))

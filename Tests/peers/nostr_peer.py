@@ -64,8 +64,15 @@ def handle(req):
     raise ValueError(f"unknown op {op!r}")
 
 
-async def connected_client(relays):
-    client = n.Client()
+async def connected_client(relays, auth_keys=None):
+    """A rust-nostr Client on `relays`; with `auth_keys` it answers NIP-42 AUTH challenges as those keys, as the
+    clients people use do (a relay requiring AUTH refuses an unauthenticated client's events and REQs)."""
+    builder = n.ClientBuilder()
+    if auth_keys is not None:
+        # The authenticator is called back from rust-nostr's threads: it needs this event loop named explicitly.
+        n.uniffi_set_event_loop(asyncio.get_running_loop())
+        builder = builder.authenticator(n.SignerAuthenticator(auth_keys))
+    client = builder.build()
     for url in relays:
         await client.add_relay(n.RelayUrl.parse(url))
     await client.connect(timedelta(seconds=5))
@@ -80,7 +87,7 @@ async def client_send(req):
         event = n.EventBuilder(n.Kind(4), content).tags([n.Tag.parse(["p", pub(req["to"]).to_hex()])]).finalize(k)
     else:
         event = n.nip17_make_private_msg(k, pub(req["to"]), req["text"])
-    client = await connected_client(req["relays"])
+    client = await connected_client(req["relays"], k)
     try:
         output = await client.send_event(event)
         return {"event_id": event.id().to_hex(), "output": str(output)}
@@ -98,10 +105,11 @@ def direct_message(sec, to, scheme, text):
 
 async def client_send_many(req):
     """Publishes a list of DMs ({sec, scheme, text}) to `to` over one rust-nostr Client connection, in order."""
-    client = await connected_client(req["relays"])
+    messages = req["messages"]
+    client = await connected_client(req["relays"], keys(messages[0]["sec"]) if messages else None)
     ids = []
     try:
-        for item in req["messages"]:
+        for item in messages:
             event = direct_message(item["sec"], req["to"], item["scheme"], item["text"])
             await client.send_event(event)
             ids.append(event.id().to_hex())
@@ -114,7 +122,7 @@ async def client_fetch(req):
     """Fetches DMs for `sec` with rust-nostr's Client and decrypts them with rust-nostr."""
     k = keys(req["sec"])
     me = k.public_key()
-    client = await connected_client(req["relays"])
+    client = await connected_client(req["relays"], k)
     try:
         flt = n.Filter().kinds([n.Kind(4), n.Kind(1059)]).pubkey(me).since(n.Timestamp.from_secs(req["since"]))
         events = await client.fetch_events(n.ReqTarget.auto([flt]), timedelta(seconds=req.get("timeout", 5)))

@@ -7,17 +7,24 @@ import NostrCore
 /// Metadata values that look like a secret (an `nsec1…` key, or anything under a key containing "token",
 /// "secret", "password" or "nsec") are replaced by `"<redacted>"`; the bot never logs secrets on purpose, this
 /// is the net under it.
-struct JSONLogHandler: LogHandler {
+public struct JSONLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    private let output: @Sendable (Data) -> Void
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    /// - Parameter output: where each line goes; standard error by default.
+    public init(label: String, output: @escaping @Sendable (Data) -> Void = { FileHandle.standardError.write($0) }) {
+        self.label = label
+        self.output = output
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    public func log(event: LogEvent) {
         var out: [UInt8] = []
         func member(_ key: String, _ value: String) {
             out.append(out.isEmpty ? UInt8(ascii: "{") : UInt8(ascii: ","))
@@ -34,7 +41,7 @@ struct JSONLogHandler: LogHandler {
             member(key, Self.isSecretKey(key) ? "<redacted>" : Self.redact("\(value)"))
         }
         out.append(contentsOf: Array("}\n".utf8))
-        FileHandle.standardError.write(Data(out))
+        output(Data(out))
     }
 
     static func isSecretKey(_ key: String) -> Bool {
