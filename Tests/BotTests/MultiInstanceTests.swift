@@ -35,6 +35,20 @@ struct MultiInstanceTests {
         }
     }
 
+    /// Every row of the shared database's tables, as "table json", in a stable order.
+    static func rows(_ url: String) async throws -> [String] {
+        try await PostgresScratch.withClient(url: url) { client in
+            var rows: [String] = []
+            for table in ["operator_gate_schema", "ledger", "inbox_message", "inbox_cursor"] {
+                let query = PostgresQuery(unsafeSQL: "SELECT row_to_json(t)::text FROM \(table) t ORDER BY 1")
+                for try await row in try await client.query(query, logger: PostgresScratch.quiet).decode(String.self) {
+                    rows.append("\(table) \(row)")
+                }
+            }
+            return rows
+        }
+    }
+
     static func ledgerList(_ h: BotHarness, instance: Int, state: String) async throws -> [[String: Any]] {
         let config = h.instanceDirectory(instance).appendingPathComponent("operator-gate.json").path
         let (status, out, errors) = try await OperatorGateProcess.run(["ledger", "list", "--config", config, "--state", state, "--limit", "1000"],
@@ -162,7 +176,12 @@ struct MultiInstanceTests {
             #expect(settled.filter { $0.text.contains(title) }.count == 1, "\(settled.map(\.text))")
             #expect(try await Self.claimedInstances(ledger).isEmpty)
 
-            // replay --dry-run against the shared ledger: the captured command is judged a replay; nothing is written.
+            // replay --dry-run against the shared ledger: the captured command is judged a replay; nothing is written,
+            // not a row of the database changes. (The instances stop first, so only the replay could change a row.)
+            for number in 0..<2 { h.signalInstance(number, SIGTERM) }
+            for number in 0..<2 { _ = await OperatorGateProcess.exitStatus(try #require(h.instances[number]), timeout: 15) }
+            let rowsBefore = try await Self.rows(ledger)
+            #expect(rowsBefore.contains { $0.hasPrefix("ledger ") } && rowsBefore.contains { $0.hasPrefix("inbox_message ") })
             let config = h.instanceDirectory(1).appendingPathComponent("operator-gate.json").path
             let (status, out, errors) = try await OperatorGateProcess.run(["replay", capture, "--config", config, "--dry-run"],
                                                                          environment: ["OPERATOR_GATE_LEDGER_PASSWORD": password])
@@ -170,6 +189,7 @@ struct MultiInstanceTests {
             let judged = out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(judged.count == 1 && judged.first?["decision"] as? String == "replay", "\(out)")
             #expect(await h.state.writes.count == writesBefore + 1)
+            #expect(try await Self.rows(ledger) == rowsBefore, "the dry run changed the shared database")
         }
     }
 }
