@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Executes commands on Gitea exactly once: claim in the ledger (durably) → write to Gitea with the gate key in
 /// it → complete the ledger entry. A repeated command is answered from the ledger; an entry left `claimed` by a
@@ -28,7 +28,7 @@ public final class GateExecutor: Sendable {
     /// command with the same key waits for the first here, and the reconciler leaves them alone, so a claim of
     /// this process is only ever taken over when nobody in the process works on it (crash leftovers, unknown
     /// outcomes), never underneath a running execution.
-    private let handling = Mutex<Set<String>>([])
+    private let handling = NIOLockedValueBox<Set<String>>([])
 
     public init(ledger: any Ledger, gitea: GiteaClient, botLogin: String, configuration: Configuration = .init(), logger: Logger,
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -104,13 +104,13 @@ public final class GateExecutor: Sendable {
     }
 
     /// Marks `key` as handled here; `false` when another task of this process already handles it.
-    private func begin(_ key: IdempotencyKey) -> Bool { handling.withLock { $0.insert(key.hex).inserted } }
-    private func end(_ key: IdempotencyKey) { _ = handling.withLock { $0.remove(key.hex) } }
+    private func begin(_ key: IdempotencyKey) -> Bool { handling.withLockedValue { $0.insert(key.hex).inserted } }
+    private func end(_ key: IdempotencyKey) { _ = handling.withLockedValue { $0.remove(key.hex) } }
 
     /// The same command while another task of this process handles it: wait for that one, then handle this one
     /// (it is then answered from the ledger, or runs if the first one failed without writing).
     private func afterLocalHandling(of key: IdempotencyKey, _ command: Command, visibleRepositories: @Sendable (String) -> Bool) async -> Ack {
-        while handling.withLock({ $0.contains(key.hex) }) && !Task.isCancelled {
+        while handling.withLockedValue({ $0.contains(key.hex) }) && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return await handle(command, visibleRepositories: visibleRepositories)

@@ -1,5 +1,4 @@
 import GRDB
-import Synchronization
 
 /// Group commit: writes submitted while a transaction is being committed wait, then share the next one.
 ///

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Caches NIP-44 conversation keys (and NIP-04 shared keys) for one local secret key, per peer,
 /// so a peer we hear from repeatedly costs no ECDH after the first message.
@@ -18,7 +18,7 @@ public final class ConversationKeyCache: Sendable {
         var misses = 0
     }
 
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     public init(secretKey: SecretKey, capacity: Int = 4096) {
         precondition(capacity > 0)
@@ -33,10 +33,10 @@ public final class ConversationKeyCache: Sendable {
     public func nip04Key(for peer: PublicKey) -> [UInt8] { entry(for: peer).sharedX }
 
     /// (hits, misses) since creation.
-    public var statistics: (hits: Int, misses: Int) { state.withLock { ($0.hits, $0.misses) } }
+    public var statistics: (hits: Int, misses: Int) { state.withLockedValue { ($0.hits, $0.misses) } }
 
     private func entry(for peer: PublicKey) -> (nip44: [UInt8], sharedX: [UInt8]) {
-        if let cached = state.withLock({ state -> (nip44: [UInt8], sharedX: [UInt8])? in
+        if let cached = state.withLockedValue({ state -> (nip44: [UInt8], sharedX: [UInt8])? in
             let found = state.keys[peer]
             if found != nil { state.hits += 1 }
             return found
@@ -46,7 +46,7 @@ public final class ConversationKeyCache: Sendable {
         // ECDH outside the lock: two racing misses compute the same value, which is harmless.
         let sharedX = ECDH.sharedX(secretKey: secretKey, publicKey: peer)
         let value = (nip44: NIP44.conversationKey(sharedX: sharedX), sharedX: sharedX)
-        state.withLock { state in
+        state.withLockedValue { state in
             state.misses += 1
             guard state.keys[peer] == nil else { return }
             if state.keys.count >= capacity {

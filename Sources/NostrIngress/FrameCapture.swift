@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Appends every inbound frame to a JSONL file (see ``CapturedFrame``), for debugging and for replay tests.
 public final class FrameCapture: Sendable {
-    private let handle: Mutex<FileHandle?>
+    private let handle: NIOLockedValueBox<FileHandle?>
     public let path: String
 
     /// Opens `path` for appending, creating it if needed.
@@ -16,18 +16,18 @@ public final class FrameCapture: Sendable {
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try file.seekToEnd()
         self.path = path
-        self.handle = Mutex(file)
+        self.handle = NIOLockedValueBox(file)
     }
 
     /// Records one frame.
     public func record(_ frame: CapturedFrame) {
         let line = Data((frame.jsonLine + "\n").utf8)
-        handle.withLock { file in try? file?.write(contentsOf: line) }
+        handle.withLockedValue { file in try? file?.write(contentsOf: line) }
     }
 
     /// Flushes and closes the file.
     public func close() {
-        handle.withLock { file in
+        handle.withLockedValue { file in
             try? file?.synchronize()
             try? file?.close()
             file = nil

@@ -11,9 +11,9 @@ public final class InboxStore: Sendable {
     private let database: DatabasePool
     /// The most recent ids, and whether they are all the ids the table holds: while they are, a miss in memory
     /// is a definite "not seen" and costs no database read.
-    private let recent: Mutex<(set: BoundedSet<String>, complete: Bool)>
+    private let recent: NIOLockedValueBox<(set: BoundedSet<String>, complete: Bool)>
     /// Ids noted as seen but not yet written (``noteSeen(ids:messageTime:now:)``); at most ``seenBatchSize``.
-    private let pendingSeen = Mutex<[(id: String, time: Int64, at: Int64)]>([])
+    private let pendingSeen = NIOLockedValueBox<[(id: String, time: Int64, at: Int64)]>([])
 
     /// Opens (creating if needed) the store at `path`.
     public init(path: String, memoryCapacity: Int = 50_000) throws {
@@ -22,7 +22,7 @@ public final class InboxStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         database = try DatabasePool(path: path, configuration: configuration)
-        recent = Mutex((BoundedSet(capacity: memoryCapacity), false))
+        recent = NIOLockedValueBox((BoundedSet(capacity: memoryCapacity), false))
         var migrator = DatabaseMigrator()
         migrator.registerMigration("inbox-v1") { db in
             try db.create(table: "inbox_seen") { table in
@@ -54,12 +54,12 @@ public final class InboxStore: Sendable {
     /// Loads every id when they fit in memory (the table is pruned to what relays could still deliver), so that
     /// misses need no read; otherwise memory fills with new ids as they come and misses read SQLite.
     private func loadMemory() throws {
-        let capacity = recent.withLock { $0.set.capacity }
+        let capacity = recent.withLockedValue { $0.set.capacity }
         let ids = try database.read { db -> [String]? in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM inbox_seen") ?? 0 <= capacity else { return nil }
             return try String.fetchAll(db, sql: "SELECT id FROM inbox_seen ORDER BY seen_at")
         }
-        recent.withLock { state in
+        recent.withLockedValue { state in
             state = (BoundedSet(capacity: capacity), ids != nil)
             for id in ids ?? [] { state.set.insert(id) }
         }
@@ -67,7 +67,7 @@ public final class InboxStore: Sendable {
 
     /// Whether an event id or message id was recorded.
     public func hasSeen(_ id: String) throws -> Bool {
-        let (known, complete) = recent.withLock { ($0.set.contains(id), $0.complete) }
+        let (known, complete) = recent.withLockedValue { ($0.set.contains(id), $0.complete) }
         if known { return true }
         if complete { return false }
         return try database.read { db in
@@ -102,7 +102,7 @@ public final class InboxStore: Sendable {
 
     /// Adds ids to the in-memory set; once one is evicted, the set no longer holds every recorded id.
     private func rememberInMemory(_ ids: [String]) {
-        recent.withLock { state in
+        recent.withLockedValue { state in
             for id in ids where state.set.insertEvicting(id).evicted != nil { state.complete = false }
         }
     }
@@ -121,7 +121,7 @@ public final class InboxStore: Sendable {
     /// ``seenBatchSize`` are waiting), so a flood of strangers' gift wraps costs one write per batch instead of one
     /// each. For drops whose loss in a crash costs only a second look (the event would be dropped again).
     public func noteSeen(ids: [String], messageTime: Int64, now: Int64) throws {
-        let batch = pendingSeen.withLock { pending -> [(id: String, time: Int64, at: Int64)]? in
+        let batch = pendingSeen.withLockedValue { pending -> [(id: String, time: Int64, at: Int64)]? in
             pending.append(contentsOf: ids.map { ($0, messageTime, now) })
             guard pending.count >= Self.seenBatchSize else { return nil }
             defer { pending = [] }
@@ -136,7 +136,7 @@ public final class InboxStore: Sendable {
 
     /// Writes the ids noted by ``noteSeen(ids:messageTime:now:)`` that are still waiting.
     public func flushSeen() throws {
-        let batch = pendingSeen.withLock { pending in
+        let batch = pendingSeen.withLockedValue { pending in
             defer { pending = [] }
             return pending
         }
@@ -214,4 +214,4 @@ public final class InboxStore: Sendable {
     }
 }
 
-import Synchronization
+import NIOConcurrencyHelpers

@@ -4,7 +4,7 @@ import GiteaSimulator
 import Logging
 import NostrCore
 import NostrIngress
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 
 /// One end-to-end setup: real relay processes, the Gitea simulator (in process), a configuration folder, the
@@ -69,9 +69,9 @@ final class BotHarness: @unchecked Sendable {
         let quietLogger = logger
         let relays = try kinds.map { try RelayProcess($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await GiteaSimulator.run(state: state, logger: quietLogger) { bound in port.value.withLock { $0 = bound } } }
-            while port.value.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLock { $0! })")!, limits: limits,
+            group.addTask { try await GiteaSimulator.run(state: state, logger: quietLogger) { bound in port.value.withLockedValue { $0 = bound } } }
+            while port.value.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+            let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, limits: limits,
                                           extraRelays: extraRelays)
             defer {
                 harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } }
@@ -263,5 +263,5 @@ private struct UncheckedBox<T>: @unchecked Sendable {
 }
 
 private final class BoundPort: Sendable {
-    let value = Mutex<Int?>(nil)
+    let value = NIOLockedValueBox<Int?>(nil)
 }

@@ -4,7 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A relay that attacks its clients: on the first connection, once the client subscribed, it sends the battery of
 /// hostile frames issue #11 lists, then a frame over the 1 MiB limit (which ends the connection); later
@@ -12,10 +12,10 @@ import Synchronization
 enum HostileRelay {
     /// What was sent, for the test's report.
     final class Log: Sendable {
-        let framesSent = Mutex(0)
-        let connections = Mutex(0)
-        let batteryDone = Mutex(false)
-        let port = Mutex<Int?>(nil)
+        let framesSent = NIOLockedValueBox(0)
+        let connections = NIOLockedValueBox(0)
+        let batteryDone = NIOLockedValueBox(false)
+        let port = NIOLockedValueBox<Int?>(nil)
     }
 
     /// The battery, in order. `subscription` is one the client really opened.
@@ -58,19 +58,19 @@ enum HostileRelay {
             router: Router(),
             server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 22)) { _, _, _ in
                 .upgrade([:]) { inbound, outbound, _ in
-                    var attack = log.connections.withLock { count in count += 1; return count == 1 }
+                    var attack = log.connections.withLockedValue { count in count += 1; return count == 1 }
                     for try await message in inbound.messages(maxSize: 1 << 20) {
                         guard attack, case .text(let text) = message, text.hasPrefix(#"["REQ",""#) else { continue }
                         attack = false
                         let subscription = String(text.dropFirst(8).prefix { $0 != "\"" })
                         for frame in battery(subscription: subscription) {
                             try await outbound.write(frame)
-                            log.framesSent.withLock { $0 += 1 }
+                            log.framesSent.withLockedValue { $0 += 1 }
                         }
-                        log.batteryDone.withLock { $0 = true }
+                        log.batteryDone.withLockedValue { $0 = true }
                         // Over the client's 1 MiB message limit: the client must drop the connection, not grow.
                         try await outbound.write(.text(#"["NOTICE",""# + String(repeating: "x", count: 1_600_000) + #""]"#))
-                        log.framesSent.withLock { $0 += 1 }
+                        log.framesSent.withLockedValue { $0 += 1 }
                     }
                 }
             },

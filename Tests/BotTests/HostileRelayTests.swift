@@ -9,15 +9,15 @@ import TestSupport
     @Test func theBotOutlivesAHostileRelayAndThenExecutesOnce() async throws {
         let log = HostileRelay.Log()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await HostileRelay.run(log: log) { bound in log.port.withLock { $0 = bound } } }
-            while log.port.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let hostile = "ws://127.0.0.1:\(log.port.withLock { $0! })"
+            group.addTask { try await HostileRelay.run(log: log) { bound in log.port.withLockedValue { $0 = bound } } }
+            while log.port.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+            let hostile = "ws://127.0.0.1:\(log.port.withLockedValue { $0! })"
             try await BotHarness.with([.nostrRelay()], extraRelays: [hostile]) { h in
                 try h.startBot()
                 try await h.waitUntilRunning()
                 let deadline = Date().addingTimeInterval(120)
-                while !log.batteryDone.withLock({ $0 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
-                #expect(log.batteryDone.withLock { $0 }, "the battery was not sent")
+                while !log.batteryDone.withLockedValue({ $0 }) && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(log.batteryDone.withLockedValue { $0 }, "the battery was not sent")
                 try await Task.sleep(for: .seconds(2))
                 #expect(h.process?.isRunning == true, "the bot died:\n\(h.logTail())")
                 let memory = try #require(h.memory())
@@ -35,7 +35,7 @@ import TestSupport
                 let relayLines = logText.split(separator: "\n").filter { $0.contains(hostile) }
                 #expect(relayLines.count < 100, "\(relayLines.count) log lines about the hostile relay")
                 #expect(relayLines.allSatisfy { $0.utf8.count < 4096 }, "a log line over 4 KB")
-                print("hostile relay: \(log.framesSent.withLock { $0 }) frames sent on \(log.connections.withLock { $0 }) connection(s); "
+                print("hostile relay: \(log.framesSent.withLockedValue { $0 }) frames sent on \(log.connections.withLockedValue { $0 }) connection(s); "
                       + "bot RSS after the battery \(String(format: "%.1f", memory.now)) MB, peak \(String(format: "%.1f", memory.peak)) MB; "
                       + "\(relayLines.count) log lines about that relay")
             }

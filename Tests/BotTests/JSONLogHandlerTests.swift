@@ -2,19 +2,19 @@ import Bot
 import Foundation
 import Logging
 import NostrCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// The JSON log format and its redaction net: no secret reaches a line, whichever field it hides in.
 @Suite struct JSONLogHandlerTests {
     final class Lines: Sendable {
-        let value = Mutex<[String]>([])
-        var all: [String] { value.withLock { $0 } }
+        let value = NIOLockedValueBox<[String]>([])
+        var all: [String] { value.withLockedValue { $0 } }
     }
 
     static func logger(_ lines: Lines) -> Logger {
         var logger = Logger(label: "test.json") { label in
-            JSONLogHandler(label: label) { data in lines.value.withLock { $0.append(String(decoding: data, as: UTF8.self)) } }
+            JSONLogHandler(label: label) { data in lines.value.withLockedValue { $0.append(String(decoding: data, as: UTF8.self)) } }
         }
         logger.logLevel = .debug
         return logger

@@ -1,5 +1,5 @@
 import Bot
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// The inbox's parallel stage: results come out in input order whatever order the workers finish in, work is
@@ -7,10 +7,10 @@ import Testing
 @Suite struct OrderedParallelMapTests {
     /// A Sendable record of which threads of work ran at once.
     final class Overlap: Sendable {
-        private let state = Mutex((running: 0, peak: 0))
-        func enter() { state.withLock { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
-        func leave() { state.withLock { $0.running -= 1 } }
-        var peak: Int { state.withLock { $0.peak } }
+        private let state = NIOLockedValueBox((running: 0, peak: 0))
+        func enter() { state.withLockedValue { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
+        func leave() { state.withLockedValue { $0.running -= 1 } }
+        var peak: Int { state.withLockedValue { $0.peak } }
     }
 
     static func stream(_ values: Range<Int>) -> AsyncStream<Int> {
@@ -49,10 +49,10 @@ import Testing
 
     /// An endless input that counts what was taken from it.
     final class CountingInput: AsyncSequence, Sendable {
-        let taken = Mutex(0)
+        let taken = NIOLockedValueBox(0)
         struct AsyncIterator: AsyncIteratorProtocol {
             let input: CountingInput
-            mutating func next() async -> Int? { input.taken.withLock { $0 += 1; return $0 - 1 } }
+            mutating func next() async -> Int? { input.taken.withLockedValue { $0 += 1; return $0 - 1 } }
         }
         func makeAsyncIterator() -> AsyncIterator { AsyncIterator(input: self) }
     }
@@ -68,7 +68,7 @@ import Testing
             #expect(value == consumed)
             consumed += 1
             try? await Task.sleep(for: .milliseconds(2))
-            furthestAhead = max(furthestAhead, input.taken.withLock { $0 } - consumed)
+            furthestAhead = max(furthestAhead, input.taken.withLockedValue { $0 } - consumed)
             return consumed < 100
         }
         #expect(consumed == 100)

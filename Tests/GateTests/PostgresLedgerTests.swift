@@ -1,7 +1,7 @@
 import Foundation
 import Gate
 import GatePostgres
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 import TestSupport
 
@@ -135,9 +135,9 @@ struct PostgresTLSTests {
 @Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct PostgresGateTakeOverTests {
     final class Clock: Sendable {
-        let value = Mutex(Int64(Date().timeIntervalSince1970))
-        func advance(_ seconds: Int64) { value.withLock { $0 += seconds } }
-        var now: Int64 { value.withLock { $0 } }
+        let value = NIOLockedValueBox(Int64(Date().timeIntervalSince1970))
+        func advance(_ seconds: Int64) { value.withLockedValue { $0 += seconds } }
+        var now: Int64 { value.withLockedValue { $0 } }
     }
 
     @Test func anExpiredClaimIsReconciledByAnotherInstanceAndWrittenOnce() async throws {

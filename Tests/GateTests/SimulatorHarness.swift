@@ -2,7 +2,7 @@ import Foundation
 import Gate
 import GiteaSimulator
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Runs the Gitea simulator on a loopback port for one test and builds Gate executors against it.
 struct SimulatorHarness {
@@ -28,11 +28,11 @@ struct SimulatorHarness {
         }()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await GiteaSimulator.run(state: state, logger: logger) { bound in port.value.withLock { $0 = bound } }
+                try await GiteaSimulator.run(state: state, logger: logger) { bound in port.value.withLockedValue { $0 = bound } }
                 return nil
             }
-            while port.value.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let harness = SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1:\(port.value.withLock { $0! })")!)
+            while port.value.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+            let harness = SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!)
             let result = try await body(harness)
             group.cancelAll()
             return result
@@ -61,5 +61,5 @@ struct SimulatorHarness {
 }
 
 final class PortBox: Sendable {
-    let value = Mutex<Int?>(nil)
+    let value = NIOLockedValueBox<Int?>(nil)
 }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NostrCore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 import TestSupport
 @testable import NostrIngress
@@ -11,9 +11,9 @@ import TestSupport
 /// relay: the pool keeps running, counts the errors, and still gets the operator's DM exactly once.
 @Suite(.serialized) struct FaultInjectionTests {
     final class Ports: Sendable {
-        let values = Mutex<[String: Int]>([:])
-        func set(_ name: String, _ port: Int) { values.withLock { $0[name] = port } }
-        func get(_ name: String) -> Int? { values.withLock { $0[name] } }
+        let values = NIOLockedValueBox<[String: Int]>([:])
+        func set(_ name: String, _ port: Int) { values.withLockedValue { $0[name] = port } }
+        func get(_ name: String) -> Int? { values.withLockedValue { $0[name] } }
     }
 
     @Test func misbehavingRelaysDoNotStopThePool() async throws {

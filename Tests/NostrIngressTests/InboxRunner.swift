@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import NostrCore
-import Synchronization
+import NIOConcurrencyHelpers
 @testable import NostrIngress
 
 /// A bot's receiving side for tests: a relay pool feeding a persistent inbox, collecting what it delivers.
@@ -9,8 +9,8 @@ final class InboxRunner: Sendable {
     let pool: RelayPool
     let inbox: DirectMessageInbox
     private final class Log: Sendable {
-        let entries = Mutex<[DirectMessage]>([])
-        let task = Mutex<Task<Void, Never>?>(nil)
+        let entries = NIOLockedValueBox<[DirectMessage]>([])
+        let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
     }
     private let log = Log()
 
@@ -30,7 +30,7 @@ final class InboxRunner: Sendable {
         }
         let pool = self.pool
         let log = self.log
-        log.task.withLock {
+        log.task.withLockedValue {
             $0 = Task {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await pool.run() }
@@ -38,7 +38,7 @@ final class InboxRunner: Sendable {
                         let now = Int64(Date().timeIntervalSince1970)
                         if case .message(let message) = await inbox.process(inbound.event, now: now) {
                             try? await inbox.acknowledge(message, now: now)
-                            log.entries.withLock { $0.append(message) }
+                            log.entries.withLockedValue { $0.append(message) }
                         }
                     }
                 }
@@ -47,7 +47,7 @@ final class InboxRunner: Sendable {
     }
 
     /// Everything delivered so far.
-    var messages: [DirectMessage] { log.entries.withLock { $0 } }
+    var messages: [DirectMessage] { log.entries.withLockedValue { $0 } }
 
     /// Waits until `count` messages arrived or `timeout` passed; returns what arrived.
     func waitFor(count: Int, timeout: Duration = .seconds(20)) async -> [DirectMessage] {
@@ -64,7 +64,7 @@ final class InboxRunner: Sendable {
     }
 
     func stop() async {
-        let running = log.task.withLock { $0 }
+        let running = log.task.withLockedValue { $0 }
         running?.cancel()
         await running?.value
     }

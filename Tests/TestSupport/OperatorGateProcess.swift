@@ -2,7 +2,12 @@ import Foundation
 
 /// Runs the built `operator-gate` executable (`scripts/test` builds it before the tests).
 public enum OperatorGateProcess {
-    public static var path: String { RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path }
+    /// `$OPERATOR_GATE_EXECUTABLE` (`scripts/test --sanitize thread` points it at the ThreadSanitizer build), else
+    /// the debug build.
+    public static var path: String {
+        if let explicit = ProcessInfo.processInfo.environment["OPERATOR_GATE_EXECUTABLE"], !explicit.isEmpty { return explicit }
+        return RustNostrPeer.packageRoot.appendingPathComponent(".build/debug/operator-gate").path
+    }
 
     /// The executable's build time must be after the newest file under `Sources`: `swift test` does not rebuild it,
     /// and a stale binary would test old code. Checked once per test process.
