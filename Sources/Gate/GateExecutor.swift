@@ -200,9 +200,16 @@ public final class GateExecutor: Sendable {
         }
         return await LeaseRenewal.run(every: .seconds(max(1, lease / 3)),
                                       renew: { try await self.ledger.renewLease(id: entry.id, now: self.now()) },
-                                      lost: { self.logger.warning("lease lost while the command ran", metadata: ["key": "\(entry.key.short)"]) }) {
+                                      lost: { await self.leaseLost(entry) }) {
             await self.executeHoldingClaim(entry, command, key: key)
         }
+    }
+
+    /// A renewal found the entry no longer ours. Completed by this very execution (the renewal raced with the
+    /// completion) is no loss; otherwise another instance took it over, which only a stall past the lease explains.
+    private func leaseLost(_ entry: LedgerEntry) async {
+        if let current = try? await ledger.latest(key: entry.key), current.id == entry.id, current.state != .claimed { return }
+        logger.warning("lease lost while the command ran", metadata: ["key": "\(entry.key.short)"])
     }
 
     private func executeHoldingClaim(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
