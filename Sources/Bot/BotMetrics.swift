@@ -23,9 +23,9 @@ public struct BotMetrics: Sendable {
     public func decision(_ decision: InboxDecision) {
         switch decision {
         case .drop(let reason, _, _):
-            Counter(label: "operator_gate_drops_total", dimensions: [("reason", reason)]).increment()
+            Counter(label: "operator_gate_drops_total", dimensions: [("reason", reason.label)]).increment()
         case .answer(_, _, _, let outcome):
-            Counter(label: "operator_gate_answers_total", dimensions: [("outcome", outcome)]).increment()
+            Counter(label: "operator_gate_answers_total", dimensions: [("outcome", outcome.rawValue)]).increment()
         case .answerStranger:
             Counter(label: "operator_gate_answers_total", dimensions: [("outcome", "stranger")]).increment()
         case .execute:

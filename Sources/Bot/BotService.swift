@@ -226,7 +226,7 @@ public final class BotService: Service, Sendable {
         do { outcome = try await shared.claim(messageID: message.id, carrierID: carrier.id, event: carrier.jsonString, now: time) } catch {
             // Unclaimed and unrecorded: the relays deliver it again after a reconnect, or another instance takes it.
             logger.error("cannot claim a message in the shared inbox; not answering it now", metadata: ["message": "\(message.id)", "error": "\(error)"])
-            return .drop(reason: "shared_inbox_unavailable", detail: "\(error)", message: message)
+            return .drop(reason: .sharedInboxUnavailable, detail: "\(error)", message: message)
         }
         switch outcome {
         case .won:
@@ -234,7 +234,7 @@ public final class BotService: Service, Sendable {
         case .handledElsewhere, .busyElsewhere:
             try? store.markSeen(ids: Array(Set([carrier.id, message.id])), messageTime: message.createdAt, now: time)
             logger.debug("message answered by another instance", metadata: ["message": "\(message.id)", "claim": "\(outcome)"])
-            return .drop(reason: "handled_elsewhere", detail: "\(outcome)", message: message)
+            return .drop(reason: .handledElsewhere, detail: "\(outcome)", message: message)
         }
     }
 

@@ -3,12 +3,11 @@ import NostrIngress
 
 /// What the bot does with one inbound event (``InboxPipeline/admit(_:now:)``).
 public enum InboxDecision: Sendable {
-    /// Nothing to do and nobody to answer: not for us, a stranger, a forgery, a repeat. `reason` is a metrics label;
+    /// Nothing to do and nobody to answer: not for us, a stranger, a forgery, a repeat.
     /// `message` is set when an operator's message was decrypted before it was dropped (a repeat, too old, rate limited).
-    case drop(reason: String, detail: String, message: DirectMessage? = nil)
+    case drop(reason: InboxDropReason, detail: String, message: DirectMessage? = nil)
     /// An operator's message answered by the bot itself (help, whoami, a parse error, a refusal, a limit).
-    /// `outcome` is a metrics label.
-    case answer(DirectMessage, Operator, text: String, outcome: String)
+    case answer(DirectMessage, Operator, text: String, outcome: AnswerOutcome)
     /// A stranger's decrypted message, answered because `reply_to_strangers` is on (at most once an hour each).
     case answerStranger(DirectMessage, text: String)
     /// An operator's command, allowed by policy: run it through the Gate, then answer with the acknowledgement.
@@ -25,8 +24,8 @@ public enum InboxDecision: Sendable {
 
     public var label: String {
         switch self {
-        case .drop(let reason, _, _): return reason
-        case .answer(_, _, _, let outcome): return outcome
+        case .drop(let reason, _, _): return reason.label
+        case .answer(_, _, _, let outcome): return outcome.rawValue
         case .answerStranger: return "stranger_answered"
         case .execute: return "execute"
         }

@@ -93,17 +93,17 @@ public actor InboxPipeline {
     /// seen record is not asked, as this instance may have recorded the message as answered elsewhere.
     public nonisolated func prepare(_ event: Event, resuming: Bool = false) -> PreparedEvent {
         do { try decoder.isAddressedToUs(event) } catch {
-            return PreparedEvent(event: event, stage: .dropped(reason: error.label, detail: error.description))
+            return PreparedEvent(event: event, stage: .dropped(reason: .undecodable(error), detail: error.description))
         }
         if event.kind == 4, !operatorKeys.contains(event.pubkey), !replyToStrangers {
-            return PreparedEvent(event: event, stage: .dropped(reason: "stranger", detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator"))
+            return PreparedEvent(event: event, stage: .dropped(reason: .stranger, detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator"))
         }
         // NIP-44 base64 is 4/3 of the padded plaintext, and a wrap holds a seal holding the rumor: about 16/9 × text + JSON.
         if event.kind == 1059, event.content.utf8.count > limits.maxDMBytes * 2 + 8192 {
-            return PreparedEvent(event: event, stage: .dropped(reason: "oversized", detail: "gift wrap of \(event.content.utf8.count) bytes"))
+            return PreparedEvent(event: event, stage: .dropped(reason: .oversized, detail: "gift wrap of \(event.content.utf8.count) bytes"))
         }
         if !resuming, (try? store.hasSeen(event.id)) == true {
-            return PreparedEvent(event: event, stage: .dropped(reason: "duplicate", detail: "event seen before"))
+            return PreparedEvent(event: event, stage: .dropped(reason: .duplicate, detail: "event seen before"))
         }
         // A gift wrap whose seal claims a non-operator stops before the seal is verified or opened (unless
         // strangers are answered); the claim is checked again, verified, in admit.
@@ -149,13 +149,13 @@ public actor InboxPipeline {
         case .dropped(let reason, let detail):
             return .drop(reason: reason, detail: detail)
         case .undecodable(let error):
-            if seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
+            if seen(event.id) { return .drop(reason: .duplicate, detail: "event seen before") }
             // Only what verified is recorded as seen: a forgery's id may be a real event's.
             if error.carrierVerified { remember([event.id], time: event.createdAt, now: now, batched: true) }
-            return .drop(reason: error.label, detail: error.description)
+            return .drop(reason: .undecodable(error), detail: error.description)
         case .decoded(let decoded):
             // Checked again: a copy from another relay may have been handled since this one was prepared.
-            if !resuming, seen(event.id) { return .drop(reason: "duplicate", detail: "event seen before") }
+            if !resuming, seen(event.id) { return .drop(reason: .duplicate, detail: "event seen before") }
             message = decoded
         }
         guard let op = operators[message.sender.hex] else {
@@ -165,52 +165,52 @@ public actor InboxPipeline {
                 strangersAnswered[message.sender.hex] = now
                 return .answerStranger(message, text: "This bot only takes commands from its operators. Nothing was executed.")
             }
-            return .drop(reason: "stranger", detail: "\(message.scheme.rawValue) message from \(message.sender.hex.prefix(16))…, not an operator")
+            return .drop(reason: .stranger, detail: "\(message.scheme.rawValue) message from \(message.sender.hex.prefix(16))…, not an operator")
         }
         if !resuming, message.id != event.id, seen(message.id) {
             remember([event.id], time: message.createdAt, now: now)
-            return .drop(reason: "duplicate", detail: "message seen before in another wrap", message: message)
+            return .drop(reason: .duplicate, detail: "message seen before in another wrap", message: message)
         }
         let age = now - message.createdAt
         if !resuming, age > limits.maxDMAge {
             let cursor = message.scheme == .nip04 ? startCursor.nip04 : startCursor.nip17
             guard message.createdAt > (cursor ?? startedAt) else {
                 remember([event.id, message.id], time: message.createdAt, now: now)
-                return .drop(reason: "too_old", detail: "sent \(age) s ago, before the last message handled", message: message)
+                return .drop(reason: .tooOld, detail: "sent \(age) s ago, before the last message handled", message: message)
             }
             return .answer(message, op, text: "✗ Not executed: your message is \(Self.duration(age)) old (the limit is \(Self.duration(limits.maxDMAge))). "
-                           + "Send it again if you still want it.", outcome: "too_old")
+                           + "Send it again if you still want it.", outcome: .tooOld)
         }
         if !resuming, -age > limits.clockSkew {
             return .answer(message, op, text: "✗ Not executed: your message is dated \(Self.duration(-age)) in the future "
-                           + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", outcome: "clock_skew")
+                           + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", outcome: .clockSkew)
         }
         if message.text.utf8.count > limits.maxDMBytes {
             return .answer(message, op, text: "✗ Not executed: your message has \(message.text.utf8.count) bytes; the limit is \(limits.maxDMBytes).",
-                           outcome: "too_large")
+                           outcome: .tooLarge)
         }
         switch resuming ? .allowed : limiter.check(op.publicKey.hex, now: now) {
         case .allowed: break
         case .limited(notify: true):
             return .answer(message, op, text: "✗ Slow down: at most \(limits.commandsPerMinute) commands a minute. "
-                           + "This one was not executed; send it again in a minute.", outcome: "rate_limited")
+                           + "This one was not executed; send it again in a minute.", outcome: .rateLimited)
         case .limited(notify: false):
             remember([event.id, message.id], time: message.createdAt, now: now)
-            return .drop(reason: "rate_limited", detail: "over the limit; already told", message: message)
+            return .drop(reason: .rateLimited, detail: "over the limit; already told", message: message)
         }
         let grammar = CommandGrammar(context: .init(defaultRepository: op.defaultRepository, aliases: op.aliases))
         let request = grammar.parse(message.text, source: sources[op.publicKey.hex] ?? "nostr:" + op.publicKey.npub,
                                     origin: Command.Origin(eventID: message.id, createdAt: message.createdAt), receivedAt: now)
         switch request {
         case .help(let verb):
-            return .answer(message, op, text: Self.help(verb), outcome: "help")
+            return .answer(message, op, text: Self.help(verb), outcome: .help)
         case .whoami:
-            return .answer(message, op, text: Self.whoami(op), outcome: "whoami")
+            return .answer(message, op, text: Self.whoami(op), outcome: .whoami)
         case .invalid(let problem, let usage):
-            return .answer(message, op, text: "✗ \(problem)\nUsage: \(usage)", outcome: "invalid")
+            return .answer(message, op, text: "✗ \(problem)\nUsage: \(usage)", outcome: .invalid)
         case .command(let command):
             if let refusal = op.refusal(command.action, on: command.repository) {
-                return .answer(message, op, text: "✗ Refused: \(refusal). Nothing was executed.", outcome: "refused")
+                return .answer(message, op, text: "✗ Refused: \(refusal). Nothing was executed.", outcome: .refused)
             }
             return .execute(message, op, command)
         }

@@ -14,7 +14,7 @@ public struct PreparedEvent: Sendable {
 
     enum Stage: Sendable {
         /// Dropped before any cryptography; nothing to remember.
-        case dropped(reason: String, detail: String)
+        case dropped(reason: InboxDropReason, detail: String)
         /// Verification, decryption or unwrapping failed (remembered as seen, never answered).
         case undecodable(DirectMessageDropReason)
         /// Verified and decrypted.

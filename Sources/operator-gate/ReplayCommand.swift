@@ -96,11 +96,11 @@ struct ReplayCommand: AsyncParsableCommand {
         case .drop(let label, let detail, let dropped):
             guard let dropped else { return nil }
             message = dropped
-            (verdict, reason) = ("drop", "\(label): \(detail)")
+            (verdict, reason) = ("drop", "\(label.label): \(detail)")
         case .answer(let answered, _, let text, let outcome):
             message = answered
-            action = .string(outcome)
-            (verdict, reason) = (["help", "whoami"].contains(outcome) ? "execute" : "refuse", text)
+            action = .string(outcome.rawValue)
+            (verdict, reason) = (outcome.isInformational ? "execute" : "refuse", text)
         case .answerStranger(let answered, let text):
             message = answered
             action = .string("stranger")

@@ -129,11 +129,11 @@ import Testing
         let p = try pipeline(limits: limits)
         // Sent after the pipeline started (no cursor yet), then read 20 minutes later: told it was not executed.
         let late = nip04("close #1", from: alice, at: now + 10)
-        guard case .answer(_, _, let text, "too_old") = await p.admit(late, now: now + 10 + 1200) else { Issue.record("expected too_old"); return }
+        guard case .answer(_, _, let text, .tooOld) = await p.admit(late, now: now + 10 + 1200) else { Issue.record("expected too_old"); return }
         #expect(text.contains("20 min old"))
         // From before the pipeline started: history, dropped quietly.
         #expect(await p.admit(nip04("close #1", from: alice, at: now - 5000), now: now).label == "too_old")
-        guard case .answer(_, _, _, "too_old") = await p.admit(try nip17("close #2", from: alice, at: now + 5), now: now + 2000) else {
+        guard case .answer(_, _, _, .tooOld) = await p.admit(try nip17("close #2", from: alice, at: now + 5), now: now + 2000) else {
             Issue.record("a NIP-17 rumor's own time decides"); return
         }
         #expect(await p.admit(nip04("close #1", from: alice, at: now + 900), now: now).label == "clock_skew")
@@ -155,12 +155,12 @@ import Testing
 
     @Test func policyGrammarHelpAndWhoami() async throws {
         let p = try pipeline()
-        guard case .answer(_, _, let refusal, "refused") = await p.admit(nip04("close ops/tc#1", from: bob), now: now) else { Issue.record("refused"); return }
+        guard case .answer(_, _, let refusal, .refused) = await p.admit(nip04("close ops/tc#1", from: bob), now: now) else { Issue.record("refused"); return }
         #expect(refusal.contains("close_issue"))
-        guard case .answer(_, _, let usage, "invalid") = await p.admit(nip04("merge #3", from: alice), now: now) else { Issue.record("invalid"); return }
+        guard case .answer(_, _, let usage, .invalid) = await p.admit(nip04("merge #3", from: alice), now: now) else { Issue.record("invalid"); return }
         #expect(usage.contains("Usage: merge"))
         #expect(await p.admit(nip04("help", from: alice), now: now).label == "help")
-        guard case .answer(_, _, let me, "whoami") = await p.admit(nip04("whoami", from: bob), now: now) else { Issue.record("whoami"); return }
+        guard case .answer(_, _, let me, .whoami) = await p.admit(nip04("whoami", from: bob), now: now) else { Issue.record("whoami"); return }
         #expect(me.contains("bob") && me.contains("other/*"))
     }
 }
