@@ -65,6 +65,6 @@ public struct BotAssembly: Sendable {
             return await pipeline.subscriptions(now: now(), shared: shared)
         }
         service = BotService(pool: pool, pipeline: pipeline, gate: gate, store: store, bot: bot, metrics: metrics, logger: logger, now: now,
-                             postgres: postgres)
+                             postgres: postgres, sharedInbox: sharedInbox)
     }
 }

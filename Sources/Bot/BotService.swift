@@ -35,13 +35,17 @@ public final class BotService: Service, Sendable {
     /// Who answers which message, when instances share a database.
     public let shared: PostgresInbox?
 
+    /// - Parameters:
+    ///   - postgres: the shared ledger's database, when instances share one (its tables are migrated at start).
+    ///   - sharedInbox: the shared inbox on that database, built once by ``BotAssembly`` (made from `postgres` if nil).
     public init(pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, store: InboxStore, bot: KeyPair,
                 metrics: BotMetrics = BotMetrics(), logger: Logger,
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
-                decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount, postgres: PostgresLedger? = nil) {
+                decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount, postgres: PostgresLedger? = nil,
+                sharedInbox: PostgresInbox? = nil) {
         self.decodeWidth = max(1, decodeWidth)
         self.postgres = postgres
-        self.shared = postgres.map(PostgresInbox.init(ledger:))
+        self.shared = sharedInbox ?? postgres.map(PostgresInbox.init(ledger:))
         self.pool = pool
         self.pipeline = pipeline
         self.gate = gate

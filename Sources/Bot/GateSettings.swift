@@ -65,10 +65,16 @@ public struct GateSettings: Sendable, Equatable {
 
     /// The Gitea token: `GITEA_TOKEN` if set, else `gitea.token_file`.
     public func giteaToken(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> String {
+        try Self.giteaToken(file: giteaTokenFile, environment: environment)
+    }
+
+    /// The Gitea token: `GITEA_TOKEN` if set, else the contents of `file` (private to its owner, not empty).
+    public static func giteaToken(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(BotConfigurationError) -> String {
         if let fromEnvironment = environment["GITEA_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
-        guard let giteaTokenFile else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
-        let text = try SecretFile.read(giteaTokenFile, field: "gitea.token_file")
-        guard !text.isEmpty else { throw BotConfigurationError(field: "gitea.token_file", problem: "\(giteaTokenFile) is empty") }
+        guard let file else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
+        let text = try SecretFile.read(file, field: "gitea.token_file")
+        guard !text.isEmpty else { throw BotConfigurationError(field: "gitea.token_file", problem: "\(file) is empty") }
         return text
     }
 }

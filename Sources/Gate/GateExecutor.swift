@@ -465,7 +465,7 @@ public final class GateExecutor: Sendable {
     /// to write).
     func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64) async throws -> Ack? {
         let repo = command.repository
-        let since = GiteaSimulatorTime.rfc3339(claimedAt - configuration.probeMargin)
+        let since = GiteaTime.rfc3339(claimedAt - configuration.probeMargin)
         func found(_ number: Int, _ title: String?, _ url: String?, _ state: String?, _ message: String) -> Ack {
             Ack(success: true, key: key.hex, action: command.action, repository: repo.description, number: number, title: title, url: url,
                 state: state, message: message, executedAt: claimedAt)
@@ -541,12 +541,5 @@ public final class GateExecutor: Sendable {
         } catch {
             return Ack(success: false, key: "", action: .status, repository: command.repository.description, message: "ledger unavailable: \(error)")
         }
-    }
-}
-
-/// RFC 3339 timestamps as Gitea's `since` parameters take them.
-enum GiteaSimulatorTime {
-    static func rfc3339(_ seconds: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 }

@@ -31,14 +31,9 @@ struct GateCommand: AsyncParsableCommand {
             }
             guard let login = login ?? settings?.giteaLogin else { throw CLIError("no Gitea login: pass --config FILE or --login NAME") }
             let token: String
-            if let fromEnvironment = ProcessInfo.processInfo.environment["GITEA_TOKEN"], !fromEnvironment.isEmpty {
-                token = fromEnvironment
-            } else if let tokenFile = tokenFile ?? settings?.giteaTokenFile {
-                do { token = try SecretFile.read(tokenFile, field: "the Gitea token file") } catch { throw CLIError("\(error)") }
-            } else {
-                throw CLIError("no Gitea token: set GITEA_TOKEN, or gitea.token_file in the config, or pass --token-file")
+            do { token = try GateSettings.giteaToken(file: tokenFile ?? settings?.giteaTokenFile) } catch {
+                throw CLIError("no Gitea token: \(error) (or pass --token-file)")
             }
-            guard !token.isEmpty else { throw CLIError("the Gitea token is empty") }
             var logger = Logger(label: "operator-gate.gate") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .debug : .warning
             let ledgerSettings = ledger.map { LedgerSettings(backend: .sqlite(path: $0)) } ?? settings?.ledger
