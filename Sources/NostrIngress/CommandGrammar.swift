@@ -81,107 +81,19 @@ public struct CommandGrammar: Sendable {
             body = String(body.dropFirst(first.count)).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let firstLine = lines.first ?? ""
-        let rest = Array(lines.dropFirst())
-        var words = firstLine.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        var words = (lines.first ?? "").split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard !words.isEmpty else { return .invalid(message: "empty message", usage: Self.usage("")) }
         let verb = words.removeFirst().lowercased()
-        func make(_ repository: Repository, _ payload: CommandPayload) -> Request {
-            .command(Command(source: source, repository: repository, payload: payload, origin: origin, receivedAt: receivedAt, again: again))
+        switch verb {
+        case "help": return .help(verb: words.first?.lowercased())
+        case "whoami": return .whoami
+        default: break
         }
         do {
-            switch verb {
-            case "help":
-                return .help(verb: words.first?.lowercased())
-            case "whoami":
-                return .whoami
-            case "issue":
-                var repository = try defaultRepository(verb)
-                if let first = words.first, let explicit = try explicitRepository(first) {
-                    repository = explicit
-                    words.removeFirst()
-                }
-                let title = words.joined(separator: " ")
-                guard !title.isEmpty else { throw Invalid("an issue needs a title") }
-                var bodyLines = rest
-                var labels: [String] = [], assignees: [String] = []
-                while let last = bodyLines.last {
-                    let trimmed = last.trimmingCharacters(in: .whitespaces)
-                    if trimmed.isEmpty {
-                        bodyLines.removeLast()
-                    } else if trimmed.lowercased().hasPrefix("labels:") {
-                        labels = trimmed.dropFirst(7).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } + labels
-                        bodyLines.removeLast()
-                    } else if trimmed.lowercased().hasPrefix("assign:") {
-                        assignees = trimmed.dropFirst(7).split(separator: " ").map(String.init).filter { !$0.isEmpty } + assignees
-                        bodyLines.removeLast()
-                    } else {
-                        break
-                    }
-                }
-                return make(repository, .createIssue(title: title, body: bodyLines.joined(separator: "\n"), labels: labels, assignees: assignees))
-            case "comment", "close", "reopen", "assign", "label", "show":
-                guard let target = words.first else { throw Invalid("\(verb) needs an issue like #12 or owner/name#12") }
-                let (repository, number) = try reference(target, marker: "#", verb: verb)
-                let arguments = Array(words.dropFirst())
-                switch verb {
-                case "comment":
-                    let text = ([arguments.joined(separator: " ")] + rest).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-                    guard !text.isEmpty else { throw Invalid("a comment needs text") }
-                    return make(repository, .addComment(issue: number, body: text))
-                case "close":
-                    let reason = ([arguments.joined(separator: " ")] + rest).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-                    return make(repository, .closeIssue(issue: number, comment: reason.isEmpty ? nil : reason))
-                case "reopen":
-                    return make(repository, .reopenIssue(issue: number))
-                case "assign":
-                    var add: [String] = [], remove: [String] = []
-                    for word in arguments {
-                        if word.hasPrefix("-@") { remove.append(String(word.dropFirst(2))) }
-                        else if word.hasPrefix("@") { add.append(String(word.dropFirst())) }
-                        else { throw Invalid("\"\(word)\" is not @user or -@user") }
-                    }
-                    guard !add.isEmpty || !remove.isEmpty else { throw Invalid("name at least one @user") }
-                    return make(repository, .assignIssue(issue: number, set: nil, add: add, remove: remove))
-                case "label":
-                    var add: [String] = [], remove: [String] = []
-                    for word in arguments {
-                        if word.hasPrefix("+"), word.count > 1 { add.append(String(word.dropFirst())) }
-                        else if word.hasPrefix("-"), word.count > 1 { remove.append(String(word.dropFirst())) }
-                        else { throw Invalid("\"\(word)\" is not +label or -label") }
-                    }
-                    guard !add.isEmpty || !remove.isEmpty else { throw Invalid("name at least one +label or -label") }
-                    return make(repository, .labelIssue(issue: number, add: add, remove: remove))
-                default:
-                    return make(repository, .show(number: number))
-                }
-            case "merge":
-                guard let target = words.first else { throw Invalid("merge needs a pull request like !7 or owner/name!7") }
-                let (repository, number) = try reference(target, marker: "!", verb: verb)
-                var style = MergeStyle.merge
-                var sha: String?
-                for word in words.dropFirst() {
-                    if word.lowercased().hasPrefix("sha:") {
-                        let value = String(word.dropFirst(4))
-                        guard (7...64).contains(value.count), value.allSatisfy(\.isHexDigit) else { throw Invalid("sha: needs 7 to 64 hex characters") }
-                        sha = value.lowercased()
-                    } else if let parsed = MergeStyle(rawValue: word.lowercased()) {
-                        style = parsed
-                    } else {
-                        throw Invalid("\"\(word)\" is not a merge style or sha:<head>")
-                    }
-                }
-                return make(repository, .mergePR(pr: number, style: style, headSHA: sha, deleteBranch: false))
-            case "status":
-                guard let prefix = words.first, prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else {
-                    throw Invalid("status needs at least 4 hex characters of a key")
-                }
-                // A ledger lookup is not about a repository; the default one (or a placeholder) fills the field.
-                let repository = context.defaultRepository ?? (try? Repository("ledger/status"))!
-                return make(repository, .status(keyPrefix: prefix.lowercased()))
-            default:
+            guard let (repository, payload) = try command(verb, words, body: Array(lines.dropFirst())) else {
                 return .invalid(message: "unknown command \"\(verb)\"", usage: Self.usage(""))
             }
+            return .command(Command(source: source, repository: repository, payload: payload, origin: origin, receivedAt: receivedAt, again: again))
         } catch let invalid as Invalid {
             return .invalid(message: invalid.message, usage: Self.usage(verb))
         } catch {
@@ -189,12 +101,39 @@ public struct CommandGrammar: Sendable {
         }
     }
 
-    private struct Invalid: Error {
+    /// The repository and payload `verb` makes of the first line's other `words` and the following `body` lines;
+    /// nil for a verb that is not one of the language's.
+    private func command(_ verb: String, _ words: [String], body: [String]) throws -> (Repository, CommandPayload)? {
+        switch verb {
+        case "issue": return try issue(words, body: body)
+        case "merge": return try merge(words)
+        case "status": return try status(words)
+        case "comment", "close", "reopen", "assign", "label", "show":
+            guard let target = words.first else { throw Invalid("\(verb) needs an issue like #12 or owner/name#12") }
+            let (repository, number) = try reference(target, marker: "#", verb: verb)
+            let arguments = Array(words.dropFirst())
+            let text = ([arguments.joined(separator: " ")] + body).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            switch verb {
+            case "comment":
+                guard !text.isEmpty else { throw Invalid("a comment needs text") }
+                return (repository, .addComment(issue: number, body: text))
+            case "close": return (repository, .closeIssue(issue: number, comment: text.isEmpty ? nil : text))
+            case "reopen": return (repository, .reopenIssue(issue: number))
+            case "assign": return (repository, try assign(number, arguments))
+            case "label": return (repository, try label(number, arguments))
+            default: return (repository, .show(number: number))
+            }
+        default:
+            return nil
+        }
+    }
+
+    struct Invalid: Error {
         let message: String
         init(_ message: String) { self.message = message }
     }
 
-    private func defaultRepository(_ verb: String) throws -> Repository {
+    func defaultRepository(_ verb: String) throws -> Repository {
         guard let repository = context.defaultRepository else {
             throw Invalid("no default repository is configured for you: write owner/name")
         }
@@ -202,14 +141,14 @@ public struct CommandGrammar: Sendable {
     }
 
     /// A first word that names a repository: it contains `/` or is an alias.
-    private func explicitRepository(_ word: String) throws -> Repository? {
+    func explicitRepository(_ word: String) throws -> Repository? {
         if let alias = context.aliases[word.lowercased()] { return alias }
         guard word.contains("/") else { return nil }
         do { return try Repository(word) } catch { throw Invalid(error.description) }
     }
 
     /// `#12`, `owner/name#12` or `alias#12` (with `!` for pull requests).
-    private func reference(_ word: String, marker: Character, verb: String) throws -> (Repository, Int) {
+    func reference(_ word: String, marker: Character, verb: String) throws -> (Repository, Int) {
         guard let index = word.lastIndex(of: marker) else {
             throw Invalid("\(verb) needs \(marker)N, e.g. \(marker == "#" ? "#12" : "!7") or owner/name\(marker)\(marker == "#" ? "12" : "7")")
         }
