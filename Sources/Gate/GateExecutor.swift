@@ -320,9 +320,9 @@ public final class GateExecutor: Sendable {
             let comment = try await gitea.createComment(repo, number, body: footer(body, command, key))
             return done(command, key, "commented on", number: number, title: issue.title, url: comment.html_url, state: issue.state)
         case .closeIssue(let number, let comment):
-            return try await setState(command, key: key, number: number, target: "closed", note: comment)
+            return try await setState(command, key: key, number: number, target: .closed, note: comment)
         case .reopenIssue(let number):
-            return try await setState(command, key: key, number: number, target: "open", note: nil)
+            return try await setState(command, key: key, number: number, target: .open, note: nil)
         case .assignIssue(let number, let set, let add, let remove):
             return try await assign(command, key, number: number, set: set, add: add, remove: remove)
         case .labelIssue(let number, let add, let remove):
@@ -402,7 +402,7 @@ public final class GateExecutor: Sendable {
         if pull.merged {
             return done(command, key, "was already merged", number: number, title: pull.title, url: pull.html_url, state: "merged", prior: true)
         }
-        guard pull.state == "open" else { throw GateRefusal.pullRequestClosed(number) }
+        guard pull.state == IssueState.open.rawValue else { throw GateRefusal.pullRequestClosed(number) }
         guard pull.draft != true else { throw GateRefusal.pullRequestDraft(number) }
         guard pull.mergeable else { throw GateRefusal.notMergeable(number) }
         if let headSHA, !pull.head.sha.lowercased().hasPrefix(headSHA.lowercased()) {
@@ -438,18 +438,17 @@ public final class GateExecutor: Sendable {
         }
     }
 
-    private func setState(_ command: Command, key: IdempotencyKey, number: Int, target: String, note: String?) async throws -> Ack {
+    private func setState(_ command: Command, key: IdempotencyKey, number: Int, target: IssueState, note: String?) async throws -> Ack {
         let repo = command.repository
         let issue = try await gitea.issue(repo, number)
-        let verb = target == "closed" ? "closed" : "reopened"
-        guard issue.state != target else {
-            return done(command, key, "was already \(target == "closed" ? "closed" : "open"):", number: number, title: issue.title,
+        guard issue.state != target.rawValue else {
+            return done(command, key, "was already \(target.rawValue):", number: number, title: issue.title,
                         url: issue.html_url, state: issue.state)
         }
         let updated = try await gitea.editIssue(repo, number, state: target)
-        let text = (note.map { $0 + "\n\n" } ?? "") + (target == "closed" ? "Closed." : "Reopened.")
+        let text = (note.map { $0 + "\n\n" } ?? "") + target.proofLine
         let warnings = await proof(repo, number, text, command, key)
-        return done(command, key, verb, number: number, title: updated.title, url: updated.html_url, state: updated.state, warnings: warnings)
+        return done(command, key, target.verb, number: number, title: updated.title, url: updated.html_url, state: updated.state, warnings: warnings)
     }
 
     // MARK: - Probes
@@ -492,11 +491,11 @@ public final class GateExecutor: Sendable {
             }
             if case .closeIssue = command.payload {
                 let issue = try await gitea.issue(repo, number)
-                if issue.state == "closed" { return found(number, issue.title, issue.html_url, "closed", "closed") }
+                if issue.state == IssueState.closed.rawValue { return found(number, issue.title, issue.html_url, issue.state, IssueState.closed.verb) }
             }
             if case .reopenIssue = command.payload {
                 let issue = try await gitea.issue(repo, number)
-                if issue.state == "open" { return found(number, issue.title, issue.html_url, "open", "reopened") }
+                if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.html_url, issue.state, IssueState.open.verb) }
             }
             return nil
         case .show, .status:

@@ -127,9 +127,9 @@ public final class GiteaClient: Sendable {
                                                    body: CreateIssue(title: title, body: body, labels: labels, assignees: assignees)).0)
     }
 
-    struct EditIssue: Encodable, Sendable { let state: String?; let assignees: [String]? }
+    struct EditIssue: Encodable, Sendable { let state: IssueState?; let assignees: [String]? }
     /// PATCH (Gitea answers 201).
-    public func editIssue(_ repository: Repository, _ number: Int, state: String? = nil, assignees: [String]? = nil) async throws(GiteaError) -> GiteaIssue {
+    public func editIssue(_ repository: Repository, _ number: Int, state: IssueState? = nil, assignees: [String]? = nil) async throws(GiteaError) -> GiteaIssue {
         try decode(GiteaIssue.self, try await send(.patch, path(repository, "/issues/\(number)"), body: EditIssue(state: state, assignees: assignees)).0)
     }
 
