@@ -318,7 +318,7 @@ public final class GateExecutor: Sendable {
         case .addComment(let number, let body):
             let issue = try await gitea.issue(repo, number)
             let comment = try await gitea.createComment(repo, number, body: footer(body, command, key))
-            return done(command, key, "commented on", number: number, title: issue.title, url: comment.html_url, state: issue.state)
+            return done(command, key, "commented on", number: number, title: issue.title, url: comment.htmlURL, state: issue.state)
         case .closeIssue(let number, let comment):
             return try await setState(command, key: key, number: number, target: .closed, note: comment)
         case .reopenIssue(let number):
@@ -347,7 +347,7 @@ public final class GateExecutor: Sendable {
         let gotAssignees = Set((issue.assignees ?? []).map { $0.login.lowercased() })
         let missing = logins.filter { !gotAssignees.contains($0.lowercased()) }
         if !missing.isEmpty { warnings.append("Gitea did not assign \(missing.joined(separator: ", ")) (no permission?)") }
-        return done(command, key, "created", number: issue.number, title: issue.title, url: issue.html_url, state: issue.state, warnings: warnings)
+        return done(command, key, "created", number: issue.number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
 
     }
 
@@ -365,13 +365,13 @@ public final class GateExecutor: Sendable {
         guard got == Set(wanted.map { $0.lowercased() }) else {
             let dropped = wanted.filter { !got.contains($0.lowercased()) }
             return Ack(success: false, key: key.hex, action: command.action, repository: repo.description, number: number,
-                       title: issue.title, url: issue.html_url,
+                       title: issue.title, url: issue.htmlURL,
                        message: "Gitea silently ignored the assignees" + (dropped.isEmpty ? "" : " (\(dropped.joined(separator: ", ")) not assigned)")
                            + ": the bot's account probably lacks write access", executedAt: now())
         }
         let list = wanted.isEmpty ? "nobody" : wanted.map { "@" + $0 }.joined(separator: " ")
         let warnings = await proof(repo, number, "Assignees set to \(list).", command, key)
-        return done(command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.html_url, state: issue.state, warnings: warnings)
+        return done(command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
 
     }
 
@@ -391,7 +391,7 @@ public final class GateExecutor: Sendable {
         if !Set(addIDs).isSubset(of: current) { warnings.append("Gitea did not apply every label") }
         let summary = (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " ")
         warnings += await proof(repo, number, "Labels changed: \(summary).", command, key)
-        return done(command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.html_url, state: issue.state, warnings: warnings)
+        return done(command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
 
     }
 
@@ -400,7 +400,7 @@ public final class GateExecutor: Sendable {
         let repo = command.repository
         let pull = try await pullRequest(repo, number)
         if pull.merged {
-            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.html_url, state: "merged", prior: true)
+            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
         }
         guard pull.state == IssueState.open.rawValue else { throw GateRefusal.pullRequestClosed(number) }
         guard pull.draft != true else { throw GateRefusal.pullRequestDraft(number) }
@@ -409,13 +409,13 @@ public final class GateExecutor: Sendable {
             throw GateRefusal.headMoved(expected: headSHA, actual: pull.head.sha)
         }
         guard let status = try await mergeStatus(repo, number, style: style, headSHA: headSHA ?? pull.head.sha, deleteBranch: deleteBranch) else {
-            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.html_url, state: "merged", prior: true)
+            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
         }
         let scheduled = status == 201
         let warnings = await proof(repo, number, scheduled ? "Merge (\(style.rawValue)) scheduled for when checks succeed."
                                                            : "Merged (\(style.rawValue)) at \(pull.head.sha.prefix(12)).", command, key)
         return done(command, key, scheduled ? "scheduled to merge (\(style.rawValue)), not merged yet:" : "merged (\(style.rawValue))", number: number,
-                   title: pull.title, url: pull.html_url, state: scheduled ? "scheduled" : "merged", warnings: warnings)
+                   title: pull.title, url: pull.htmlURL, state: scheduled ? "scheduled" : "merged", warnings: warnings)
 
     }
 
@@ -443,12 +443,12 @@ public final class GateExecutor: Sendable {
         let issue = try await gitea.issue(repo, number)
         guard issue.state != target.rawValue else {
             return done(command, key, "was already \(target.rawValue):", number: number, title: issue.title,
-                        url: issue.html_url, state: issue.state)
+                        url: issue.htmlURL, state: issue.state)
         }
         let updated = try await gitea.editIssue(repo, number, state: target)
         let text = (note.map { $0 + "\n\n" } ?? "") + target.proofLine
         let warnings = await proof(repo, number, text, command, key)
-        return done(command, key, target.verb, number: number, title: updated.title, url: updated.html_url, state: updated.state, warnings: warnings)
+        return done(command, key, target.verb, number: number, title: updated.title, url: updated.htmlURL, state: updated.state, warnings: warnings)
     }
 
     // MARK: - Probes
@@ -475,27 +475,27 @@ public final class GateExecutor: Sendable {
             for page in 1...200 {
                 let issues = try await gitea.issues(repo, createdBy: botLogin, since: since, page: page)
                 if let issue = issues.first(where: { wroteIt($0.user) && GateFooter.contains($0.body ?? "", key: key) }) {
-                    return found(issue.number, issue.title, issue.html_url, issue.state, "created")
+                    return found(issue.number, issue.title, issue.htmlURL, issue.state, "created")
                 }
                 if issues.count < GiteaClient.pageSize { break }
             }
             return nil
         case .mergePR(let number, _, _, _):
             let pull = try await gitea.pullRequest(repo, number)
-            return pull.merged ? found(number, pull.title, pull.html_url, "merged", "merged") : nil
+            return pull.merged ? found(number, pull.title, pull.htmlURL, "merged", "merged") : nil
         case .addComment(let number, _), .closeIssue(let number, _), .reopenIssue(let number), .assignIssue(let number, _, _, _),
              .labelIssue(let number, _, _):
             let comments = try await gitea.comments(repo, number, since: since)
             if let comment = comments.first(where: { wroteIt($0.user) && GateFooter.contains($0.body, key: key) }) {
-                return found(number, nil, comment.html_url, nil, "done")
+                return found(number, nil, comment.htmlURL, nil, "done")
             }
             if case .closeIssue = command.payload {
                 let issue = try await gitea.issue(repo, number)
-                if issue.state == IssueState.closed.rawValue { return found(number, issue.title, issue.html_url, issue.state, IssueState.closed.verb) }
+                if issue.state == IssueState.closed.rawValue { return found(number, issue.title, issue.htmlURL, issue.state, IssueState.closed.verb) }
             }
             if case .reopenIssue = command.payload {
                 let issue = try await gitea.issue(repo, number)
-                if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.html_url, issue.state, IssueState.open.verb) }
+                if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.htmlURL, issue.state, IssueState.open.verb) }
             }
             return nil
         case .show, .status:
@@ -509,15 +509,15 @@ public final class GateExecutor: Sendable {
         do {
             let issue = try await gitea.issue(command.repository, number)
             var state = issue.state
-            if issue.pull_request?.merged == true { state = "merged" }
-            let kind = issue.pull_request == nil ? "issue" : "pull request"
+            if issue.pullRequest?.merged == true { state = "merged" }
+            let kind = issue.pullRequest == nil ? "issue" : "pull request"
             let labels = (issue.labels ?? []).map(\.name)
             let assignees = (issue.assignees ?? []).map { "@" + $0.login }
             var details = "\(kind) is \(state)"
             if !labels.isEmpty { details += ", labels: " + labels.joined(separator: ", ") }
             if !assignees.isEmpty { details += ", assigned to " + assignees.joined(separator: " ") }
             return Ack(success: true, key: "", action: .show, repository: command.repository.description, number: number, title: issue.title,
-                       url: issue.html_url, state: state, message: details + ":")
+                       url: issue.htmlURL, state: state, message: details + ":")
         } catch {
             return Ack(success: false, key: "", action: .show, repository: command.repository.description, number: number, message: "\(error)")
         }

@@ -1,4 +1,5 @@
-/// The parts of Gitea 1.26's API objects the Gate reads. Unknown fields are ignored.
+/// The parts of Gitea 1.26's API objects the Gate reads. Unknown fields are ignored. Properties are Swift-cased;
+/// each type's `CodingKeys` holds Gitea's snake_case names.
 public struct GiteaUser: Codable, Sendable, Equatable {
     public let id: Int64
     public let login: String
@@ -15,8 +16,9 @@ public struct GiteaIssue: Codable, Sendable, Equatable {
     public struct PullRequestRef: Codable, Sendable, Equatable {
         public let merged: Bool?
         public let draft: Bool?
-        public let html_url: String?
-        public init(merged: Bool?, draft: Bool?, html_url: String?) { self.merged = merged; self.draft = draft; self.html_url = html_url }
+        public let htmlURL: String?
+        public init(merged: Bool?, draft: Bool?, htmlURL: String?) { self.merged = merged; self.draft = draft; self.htmlURL = htmlURL }
+        enum CodingKeys: String, CodingKey { case merged, draft, htmlURL = "html_url" }
     }
     public let id: Int64
     public let number: Int
@@ -24,28 +26,34 @@ public struct GiteaIssue: Codable, Sendable, Equatable {
     public let body: String?
     /// "open" or "closed".
     public let state: String
-    public let html_url: String
+    public let htmlURL: String
     public let user: GiteaUser
     public let assignees: [GiteaUser]?
     public let labels: [GiteaLabel]?
-    public let pull_request: PullRequestRef?
-    public let created_at: String
+    public let pullRequest: PullRequestRef?
+    public let createdAt: String
 
-    public init(id: Int64, number: Int, title: String, body: String?, state: String, html_url: String, user: GiteaUser,
-                assignees: [GiteaUser]?, labels: [GiteaLabel]?, pull_request: PullRequestRef?, created_at: String) {
-        self.id = id; self.number = number; self.title = title; self.body = body; self.state = state; self.html_url = html_url
-        self.user = user; self.assignees = assignees; self.labels = labels; self.pull_request = pull_request; self.created_at = created_at
+    enum CodingKeys: String, CodingKey {
+        case id, number, title, body, state, user, assignees, labels
+        case htmlURL = "html_url", pullRequest = "pull_request", createdAt = "created_at"
+    }
+
+    public init(id: Int64, number: Int, title: String, body: String?, state: String, htmlURL: String, user: GiteaUser,
+                assignees: [GiteaUser]?, labels: [GiteaLabel]?, pullRequest: PullRequestRef?, createdAt: String) {
+        self.id = id; self.number = number; self.title = title; self.body = body; self.state = state; self.htmlURL = htmlURL
+        self.user = user; self.assignees = assignees; self.labels = labels; self.pullRequest = pullRequest; self.createdAt = createdAt
     }
 }
 
 public struct GiteaComment: Codable, Sendable, Equatable {
     public let id: Int64
     public let body: String
-    public let html_url: String
+    public let htmlURL: String
     public let user: GiteaUser
-    public let created_at: String
-    public init(id: Int64, body: String, html_url: String, user: GiteaUser, created_at: String) {
-        self.id = id; self.body = body; self.html_url = html_url; self.user = user; self.created_at = created_at
+    public let createdAt: String
+    enum CodingKeys: String, CodingKey { case id, body, user, htmlURL = "html_url", createdAt = "created_at" }
+    public init(id: Int64, body: String, htmlURL: String, user: GiteaUser, createdAt: String) {
+        self.id = id; self.body = body; self.htmlURL = htmlURL; self.user = user; self.createdAt = createdAt
     }
 }
 
@@ -62,10 +70,11 @@ public struct GiteaPullRequest: Codable, Sendable, Equatable {
     public let mergeable: Bool
     public let draft: Bool?
     public let head: Branch
-    public let html_url: String
-    public init(number: Int, title: String, state: String, merged: Bool, mergeable: Bool, draft: Bool?, head: Branch, html_url: String) {
+    public let htmlURL: String
+    enum CodingKeys: String, CodingKey { case number, title, state, merged, mergeable, draft, head, htmlURL = "html_url" }
+    public init(number: Int, title: String, state: String, merged: Bool, mergeable: Bool, draft: Bool?, head: Branch, htmlURL: String) {
         self.number = number; self.title = title; self.state = state; self.merged = merged; self.mergeable = mergeable
-        self.draft = draft; self.head = head; self.html_url = html_url
+        self.draft = draft; self.head = head; self.htmlURL = htmlURL
     }
 }
 
@@ -82,7 +91,8 @@ public struct GiteaRepository: Codable, Sendable, Equatable {
         public let pull: Bool
         public init(admin: Bool, push: Bool, pull: Bool) { self.admin = admin; self.push = push; self.pull = pull }
     }
-    public let full_name: String
+    public let fullName: String
     public let permissions: Permissions?
-    public init(full_name: String, permissions: Permissions?) { self.full_name = full_name; self.permissions = permissions }
+    enum CodingKeys: String, CodingKey { case permissions, fullName = "full_name" }
+    public init(fullName: String, permissions: Permissions?) { self.fullName = fullName; self.permissions = permissions }
 }

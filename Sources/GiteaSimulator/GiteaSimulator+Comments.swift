@@ -12,7 +12,7 @@ extension GiteaSimulator {
                 guard let item = await state.item(name, try number(context)) else { throw Failure(status: .internalServerError, message: "issue does not exist") }
                 let since = request.uri.queryParameters["since"].flatMap { ISO8601DateFormatter().date(from: String($0)) }
                 let comments = item.comments.filter { comment in
-                    since.map { since in ISO8601DateFormatter().date(from: comment.created_at).map { $0 >= since } ?? true } ?? true
+                    since.map { since in ISO8601DateFormatter().date(from: comment.createdAt).map { $0 >= since } ?? true } ?? true
                 }
                 return try json(comments)
             }
@@ -28,8 +28,8 @@ extension GiteaSimulator {
                 let id = await state.newID()
                 let kind = await state.item(name, index)?.pull == nil ? "issues" : "pulls"
                 let base = await state.baseURL
-                let comment = GiteaComment(id: id, body: input.body, html_url: "\(base)/\(name)/\(kind)/\(index)#issuecomment-\(id)",
-                                           user: await state.user(login), created_at: timestamp(Date()))
+                let comment = GiteaComment(id: id, body: input.body, htmlURL: "\(base)/\(name)/\(kind)/\(index)#issuecomment-\(id)",
+                                           user: await state.user(login), createdAt: timestamp(Date()))
                 await state.update(name) { repo in
                     repo.items[index]?.comments.append(comment)
                     repo.items[index]?.updatedAt = Date()

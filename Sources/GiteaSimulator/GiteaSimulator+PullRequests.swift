@@ -13,7 +13,7 @@ extension GiteaSimulator {
                 let base = await state.baseURL
                 return try json(GiteaPullRequest(number: index, title: item.title, state: item.state, merged: pull.merged, mergeable: pull.mergeable,
                                                  draft: pull.draft, head: .init(ref: pull.headRef, sha: pull.headSHA),
-                                                 html_url: "\(base)/\(name)/pulls/\(index)"))
+                                                 htmlURL: "\(base)/\(name)/pulls/\(index)"))
             }
         }
 

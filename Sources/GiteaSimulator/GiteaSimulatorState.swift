@@ -207,7 +207,7 @@ public actor GiteaSimulatorState {
     /// The repository as `login` sees it (Gitea's `permissions`), or nil when there is none.
     func repositoryView(_ name: String, login: String) -> GiteaRepository? {
         guard let repo = repos[name.lowercased()] else { return nil }
-        return GiteaRepository(full_name: name, permissions: .init(admin: false, push: repo.writers.contains(login.lowercased()), pull: true))
+        return GiteaRepository(fullName: name, permissions: .init(admin: false, push: repo.writers.contains(login.lowercased()), pull: true))
     }
 
     /// Whether `name` is a user or owns a repository (an organisation).
@@ -227,9 +227,9 @@ public actor GiteaSimulatorState {
         let all = allLabels(repository)
         let kind = item.pull == nil ? "issues" : "pulls"
         return GiteaIssue(id: item.id, number: item.number, title: item.title, body: item.body, state: item.state,
-                          html_url: "\(baseURL)/\(repository)/\(kind)/\(item.number)", user: user(item.author),
+                          htmlURL: "\(baseURL)/\(repository)/\(kind)/\(item.number)", user: user(item.author),
                           assignees: item.assignees.map(user), labels: item.labels.compactMap { id in all.first { $0.id == id } },
-                          pull_request: item.pull.map { .init(merged: $0.merged, draft: $0.draft, html_url: "\(baseURL)/\(repository)/pulls/\(item.number)") },
-                          created_at: GiteaSimulator.timestamp(item.createdAt))
+                          pullRequest: item.pull.map { .init(merged: $0.merged, draft: $0.draft, htmlURL: "\(baseURL)/\(repository)/pulls/\(item.number)") },
+                          createdAt: GiteaSimulator.timestamp(item.createdAt))
     }
 }
