@@ -45,8 +45,9 @@ public final class PostgresLedger: Ledger {
 
     /// Opens one connection outside the pool and closes it. A server that turns the connection down for good
     /// (no TLS under `sslmode=require`, a wrong password or user, an unknown database) fails here at once with
-    /// ``PostgresLedgerError/refused(_:)`` and the reason, where the pool would retry for a minute and then
-    /// report only that it gave up. Other errors (the server not up yet) are thrown as they are: worth a retry.
+    /// ``PostgresLedgerError/refused(_:)`` and the reason, where the pool keeps retrying until its circuit
+    /// breaker trips (a query was still waiting after 15 s). Other errors (the server not up yet) are thrown as
+    /// they are: worth a retry.
     public func checkConnection() async throws {
         guard let connectionCheck else { return }
         let connection: PostgresConnection

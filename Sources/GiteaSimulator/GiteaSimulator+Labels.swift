@@ -31,10 +31,7 @@ extension GiteaSimulator {
         struct LabelIDs: Decodable { let labels: [Int64] }
         router.post("/api/v1/repos/:owner/:repo/issues/:number/labels") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context)
-                let index = try number(context)
-                guard let repo = await state.repo(name), repo.items[index] != nil else { throw Failure(status: .notFound, message: "issue does not exist") }
-                guard repo.writers.contains(login.lowercased()) else { throw Failure(status: .forbidden, message: "no permission") }
+                let (name, index) = try await labelledIssue(state, context, login: login)
                 let input = try await decode(LabelIDs.self, request)
                 let known = Set(await state.allLabels(name).map(\.id))
                 await state.update(name) { repo in
@@ -49,15 +46,22 @@ extension GiteaSimulator {
 
         router.delete("/api/v1/repos/:owner/:repo/issues/:number/labels/:label") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context)
-                let index = try number(context)
-                guard let repo = await state.repo(name), repo.items[index] != nil else { throw Failure(status: .notFound, message: "issue does not exist") }
-                guard repo.writers.contains(login.lowercased()) else { throw Failure(status: .forbidden, message: "no permission") }
+                let (name, index) = try await labelledIssue(state, context, login: login)
                 guard let id = Int64(try context.parameters.require("label")) else { throw Failure(status: .notFound, message: "label does not exist") }
                 await state.update(name) { repo in repo.items[index]?.labels.removeAll { $0 == id } }
                 await state.recordWrite("DELETE", "/repos/\(name)/issues/\(index)/labels/\(id)")
                 return Response(status: .noContent)
             }
         }
+    }
+
+    /// The repository and issue a label change names, after Gitea's checks: the issue exists (404) and `login`
+    /// may write to the repository (403).
+    static func labelledIssue(_ state: GiteaSimulatorState, _ context: SimulatorContext, login: String) async throws -> (String, Int) {
+        let name = try repository(context)
+        let index = try number(context)
+        guard let repo = await state.repo(name), repo.items[index] != nil else { throw Failure(status: .notFound, message: "issue does not exist") }
+        guard repo.writers.contains(login.lowercased()) else { throw Failure(status: .forbidden, message: "no permission") }
+        return (name, index)
     }
 }

@@ -128,6 +128,19 @@ final class BotHarness: @unchecked Sendable {
     private var instanceStarts: [Int: Int] = [:]
 
     func instanceDirectory(_ number: Int) -> URL { directory.appendingPathComponent("instance-\(number)") }
+    func instanceConfig(_ number: Int) -> String { instanceDirectory(number).appendingPathComponent("operator-gate.json").path }
+
+    /// `operator-gate ledger list --state STATE` on the ledger `config` names (the harness's own by default), as JSON.
+    func ledgerEntries(state: String, config: String? = nil) async throws -> [[String: Any]] {
+        let (status, out, errors) = try await OperatorGateProcess.run(["ledger", "list", "--config", config ?? configPath, "--state", state,
+                                                                      "--limit", "1000"],
+                                                                     environment: ["OPERATOR_GATE_LEDGER_PASSWORD": PostgresScratch.password ?? ""])
+        guard status == 0, let entries = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] else {
+            throw RustNostrPeer.PeerError("ledger list failed (\(status)): \(errors)")
+        }
+        return entries
+    }
+
     func instanceLog(_ number: Int) -> String { instanceDirectory(number).appendingPathComponent("bot.log").path }
 
     /// Starts instance `number`: the harness's configuration with its own data directory, `ledger` set to the
@@ -142,7 +155,7 @@ final class BotHarness: @unchecked Sendable {
             "ledger": "\(ledger)", "instance": "gate-\(number)", "ledger_lease_s": \(lease)
             """)
         config = config.replacingOccurrences(of: #""token_file": "gitea.token""#, with: #""token_file": "\#(directory.path)/gitea.token""#)
-        let path = folder.appendingPathComponent("operator-gate.json").path
+        let path = instanceConfig(number)
         try config.write(toFile: path, atomically: true, encoding: .utf8)
         instanceStarts[number] = Self.count("operator-gate running", in: instanceLog(number))
         instances[number] = try OperatorGateProcess.startLogging(["run", "--config", path, "--log-level", "debug"] + extra, logFile: instanceLog(number),

@@ -67,7 +67,7 @@ import TestSupport
             #expect(!log.contains(password), "the password is in the log")
 
             let wrong = "Wr0ng-" + UUID().uuidString
-            let config = h.instanceDirectory(0).appendingPathComponent("operator-gate.json").path
+            let config = h.instanceConfig(0)
             let (status, out, errors) = try await OperatorGateProcess.run(["doctor", "--config", config, "--timeout", "3"],
                                                                          environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": wrong])
             #expect(status == 1 && out.contains("✗ ledger"), "\(out)\(errors)")

@@ -49,16 +49,6 @@ struct MultiInstanceTests {
         }
     }
 
-    static func ledgerList(_ h: BotHarness, instance: Int, state: String) async throws -> [[String: Any]] {
-        let config = h.instanceDirectory(instance).appendingPathComponent("operator-gate.json").path
-        let (status, out, errors) = try await OperatorGateProcess.run(["ledger", "list", "--config", config, "--state", state, "--limit", "1000"],
-                                                                      environment: ["OPERATOR_GATE_LEDGER_PASSWORD": PostgresScratch.password ?? ""])
-        guard status == 0, let array = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] else {
-            throw RustNostrPeer.PeerError("ledger list failed (\(status)): \(errors)")
-        }
-        return array
-    }
-
     /// Three instances, 200 `issue` commands from two operators in both schemes over two relays; instance 0 is
     /// SIGKILLed a third of the way in and instance 1 restarted two thirds in. Every issue exists once, every
     /// command gets exactly one reply, and no ledger entry is left claimed.
@@ -117,12 +107,12 @@ struct MultiInstanceTests {
 
             // Nothing left to reconcile; the ledger holds the 200 commands, done.
             #expect(try await Self.claimedInstances(ledger).isEmpty)
-            let done = try await Self.ledgerList(h, instance: 2, state: "done")
+            let done = try await h.ledgerEntries(state: "done", config: h.instanceConfig(2))
             #expect(done.count == 200, "\(done.count) entries done")
-            #expect(try await Self.ledgerList(h, instance: 2, state: "claimed").isEmpty)
+            #expect(try await h.ledgerEntries(state: "claimed", config: h.instanceConfig(2)).isEmpty)
 
             // doctor on a shared ledger: connection, schema version, writable.
-            let config = h.instanceDirectory(2).appendingPathComponent("operator-gate.json").path
+            let config = h.instanceConfig(2)
             let (_, out, _) = try await OperatorGateProcess.run(["doctor", "--config", config],
                                                                 environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": password])
             #expect(out.contains("✓ ledger \(ledger): connected as instance gate-2, schema version 1"), "\(out)")
@@ -182,7 +172,7 @@ struct MultiInstanceTests {
             for number in 0..<2 { _ = await OperatorGateProcess.exitStatus(try #require(h.instances[number]), timeout: 15) }
             let rowsBefore = try await Self.rows(ledger)
             #expect(rowsBefore.contains { $0.hasPrefix("ledger ") } && rowsBefore.contains { $0.hasPrefix("inbox_message ") })
-            let config = h.instanceDirectory(1).appendingPathComponent("operator-gate.json").path
+            let config = h.instanceConfig(1)
             let (status, out, errors) = try await OperatorGateProcess.run(["replay", capture, "--config", config, "--dry-run"],
                                                                          environment: ["OPERATOR_GATE_LEDGER_PASSWORD": password])
             #expect(status == 0 && errors.contains("nothing written"), "\(errors)")

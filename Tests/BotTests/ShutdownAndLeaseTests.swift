@@ -51,14 +51,14 @@ import TestSupport
             _ = await OperatorGateProcess.exitStatus(process, timeout: 15)
             #expect(!process.isRunning)
             #expect(Date().timeIntervalSince(stopped) < 2 + 2 + 2, "shutdown timeout 2 s, cancellation 2 s")
-            #expect(try await Self.ledger(h, state: "claimed").count == 1, "\(h.logTail())")
+            #expect(try await h.ledgerEntries(state: "claimed").count == 1, "\(h.logTail())")
             #expect(h.log().contains("shutdown cut a command off; it is answered after the restart"), "\(h.logTail())")
 
             try h.startBot()
             try await h.waitUntilRunning()
             #expect(h.log().contains("reconciled commands left claimed by a crash"), "\(h.logTail())")
-            #expect(try await Self.ledger(h, state: "claimed").isEmpty)
-            let done = try await Self.ledger(h, state: "done")
+            #expect(try await h.ledgerEntries(state: "claimed").isEmpty)
+            let done = try await h.ledgerEntries(state: "done")
             #expect(done.count == 1 && ((done.first?["result"] as? [String: Any])?["message"] as? String)?.contains("found already done") == true, "\(done)")
             #expect(await h.state.writes.count == 1)
             #expect(await h.state.items("ops/tc").filter { $0.title == "Longer than shutdown" }.count == 1)
@@ -70,15 +70,6 @@ import TestSupport
             let number = try #require(await h.state.items("ops/tc").first { $0.title == "Longer than shutdown" }?.number)
             #expect(settled.first?.text.contains("ops/tc#\(number)") == true, "\(settled.map(\.text))")
         }
-    }
-
-    /// `operator-gate ledger list` on the harness's ledger.
-    static func ledger(_ h: BotHarness, state: String) async throws -> [[String: Any]] {
-        let (status, out, errors) = try await OperatorGateProcess.run(["ledger", "list", "--config", h.configPath, "--state", state])
-        guard status == 0, let entries = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] else {
-            throw RustNostrPeer.PeerError("ledger list failed (\(status)): \(errors)")
-        }
-        return entries
     }
 }
 
