@@ -54,7 +54,6 @@ let package = Package(
             name: "NostrIngress",
             dependencies: [
                 "NostrCore",
-                "Gate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -62,7 +61,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
@@ -114,6 +112,8 @@ let package = Package(
             dependencies: [
                 "NostrCore", "NostrIngress", "Gate", "GatePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -177,7 +177,7 @@ let package = Package(
             name: "NostrIngressTests",
             dependencies: [
                 "NostrCore",
-                "Gate",
+                "Bot",
                 "TestSupport",
                 "NostrIngress",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import NostrCore
 import Gate
 import NostrIngress
 

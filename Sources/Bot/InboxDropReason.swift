@@ -1,3 +1,4 @@
+import NostrCore
 import NostrIngress
 
 /// Why the inbox dropped an event without answering it. ``label`` is the metrics label (`drops_total{reason}`) and

@@ -22,7 +22,8 @@ public final class PostgresLedger: Ledger {
     /// This instance's name in claims (stable across restarts, so an instance reclaims its own claims at once).
     public let instance: String
     public let leaseDuration: Int64?
-    let logger: Logger
+    /// The logger the ledger and the shared inbox on its client log to.
+    public let logger: Logger
 
     /// One connection's settings for ``checkConnection()``, when the ledger was made from a URL.
     private let connectionCheck: PostgresConnection.Configuration?

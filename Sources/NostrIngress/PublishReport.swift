@@ -1,3 +1,4 @@
+import NostrCore
 /// The outcome of publishing one event to every write relay.
 public struct PublishReport: Sendable, Equatable {
     public let eventID: String

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NostrCore
 import Testing
+@testable import Bot
 @testable import NostrIngress
 
 /// Replays real captured traffic (see `Captures/README.md`) through the same deduplication and inbox as live relays.

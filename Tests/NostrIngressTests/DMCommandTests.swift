@@ -3,6 +3,7 @@ import Logging
 import NostrCore
 import Testing
 import TestSupport
+@testable import Bot
 @testable import NostrIngress
 
 /// `operator-gate dm send` and `dm listen` against rust-nostr over two real relays, in both schemes; the listen

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NostrCore
 import NIOConcurrencyHelpers
+@testable import Bot
 @testable import NostrIngress
 
 /// A bot's receiving side for tests: a relay pool feeding a persistent inbox, collecting what it delivers.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 import NostrCore
 
 /// The inbox's persistent memory: which events and messages were already processed, and the resume cursors.
@@ -214,4 +215,3 @@ public final class InboxStore: Sendable {
     }
 }
 
-import NIOConcurrencyHelpers

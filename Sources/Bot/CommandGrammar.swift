@@ -1,3 +1,4 @@
+import Foundation
 import Gate
 
 /// The text commands operators type in a DM, turned into Gate ``Command``s.
@@ -171,4 +172,3 @@ public struct CommandGrammar: Sendable {
     }
 }
 
-import Foundation

@@ -1,4 +1,3 @@
-import NostrCore
 
 /// A decrypted direct message whose author has been verified.
 public struct DirectMessage: Sendable, Equatable {

@@ -1,6 +1,5 @@
 import Testing
-import NostrCore
-@testable import NostrIngress
+@testable import NostrCore
 
 @Suite struct RelaySessionStateMachineTests {
     let t0 = ContinuousClock.now

@@ -1,5 +1,5 @@
 import Testing
-@testable import NostrIngress
+@testable import NostrCore
 
 @Suite struct BackoffTests {
     /// The table in `Backoff`'s doc comment.

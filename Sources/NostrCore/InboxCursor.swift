@@ -1,4 +1,3 @@
-import NostrCore
 
 /// Where the inbox subscription resumes, per scheme, and the filters that follow from it.
 ///

@@ -1,3 +1,4 @@
+import GatePostgres
 import Logging
 import PostgresNIO
 

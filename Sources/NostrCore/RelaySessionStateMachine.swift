@@ -1,4 +1,3 @@
-import NostrCore
 
 /// The Nostr protocol on one relay connection: subscriptions, EOSE, NIP-42 authentication and OK matching.
 ///

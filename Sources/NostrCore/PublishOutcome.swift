@@ -1,4 +1,3 @@
-import NostrCore
 
 /// What one relay said about one published event.
 public enum PublishOutcome: Sendable, Equatable, CustomStringConvertible {

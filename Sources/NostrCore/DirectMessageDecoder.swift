@@ -1,4 +1,3 @@
-import NostrCore
 
 /// Why an inbound event did not yield a direct message. Each is a drop reason for counting and logging.
 public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringConvertible {

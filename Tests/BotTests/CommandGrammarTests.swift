@@ -1,6 +1,6 @@
 import Gate
 import Testing
-@testable import NostrIngress
+@testable import Bot
 
 @Suite struct CommandGrammarTests {
     static let grammar = CommandGrammar(context: .init(defaultRepository: try! Repository("timmy/timmy-config"),
