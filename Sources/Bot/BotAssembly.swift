@@ -44,9 +44,9 @@ public struct BotAssembly: Sendable {
         }
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
-        let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store, operators: configuration.operators,
-                                         limits: configuration.limits, now: now(), replyToStrangers: configuration.replyToStrangers,
-                                         logger: logger)
+        let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store,
+                                         senders: .operators(configuration.operators, replyToStrangers: configuration.replyToStrangers),
+                                         limits: configuration.limits, now: now(), logger: logger)
         let gate = GateExecutor(ledger: ledger, gitea: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
                                 botLogin: configuration.giteaLogin, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
@@ -62,7 +62,7 @@ public struct BotAssembly: Sendable {
             // With a shared inbox, resume from wherever any instance got to.
             var shared: InboxCursor?
             if let cursors = try? await sharedInbox?.cursors() { shared = InboxCursor(nip04: cursors["nip04"], nip17: cursors["nip17"]) }
-            return await pipeline.subscriptions(now: now(), shared: shared)
+            return pipeline.subscriptions(now: now(), shared: shared)
         }
         service = BotService(pool: pool, pipeline: pipeline, gate: gate, store: store, bot: bot, metrics: metrics, logger: logger, now: now,
                              postgres: postgres, sharedInbox: sharedInbox)

@@ -28,7 +28,7 @@ public struct BotMetrics: Sendable {
             Counter(label: "operator_gate_answers_total", dimensions: [("outcome", outcome.rawValue)]).increment()
         case .answerStranger:
             Counter(label: "operator_gate_answers_total", dimensions: [("outcome", "stranger")]).increment()
-        case .execute:
+        case .execute, .deliver:
             break
         }
     }

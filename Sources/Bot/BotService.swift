@@ -156,7 +156,8 @@ public final class BotService: Service, Sendable {
         }
         metrics.decision(decision)
         switch decision {
-        case .drop:
+        case .drop, .deliver:
+            // `deliver` comes only from `dm listen`'s policy (anyone), never from the bot's.
             return (decision, nil)
         case .answer(let message, _, let text, _), .answerStranger(let message, let text):
             await reply(text, to: message)
@@ -207,11 +208,8 @@ public final class BotService: Service, Sendable {
                 return
             }
         }
-        var cursor = InboxCursor()
-        cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: time)
         do {
-            try store.markProcessed(ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: cursor,
-                                    now: time, reply: (message.id, events))
+            try store.markProcessed(message, now: time, reply: events)
         } catch {
             // Not recorded: the message comes back after a restart and the Gate answers it from the ledger.
             logger.error("cannot record a processed message and its reply", metadata: ["message": "\(message.id)", "error": "\(error)"])

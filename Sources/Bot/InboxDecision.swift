@@ -13,15 +13,26 @@ public enum InboxDecision: Sendable {
     case answerStranger(DirectMessage, text: String)
     /// An operator's command, allowed by policy: run it through the Gate, then answer with the acknowledgement.
     case execute(DirectMessage, Operator, Command)
+    /// A message handed on as it is, from any sender (``InboxPolicy/Senders/anyone``, `dm listen`); the bot's
+    /// policy never delivers.
+    case deliver(DirectMessage)
 
-    /// The metrics label of a drop or answer, or `execute`.
-    /// The message the decision is about, when it reaches an answer or an execution.
+    /// The message the decision is about, when it reaches an answer, an execution or a delivery.
     public var message: DirectMessage? {
         switch self {
         case .drop: return nil
-        case .answer(let message, _, _, _), .answerStranger(let message, _), .execute(let message, _, _): return message
+        case .answer(let message, _, _, _), .answerStranger(let message, _), .execute(let message, _, _), .deliver(let message):
+            return message
         }
     }
+
+    /// Why the event was dropped, when it was.
+    public var dropReason: InboxDropReason? {
+        if case .drop(let reason, _, _) = self { return reason }
+        return nil
+    }
+
+    /// The metrics label of a drop or answer, or `execute` (`deliver` for a delivery).
 
     public var label: String {
         switch self {
@@ -29,6 +40,7 @@ public enum InboxDecision: Sendable {
         case .answer(_, _, _, let outcome): return outcome.rawValue
         case .answerStranger: return "stranger_answered"
         case .execute: return "execute"
+        case .deliver: return "deliver"
         }
     }
 }

@@ -101,6 +101,15 @@ public final class InboxStore: Sendable {
         rememberInMemory(ids)
     }
 
+    /// Records a handled message (its carrier and its own id) as processed and advances its scheme's cursor to the
+    /// message's time, with its reply if any (``markProcessed(ids:messageTime:cursor:now:reply:)``).
+    public func markProcessed(_ message: DirectMessage, now: Int64, reply: [Event]? = nil) throws {
+        var cursor = InboxCursor()
+        cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
+        try markProcessed(ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: cursor, now: now,
+                          reply: reply.map { (message.id, $0) })
+    }
+
     /// Adds ids to the in-memory set; once one is evicted, the set no longer holds every recorded id.
     private func rememberInMemory(_ ids: [String]) {
         recent.withLockedValue { state in

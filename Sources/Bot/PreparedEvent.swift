@@ -12,6 +12,12 @@ public struct PreparedEvent: Sendable {
     public let event: Event
     let stage: Stage
 
+    /// The verified, decrypted message, when preparing got that far.
+    public var message: DirectMessage? {
+        if case .decoded(let message) = stage { return message }
+        return nil
+    }
+
     enum Stage: Sendable {
         /// Dropped before any cryptography; nothing to remember.
         case dropped(reason: InboxDropReason, detail: String)

@@ -279,15 +279,25 @@ public final class GateExecutor: Sendable {
     }
 
     private func complete(_ entry: LedgerEntry, _ ack: Ack) async {
-        do { try await ledger.complete(id: entry.id, result: ack.json, at: now()) } catch {
+        let ledger = self.ledger, result = ack.json, time = now()
+        do { try await Self.despiteCancellation { try await ledger.complete(id: entry.id, result: result, at: time) } } catch {
             logger.error("ledger completion failed; the entry stays claimed and will be reconciled", metadata: ["key": "\(entry.key.short)", "error": "\(error)"])
         }
     }
 
     private func fail(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, message: String) async -> Ack {
-        try? await ledger.fail(id: entry.id, error: message, at: now())
+        let ledger = self.ledger, time = now()
+        try? await Self.despiteCancellation { try await ledger.fail(id: entry.id, error: message, at: time) }
         return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
                    number: command.payload.number, message: message, executedAt: now())
+    }
+
+    /// Runs a ledger write that records a known outcome even when this task is being cancelled (a shutdown cutting
+    /// a command off): a cancelled write would leave the entry `claimed`, to be probed on Gitea at the next start,
+    /// although its outcome was known. The write runs in a child task that does not inherit the cancellation and is
+    /// awaited here, so it stays bounded by the ledger's own timeouts.
+    static func despiteCancellation(_ write: @escaping @Sendable () async throws -> Void) async throws {
+        try await Task { try await write() }.value
     }
 
     private func footer(_ text: String, _ command: Command, _ key: IdempotencyKey) -> String {

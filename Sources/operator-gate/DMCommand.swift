@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bot
 import Foundation
 import Logging
 import NostrCore
@@ -103,12 +104,13 @@ struct DMCommand: AsyncParsableCommand {
                 }
                 defer { frameCapture?.close() }
                 let now = Int64(Date().timeIntervalSince1970)
-                let cursor = InboxCursor()
-                let filters = cursor.filters(recipient: secret.publicKey, now: now, lookback: since)
                 let logger = relayOptions.logger(label: "operator-gate.dm-listen")
-                let pool = RelayPool(relays: list, keyPair: KeyPair(secretKey: secret), capture: frameCapture, logger: logger) { filters }
-                let decoder = DirectMessageDecoder(keys: ConversationKeyCache(secretKey: secret))
-                let earliest = now - since
+                // The bot's inbox pipeline with the "anyone" policy: the same decoding, deduplication (in memory,
+                // nothing persisted) and age window as the bot's, every sender's message delivered.
+                let pipeline = try InboxPipeline.listener(secretKey: secret, store: nil, lookback: since, now: now, logger: logger)
+                let pool = RelayPool(relays: list, keyPair: KeyPair(secretKey: secret), capture: frameCapture, logger: logger) {
+                    pipeline.subscriptions(now: now)
+                }
                 let wanted = count
                 let timeout = self.timeout
                 completed = await withTaskGroup(of: Bool.self) { group in
@@ -117,16 +119,10 @@ struct DMCommand: AsyncParsableCommand {
                         group.addTask { try? await Task.sleep(for: .seconds(timeout)); return false }
                     }
                     group.addTask {
-                        var printed = BoundedSet<String>(capacity: 100_000)
                         var total = 0
                         for await inbound in pool.events {
-                            let message: DirectMessage
-                            do { message = try decoder.decode(inbound.event) } catch {
-                                logger.info("dropped event", metadata: ["id": "\(inbound.event.id)", "reason": "\(error)"])
-                                continue
-                            }
-                            guard message.createdAt >= earliest, sender.map({ $0 == message.sender }) ?? true,
-                                  printed.insert(message.id) else { continue }
+                            guard case .deliver(let message) = await pipeline.admit(inbound.event, now: Int64(Date().timeIntervalSince1970)),
+                                  sender.map({ $0 == message.sender }) ?? true else { continue }
                             // Let copies from the other relays arrive, so the line lists every relay that had it.
                             try? await Task.sleep(for: .milliseconds(250))
                             let relays = await pool.relays(seenFor: inbound.event.id)

@@ -43,7 +43,7 @@ extension PipelineBenchmark {
             pipelines += 1
             return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
                                      store: try InboxStore(path: scratch.appendingPathComponent("inbox-\(pipelines).sqlite").path),
-                                     operators: [op], limits: limits, now: now, logger: quiet)
+                                     senders: .operators([op], replyToStrangers: false), limits: limits, now: now, logger: quiet)
         }
     }
 

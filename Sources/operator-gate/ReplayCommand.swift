@@ -45,11 +45,11 @@ struct ReplayCommand: AsyncParsableCommand {
                     }
                     ledgerSettings = LedgerSettings(backend: .sqlite(path: ledgerCopy))
                 }
-                let store = try InboxStore(path: scratch.appendingPathComponent("inbox.sqlite").path)
                 let start = events.first.map { Int64($0.receivedAt.timeIntervalSince1970) } ?? Int64(Date().timeIntervalSince1970)
-                let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: store,
-                                                 operators: inputs.configuration.operators, limits: inputs.configuration.limits, now: start,
-                                                 replyToStrangers: inputs.configuration.replyToStrangers, persist: false, logger: logger)
+                // Nothing persisted: the inbox's seen record is kept in memory for the replay.
+                let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: nil,
+                                                 senders: .operators(inputs.configuration.operators, replyToStrangers: inputs.configuration.replyToStrangers),
+                                                 limits: inputs.configuration.limits, now: start, logger: logger)
                 let gitea = GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger)
                 let login = inputs.configuration.giteaLogin, gateLogger = logger
                 lines = try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: false, logger: logger) { ledger in
@@ -93,6 +93,8 @@ struct ReplayCommand: AsyncParsableCommand {
         var action: JSONOutput = .null, repo: JSONOutput = .null, payload: JSONOutput = .null
         let verdict: String, reason: String
         switch decision {
+        case .deliver:
+            return nil
         case .drop(let label, let detail, let dropped):
             guard let dropped else { return nil }
             message = dropped

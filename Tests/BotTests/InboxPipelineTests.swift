@@ -22,8 +22,9 @@ import Testing
             Operator(publicKey: bob.publicKey, name: "bob", repositories: ["other/*"], actions: [.show], defaultRepository: nil, aliases: [:]),
         ]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-pipe-\(UUID().uuidString)/inbox.sqlite").path
-        return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)), store: try store ?? InboxStore(path: path),
-                                 operators: ops, limits: limits, now: now, replyToStrangers: replyToStrangers, persist: persist,
+        return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
+                                 store: persist ? try store ?? InboxStore(path: path) : nil,
+                                 senders: .operators(ops, replyToStrangers: replyToStrangers), limits: limits, now: now,
                                  logger: Logger(label: "test"))
     }
 
@@ -92,7 +93,7 @@ import Testing
             guard case .execute(let message, _, _) = await p.admit(first, now: now) else { Issue.record("not executed"); continue }
             var cursor = InboxCursor()
             cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
-            try p.store.markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: cursor, now: now)
+            try #require(p.store).markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: cursor, now: now)
             #expect(await p.admit(second, now: now).label == "duplicate")
             #expect(await p.admit(event, now: now).label == "duplicate")
         }
@@ -114,9 +115,9 @@ import Testing
             // Prepared side by side (as on two workers), the forgery first.
             let first = p.prepare(forged), second = p.prepare(real)
             #expect(await p.admit(first, now: now).label == "invalid_event")
-            #expect(try !p.store.hasSeen(real.id))
+            #expect(try !#require(p.store).hasSeen(real.id))
             guard case .execute(let message, _, _) = await p.admit(second, now: now) else { Issue.record("real copy not executed"); continue }
-            try p.store.markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: InboxCursor(), now: now)
+            try #require(p.store).markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: InboxCursor(), now: now)
             // Once the real one ran, any further copy (forged or not) is a duplicate: executed once.
             #expect(await p.admit(real, now: now).label == "duplicate")
             #expect(await p.admit(forged, now: now).label == "duplicate")

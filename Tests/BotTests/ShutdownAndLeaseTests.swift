@@ -33,8 +33,9 @@ import TestSupport
     }
 
     /// A command still waiting on Gitea when `--shutdown-timeout` runs out is cancelled: the process exits in
-    /// time, the ledger entry stays `claimed` (its outcome is unknown) and the message unanswered; the next start
-    /// reconciles it by its key without a second write, and the operator gets the real outcome, once.
+    /// time. Unless the probe after the cancelled write settles it first, the ledger entry stays `claimed` (its
+    /// outcome is unknown) and the message unanswered; the next start reconciles it by its key without a second
+    /// write. Either way the operator gets the real outcome, once.
     @Test func aCommandLongerThanTheShutdownTimeoutStaysClaimedAndTheNextStartReconcilesIt() async throws {
         try await BotHarness.with([.localRelay()]) { h in
             try h.startBot(["--shutdown-timeout", "2"])
@@ -51,12 +52,20 @@ import TestSupport
             _ = await OperatorGateProcess.exitStatus(process, timeout: 15)
             #expect(!process.isRunning)
             #expect(Date().timeIntervalSince(stopped) < 2 + 2 + 2, "shutdown timeout 2 s, cancellation 2 s")
-            #expect(try await h.ledgerEntries(state: "claimed").count == 1, "\(h.logTail())")
-            #expect(h.log().contains("shutdown cut a command off; it is answered after the restart"), "\(h.logTail())")
+            // Two endings, both correct, decided by whether the probe after the cancelled write still reached Gitea:
+            // cut off (the entry stays claimed, the message unanswered, and the next start reconciles it), or settled
+            // by the probe before the exit (the entry done as "found already done", and answered).
+            let cutOff = h.log().contains("shutdown cut a command off; it is answered after the restart")
+            if cutOff {
+                #expect(try await h.ledgerEntries(state: "claimed").count == 1, "\(h.logTail())")
+            } else {
+                #expect(h.log().contains("gitea outcome unknown; probing"), "\(h.logTail())")
+                #expect(try await h.ledgerEntries(state: "claimed").isEmpty, "a known outcome is recorded despite the shutdown: \(h.logTail())")
+            }
 
             try h.startBot()
             try await h.waitUntilRunning()
-            #expect(h.log().contains("reconciled commands left claimed by a crash"), "\(h.logTail())")
+            if cutOff { #expect(h.log().contains("reconciled commands left claimed by a crash"), "\(h.logTail())") }
             #expect(try await h.ledgerEntries(state: "claimed").isEmpty)
             let done = try await h.ledgerEntries(state: "done")
             #expect(done.count == 1 && ((done.first?["result"] as? [String: Any])?["message"] as? String)?.contains("found already done") == true, "\(done)")

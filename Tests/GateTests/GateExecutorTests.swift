@@ -93,17 +93,17 @@ import Testing
     @Test func mergingAnAlreadyMergedPullRequestIsPriorExecution() async throws {
         try await H.with { h in
             await h.state.setPullState(H.repo, 1, merged: true, state: "closed")
-            let ack = await try h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: nil, deleteBranch: false)))
+            let ack = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: nil, deleteBranch: false)))
             #expect(ack.success && ack.priorExecution && ack.state == "merged")
             #expect(await h.state.writes.isEmpty)
-            let moved = await try h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: "ffff000", deleteBranch: false)))
+            let moved = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: "ffff000", deleteBranch: false)))
             #expect(moved.priorExecution)
         }
     }
 
     @Test func mergeRefusesAMovedHead() async throws {
         try await H.with { h in
-            let ack = await try h.executor().handle(H.command(.mergePR(pr: 1, style: .rebase, headSHA: "deadbeef", deleteBranch: false)))
+            let ack = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .rebase, headSHA: "deadbeef", deleteBranch: false)))
             #expect(!ack.success && ack.message.contains("head moved"))
             #expect(await h.state.writes.isEmpty)
         }

@@ -26,11 +26,11 @@ import Testing
         let frames = try Self.frames()
         let (events, _) = CaptureReplay(frames: frames).events()
         let captureTime = Int64(frames[0].receivedAt)
-        let inbox = try DirectMessageInbox(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: Self.bot)),
-                                           store: try InboxStore(path: temporaryStorePath()), now: captureTime, logger: Logger(label: "test"))
+        let inbox = try InboxPipeline.listener(secretKey: Self.bot, store: try InboxStore(path: temporaryStorePath()), lookback: 600,
+                                               now: captureTime, logger: Logger(label: "test"))
         var messages: [DirectMessage] = []
         for inbound in events {
-            if case .message(let message) = await inbox.process(inbound.event, now: captureTime) {
+            if case .deliver(let message) = await inbox.admit(inbound.event, now: captureTime) {
                 try await inbox.acknowledge(message, now: captureTime)
                 messages.append(message)
             }
@@ -39,10 +39,10 @@ import Testing
         #expect(messages[0].sender == Self.alice.publicKey && messages[1].sender == Self.alice.publicKey)
         #expect(messages[2].sender != Self.alice.publicKey)
         #expect(messages.map(\.scheme) == [.nip04, .nip17, .nip04])
-        #expect(await inbox.drops == ["forged_wrap": 1])
+        #expect(await inbox.counts.filter { $0.key != "deliver" && $0.key != "duplicate" } == ["forged_wrap": 1])
         // Replaying the same capture again delivers nothing new.
         for inbound in events {
-            if case .message = await inbox.process(inbound.event, now: captureTime) { Issue.record("re-delivered \(inbound.event.id)") }
+            if case .deliver = await inbox.admit(inbound.event, now: captureTime) { Issue.record("re-delivered \(inbound.event.id)") }
         }
     }
 

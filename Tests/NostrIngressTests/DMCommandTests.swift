@@ -51,12 +51,11 @@ import TestSupport
         #expect(frames.count >= 4)
         let (events, summary) = CaptureReplay(frames: frames).events()
         #expect(summary.duplicates >= 2)
-        let inbox = try DirectMessageInbox(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
-                                           store: try InboxStore(path: temporaryStorePath()), now: Int64(Date().timeIntervalSince1970),
-                                           logger: Logger(label: "test"))
+        let inbox = try InboxPipeline.listener(secretKey: bot, store: try InboxStore(path: temporaryStorePath()), lookback: 600,
+                                               now: Int64(Date().timeIntervalSince1970), logger: Logger(label: "test"))
         var replayed: [String] = []
         for inbound in events {
-            if case .message(let message) = await inbox.process(inbound.event, now: Int64(Date().timeIntervalSince1970)) {
+            if case .deliver(let message) = await inbox.admit(inbound.event, now: Int64(Date().timeIntervalSince1970)) {
                 replayed.append(message.text)
             }
         }

@@ -8,7 +8,7 @@ import NIOConcurrencyHelpers
 /// A bot's receiving side for tests: a relay pool feeding a persistent inbox, collecting what it delivers.
 final class InboxRunner: Sendable {
     let pool: RelayPool
-    let inbox: DirectMessageInbox
+    let inbox: InboxPipeline
     private final class Log: Sendable {
         let entries = NIOLockedValueBox<[DirectMessage]>([])
         let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
@@ -22,12 +22,12 @@ final class InboxRunner: Sendable {
          configuration: RelayConnectionConfiguration = InboxRunner.fastReconnect) throws {
         let logger = Logger(label: "test.inbox")
         let store = try InboxStore(path: storePath)
-        let inbox = try DirectMessageInbox(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)), store: store,
-                                           lookback: lookback, now: Int64(Date().timeIntervalSince1970), logger: logger)
+        let inbox = try InboxPipeline.listener(secretKey: bot, store: store, lookback: lookback, now: Int64(Date().timeIntervalSince1970),
+                                               logger: logger)
         self.inbox = inbox
         let list = try RelayList(relays.map { RelayEndpoint(url: $0) })
         pool = RelayPool(relays: list, keyPair: KeyPair(secretKey: bot), configuration: configuration, logger: logger) {
-            await inbox.subscriptions(now: Int64(Date().timeIntervalSince1970))
+            inbox.subscriptions(now: Int64(Date().timeIntervalSince1970))
         }
         let pool = self.pool
         let log = self.log
@@ -37,7 +37,7 @@ final class InboxRunner: Sendable {
                     group.addTask { await pool.run() }
                     for await inbound in pool.events {
                         let now = Int64(Date().timeIntervalSince1970)
-                        if case .message(let message) = await inbox.process(inbound.event, now: now) {
+                        if case .deliver(let message) = await inbox.admit(inbound.event, now: now) {
                             try? await inbox.acknowledge(message, now: now)
                             log.entries.withLockedValue { $0.append(message) }
                         }
