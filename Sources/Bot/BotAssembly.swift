@@ -47,7 +47,7 @@ public struct BotAssembly: Sendable {
         let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store,
                                          senders: .operators(configuration.operators, replyToStrangers: configuration.replyToStrangers),
                                          limits: configuration.limits, now: now(), logger: logger)
-        let gate = GateExecutor(ledger: ledger, gitea: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
+        let gate = GateExecutor(ledger: ledger, forge: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
                                 botLogin: configuration.giteaLogin, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
         var connection = RelayConnectionConfiguration()

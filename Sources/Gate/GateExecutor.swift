@@ -19,21 +19,21 @@ public final class GateExecutor: Sendable {
     }
 
     let ledger: any Ledger
-    private let gitea: GiteaClient
-    private let botLogin: String
+    let forge: any Forge
+    let botLogin: String
     let configuration: Configuration
-    private let logger: Logger
-    private let now: @Sendable () -> Int64
+    let logger: Logger
+    let now: @Sendable () -> Int64
     /// Idempotency keys this executor is handling right now, from before the claim until the answer. A second
     /// command with the same key waits for the first here, and the reconciler leaves them alone, so a claim of
     /// this process is only ever taken over when nobody in the process works on it (crash leftovers, unknown
     /// outcomes), never underneath a running execution.
     private let handling = NIOLockedValueBox<Set<String>>([])
 
-    public init(ledger: any Ledger, gitea: GiteaClient, botLogin: String, configuration: Configuration = .init(), logger: Logger,
+    public init(ledger: any Ledger, forge: any Forge, botLogin: String, configuration: Configuration = .init(), logger: Logger,
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.ledger = ledger
-        self.gitea = gitea
+        self.forge = forge
         self.botLogin = botLogin
         self.configuration = configuration
         self.logger = logger
@@ -300,21 +300,21 @@ public final class GateExecutor: Sendable {
         try await Task { try await write() }.value
     }
 
-    private func footer(_ text: String, _ command: Command, _ key: IdempotencyKey) -> String {
+    func footer(_ text: String, _ command: Command, _ key: IdempotencyKey) -> String {
         GateFooter.append(to: text, key: key, action: command.action, actor: command.source)
     }
 
     /// Writes a proof comment; a failure becomes a warning (the main effect already happened).
-    private func proof(_ repository: Repository, _ number: Int, _ text: String, _ command: Command, _ key: IdempotencyKey) async -> [String] {
+    func proof(_ repository: Repository, _ number: Int, _ text: String, _ command: Command, _ key: IdempotencyKey) async -> [String] {
         do {
-            _ = try await gitea.createComment(repository, number, body: footer(text, command, key))
+            _ = try await forge.createComment(repository, number, body: footer(text, command, key))
             return []
         } catch {
             return ["the proof comment could not be written (\(error))"]
         }
     }
 
-    private func done(_ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
+    func done(_ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
                       state: String?, warnings: [String] = [], prior: Bool = false) -> Ack {
         Ack(success: true, key: key.hex, action: command.action, repository: command.repository.description, number: number, title: title,
             url: url, state: state, message: message, priorExecution: prior, executedAt: now(), warnings: warnings)
@@ -326,8 +326,8 @@ public final class GateExecutor: Sendable {
         case .createIssue(let title, let body, let labelNames, let assignees):
             return try await createIssue(command, key, title: title, body: body, labelNames: labelNames, assignees: assignees)
         case .addComment(let number, let body):
-            let issue = try await gitea.issue(repo, number)
-            let comment = try await gitea.createComment(repo, number, body: footer(body, command, key))
+            let issue = try await forge.issue(repo, number)
+            let comment = try await forge.createComment(repo, number, body: footer(body, command, key))
             return done(command, key, "commented on", number: number, title: issue.title, url: comment.htmlURL, state: issue.state)
         case .closeIssue(let number, let comment):
             return try await setState(command, key: key, number: number, target: .closed, note: comment)
@@ -341,214 +341,6 @@ public final class GateExecutor: Sendable {
             return try await merge(command, key, number: number, style: style, headSHA: headSHA, deleteBranch: deleteBranch)
         case .show, .status:
             preconditionFailure("read-only actions do not reach perform")
-        }
-    }
-
-    private func createIssue(_ command: Command, _ key: IdempotencyKey, title: String, body: String, labelNames: [String],
-                             assignees: [String]) async throws -> Ack {
-        let repo = command.repository
-        let labels = try await gitea.labels(repo)
-        let ids = try LabelResolver.resolve(labelNames, repository: labels.repository, organisation: labels.organisation)
-        let logins = assignees.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }
-        let issue = try await gitea.createIssue(repo, title: title, body: footer(body, command, key), labels: ids, assignees: logins)
-        var warnings: [String] = []
-        let gotLabels = Set((issue.labels ?? []).map(\.id))
-        if !Set(ids).isSubset(of: gotLabels) { warnings.append("Gitea did not apply every label (the bot may lack write access)") }
-        let gotAssignees = Set((issue.assignees ?? []).map { $0.login.lowercased() })
-        let missing = logins.filter { !gotAssignees.contains($0.lowercased()) }
-        if !missing.isEmpty { warnings.append("Gitea did not assign \(missing.joined(separator: ", ")) (no permission?)") }
-        return done(command, key, "created", number: issue.number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
-
-    }
-
-    private func assign(_ command: Command, _ key: IdempotencyKey, number: Int, set: [String]?, add: [String], remove: [String]) async throws -> Ack {
-        let repo = command.repository
-        let issue = try await gitea.issue(repo, number)
-        let current = (issue.assignees ?? []).map(\.login)
-        let clean: ([String]) -> [String] = { $0.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 } }
-        var wanted = set.map(clean) ?? current
-        for login in clean(add) where !wanted.contains(where: { $0.lowercased() == login.lowercased() }) { wanted.append(login) }
-        let removing = Set(clean(remove).map { $0.lowercased() })
-        wanted.removeAll { removing.contains($0.lowercased()) }
-        let updated = try await gitea.editIssue(repo, number, assignees: wanted)
-        let got = Set((updated.assignees ?? []).map { $0.login.lowercased() })
-        guard got == Set(wanted.map { $0.lowercased() }) else {
-            let dropped = wanted.filter { !got.contains($0.lowercased()) }
-            return Ack(success: false, key: key.hex, action: command.action, repository: repo.description, number: number,
-                       title: issue.title, url: issue.htmlURL,
-                       message: "Gitea silently ignored the assignees" + (dropped.isEmpty ? "" : " (\(dropped.joined(separator: ", ")) not assigned)")
-                           + ": the bot's account probably lacks write access", executedAt: now())
-        }
-        let list = wanted.isEmpty ? "nobody" : wanted.map { "@" + $0 }.joined(separator: " ")
-        let warnings = await proof(repo, number, "Assignees set to \(list).", command, key)
-        return done(command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
-
-    }
-
-    private func label(_ command: Command, _ key: IdempotencyKey, number: Int, add: [String], remove: [String]) async throws -> Ack {
-        let repo = command.repository
-        let issue = try await gitea.issue(repo, number)
-        let labels = try await gitea.labels(repo)
-        let addIDs = try LabelResolver.resolve(add, repository: labels.repository, organisation: labels.organisation)
-        let removeIDs = try LabelResolver.resolve(remove, repository: labels.repository, organisation: labels.organisation)
-        var current = Set((issue.labels ?? []).map(\.id))
-        if !addIDs.isEmpty { current = Set(try await gitea.addLabels(repo, number, ids: addIDs).map(\.id)) }
-        for id in removeIDs where current.contains(id) {
-            try await gitea.removeLabel(repo, number, id: id)
-            current.remove(id)
-        }
-        var warnings: [String] = []
-        if !Set(addIDs).isSubset(of: current) { warnings.append("Gitea did not apply every label") }
-        let summary = (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " ")
-        warnings += await proof(repo, number, "Labels changed: \(summary).", command, key)
-        return done(command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
-
-    }
-
-    private func merge(_ command: Command, _ key: IdempotencyKey, number: Int, style: MergeStyle, headSHA: String?,
-                       deleteBranch: Bool) async throws -> Ack {
-        let repo = command.repository
-        let pull = try await pullRequest(repo, number)
-        if pull.merged {
-            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
-        }
-        guard pull.state == IssueState.open.rawValue else { throw GateRefusal.pullRequestClosed(number) }
-        guard pull.draft != true else { throw GateRefusal.pullRequestDraft(number) }
-        guard pull.mergeable else { throw GateRefusal.notMergeable(number) }
-        if let headSHA, !pull.head.sha.lowercased().hasPrefix(headSHA.lowercased()) {
-            throw GateRefusal.headMoved(expected: headSHA, actual: pull.head.sha)
-        }
-        guard let status = try await mergeStatus(repo, number, style: style, headSHA: headSHA ?? pull.head.sha, deleteBranch: deleteBranch) else {
-            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
-        }
-        let scheduled = status == 201
-        let warnings = await proof(repo, number, scheduled ? "Merge (\(style.rawValue)) scheduled for when checks succeed."
-                                                           : "Merged (\(style.rawValue)) at \(pull.head.sha.prefix(12)).", command, key)
-        return done(command, key, scheduled ? "scheduled to merge (\(style.rawValue)), not merged yet:" : "merged (\(style.rawValue))", number: number,
-                   title: pull.title, url: pull.htmlURL, state: scheduled ? "scheduled" : "merged", warnings: warnings)
-
-    }
-
-    private func pullRequest(_ repo: Repository, _ number: Int) async throws -> GiteaPullRequest {
-        do {
-            return try await gitea.pullRequest(repo, number)
-        } catch {
-            if case .notFound = error { throw GateRefusal.notAPullRequest(number) }
-            throw error
-        }
-    }
-
-    /// The merge call's status, or `nil` when Gitea says it was already merged (405), a prior execution.
-    private func mergeStatus(_ repo: Repository, _ number: Int, style: MergeStyle, headSHA: String, deleteBranch: Bool) async throws -> Int? {
-        do {
-            return try await gitea.merge(repo, number, style: style, headSHA: headSHA, deleteBranch: deleteBranch)
-        } catch {
-            if case .notAllowed(let message) = error, message.lowercased().contains("already merged") { return nil }
-            throw error
-        }
-    }
-
-    private func setState(_ command: Command, key: IdempotencyKey, number: Int, target: IssueState, note: String?) async throws -> Ack {
-        let repo = command.repository
-        let issue = try await gitea.issue(repo, number)
-        guard issue.state != target.rawValue else {
-            return done(command, key, "was already \(target.rawValue):", number: number, title: issue.title,
-                        url: issue.htmlURL, state: issue.state)
-        }
-        let updated = try await gitea.editIssue(repo, number, state: target)
-        let text = (note.map { $0 + "\n\n" } ?? "") + target.proofLine
-        let warnings = await proof(repo, number, text, command, key)
-        return done(command, key, target.verb, number: number, title: updated.title, url: updated.htmlURL, state: updated.state, warnings: warnings)
-    }
-
-    // MARK: - Probes
-
-    /// Whether Gitea says the bot's own login wrote it. Only that counts as proof: anyone who can comment could
-    /// otherwise pre-post a key footer and make a command count as done without running.
-    private func wroteIt(_ author: GiteaUser) -> Bool {
-        author.login.caseInsensitiveCompare(botLogin) == .orderedSame
-    }
-
-    /// Looks on Gitea for an earlier execution of `command` (its key in a body or comment by the bot's login, or
-    /// the target state). Returns `nil` when there is none; throws when Gitea cannot be asked (callers then refuse
-    /// to write).
-    func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64) async throws -> Ack? {
-        let repo = command.repository
-        let since = GiteaTime.rfc3339(claimedAt - configuration.probeMargin)
-        func found(_ number: Int, _ title: String?, _ url: String?, _ state: String?, _ message: String) -> Ack {
-            Ack(success: true, key: key.hex, action: command.action, repository: repo.description, number: number, title: title, url: url,
-                state: state, message: message, executedAt: claimedAt)
-        }
-        switch command.payload {
-        case .createIssue:
-            // Not `q=`: Gitea's indexer lags. The creator + since listing is database-backed.
-            for page in 1...200 {
-                let issues = try await gitea.issues(repo, createdBy: botLogin, since: since, page: page)
-                if let issue = issues.first(where: { wroteIt($0.user) && GateFooter.contains($0.body ?? "", key: key) }) {
-                    return found(issue.number, issue.title, issue.htmlURL, issue.state, "created")
-                }
-                if issues.count < GiteaClient.pageSize { break }
-            }
-            return nil
-        case .mergePR(let number, _, _, _):
-            let pull = try await gitea.pullRequest(repo, number)
-            return pull.merged ? found(number, pull.title, pull.htmlURL, "merged", "merged") : nil
-        case .addComment(let number, _), .closeIssue(let number, _), .reopenIssue(let number), .assignIssue(let number, _, _, _),
-             .labelIssue(let number, _, _):
-            let comments = try await gitea.comments(repo, number, since: since)
-            if let comment = comments.first(where: { wroteIt($0.user) && GateFooter.contains($0.body, key: key) }) {
-                return found(number, nil, comment.htmlURL, nil, "done")
-            }
-            if case .closeIssue = command.payload {
-                let issue = try await gitea.issue(repo, number)
-                if issue.state == IssueState.closed.rawValue { return found(number, issue.title, issue.htmlURL, issue.state, IssueState.closed.verb) }
-            }
-            if case .reopenIssue = command.payload {
-                let issue = try await gitea.issue(repo, number)
-                if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.htmlURL, issue.state, IssueState.open.verb) }
-            }
-            return nil
-        case .show, .status:
-            return nil
-        }
-    }
-
-    // MARK: - Read-only
-
-    private func show(_ command: Command, _ number: Int) async -> Ack {
-        do {
-            let issue = try await gitea.issue(command.repository, number)
-            var state = issue.state
-            if issue.pullRequest?.merged == true { state = "merged" }
-            let kind = issue.pullRequest == nil ? "issue" : "pull request"
-            let labels = (issue.labels ?? []).map(\.name)
-            let assignees = (issue.assignees ?? []).map { "@" + $0.login }
-            var details = "\(kind) is \(state)"
-            if !labels.isEmpty { details += ", labels: " + labels.joined(separator: ", ") }
-            if !assignees.isEmpty { details += ", assigned to " + assignees.joined(separator: " ") }
-            return Ack(success: true, key: "", action: .show, repository: command.repository.description, number: number, title: issue.title,
-                       url: issue.htmlURL, state: state, message: details + ":")
-        } catch {
-            return Ack(success: false, key: "", action: .show, repository: command.repository.description, number: number, message: "\(error)")
-        }
-    }
-
-    private func status(_ command: Command, _ prefix: String, visible: (String) -> Bool) async -> Ack {
-        do {
-            // Entries of repositories the asker may not act on are not shown (nor counted).
-            let entries = try await ledger.entries(keyPrefix: prefix, limit: 50).filter { visible($0.repository) }.prefix(5)
-            guard let entry = entries.first else {
-                return Ack(success: false, key: "", action: .status, repository: command.repository.description,
-                           message: "no command with a key starting \(prefix)")
-            }
-            let result = entry.result.flatMap(Ack.parse)
-            let more = entries.count > 1 ? " (\(entries.count - 1) more with this prefix)" : ""
-            return Ack(success: true, key: entry.key.hex, action: .status, repository: entry.repository, number: result?.number,
-                       title: result?.title, url: result?.url, state: entry.state.rawValue,
-                       message: "\(entry.action.rawValue) is \(entry.state.rawValue)\(entry.error.map { ": " + $0 } ?? "")\(more):",
-                       executedAt: entry.completedAt)
-        } catch {
-            return Ack(success: false, key: "", action: .status, repository: command.repository.description, message: "ledger unavailable: \(error)")
         }
     }
 }

@@ -11,7 +11,7 @@ import CoreMetrics
 /// The token goes in `Authorization: token …` and is never logged. Any 2xx is success (Gitea answers PATCH with
 /// 201). Reads are retried with backoff on 429/5xx and transport errors; writes are never retried here: the
 /// Gate probes before it writes again.
-public final class GiteaClient: Sendable {
+public final class GiteaClient: Forge {
     public let baseURL: URL
     private let token: String
     private let session: URLSession
@@ -113,7 +113,7 @@ public final class GiteaClient: Sendable {
     }
 
     /// One page of issues (not PRs), any state, optionally by creator and updated since.
-    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String? = nil, page: Int) async throws(GiteaError) -> [GiteaIssue] {
+    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError) -> [GiteaIssue] {
         var items: [(String, String)] = [("state", "all"), ("type", "issues"), ("page", "\(page)"), ("limit", "\(Self.pageSize)")]
         if let createdBy { items.append(("created_by", createdBy)) }
         if let since { items.append(("since", since)) }
@@ -129,7 +129,7 @@ public final class GiteaClient: Sendable {
 
     struct EditIssue: Encodable, Sendable { let state: IssueState?; let assignees: [String]? }
     /// PATCH (Gitea answers 201).
-    public func editIssue(_ repository: Repository, _ number: Int, state: IssueState? = nil, assignees: [String]? = nil) async throws(GiteaError) -> GiteaIssue {
+    public func editIssue(_ repository: Repository, _ number: Int, state: IssueState?, assignees: [String]?) async throws(GiteaError) -> GiteaIssue {
         try decode(GiteaIssue.self, try await send(.patch, path(repository, "/issues/\(number)"), body: EditIssue(state: state, assignees: assignees)).0)
     }
 

@@ -40,7 +40,7 @@ struct GateCommand: AsyncParsableCommand {
                 ?? LedgerSettings(backend: .sqlite(path: "data/ledger.sqlite"))
             let timeout = self.timeout, gateLogger = logger
             return try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: true, logger: logger) { ledger in
-                try await body(GateExecutor(ledger: ledger, gitea: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: gateLogger),
+                try await body(GateExecutor(ledger: ledger, forge: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: gateLogger),
                                             botLogin: login, logger: gateLogger))
             }
         }

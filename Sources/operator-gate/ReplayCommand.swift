@@ -53,7 +53,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 let gitea = GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger)
                 let login = inputs.configuration.giteaLogin, gateLogger = logger
                 lines = try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: false, logger: logger) { ledger in
-                    let gate = GateExecutor(ledger: ledger, gitea: gitea, botLogin: login, logger: gateLogger)
+                    let gate = GateExecutor(ledger: ledger, forge: gitea, botLogin: login, logger: gateLogger)
                     var printed = 0
                     for inbound in events {
                         let time = Int64(inbound.receivedAt.timeIntervalSince1970)

@@ -144,7 +144,7 @@ struct PostgresGateTakeOverTests {
         try await SimulatorHarness.with { h in
             try await LedgerBackend.withPostgresLedgers(count: 2, lease: 30) { ledgers in
                 let clock = Clock()
-                let gates = ledgers.map { GateExecutor(ledger: $0, gitea: h.client(), botLogin: "gatebot", logger: PostgresScratch.quiet,
+                let gates = ledgers.map { GateExecutor(ledger: $0, forge: h.client(), botLogin: "gatebot", logger: PostgresScratch.quiet,
                                                       now: { clock.now }) }
                 let command = SimulatorHarness.command(.createIssue(title: "Taken over", body: "b", labels: [], assignees: []))
                 // Instance 0 claims, then dies before touching Gitea.

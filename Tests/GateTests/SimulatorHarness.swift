@@ -45,7 +45,7 @@ struct SimulatorHarness {
 
     func executor(ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5,
                   configuration: GateExecutor.Configuration = .init()) throws -> GateExecutor {
-        GateExecutor(ledger: try SQLiteLedger(path: ledgerPath), gitea: client(token: token, timeout: timeout), botLogin: "gatebot",
+        GateExecutor(ledger: try SQLiteLedger(path: ledgerPath), forge: client(token: token, timeout: timeout), botLogin: "gatebot",
                      configuration: configuration, logger: Logger(label: "test.gate"))
     }
 

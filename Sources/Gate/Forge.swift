@@ -1,0 +1,42 @@
+/// The forge the Gate writes to: the Gitea API calls it makes, in Gitea's shapes. ``GiteaClient`` is the real one
+/// (HTTP); `GiteaSimulator`'s `SimulatedForge` answers from the simulator's state in process, for the Gate's unit
+/// tests. Every failure is a ``GiteaError``, whose ``GiteaError/certainlyNotApplied`` tells the Gate whether a
+/// write may have happened.
+public protocol Forge: Sendable {
+    /// The token's user (the bot's login).
+    func currentUser() async throws(GiteaError) -> GiteaUser
+    /// The repository with the token user's permissions on it.
+    func repository(_ repository: Repository) async throws(GiteaError) -> GiteaRepository
+    /// A user or organisation by name.
+    func user(named name: String) async throws(GiteaError) -> GiteaUser
+    func issue(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaIssue
+    /// One page (``GiteaClient/pageSize`` items) of issues, not pull requests, in any state, optionally by creator
+    /// and updated since an RFC 3339 time.
+    func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError) -> [GiteaIssue]
+    func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError) -> GiteaIssue
+    func editIssue(_ repository: Repository, _ number: Int, state: IssueState?, assignees: [String]?) async throws(GiteaError) -> GiteaIssue
+    /// All comments of an issue, optionally updated since an RFC 3339 time.
+    func comments(_ repository: Repository, _ number: Int, since: String?) async throws(GiteaError) -> [GiteaComment]
+    func createComment(_ repository: Repository, _ number: Int, body: String) async throws(GiteaError) -> GiteaComment
+    /// Every label of the repository, and of its owner when the owner is an organisation.
+    func labels(_ repository: Repository) async throws(GiteaError) -> (repository: [GiteaLabel], organisation: [GiteaLabel])
+    func addLabels(_ repository: Repository, _ number: Int, ids: [Int64]) async throws(GiteaError) -> [GiteaLabel]
+    func removeLabel(_ repository: Repository, _ number: Int, id: Int64) async throws(GiteaError)
+    func pullRequest(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaPullRequest
+    /// Merges; returns the HTTP status (200 merged, 201 scheduled for when checks succeed).
+    func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError) -> Int
+}
+
+extension Forge {
+    public func issues(_ repository: Repository, createdBy: String?, since: String?, page: Int) async throws(GiteaError) -> [GiteaIssue] {
+        try await issues(repository, createdBy: createdBy, since: since, query: nil, page: page)
+    }
+
+    public func editIssue(_ repository: Repository, _ number: Int, state: IssueState) async throws(GiteaError) -> GiteaIssue {
+        try await editIssue(repository, number, state: state, assignees: nil)
+    }
+
+    public func editIssue(_ repository: Repository, _ number: Int, assignees: [String]) async throws(GiteaError) -> GiteaIssue {
+        try await editIssue(repository, number, state: nil, assignees: assignees)
+    }
+}
