@@ -11,16 +11,13 @@ extension GiteaSimulator {
 
         router.get("/api/v1/repos/:owner/:repo") { request, context in
             await handle(state, request, context, write: false) { login in
-                guard let view = await state.repositoryView(try repository(context), login: login) else { throw Failure(status: .notFound, message: "The target couldn't be found.") }
-                return try json(view)
+                try json(try await state.repositoryOrFail(try repository(context), login))
             }
         }
 
         router.get("/api/v1/users/:name") { request, context in
             await handle(state, request, context, write: false) { _ in
-                let name = try context.parameters.require("name")
-                guard await state.ownerExists(name) else { throw Failure(status: .notFound, message: "user redirect does not exist [name: \(name.lowercased())]") }
-                return try json(await state.user(name))
+                try json(try await state.ownerOrFail(try context.parameters.require("name")))
             }
         }
     }

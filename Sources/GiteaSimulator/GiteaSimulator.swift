@@ -37,8 +37,6 @@ public enum GiteaSimulator {
         ISO8601DateFormatter().string(from: date)
     }
 
-    struct Failure: Error { let status: HTTPResponse.Status; let message: String }
-
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try JSONEncoder().encode(value)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -49,7 +47,7 @@ public enum GiteaSimulator {
         return (try? json(Body(message: message, url: "https://docs.gitea.com/api"), status: status)) ?? Response(status: status)
     }
 
-    /// Authenticates, applies faults, and maps thrown ``Failure``s to Gitea's error body.
+    /// Authenticates, applies faults, and maps thrown ``SimulatorFailure``s to Gitea's error body.
     static func handle(_ state: GiteaSimulatorState, _ request: Request, _ context: SimulatorContext, write: Bool,
                        _ body: @escaping @Sendable (String) async throws -> Response) async -> Response {
         let header = request.headers[.authorization] ?? ""
@@ -79,8 +77,8 @@ public enum GiteaSimulator {
     }
 
     private static func run(_ body: @Sendable (String) async throws -> Response, _ login: String) async -> Response {
-        do { return try await body(login) } catch let failure as Failure {
-            return error(failure.status, failure.message)
+        do { return try await body(login) } catch let failure as SimulatorFailure {
+            return error(HTTPResponse.Status(code: failure.status), failure.message)
         } catch {
             return Self.error(.unprocessableContent, "\(error)")
         }
@@ -90,7 +88,7 @@ public enum GiteaSimulator {
         var request = request
         let buffer = try await request.collectBody(upTo: 1 << 20)
         do { return try JSONDecoder().decode(T.self, from: Data(buffer: buffer)) } catch {
-            throw Failure(status: .unprocessableContent, message: "[]: json: cannot unmarshal request body")
+            throw SimulatorFailure(status: 422, message: "[]: json: cannot unmarshal request body")
         }
     }
 
@@ -99,7 +97,7 @@ public enum GiteaSimulator {
     }
 
     static func number(_ context: SimulatorContext) throws -> Int {
-        guard let number = Int(try context.parameters.require("number")) else { throw Failure(status: .notFound, message: "not found") }
+        guard let number = Int(try context.parameters.require("number")) else { throw SimulatorFailure(status: 404, message: "not found") }
         return number
     }
 

@@ -3,12 +3,13 @@ import Foundation
 import GiteaSimulator
 import Testing
 
-/// The Gate against the Gitea simulator: every action, exactly-once under repeats, concurrency and faults.
+/// The Gate against the Gitea simulator: every action, exactly-once under repeats, concurrency and faults. Most
+/// tests run twice: in process on ``SimulatedForge`` (the Gate alone) and over HTTP through ``GiteaClient``.
 @Suite(.serialized) struct GateExecutorTests {
     typealias H = SimulatorHarness
 
-    @Test func everyActionWorksAndLeavesTheKeyInGitea() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func everyActionWorksAndLeavesTheKeyInGitea(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let created = await gate.handle(H.command(.createIssue(title: "Deploy failed", body: "see logs", labels: ["bug", "urgent"], assignees: ["@bob"])))
             #expect(created.success, "\(created.message)")
@@ -46,8 +47,8 @@ import Testing
         }
     }
 
-    @Test func repeatedCommandsWriteOnce() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func repeatedCommandsWriteOnce(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let first = H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-1")
             let ack = await gate.handle(first)
@@ -63,8 +64,8 @@ import Testing
         }
     }
 
-    @Test func fiftyIdenticalCommandsInParallelWriteOnce() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func fiftyIdenticalCommandsInParallelWriteOnce(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let acks = await withTaskGroup(of: Ack.self) { group in
                 for index in 0..<50 {
@@ -79,8 +80,8 @@ import Testing
         }
     }
 
-    @Test func unknownOrAmbiguousLabelsAreRefusedBeforeAnyWrite() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func unknownOrAmbiguousLabelsAreRefusedBeforeAnyWrite(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let unknown = await gate.handle(H.command(.createIssue(title: "T", body: "", labels: ["bug", "nope"], assignees: [])))
             #expect(!unknown.success && unknown.message.contains("no label \"nope\"") && unknown.message.contains("bug"))
@@ -90,8 +91,8 @@ import Testing
         }
     }
 
-    @Test func mergingAnAlreadyMergedPullRequestIsPriorExecution() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func mergingAnAlreadyMergedPullRequestIsPriorExecution(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             await h.state.setPullState(H.repo, 1, merged: true, state: "closed")
             let ack = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: nil, deleteBranch: false)))
             #expect(ack.success && ack.priorExecution && ack.state == "merged")
@@ -101,8 +102,8 @@ import Testing
         }
     }
 
-    @Test func mergeRefusesAMovedHead() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func mergeRefusesAMovedHead(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let ack = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .rebase, headSHA: "deadbeef", deleteBranch: false)))
             #expect(!ack.success && ack.message.contains("head moved"))
             #expect(await h.state.writes.isEmpty)
@@ -124,8 +125,8 @@ import Testing
 
     /// A 500 on the write and on both inline retries: the outcome stays unknown, the entry stays claimed and the
     /// answer says so; the next reconciliation probes, finds nothing, and writes exactly once.
-    @Test func fiveHundredsOnEveryWriteAttemptLeaveItClaimedAndRecoveryWritesOnce() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func fiveHundredsOnEveryWriteAttemptLeaveItClaimedAndRecoveryWritesOnce(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             var configuration = GateExecutor.Configuration()
             configuration.retryDelay = .milliseconds(50)
             let gate = try h.executor(configuration: configuration)
@@ -148,8 +149,8 @@ import Testing
     }
 
     /// `status` shows only ledger entries of repositories the asker may act on.
-    @Test func statusShowsOnlyTheAskersRepositories() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func statusShowsOnlyTheAskersRepositories(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let created = await gate.handle(H.command(.createIssue(title: "Visible?", body: "", labels: [], assignees: [])))
             let prefix = String(created.key.prefix(8))
@@ -162,8 +163,8 @@ import Testing
 
     /// A Gitea 500 on the create itself (nothing written): the Gate probes, finds nothing, tries again and answers
     /// success at once, without a restart or a reconcile; one issue.
-    @Test func aFiveHundredOnTheWriteIsProbedAndRetriedInline() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func aFiveHundredOnTheWriteIsProbedAndRetriedInline(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             await h.state.inject(.fail500AtRequest(2))  // 1: the labels read, 2: the POST that creates the issue
             let ack = await gate.handle(H.command(.createIssue(title: "Retried", body: "b", labels: [], assignees: [])))
@@ -176,27 +177,27 @@ import Testing
 
     /// Another Gitea user pre-posts a comment with the key footer the next command will carry: the probe does not
     /// take it as proof (only the bot's login counts), and the command really runs.
-    @Test func aKeyFooterWrittenBySomebodyElseIsNoProof() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func aKeyFooterWrittenBySomebodyElseIsNoProof(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let created = await gate.handle(H.command(.createIssue(title: "Target", body: "", labels: [], assignees: [])))
             let number = try #require(created.number)
             let command = H.command(.addComment(issue: number, body: "real comment"))
             let key = IdempotencyKey(command)
             let forged = GateFooter.append(to: "fake", key: key, action: command.action, actor: command.source)
-            _ = try await h.client(token: "alice-token").createComment(try Repository(H.repo), number, body: forged)
+            _ = try await h.forge(token: "alice-token").createComment(try Repository(H.repo), number, body: forged)
             #expect(try await gate.probe(command, key: key, claimedAt: Int64(Date().timeIntervalSince1970)) == nil)
             let ack = await gate.handle(command)
             #expect(ack.success && !ack.priorExecution, "\(ack.message)")
-            let comments = try await h.client().comments(try Repository(H.repo), number, since: nil)
+            let comments = try await h.forge().comments(try Repository(H.repo), number, since: nil)
             #expect(comments.filter { $0.body.hasPrefix("real comment") && $0.user.login == "gatebot" }.count == 1)
         }
     }
 
     /// The write is committed but the response never arrives (the client times out): the probe finds the key in
     /// Gitea and records it done; nothing is written twice.
-    @Test func droppedResponseAfterACommittedCreateLeavesExactlyOneIssue() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func droppedResponseAfterACommittedCreateLeavesExactlyOneIssue(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor(timeout: 1)
             await h.state.inject(.stallAfterCommit(seconds: 3))
             let ack = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-stall"))
@@ -212,8 +213,8 @@ import Testing
     }
 
     /// The connection is dropped after the create committed: the client gets no response at all.
-    @Test func droppedConnectionAfterACommittedCreateLeavesExactlyOneIssue() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func droppedConnectionAfterACommittedCreateLeavesExactlyOneIssue(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             await h.state.inject(.dropAfterCommit)
             let ack = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop"))
@@ -228,8 +229,8 @@ import Testing
 
     /// The simulator's N-th-request fault: the third request of a close (GET issue, PATCH, proof comment) fails;
     /// the state change stands and the missing proof comment is reported as a warning.
-    @Test func failureOfTheNthRequest() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func failureOfTheNthRequest(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let gate = try h.executor()
             let created = await gate.handle(H.command(.createIssue(title: "Nth", body: "", labels: [], assignees: [])))
             await h.state.inject(.fail500AtRequest(3))
@@ -240,8 +241,8 @@ import Testing
         }
     }
 
-    @Test func assigneesGiteaSilentlyDropsAreReported() async throws {
-        try await H.with { h in
+    @Test(arguments: H.Transport.allCases) func assigneesGiteaSilentlyDropsAreReported(_ transport: H.Transport) async throws {
+        try await H.with(transport) { h in
             let admin = try h.executor()
             let created = await admin.handle(H.command(.createIssue(title: "Owned", body: "", labels: [], assignees: [])))
             // The reader account can edit its own issue but has no write access: Gitea ignores assignees.

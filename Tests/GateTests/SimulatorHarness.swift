@@ -3,11 +3,20 @@ import Gate
 import GiteaSimulator
 import Logging
 import NIOConcurrencyHelpers
+import Testing
 
-/// Runs the Gitea simulator on a loopback port for one test and builds Gate executors against it.
+/// Runs the Gitea simulator for one test and builds Gate executors against it: over HTTP on a loopback port
+/// (``GiteaClient``, the integration path), or in process (``SimulatedForge``, the Gate's unit tests, no HTTP).
 struct SimulatorHarness {
+    /// How the Gate reaches the simulator.
+    enum Transport: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case http, inProcess
+        var testDescription: String { rawValue }
+    }
+
     let state: GiteaSimulatorState
     let url: URL
+    let transport: Transport
     static let repo = "ops/tc"
 
     /// Seeds a forge: the bot `gatebot` (token `bot-token`, writer on ops/tc), users alice and bob, labels bug and
@@ -17,9 +26,10 @@ struct SimulatorHarness {
     }
 
     /// Runs `body` with a running simulator.
-    static func with<T: Sendable>(_ body: @Sendable (SimulatorHarness) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(_ transport: Transport = .http, _ body: @Sendable (SimulatorHarness) async throws -> T) async throws -> T {
         let state = GiteaSimulatorState()
         await seed(state)
+        if transport == .inProcess { return try await body(SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1")!, transport: .inProcess)) }
         let port = PortBox()
         let logger = {
             var logger = Logger(label: "test.gitea-simulator")
@@ -32,7 +42,7 @@ struct SimulatorHarness {
                 return nil
             }
             while port.value.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let harness = SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!)
+            let harness = SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, transport: .http)
             let result = try await body(harness)
             group.cancelAll()
             return result
@@ -43,9 +53,17 @@ struct SimulatorHarness {
         GiteaClient(baseURL: url, token: token, timeout: timeout, logger: Logger(label: "test.gitea"))
     }
 
+    /// The forge as the Gate sees it, by the harness's transport.
+    func forge(token: String = "bot-token", timeout: TimeInterval = 5) -> any Forge {
+        switch transport {
+        case .http: client(token: token, timeout: timeout)
+        case .inProcess: SimulatedForge(state: state, token: token)
+        }
+    }
+
     func executor(ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5,
                   configuration: GateExecutor.Configuration = .init()) throws -> GateExecutor {
-        GateExecutor(ledger: try SQLiteLedger(path: ledgerPath), forge: client(token: token, timeout: timeout), botLogin: "gatebot",
+        GateExecutor(ledger: try SQLiteLedger(path: ledgerPath), forge: forge(token: token, timeout: timeout), botLogin: "gatebot",
                      configuration: configuration, logger: Logger(label: "test.gate"))
     }
 

@@ -1,0 +1,125 @@
+import Foundation
+import Gate
+
+/// A ``Forge`` answered by a ``GiteaSimulatorState`` in process, with no HTTP: the Gate's unit tests run the
+/// exactly-once protocol on it. The same state, rules and injected faults as the HTTP simulator: a 500 fault
+/// throws `unavailable`; a write "stalled" or "dropped" after commit is applied and then throws `transport` (the
+/// outcome a client cannot know), after holding for the stall's seconds.
+public struct SimulatedForge: Forge {
+    public let state: GiteaSimulatorState
+    /// The caller's token, as the HTTP simulator would receive it.
+    public let token: String
+
+    public init(state: GiteaSimulatorState, token: String) {
+        self.state = state
+        self.token = token
+    }
+
+    /// One call: authentication, the next fault, then `body` on the state as the caller.
+    private func call<T: Sendable>(write: Bool, _ body: @Sendable (GiteaSimulatorState, String) async throws(SimulatorFailure) -> T) async throws(GiteaError) -> T {
+        let fault = await state.nextFault(write: write)
+        if case .delay(let seconds) = fault { try? await Task.sleep(for: .seconds(seconds)) }
+        switch fault {
+        case .fail500, .fail500AtRequest, .fail500OnWrite: throw .unavailable(status: 500, message: "simulated failure")
+        default: break
+        }
+        guard let login = await state.login(token: token) else { throw .unauthorized(message: "token is required") }
+        let result: T
+        do { result = try await body(state, login) } catch { throw GiteaError.from(status: error.status, message: error.message) }
+        switch fault {
+        case .stallAfterCommit(let seconds):
+            await state.holding(1)
+            try? await Task.sleep(for: .seconds(seconds))
+            await state.holding(-1)
+            throw .transport("no answer (simulated stall after commit)")
+        case .dropAfterCommit:
+            throw .transport("connection closed (simulated drop after commit)")
+        default:
+            return result
+        }
+    }
+
+    public func currentUser() async throws(GiteaError) -> GiteaUser {
+        try await call(write: false) { state, login in await state.user(login) }
+    }
+
+    public func repository(_ repository: Repository) async throws(GiteaError) -> GiteaRepository {
+        try await call(write: false) { state, login throws(SimulatorFailure) in try await state.repositoryOrFail(repository.description, login) }
+    }
+
+    public func user(named name: String) async throws(GiteaError) -> GiteaUser {
+        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.ownerOrFail(name) }
+    }
+
+    public func issue(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaIssue {
+        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.issueOrFail(repository.description, number) }
+    }
+
+    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError) -> [GiteaIssue] {
+        var filter = GiteaSimulatorState.IssueQuery()
+        (filter.state, filter.type, filter.createdBy, filter.q) = ("all", "issues", createdBy, query)
+        (filter.since, filter.limit, filter.page) = (since.flatMap { ISO8601DateFormatter().date(from: $0) }, GiteaClient.pageSize, page)
+        return try await call(write: false) { [filter] state, _ throws(SimulatorFailure) in try await state.listIssues(repository.description, filter) }
+    }
+
+    public func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError) -> GiteaIssue {
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.createIssue(repository.description, login: login, title: title, body: body, labels: labels, assignees: assignees)
+        }
+    }
+
+    public func editIssue(_ repository: Repository, _ number: Int, state newState: IssueState?, assignees: [String]?) async throws(GiteaError) -> GiteaIssue {
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.editIssue(repository.description, number, login: login, state: newState?.rawValue, assignees: assignees)
+        }
+    }
+
+    public func comments(_ repository: Repository, _ number: Int, since: String?) async throws(GiteaError) -> [GiteaComment] {
+        let date = since.flatMap { ISO8601DateFormatter().date(from: $0) }
+        return try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.commentsOrFail(repository.description, number, since: date) }
+    }
+
+    public func createComment(_ repository: Repository, _ number: Int, body: String) async throws(GiteaError) -> GiteaComment {
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.createComment(repository.description, number, login: login, body: body)
+        }
+    }
+
+    public func labels(_ repository: Repository) async throws(GiteaError) -> (repository: [GiteaLabel], organisation: [GiteaLabel]) {
+        var own: [GiteaLabel] = [], organisation: [GiteaLabel] = []
+        for page in 1...200 {
+            let labels = try await call(write: false) { state, _ throws(SimulatorFailure) in
+                try await state.repositoryLabels(repository.description, limit: GiteaClient.pageSize, page: page)
+            }
+            own += labels
+            if labels.count < GiteaClient.pageSize { break }
+        }
+        for page in 1...200 {
+            // A user-owned repository has no organisation labels (Gitea answers 404).
+            let labels = try await call(write: false) { state, _ in
+                (try? await state.organisationLabels(repository.owner, limit: GiteaClient.pageSize, page: page)) ?? []
+            }
+            organisation += labels
+            if labels.count < GiteaClient.pageSize { break }
+        }
+        return (own, organisation)
+    }
+
+    public func addLabels(_ repository: Repository, _ number: Int, ids: [Int64]) async throws(GiteaError) -> [GiteaLabel] {
+        try await call(write: true) { state, login throws(SimulatorFailure) in try await state.addLabels(repository.description, number, login: login, ids: ids) }
+    }
+
+    public func removeLabel(_ repository: Repository, _ number: Int, id: Int64) async throws(GiteaError) {
+        try await call(write: true) { state, login throws(SimulatorFailure) in try await state.removeLabel(repository.description, number, login: login, id: id) }
+    }
+
+    public func pullRequest(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaPullRequest {
+        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.pullRequestOrFail(repository.description, number) }
+    }
+
+    public func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError) -> Int {
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.merge(repository.description, number, login: login, style: style.rawValue, headCommitID: headSHA)
+        }
+    }
+}
