@@ -213,69 +213,57 @@ public final class GateExecutor: Sendable {
     }
 
     private func executeHoldingClaim(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
-        var retriesLeft = configuration.unknownOutcomeRetries
-        var delay = configuration.retryDelay
+        await drive(ExactlyOnceStateMachine(command: command, key: key, mode: .execute, retries: configuration.unknownOutcomeRetries,
+                                            retryDelay: configuration.retryDelay), entry)
+    }
+
+    /// A claim left behind (a crash, an unknown outcome, a lapsed lease): probe Gitea, then execute only if
+    /// nothing was written.
+    private func reconcile(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+        await drive(ExactlyOnceStateMachine(command: command, key: key, mode: .reconcile, retries: configuration.unknownOutcomeRetries,
+                                            retryDelay: configuration.retryDelay), entry)
+    }
+
+    /// Carries out the protocol's actions for one claimed entry until it answers.
+    private func drive(_ protocolState: ExactlyOnceStateMachine, _ entry: LedgerEntry) async -> Ack {
+        var machine = protocolState
+        let command = machine.command, key = machine.key
+        var action = machine.start()
         while true {
-            do {
-                let ack = try await perform(command, key: key)
+            switch action {
+            case .call:
+                do { action = machine.receive(.called(try await perform(command, key: key)), now: now()) } catch let refusal as GateRefusal {
+                    action = machine.receive(.refused(refusal.description), now: now())
+                } catch let error as GiteaError where error.certainlyNotApplied {
+                    action = machine.receive(.refused(error.description), now: now())
+                } catch {
+                    logger.warning("gitea outcome unknown; probing", metadata: ["key": "\(key.short)", "error": "\(error)"])
+                    action = machine.receive(.outcomeUnknown("\(error)"), now: now())
+                }
+            case .probe:
+                do {
+                    let found = try await probe(command, key: key, claimedAt: entry.claimedAt)
+                    action = machine.receive(.probed(found), now: now(), cancelled: Task.isCancelled)
+                } catch {
+                    logger.warning("cannot probe Gitea for an earlier execution", metadata: ["key": "\(key.short)", "error": "\(error)"])
+                    action = machine.receive(.probeFailed("\(error)"), now: now())
+                }
+            case .wait(let delay):
+                logger.notice("nothing was written; trying again", metadata: ["key": "\(key.short)", "in": "\(delay)"])
+                try? await Task.sleep(for: delay)
+                action = machine.receive(.waited, now: now())
+            case .complete(let ack):
                 await complete(entry, ack)
                 return ack
-            } catch let refusal as GateRefusal {
-                return await fail(entry, command, key: key, message: refusal.description)
-            } catch let error as GiteaError where error.certainlyNotApplied {
-                return await fail(entry, command, key: key, message: error.description)
-            } catch {
-                // Outcome unknown (no answer, 5xx): look for the key before anything runs again.
-                logger.warning("gitea outcome unknown; probing", metadata: ["key": "\(key.short)", "error": "\(error)"])
-                switch await probeAfterUnknownOutcome(entry, command, key: key) {
-                case .found(let ack):
-                    await complete(entry, ack)
-                    return ack
-                case .nothingWritten where retriesLeft > 0 && !Task.isCancelled:
-                    retriesLeft -= 1
-                    logger.notice("nothing was written; trying again", metadata: ["key": "\(key.short)", "in": "\(delay)"])
-                    try? await Task.sleep(for: delay)
-                    delay *= 2
-                case .nothingWritten, .unknown:
-                    return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                               number: command.payload.number,
-                               message: "\(error); the outcome is unknown, so it stays claimed: the bot checks Gitea again shortly and "
-                                   + "finishes it without running it twice (`status \(key.short)` tells)")
-                }
+            case .fail(let ack):
+                await fail(entry, ack)
+                return ack
+            case .answer(let ack):
+                return ack
+            case .execute:
+                return await execute(entry, command, key: key)
             }
         }
-    }
-
-    /// What a probe after an unknown outcome proved.
-    private enum ProbeResult {
-        case found(Ack)
-        case nothingWritten
-        case unknown
-    }
-
-    private func probeAfterUnknownOutcome(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> ProbeResult {
-        do {
-            if let found = try await probe(command, key: key, claimedAt: entry.claimedAt) { return .found(found) }
-            return .nothingWritten
-        } catch {
-            logger.warning("cannot probe Gitea after an unknown outcome", metadata: ["key": "\(key.short)", "error": "\(error)"])
-            return .unknown
-        }
-    }
-
-    private func reconcile(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
-        do {
-            if var found = try await probe(command, key: key, claimedAt: entry.claimedAt) {
-                found.message = "found already done on Gitea: " + found.message
-                await complete(entry, found)
-                return found
-            }
-        } catch {
-            // Fail closed: a probe that cannot answer must not lead to a second write.
-            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                       message: "cannot check Gitea for an earlier execution (\(error)); not executed")
-        }
-        return await execute(entry, command, key: key)
     }
 
     private func complete(_ entry: LedgerEntry, _ ack: Ack) async {
@@ -285,11 +273,10 @@ public final class GateExecutor: Sendable {
         }
     }
 
-    private func fail(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, message: String) async -> Ack {
-        let ledger = self.ledger, time = now()
+    /// Records the entry failed (nothing was written to Gitea).
+    private func fail(_ entry: LedgerEntry, _ ack: Ack) async {
+        let ledger = self.ledger, message = ack.message, time = now()
         try? await Self.despiteCancellation { try await ledger.fail(id: entry.id, error: message, at: time) }
-        return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                   number: command.payload.number, message: message, executedAt: now())
     }
 
     /// Runs a ledger write that records a known outcome even when this task is being cancelled (a shutdown cutting
