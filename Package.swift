@@ -39,9 +39,13 @@ let package = Package(
         ),
         // Direct C calls into libsecp256k1, used only by `operator-gate bench crypto` as the baseline.
         .target(name: "CSecp256k1Bench", dependencies: ["CSecp256k1"]),
+        // Pure, dependency-free encodings both the Nostr side and the Gate use: hex, canonical JSON strings (NIP-01's
+        // escaping), UTF-8-safe truncation. The Gate depends on this instead of on NostrCore.
+        .target(name: "Encoding"),
         .target(
             name: "NostrCore",
             dependencies: [
+                "Encoding",
                 "CSecp256k1",
                 // NIOLockedValueBox: a pthread lock ThreadSanitizer sees (Synchronization.Mutex's futex path on Linux
                 // is invisible to it: false race reports under contention). Built with swift-nio anyway.
@@ -53,6 +57,7 @@ let package = Package(
         .target(
             name: "NostrIngress",
             dependencies: [
+                "Encoding",
                 "NostrCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -67,7 +72,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "NostrCore",
+                "Encoding",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -110,7 +115,7 @@ let package = Package(
         .target(
             name: "Bot",
             dependencies: [
-                "NostrCore", "NostrIngress", "Gate", "GatePostgres",
+                "Encoding", "NostrCore", "NostrIngress", "Gate", "GatePostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -123,6 +128,7 @@ let package = Package(
         .executableTarget(
             name: "operator-gate",
             dependencies: [
+                "Encoding",
                 "NostrCore",
                 "NostrIngress",
                 "Gate",
@@ -142,7 +148,7 @@ let package = Package(
         ),
         // libFuzzer targets, one per decoder of outside bytes (scripts/fuzz builds them with -sanitize=fuzzer,address;
         // the ordinary build makes them corpus replayers). Their checks live in FuzzTargets.
-        .target(name: "FuzzTargets", dependencies: ["NostrCore", "NostrIngress", "Gate", "Bot"], path: "Fuzz/FuzzTargets"),
+        .target(name: "FuzzTargets", dependencies: ["Encoding", "NostrCore", "NostrIngress", "Gate", "Bot"], path: "Fuzz/FuzzTargets"),
         .executableTarget(name: "fuzz-relay-frame", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-relay-frame"),
         .executableTarget(name: "fuzz-nip04", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-nip04"),
         .executableTarget(name: "fuzz-nip44", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-nip44"),
@@ -158,7 +164,7 @@ let package = Package(
                 path: "Tests/TestSupport"),
         .testTarget(
             name: "NostrCoreTests",
-            dependencies: ["NostrCore", "TestSupport"],
+            dependencies: ["Encoding", "NostrCore", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,5 +1,5 @@
+import Encoding
 import Foundation
-import NostrCore
 
 extension Command {
     private struct Wire: Decodable {

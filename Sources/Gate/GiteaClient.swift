@@ -1,5 +1,6 @@
+import Encoding
 import Foundation
-import NostrCore
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,6 +1,6 @@
+import Encoding
 import Crypto
 import Foundation
-import NostrCore
 
 /// The gate key: SHA-256 over a canonical encoding of (source, action, repository, normalized payload).
 ///

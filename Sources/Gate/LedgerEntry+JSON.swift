@@ -1,5 +1,5 @@
+import Encoding
 import Foundation
-import NostrCore
 
 extension LedgerEntry {
     /// The entry as one JSON object, for `operator-gate ledger list|show`:

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 
 /// A message from client to relay (NIP-01, NIP-42).

@@ -1,3 +1,4 @@
+import Encoding
 extension Event {
     /// Recomputes the id from the fields and checks the BIP-340 signature against it.
     /// - Throws: ``EventError/idMismatch(claimed:computed:)``, ``EventError/invalidPublicKey`` or

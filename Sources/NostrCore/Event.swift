@@ -1,3 +1,4 @@
+import Encoding
 import Crypto
 
 /// A Nostr event (NIP-01) as it travels on the wire.

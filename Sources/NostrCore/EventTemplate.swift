@@ -1,3 +1,4 @@
+import Encoding
 /// The parts of an event its author chooses; signing adds `pubkey`, `id` and `sig`.
 public struct EventTemplate: Hashable, Sendable {
     public var kind: Int

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 
 /// A NIP-01 subscription filter. Lists are ORed inside a field, fields are ANDed.

@@ -1,3 +1,4 @@
+import Encoding
 /// A gift wrap opened and checked: the seal's signature verified and the rumor's author equal to the seal's signer.
 public struct UnwrappedGift: Hashable, Sendable {
     /// The gift wrap's own id (what relays deduplicate on).

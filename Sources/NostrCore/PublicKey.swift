@@ -1,3 +1,4 @@
+import Encoding
 import CSecp256k1
 
 /// A BIP-340 x-only public key: the 32-byte x-coordinate of a secp256k1 point with even y.

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 
 /// A message from relay to client (NIP-01, NIP-42).

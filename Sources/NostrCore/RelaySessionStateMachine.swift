@@ -1,3 +1,4 @@
+import Encoding
 
 /// The Nostr protocol on one relay connection: subscriptions, EOSE, NIP-42 authentication and OK matching.
 ///

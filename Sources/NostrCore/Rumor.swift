@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 
 /// An unsigned event with its id, as NIP-59 carries it inside a seal (for NIP-17: a kind-14 chat message).

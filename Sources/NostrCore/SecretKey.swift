@@ -1,3 +1,4 @@
+import Encoding
 import CSecp256k1
 
 /// A secp256k1 secret key. Its `description` is redacted so it never reaches a log by accident.

@@ -1,3 +1,4 @@
+import Encoding
 import NostrCore
 
 /// A JSON value with ordered keys, written with NostrCore's canonical string escaping (no `\/`, raw UTF-8).

@@ -1,3 +1,4 @@
+import Encoding
 import Bot
 import CSecp256k1Bench
 import Dispatch

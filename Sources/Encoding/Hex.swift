@@ -33,7 +33,7 @@ public enum Hex {
     }
 
     /// Decodes exactly `count` bytes of lowercase hex.
-    static func decodeLowercase(_ text: some StringProtocol, count: Int) -> [UInt8]? {
+    public static func decodeLowercase(_ text: some StringProtocol, count: Int) -> [UInt8]? {
         guard text.utf8.count == count * 2 else { return nil }
         return decode(text, lowercaseOnly: true)
     }

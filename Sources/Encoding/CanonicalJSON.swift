@@ -63,7 +63,7 @@ public enum CanonicalJSON {
     }
 
     /// Appends raw ASCII text such as punctuation or a literal.
-    static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
+    public static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
