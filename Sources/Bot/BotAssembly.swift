@@ -7,22 +7,31 @@ import NostrIngress
 import PostgresNIO
 import ServiceLifecycle
 
-/// Builds a ``BotService`` from a checked configuration: the pieces `operator-gate run`, `demo` and the tests share.
+/// Builds the bot from a checked configuration, each piece once: the pieces `operator-gate run`, `demo`, `replay` and
+/// the benchmarks share, and the services a `ServiceGroup` runs (``services``).
 ///
 /// Files in the data directory: `ledger.sqlite` (the Gate's ledger, unless `ledger` names another file or a
 /// PostgreSQL database) and `inbox.sqlite` (seen events, resume cursors, stored replies; with a shared ledger the
 /// database also decides which instance answers which message).
 public struct BotAssembly: Sendable {
-    public let service: BotService
     public let ledger: any Ledger
     /// The shared ledger, when `ledger` is a postgres:// URL: its client must run in the service group, before the
     /// bot (``services``).
     public let postgres: PostgresLedger?
+    public let pool: RelayPool
+    public let storage: any InboxStorage
+    public let publisher: ReplyPublisher
+    public let consumer: InboxConsumer
+    public let health: BotHealth
+    private let maintenance: LedgerMaintenance
+    private let sweeper: SharedInboxSweeper?
 
-    /// What a `ServiceGroup` runs, in order: the PostgreSQL client first (so a graceful shutdown, which goes in
-    /// reverse order, stops it after the bot finished its last command), then the bot.
+    /// What a `ServiceGroup` runs, in order. A graceful shutdown goes in reverse: the intake stops and finishes its
+    /// command, the sweeper and maintenance stop, the publisher publishes what is queued, then the relay pool and
+    /// the PostgreSQL client close.
     public var services: [any Service] {
-        (postgres.map { [$0.client as any Service] } ?? []) + [service]
+        (postgres.map { [$0.client as any Service] } ?? []) + [RelayPoolService(pool: pool), publisher, maintenance]
+            + (sweeper.map { [$0 as any Service] } ?? []) + [consumer]
     }
 
     /// - Parameters:
@@ -57,14 +66,25 @@ public struct BotAssembly: Sendable {
             if !accepted { metrics.prescreened() }
             return accepted
         }
-        let sharedInbox = postgres.map(PostgresInbox.init(ledger:))
-        let pool = RelayPool(relays: relays, keyPair: bot, configuration: connection, capture: capture, logger: logger) {
+        storage = postgres.map { SharedInboxStorage(local: store, shared: PostgresInbox(ledger: $0), logger: logger) } ?? LocalInboxStorage(local: store)
+        let storage = self.storage
+        pool = RelayPool(relays: relays, keyPair: bot, configuration: connection, capture: capture, logger: logger) {
             // With a shared inbox, resume from wherever any instance got to.
-            var shared: InboxCursor?
-            if let cursors = try? await sharedInbox?.cursors() { shared = InboxCursor(nip04: cursors["nip04"], nip17: cursors["nip17"]) }
-            return pipeline.subscriptions(now: now(), shared: shared)
+            pipeline.subscriptions(now: now(), shared: await storage.sharedCursor())
         }
-        service = BotService(pool: pool, pipeline: pipeline, gate: gate, store: store, bot: bot, metrics: metrics, logger: logger, now: now,
-                             postgres: postgres, sharedInbox: sharedInbox)
+        publisher = ReplyPublisher(pool: pool, storage: storage, metrics: metrics, logger: logger, now: now)
+        let consumer = InboxConsumer(pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,
+                                     startup: BotStartup(postgres: postgres, gate: gate, publisher: publisher, logger: logger),
+                                     bot: bot, metrics: metrics, logger: logger, now: now)
+        self.consumer = consumer
+        maintenance = LedgerMaintenance(gate: gate, store: store, maxDMAge: configuration.limits.maxDMAge, logger: logger, now: now)
+        sweeper = storage.claimLease.map { SharedInboxSweeper(storage: storage, lease: $0, consumer: consumer, logger: logger, now: now) }
+        health = BotHealth(pool: pool, ledger: ledger, metrics: metrics)
+    }
+
+    /// Runs ``services`` in a `ServiceGroup` without signal handlers, until the task is cancelled (`demo`, the
+    /// benchmarks; `run` adds the signals, the metrics endpoint and the shutdown timeout).
+    public func run(logger: Logger) async throws {
+        try await ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger)).run()
     }
 }

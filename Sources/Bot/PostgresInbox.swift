@@ -13,15 +13,6 @@ import PostgresNIO
 /// (``complete(messageID:reply:now:)``), so one acknowledgement is sent. Stored replies that their instance did
 /// not get to publish are published by another (``unpublishedReplies(completedBefore:limit:)``).
 public final class PostgresInbox: Sendable {
-    public enum Claim: Sendable, Equatable {
-        /// This instance answers the message.
-        case won
-        /// Another instance answered it (or this one did, earlier).
-        case handledElsewhere
-        /// Another instance holds it, alive; it answers, or its lease runs out and someone takes it over.
-        case busyElsewhere(instance: String)
-    }
-
     public let instance: String
     public let lease: Int64
     private let client: PostgresClient
@@ -35,7 +26,7 @@ public final class PostgresInbox: Sendable {
         self.logger = ledger.logger
     }
 
-    public func claim(messageID: String, carrierID: String, event: String, now: Int64) async throws -> Claim {
+    public func claim(messageID: String, carrierID: String, event: String, now: Int64) async throws -> MessageClaim {
         let until = now + lease
         let inserted = try await client.query("""
             INSERT INTO inbox_message (message_id, carrier_id, event, instance_id, lease_until, state, claimed_at)

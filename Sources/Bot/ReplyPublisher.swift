@@ -1,30 +1,34 @@
 import Logging
 import NostrCore
 import NostrIngress
+import ServiceLifecycle
 
-/// Publishes stored replies, in order, and retries those no relay accepted.
+/// Publishes stored replies, in order, and owns the only retry path for them: every `retryInterval` it takes
+/// again what the ``InboxStorage`` still holds unpublished (replies no relay accepted, and with several instances
+/// those another instance stored and did not publish).
 ///
-/// Replies reach it only after they were stored (``InboxStore/markProcessed(ids:messageTime:cursor:now:reply:)``);
-/// at start it takes what the store still holds unpublished, so a crash between storing and publishing
-/// re-publishes the same signed events (the same ids: relays and clients see them once).
-public actor ReplyPublisher {
+/// Replies reach it only after they were stored, so a crash between storing and publishing re-publishes the same
+/// signed events (the same ids: relays and clients see them once). One service of the bot's `ServiceGroup`: on
+/// graceful shutdown (after the intake stopped) it publishes what is queued, then returns.
+public actor ReplyPublisher: Service {
     private let pool: RelayPool
-    private let store: InboxStore
+    private let storage: any InboxStorage
     private let metrics: BotMetrics
     private let logger: Logger
+    private let now: @Sendable () -> Int64
+    private let retryInterval: Duration
     private let stream: AsyncStream<(messageID: String, events: [Event])>
-    private let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
+    private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
     private var queued: Set<String> = []
-    /// Told about every reply published (a shared inbox records it, so no other instance publishes it again).
-    private let published: @Sendable (String) async -> Void
 
-    public init(pool: RelayPool, store: InboxStore, metrics: BotMetrics, logger: Logger,
-                published: @escaping @Sendable (String) async -> Void = { _ in }) {
-        self.published = published
+    public init(pool: RelayPool, storage: any InboxStorage, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
+                retryInterval: Duration = .seconds(15)) {
         self.pool = pool
-        self.store = store
+        self.storage = storage
         self.metrics = metrics
         self.logger = logger
+        self.now = now
+        self.retryInterval = retryInterval
         (stream, continuation) = AsyncStream.makeStream(of: (messageID: String, events: [Event]).self)
     }
 
@@ -34,20 +38,36 @@ public actor ReplyPublisher {
         continuation.yield((messageID, events))
     }
 
-    /// Queues every stored reply not yet published (at start, and periodically for retries).
-    public func enqueuePending() {
+    /// Queues every stored reply not yet published.
+    public func enqueuePending() async {
         do {
-            for pending in try store.pendingReplies() { enqueue(messageID: pending.messageID, events: pending.events) }
+            for pending in try await storage.pendingReplies(now: now()) { enqueue(messageID: pending.messageID, events: pending.events) }
         } catch {
             logger.error("cannot read stored replies", metadata: ["error": "\(error)"])
         }
     }
 
-    /// No more new replies: ``run(now:)`` returns once the queue is empty.
-    public func finish() { continuation.finish() }
+    /// Publishes queued replies, retrying unpublished ones, until a graceful shutdown and an empty queue.
+    public nonisolated func run() async {
+        let continuation = self.continuation
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: self.retryInterval)
+                        if Task.isCancelled { break }
+                        await self.enqueuePending()
+                    }
+                }
+                await self.publishQueued()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            continuation.finish()
+        }
+    }
 
-    /// Publishes queued replies until ``finish()`` and an empty queue.
-    public func run(now: @escaping @Sendable () -> Int64) async {
+    private func publishQueued() async {
         for await reply in stream {
             var accepted = true
             for event in reply.events {
@@ -61,10 +81,9 @@ public actor ReplyPublisher {
             metrics.reply(published: accepted)
             queued.remove(reply.messageID)
             guard accepted else { continue }
-            do { try store.markPublished(messageID: reply.messageID, at: now()) } catch {
-                logger.error("cannot record a published reply", metadata: ["error": "\(error)"])
+            do { try await storage.markPublished(messageID: reply.messageID, now: now()) } catch {
+                logger.warning("cannot record a published reply", metadata: ["message": "\(reply.messageID)", "error": "\(error)"])
             }
-            await published(reply.messageID)
         }
     }
 }

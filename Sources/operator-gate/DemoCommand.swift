@@ -51,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
                 let inputs = try BotRuntimeInputs.load(config: script.configPath)
                 let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
                                                giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: botLogger)
-                group.addTask { try await assembly.service.run() }
+                group.addTask { try await assembly.run(logger: botLogger) }
                 let ok = try await script.converse(logger: botLogger)
                 try await script.printForge(forge, ledger: assembly.ledger)
                 group.cancelAll()

@@ -23,7 +23,7 @@ extension PipelineBenchmark {
             let relays = try RelayList([RelayEndpoint(url: "ws://127.0.0.1:\(relayPort)")])
             let assembly = try BotAssembly(configuration: try Self.configuration(fixture, giteaPort: giteaPort), secretKey: fixture.bot,
                                            relays: relays, giteaToken: "bot-token", logger: quiet)
-            group.addTask { try await assembly.service.run() }
+            group.addTask { try await assembly.run(logger: quiet) }
             let alice = fixture.alice
             let pool = RelayPool(relays: relays, keyPair: KeyPair(secretKey: alice), logger: quiet) {
                 InboxCursor().filters(recipient: alice.publicKey, now: Int64(Date().timeIntervalSince1970), lookback: 60)

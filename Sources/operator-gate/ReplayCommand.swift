@@ -76,7 +76,7 @@ struct ReplayCommand: AsyncParsableCommand {
                     defer { group.cancelAll() }
                     var printed = 0
                     for inbound in events {
-                        let (decision, ack) = await assembly.service.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))
+                        let (decision, ack) = await assembly.consumer.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))
                         if let line = Self.line(inbound.event, decision, preview: nil, ack: ack) { StandardIO.printLine(line); printed += 1 }
                     }
                     return printed

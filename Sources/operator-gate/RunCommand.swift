@@ -51,8 +51,7 @@ struct RunCommand: AsyncParsableCommand {
             } catch { throw CLIError("cannot open the data directory \(loaded.configuration.dataDirectory) or the ledger: \(error)") }
             var services = assembly.services
             if let metrics {
-                services.append(try MetricsEndpoint.application(address: metrics, registry: registry, service: assembly.service,
-                                                                ledger: assembly.ledger, logger: logger))
+                services.append(try MetricsEndpoint.application(address: metrics, registry: registry, health: assembly.health, logger: logger))
             }
             var groupConfiguration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
                                                                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -1,0 +1,169 @@
+import Foundation
+import Gate
+import Logging
+import NostrCore
+import NostrIngress
+import ServiceLifecycle
+
+/// The bot's intake, one service of its `ServiceGroup`: relay events → inbox pipeline → Gate → stored, signed reply
+/// → ``ReplyPublisher``.
+///
+/// On start it first runs the ``BotStartup`` steps (migrate a shared database, reconcile ledger entries a crash
+/// left `claimed`, queue stored replies). Events are verified and decrypted on every core, and admitted and
+/// executed one at a time, in arrival order (an operator's "close" then "reopen" must not swap). On graceful
+/// shutdown intake stops and the command in flight finishes; the service group's shutdown timeout bounds it.
+///
+/// A message that reaches an answer or an execution is first claimed in the ``InboxStorage``: with several
+/// instances only the one that wins answers it, and its claim is renewed while the command runs.
+public final class InboxConsumer: Service, Sendable {
+    public let pipeline: InboxPipeline
+    public let gate: GateExecutor
+    public let storage: any InboxStorage
+    private let pool: RelayPool
+    private let publisher: ReplyPublisher
+    private let startup: BotStartup
+    private let bot: KeyPair
+    private let metrics: BotMetrics
+    private let logger: Logger
+    private let now: @Sendable () -> Int64
+    /// How many inbound events are verified and decrypted at once (the number of cores by default).
+    private let decodeWidth: Int
+
+    public init(pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, storage: any InboxStorage, publisher: ReplyPublisher,
+                startup: BotStartup, bot: KeyPair, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
+                decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.pool = pool
+        self.pipeline = pipeline
+        self.gate = gate
+        self.storage = storage
+        self.publisher = publisher
+        self.startup = startup
+        self.bot = bot
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+        self.decodeWidth = max(1, decodeWidth)
+    }
+
+    public func run() async throws {
+        try await startup.run()
+        let connected = await pool.waitForConnections(timeout: .seconds(5))
+        logger.notice("operator-gate running", metadata: ["bot": "\(bot.publicKey.npub)", "relays_connected": "\(connected)"])
+        // Verify and decrypt on every core; admit and execute one at a time, in arrival order.
+        let pipeline = self.pipeline
+        let stage = OrderedParallelMap(width: decodeWidth) { (inbound: InboundEvent) in (inbound, pipeline.prepare(inbound.event)) }
+        await stage.run(pool.events.cancelOnGracefulShutdown()) { inbound, prepared in
+            await handle(inbound, prepared: prepared)
+            // Shutting down: what was prepared but not admitted comes back from the relays after a restart.
+            return !Task.isShuttingDownGracefully
+        }
+        logger.notice("intake stopped; publishing queued replies")
+        do { try storage.local.flushSeen() } catch { logger.warning("cannot record dropped events as seen", metadata: ["error": "\(error)"]) }
+    }
+
+    /// One inbound event, start to finish: the pipeline's decision, and the Gate's acknowledgement when it executed.
+    @discardableResult
+    public func handle(_ inbound: InboundEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
+        await handle(inbound, prepared: pipeline.prepare(inbound.event), at: time)
+    }
+
+    /// ``handle(_:at:)`` for an event already prepared (``InboxPipeline/prepare(_:resuming:)``).
+    @discardableResult
+    public func handle(_ inbound: InboundEvent, prepared: PreparedEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
+        metrics.event(relay: inbound.relay, kind: inbound.event.kind)
+        return await process(prepared, at: time ?? now(), resuming: false)
+    }
+
+    /// A message another instance claimed and stopped answering, taken over from the shared inbox
+    /// (``SharedInboxSweeper``): admitted again without the seen, age and rate checks, and answered.
+    @discardableResult
+    public func resume(_ carrier: Event, at time: Int64) async -> (decision: InboxDecision, ack: Ack?) {
+        await process(pipeline.prepare(carrier, resuming: true), at: time, resuming: true)
+    }
+
+    private func process(_ prepared: PreparedEvent, at time: Int64, resuming: Bool) async -> (decision: InboxDecision, ack: Ack?) {
+        var decision = await pipeline.admit(prepared, now: time, resuming: resuming)
+        if !resuming, let message = decision.message {
+            decision = await claim(message, carrier: prepared.event, decision: decision)
+        }
+        metrics.decision(decision)
+        switch decision {
+        case .drop, .deliver:
+            // `deliver` comes only from `dm listen`'s policy (anyone), never from the bot's.
+            return (decision, nil)
+        case .answer(let message, _, let text, _), .answerStranger(let message, let text):
+            await reply(text, to: message)
+            return (decision, nil)
+        case .execute(let message, let op, let command):
+            return (decision, await execute(command, for: message, by: op))
+        }
+    }
+
+    /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
+    private func execute(_ command: Command, for message: DirectMessage, by op: Operator) async -> Ack {
+        let started = ContinuousClock.now
+        let ack = await holdingClaim(on: message) { await self.gate.handle(command, visibleRepositories: { op.covers($0) }) }
+        StopPoint.reached(.ledgerCompleted)
+        if !ack.success && Task.isCancelled {
+            // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not
+            // marked processed, so the message comes back after the restart, which first reconciles the claim;
+            // the operator then gets the real outcome instead of "unknown".
+            logger.notice("shutdown cut a command off; it is answered after the restart", metadata: ["key": "\(ack.key.prefix(12))"])
+            return ack
+        }
+        let elapsed = ContinuousClock.now - started
+        metrics.command(action: command.action.rawValue, outcome: !ack.success ? "failed" : ack.priorExecution ? "prior" : "executed",
+                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        logger.info("command answered", metadata: ["operator": "\(op.name)", "action": "\(command.action.rawValue)",
+                                                   "repo": "\(command.repository)", "success": "\(ack.success)",
+                                                   "prior": "\(ack.priorExecution)", "key": "\(ack.key.prefix(12))"])
+        await reply(ack.sentence, to: message)
+        return ack
+    }
+
+    /// Builds and signs the reply, stores it with the message's processed mark, then queues it. Only the instance
+    /// still holding the message's claim may store it: one that lost it (stalled past its lease) sends nothing.
+    private func reply(_ text: String, to message: DirectMessage) async {
+        let time = now()
+        let events: [Event]
+        do { events = try ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
+            logger.error("cannot build a reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            return
+        }
+        do {
+            guard try await storage.storeReply(events, answering: message, now: time) else {
+                logger.notice("another instance took this message over and answers it; this reply is not sent", metadata: ["message": "\(message.id)"])
+                return
+            }
+        } catch {
+            // Not recorded: the message comes back (after a restart, or when the claim's lease runs out) and the Gate
+            // answers it from the ledger.
+            logger.error("cannot record a processed message and its reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            return
+        }
+        StopPoint.reached(.replyStored)
+        await publisher.enqueue(messageID: message.id, events: events)
+    }
+
+    /// Claims `message` for this instance: the decision stands when this instance won, else it becomes a drop.
+    private func claim(_ message: DirectMessage, carrier: Event, decision: InboxDecision) async -> InboxDecision {
+        let outcome: MessageClaim
+        do { outcome = try await storage.claim(message, carrier: carrier, now: now()) } catch {
+            // Unclaimed and unrecorded: the relays deliver it again after a reconnect, or another instance takes it.
+            logger.error("cannot claim a message in the shared inbox; not answering it now", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            return .drop(reason: .sharedInboxUnavailable, detail: "\(error)", message: message)
+        }
+        guard outcome == .won else {
+            logger.debug("message answered by another instance", metadata: ["message": "\(message.id)", "claim": "\(outcome)"])
+            return .drop(reason: .handledElsewhere, detail: "\(outcome)", message: message)
+        }
+        return decision
+    }
+
+    /// Runs `body` while renewing this instance's claim on `message` (when claims have a lease).
+    private func holdingClaim(on message: DirectMessage, _ body: @escaping @Sendable () async -> Ack) async -> Ack {
+        guard let lease = storage.claimLease else { return await body() }
+        let storage = self.storage, now = self.now
+        return await LeaseRenewal.run(every: .seconds(max(1, lease / 3)), renew: { try await storage.renewClaim(messageID: message.id, now: now()) }, body)
+    }
+}

@@ -1,0 +1,58 @@
+import Gate
+import Logging
+import NostrCore
+import ServiceLifecycle
+
+/// Keeps the ledger and the inbox store in shape while the bot runs, one service of its `ServiceGroup`: the
+/// ledger's upkeep (checkpoints), the reconciliation of commands whose process died or whose outcome stayed
+/// unknown (without waiting for a restart), and the inbox store's bounds: every 30 s the seen ids of dropped events
+/// are written in one batch; at start and every hour, seen ids older than the age window plus two days (no
+/// subscription asks for them any more) and replies published more than a day ago are deleted.
+public struct LedgerMaintenance: Service {
+    let gate: GateExecutor
+    let store: InboxStore
+    /// How far back subscriptions still reach: seen ids older than this are pruned.
+    let horizon: Int64
+    let logger: Logger
+    let now: @Sendable () -> Int64
+
+    /// - Parameter maxDMAge: the inbox's age window; gift wraps are backdated up to two days beyond it.
+    public init(gate: GateExecutor, store: InboxStore, maxDMAge: Int64, logger: Logger, now: @escaping @Sendable () -> Int64) {
+        self.gate = gate
+        self.store = store
+        self.horizon = maxDMAge + InboxCursor.giftWrapBackdating
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await gate.maintainLedger() }
+                group.addTask { await gate.reconcileClaims() }
+                group.addTask { await maintainInbox() }
+            }
+        }
+    }
+
+    func maintainInbox() async {
+        var lastPrune: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            do {
+                if lastPrune.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true {
+                    let time = now()
+                    let removed = try store.maintain(seenBefore: time - horizon, publishedBefore: time - 86_400)
+                    lastPrune = .now
+                    if removed.seen + removed.replies > 0 {
+                        logger.info("inbox pruned", metadata: ["seen_ids": "\(removed.seen)", "published_replies": "\(removed.replies)"])
+                    }
+                } else {
+                    try store.flushSeen()
+                }
+            } catch {
+                logger.warning("inbox maintenance failed; retrying in 30 s", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(30))
+        }
+    }
+}
