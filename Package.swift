@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "GiteaSimulator", targets: ["GiteaSimulator"]),
         .executable(name: "operator-gate", targets: ["operator-gate"]),
+        .executable(name: "operator-gate-bench", targets: ["operator-gate-bench"]),
     ],
     dependencies: [
         // AES._CBC is underscored API: stay on swift-crypto's major version 4.
@@ -37,7 +38,7 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
-        // Direct C calls into libsecp256k1, used only by `operator-gate bench crypto` as the baseline.
+        // Direct C calls into libsecp256k1, used only by `operator-gate-bench crypto` as the baseline.
         .target(name: "CSecp256k1Bench", dependencies: ["CSecp256k1"]),
         // Pure, dependency-free encodings both the Nostr side and the Gate use: hex, canonical JSON strings (NIP-01's
         // escaping), UTF-8-safe truncation. The Gate depends on this instead of on NostrCore.
@@ -125,6 +126,14 @@ let package = Package(
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ]
         ),
+        // What the two executables share: errors, stdin/stdout, JSON output, "run a client while doing X".
+        .target(
+            name: "CLISupport",
+            dependencies: [
+                "Encoding", "NostrCore", "NostrIngress",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "operator-gate",
             dependencies: [
@@ -142,7 +151,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                "CSecp256k1Bench",
+                "CLISupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The benchmarks (`operator-gate-bench crypto|ledger|pipeline`), apart from the production binary.
+        .executableTarget(
+            name: "operator-gate-bench",
+            dependencies: [
+                "Encoding", "NostrCore", "NostrIngress", "Gate", "GatePostgres", "Bot", "GiteaSimulator", "LoopbackRelay",
+                "CLISupport", "CSecp256k1Bench",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

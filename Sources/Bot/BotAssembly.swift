@@ -42,15 +42,9 @@ public struct BotAssembly: Sendable {
                 logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
         let data = URL(fileURLWithPath: configuration.dataDirectory)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        switch configuration.ledger.backend {
-        case .sqlite(let path):
-            ledger = try SQLiteLedger(path: path, lease: configuration.ledger.leaseSeconds)
-            postgres = nil
-        case .postgres(let url):
-            let shared = try configuration.ledger.postgresLedger(url: url, logger: logger)
-            ledger = shared
-            postgres = shared
-        }
+        let opened = try configuration.ledger.open(logger: logger)
+        ledger = opened.ledger
+        postgres = opened.postgres
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
         let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store,

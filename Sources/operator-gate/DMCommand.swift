@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import Bot
 import Foundation
@@ -50,19 +51,11 @@ struct DMCommand: AsyncParsableCommand {
                 let pool = RelayPool(relays: list, keyPair: author, logger: relayOptions.logger(label: "operator-gate.dm-send")) { [:] }
                 let toPublish = events
                 let timeout = self.timeout
-                let reports = await withTaskGroup(of: [PublishReport]?.self) { group in
-                    group.addTask { await pool.run(); return nil }
-                    group.addTask {
-                        await pool.waitForConnections(timeout: .seconds(min(5, timeout)))
-                        var reports: [PublishReport] = []
-                        for event in toPublish { reports.append(await pool.publish(event, deadline: .seconds(timeout))) }
-                        return reports
-                    }
-                    var result: [PublishReport] = []
-                    for await value in group {
-                        if let value { result = value; group.cancelAll() }
-                    }
-                    return result
+                let reports = try await whileRunning([{ await pool.run() }]) {
+                    await pool.waitForConnections(timeout: .seconds(min(5, timeout)))
+                    var reports: [PublishReport] = []
+                    for event in toPublish { reports.append(await pool.publish(event, deadline: .seconds(timeout))) }
+                    return reports
                 }
                 let main = reports[0]
                 StandardIO.printLine(JSONOutput.object(idFields + [

@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import Bot
 import Foundation
@@ -24,8 +25,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runAsyncTool {
-            var logger = Logger(label: "operator-gate.demo") { StreamLogHandler.standardError(label: $0) }
-            logger.logLevel = verbose ? .info : .critical
+            let logger = {
+                var logger = Logger(label: "operator-gate.demo") { StreamLogHandler.standardError(label: $0) }
+                logger.logLevel = verbose ? .info : .critical
+                return logger
+            }()
             let serverLogger = { var quiet = logger; quiet.logLevel = .critical; return quiet }()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-demo-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -34,10 +38,13 @@ struct DemoCommand: AsyncParsableCommand {
             let forge = GiteaSimulatorState()
             await forge.seedExample()
             let relayState = LoopbackRelayState()
-            let ports = DemoPorts()
-            let ok = try await withThrowingTaskGroup(of: Void.self) { group -> Bool in
-                group.addTask { try await GiteaSimulator.run(state: forge, logger: serverLogger) { await ports.set(gitea: $0) } }
-                group.addTask { try await LoopbackRelay.run(state: relayState, logger: serverLogger) { await ports.set(relay: $0) } }
+            let ports = LoopbackPorts()
+            let keep = self.keep
+            let servers: [@Sendable () async throws -> Void] = [
+                { try await GiteaSimulator.run(state: forge, logger: serverLogger) { await ports.set(gitea: $0) } },
+                { try await LoopbackRelay.run(state: relayState, logger: serverLogger) { await ports.set(relay: $0) } },
+            ]
+            let ok = try await whileRunning(servers) {
                 let (giteaPort, relayPort) = try await ports.wait()
                 let script = try DemoScript(folder: folder, giteaURL: "http://127.0.0.1:\(giteaPort)", relayURL: "ws://127.0.0.1:\(relayPort)")
                 StandardIO.printLine("operator-gate demo: relay ws://127.0.0.1:\(relayPort), Gitea simulator http://127.0.0.1:\(giteaPort)")
@@ -47,32 +54,16 @@ struct DemoCommand: AsyncParsableCommand {
                 if keep { StandardIO.printLine("folder   \(folder.path)") }
                 StandardIO.printLine("")
 
-                let botLogger = logger
                 let inputs = try BotRuntimeInputs.load(config: script.configPath)
                 let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
-                                               giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: botLogger)
-                group.addTask { try await assembly.run(logger: botLogger) }
-                let ok = try await script.converse(logger: botLogger)
-                try await script.printForge(forge, ledger: assembly.ledger)
-                group.cancelAll()
-                return ok
+                                               giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: logger)
+                return try await whileRunning([{ try await assembly.run(logger: logger) }]) {
+                    let ok = try await script.converse(logger: logger)
+                    try await script.printForge(forge, ledger: assembly.ledger)
+                    return ok
+                }
             }
             if !ok { throw CLIError("demo: an answer was not what it should be (see above)") }
         }
-    }
-}
-
-/// The ports the demo's servers bound.
-actor DemoPorts {
-    private var gitea: Int?
-    private var relay: Int?
-    func set(gitea port: Int) { gitea = port }
-    func set(relay port: Int) { relay = port }
-    func wait() async throws -> (Int, Int) {
-        for _ in 0..<500 {
-            if let gitea, let relay { return (gitea, relay) }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw CLIError("demo: the loopback servers did not start")
     }
 }

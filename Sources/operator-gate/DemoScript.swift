@@ -1,3 +1,4 @@
+import CLISupport
 import Bot
 import Foundation
 import Gate

@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import Bot
 import Foundation
@@ -43,18 +44,16 @@ struct DoctorCommand: AsyncParsableCommand {
             let relays = try RelayList.load(path: configuration.relaysFile, requireRead: true, requireWrite: true)
             check(true, "relay list \(configuration.relaysFile): \(relays.relays.count) relay(s)")
             let pool = RelayPool(relays: relays, keyPair: bot, logger: quiet) { [:] }
-            let statuses = await withTaskGroup(of: [RelayStatus]?.self) { group in
-                group.addTask { await pool.run(); return nil }
-                await pool.waitForConnections(timeout: .milliseconds(Int64(timeout * 1000)))
-                let statuses = await pool.status()
-                group.cancelAll()
-                return statuses
+            let wait = Duration.milliseconds(Int64(timeout * 1000))
+            let statuses = try await whileRunning([{ await pool.run() }]) {
+                await pool.waitForConnections(timeout: wait)
+                return await pool.status()
             }
             for status in statuses {
                 check(status.state == .connected, "relay \(status.url): " + (status.state == .connected ? "connected" : "\(status.state.rawValue)\(status.lastError.map { " (\($0))" } ?? "")"))
             }
         } catch {
-            check(false, "relay list \(configuration.relaysFile): \(error.description)")
+            check(false, "relay list \(configuration.relaysFile): \(error)")
         }
 
         do {
@@ -86,61 +85,58 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// The ledger: SQLite file writable, or PostgreSQL reachable, schema version known, writable.
     static func ledgerChecks(_ settings: LedgerSettings) async -> [(passed: Bool, line: String, note: String?)] {
-        func claimedNote(_ count: Int) -> String? {
-            count > 0 ? "\(count) entr\(count == 1 ? "y" : "ies") left claimed; `run` reconciles them at start" : nil
-        }
+        var logger = Logger(label: "operator-gate.doctor")
+        logger.logLevel = .critical
+        let place: String
         switch settings.backend {
-        case .sqlite(let path):
-            do {
-                let ledger = try SQLiteLedger(path: path)
-                let writable = ledger.isWritable()
-                return [(writable, "ledger \(path): \(try ledger.count()) entries, " + (writable ? "writable" : "NOT writable"),
-                         claimedNote(try ledger.claimedEntries().count))]
-            } catch {
-                return [(false, "ledger \(path): \(error)", nil)]
-            }
-        case .postgres(let url):
-            var logger = Logger(label: "operator-gate.doctor")
-            logger.logLevel = .critical
-            do {
-                let ledger = try settings.postgresLedger(url: url, logger: logger)
-                return try await withThrowingTaskGroup(of: [(Bool, String, String?)]?.self) { group in
-                    group.addTask { await ledger.run(); return nil }
-                    group.addTask {
-                        try await Task.sleep(for: .seconds(10))
-                        throw CLIError("no answer from the database within 10 s")
-                    }
-                    group.addTask {
-                        var results: [(Bool, String, String?)] = []
-                        try await ledger.checkConnection()
-                        let version = try await ledger.storedSchemaVersion()
-                        let supported = PostgresLedger.schemaVersion
-                        switch version {
-                        case nil:
-                            results.append((true, "ledger \(url): connected as instance \(settings.instance); no schema yet", "`run` creates it at start"))
-                            return results
-                        case let version? where version > supported:
-                            results.append((false, "ledger \(url): schema version \(version) is newer than this operator-gate's (\(supported)); upgrade operator-gate", nil))
-                            return results
-                        case let version?:
-                            results.append((true, "ledger \(url): connected as instance \(settings.instance), schema version \(version)"
-                                            + (version < supported ? " (`run` upgrades it to \(supported))" : ""), nil))
-                        }
-                        let writable = await ledger.isWritable()
-                        results.append((writable, "ledger \(url): \(try await ledger.count()) entries, " + (writable ? "writable" : "NOT writable (a standby?)"),
-                                        claimedNote(try await ledger.claimedEntries(now: Int64(Date().timeIntervalSince1970)).count)))
-                        return results
-                    }
-                    defer { group.cancelAll() }
-                    while let next = try await group.next() {
-                        if let results = next { return results }
-                    }
-                    return []
-                }.map { (passed: $0.0, line: $0.1, note: $0.2) }
-            } catch {
-                return [(false, "ledger \(url): \(String(reflecting: error))", nil)]
-            }
+        case .sqlite(let path): place = path
+        case .postgres(let url): place = url
         }
+        do {
+            switch try settings.open(logger: logger) {
+            case .sqlite(let ledger):
+                let writable = ledger.isWritable()
+                return [(writable, "ledger \(place): \(try ledger.count()) entries, " + (writable ? "writable" : "NOT writable"),
+                         claimedNote(try ledger.claimedEntries().count))]
+            case .postgres(let ledger):
+                let deadline: @Sendable () async throws -> Void = {
+                    try await Task.sleep(for: .seconds(10))
+                    throw CLIError("no answer from the database within 10 s")
+                }
+                return try await whileRunning([{ await ledger.run() }, deadline]) {
+                    try await postgresChecks(ledger, settings: settings, url: place)
+                }.map { (passed: $0.0, line: $0.1, note: $0.2) }
+            }
+        } catch {
+            return [(false, "ledger \(place): \(String(reflecting: error))", nil)]
+        }
+    }
+
+    private static func claimedNote(_ count: Int) -> String? {
+        count > 0 ? "\(count) entr\(count == 1 ? "y" : "ies") left claimed; `run` reconciles them at start" : nil
+    }
+
+    /// Connected, the schema version, writable, entries left claimed.
+    private static func postgresChecks(_ ledger: PostgresLedger, settings: LedgerSettings, url: String) async throws -> [(Bool, String, String?)] {
+        var results: [(Bool, String, String?)] = []
+        try await ledger.checkConnection()
+        let version = try await ledger.storedSchemaVersion()
+        let supported = PostgresLedger.schemaVersion
+        switch version {
+        case nil:
+            results.append((true, "ledger \(url): connected as instance \(settings.instance); no schema yet", "`run` creates it at start"))
+            return results
+        case let version? where version > supported:
+            results.append((false, "ledger \(url): schema version \(version) is newer than this operator-gate's (\(supported)); upgrade operator-gate", nil))
+            return results
+        case let version?:
+            results.append((true, "ledger \(url): connected as instance \(settings.instance), schema version \(version)"
+                            + (version < supported ? " (`run` upgrades it to \(supported))" : ""), nil))
+        }
+        let writable = await ledger.isWritable()
+        results.append((writable, "ledger \(url): \(try await ledger.count()) entries, " + (writable ? "writable" : "NOT writable (a standby?)"),
+                        claimedNote(try await ledger.claimedEntries(now: Int64(Date().timeIntervalSince1970)).count)))
+        return results
     }
 
     private func checkRepository(_ pattern: String, client: GiteaClient, check: (Bool, String) -> Void) async {

@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import Foundation
 import Gate
@@ -20,7 +21,7 @@ struct GateCommand: AsyncParsableCommand {
         @Flag(help: "Log Gate and Gitea activity on stderr (the token is never logged).") var verbose = false
 
         /// Runs `body` with a Gate on the configured ledger (SQLite, or PostgreSQL with its client running).
-        func withExecutor<T: Sendable>(_ body: @Sendable (GateExecutor) async throws -> T) async throws -> T {
+        func withExecutor<T: Sendable>(_ body: @escaping @Sendable (GateExecutor) async throws -> T) async throws -> T {
             var settings: GateSettings?
             if let config {
                 do { settings = try GateSettings.load(path: config) } catch { throw CLIError("--config: \(error)") }

@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import Bot
 import Foundation
@@ -14,7 +15,7 @@ struct LedgerCommand: AsyncParsableCommand {
         @Option(help: "Ledger file (SQLite), instead of --config.") var ledger: String?
 
         /// Runs `body` with the ledger open (read-only use).
-        func withLedger<T: Sendable>(_ body: @Sendable (any Ledger) async throws -> T) async throws -> T {
+        func withLedger<T: Sendable>(_ body: @escaping @Sendable (any Ledger) async throws -> T) async throws -> T {
             let settings: LedgerSettings
             if let ledger {
                 settings = LedgerSettings(backend: .sqlite(path: ledger))

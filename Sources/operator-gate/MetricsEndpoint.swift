@@ -1,3 +1,4 @@
+import CLISupport
 import Bot
 import Gate
 import Hummingbird

@@ -11,6 +11,6 @@ struct OperatorGate: AsyncParsableCommand {
             stdout; on error they print one line on stderr and exit non-zero.
             """,
         subcommands: [KeyCommand.self, EventCommand.self, EncryptCommand.self, DecryptCommand.self,
-                      WrapCommand.self, UnwrapCommand.self, DMCommand.self, GateCommand.self, LedgerCommand.self, RunCommand.self, DemoCommand.self, DoctorCommand.self, ReplayCommand.self, BenchCommand.self]
+                      WrapCommand.self, UnwrapCommand.self, DMCommand.self, GateCommand.self, LedgerCommand.self, RunCommand.self, DemoCommand.self, DoctorCommand.self, ReplayCommand.self]
     )
 }

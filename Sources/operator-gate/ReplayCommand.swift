@@ -1,3 +1,4 @@
+import CLISupport
 import ArgumentParser
 import Bot
 import Foundation
@@ -68,12 +69,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
                                                giteaToken: inputs.giteaToken, logger: logger)
                 // A shared ledger's client runs while the frames are replayed.
-                lines = try await withThrowingTaskGroup(of: Void.self) { group in
-                    if let postgres = assembly.postgres {
-                        group.addTask { await postgres.run() }
-                        try await postgres.migrate()
-                    }
-                    defer { group.cancelAll() }
+                let postgres = assembly.postgres
+                lines = try await whileRunning(postgres.map { ledger in [{ await ledger.run() }] } ?? []) {
+                    try await postgres?.migrate()
                     var printed = 0
                     for inbound in events {
                         let (decision, ack) = await assembly.consumer.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))

@@ -1,3 +1,4 @@
+import CLISupport
 import Bot
 import Dispatch
 import Foundation
@@ -13,37 +14,41 @@ extension PipelineBenchmark {
         let forge = GiteaSimulatorState()
         await forge.seedExample()
         let relayState = LoopbackRelayState()
-        let ports = DemoPorts()
+        let ports = LoopbackPorts()
         let quiet = fixture.quiet
-        report = try await withThrowingTaskGroup(of: Void.self) { [report] group in
-            var report = report
-            group.addTask { try await GiteaSimulator.run(state: forge, logger: quiet) { await ports.set(gitea: $0) } }
-            group.addTask { try await LoopbackRelay.run(state: relayState, logger: quiet) { await ports.set(relay: $0) } }
+        let servers: [@Sendable () async throws -> Void] = [
+            { try await GiteaSimulator.run(state: forge, logger: quiet) { await ports.set(gitea: $0) } },
+            { try await LoopbackRelay.run(state: relayState, logger: quiet) { await ports.set(relay: $0) } },
+        ]
+        let measured = try await whileRunning(servers) {
             let (giteaPort, relayPort) = try await ports.wait()
             let relays = try RelayList([RelayEndpoint(url: "ws://127.0.0.1:\(relayPort)")])
             let assembly = try BotAssembly(configuration: try Self.configuration(fixture, giteaPort: giteaPort), secretKey: fixture.bot,
                                            relays: relays, giteaToken: "bot-token", logger: quiet)
-            group.addTask { try await assembly.run(logger: quiet) }
-            let alice = fixture.alice
+            let alice = fixture.alice, bot = fixture.bot.publicKey
             let pool = RelayPool(relays: relays, keyPair: KeyPair(secretKey: alice), logger: quiet) {
                 InboxCursor().filters(recipient: alice.publicKey, now: Int64(Date().timeIntervalSince1970), lookback: 60)
             }
-            group.addTask { await pool.run() }
-            await pool.waitForConnections(timeout: .seconds(5))
-            try await Task.sleep(for: .milliseconds(500))
-            report.rssIdleMB = Self.memory("VmRSS")
             let mailbox = AnswerMailbox()
-            let bot = fixture.bot.publicKey
-            group.addTask { await mailbox.collect(pool.events, decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: alice)), from: bot) }
-            var latencies = try await roundTripLatencies(fixture, pool: pool, mailbox: mailbox).sorted()
-            if latencies.isEmpty { latencies = [0] }
-            report.latencyP50 = latencies[latencies.count / 2]
-            report.latencyP99 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
-            report.latencyMax = latencies.last ?? 0
-            report.rssPeakMB = Self.memory("VmHWM")
-            group.cancelAll()
-            return report
+            let clients: [@Sendable () async throws -> Void] = [
+                { try await assembly.run(logger: quiet) }, { await pool.run() },
+                { await mailbox.collect(pool.events, decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: alice)), from: bot) },
+            ]
+            return try await whileRunning(clients) {
+                await pool.waitForConnections(timeout: .seconds(5))
+                try await Task.sleep(for: .milliseconds(500))
+                let idle = Self.memory("VmRSS")
+                var latencies = try await roundTripLatencies(fixture, pool: pool, mailbox: mailbox).sorted()
+                if latencies.isEmpty { latencies = [0] }
+                return (idle: idle, latencies: latencies, peak: Self.memory("VmHWM"))
+            }
         }
+        let latencies = measured.latencies
+        report.rssIdleMB = measured.idle
+        report.latencyP50 = latencies[latencies.count / 2]
+        report.latencyP99 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
+        report.latencyMax = latencies.last ?? 0
+        report.rssPeakMB = measured.peak
     }
 
     /// The bot's configuration for the latency phase: alice may comment, show and status on ops/*.

@@ -1,3 +1,4 @@
+import CLISupport
 import Encoding
 import Foundation
 import Gate

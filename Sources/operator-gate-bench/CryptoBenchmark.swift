@@ -1,3 +1,4 @@
+import CLISupport
 import Encoding
 import CSecp256k1Bench
 import Foundation

@@ -1,3 +1,4 @@
+import CLISupport
 import Encoding
 import Bot
 import CSecp256k1Bench
@@ -12,7 +13,7 @@ import NostrIngress
 
 extension PipelineBenchmark {
     /// What every phase shares: the keys, the operator, `count` authorized NIP-04 frames, a scratch directory.
-    final class Fixture {
+    final class Fixture: Sendable {
         let bot = SecretKey.generate()
         let alice = SecretKey.generate()
         let now = Int64(Date().timeIntervalSince1970)
@@ -22,7 +23,6 @@ extension PipelineBenchmark {
         let op: Operator
         let sharedKey: [UInt8]
         let frames: [String]
-        private var pipelines = 0
 
         init(count: Int) throws {
             var limits = BotConfiguration.Limits()
@@ -41,9 +41,8 @@ extension PipelineBenchmark {
 
         /// A fresh pipeline on a fresh inbox store.
         func makePipeline() throws -> InboxPipeline {
-            pipelines += 1
-            return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
-                                     store: try InboxStore(path: scratch.appendingPathComponent("inbox-\(pipelines).sqlite").path),
+            try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
+                                     store: try InboxStore(path: scratch.appendingPathComponent("inbox-\(UUID().uuidString.prefix(8)).sqlite").path),
                                      senders: .operators([op], replyToStrangers: false), limits: limits, now: now, logger: quiet)
         }
     }

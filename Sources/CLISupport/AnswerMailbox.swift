@@ -2,16 +2,18 @@ import Dispatch
 import NostrCore
 import NostrIngress
 
-/// The direct messages a client received from one sender, stamped on arrival, for `demo` and `bench pipeline`.
+/// The direct messages a client received from one sender, stamped on arrival, for `demo` and `operator-gate-bench pipeline`.
 ///
 /// ``collect(_:decoder:from:)`` runs as a child task and files each decrypted message from the sender;
 /// ``next(timeout:)`` waits for the next one without holding the stream's iterator, so a missing answer ends
 /// in a timeout instead of a hang.
-actor AnswerMailbox {
+public actor AnswerMailbox {
+    public init() {}
+
     private var items: [(text: String, arrivedNanos: UInt64)] = []
 
     /// Files every DM from `sender` arriving on `events` until the stream ends or the task is cancelled.
-    func collect<Events: AsyncSequence & Sendable>(_ events: Events, decoder: DirectMessageDecoder, from sender: PublicKey) async
+    public func collect<Events: AsyncSequence & Sendable>(_ events: Events, decoder: DirectMessageDecoder, from sender: PublicKey) async
     where Events.Element == InboundEvent, Events.Failure == Never {
         for await inbound in events {
             let arrived = DispatchTime.now().uptimeNanoseconds
@@ -22,7 +24,7 @@ actor AnswerMailbox {
     private func take() -> (text: String, arrivedNanos: UInt64)? { items.isEmpty ? nil : items.removeFirst() }
 
     /// The next DM (text and arrival time in uptime nanoseconds), or nil after `timeout`.
-    nonisolated func next(timeout: Duration) async -> (text: String, arrivedNanos: UInt64)? {
+    public nonisolated func next(timeout: Duration) async -> (text: String, arrivedNanos: UInt64)? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let item = await take() { return item }

@@ -1,11 +1,15 @@
+import CLISupport
 import ArgumentParser
 import Foundation
 import Logging
 
-/// `operator-gate bench …`: benchmarks that print figures (build with `-c release`).
-struct BenchCommand: ParsableCommand {
+/// `operator-gate-bench …`: benchmarks that print figures (build with `-c release`). A separate executable, so the
+/// production binary does not link the direct libsecp256k1 baseline (`CSecp256k1Bench`) or the benchmarks.
+@main
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure performance (use a release build).", subcommands: [Crypto.self, Ledger.self, Pipeline.self])
+        commandName: "operator-gate-bench", abstract: "Measure operator-gate's performance (use a release build).",
+        subcommands: [Crypto.self, Ledger.self, Pipeline.self])
 
     struct Crypto: ParsableCommand {
         static let configuration = CommandConfiguration(

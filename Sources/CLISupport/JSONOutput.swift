@@ -2,7 +2,7 @@ import Encoding
 import NostrCore
 
 /// A JSON value with ordered keys, written with NostrCore's canonical string escaping (no `\/`, raw UTF-8).
-indirect enum JSONOutput {
+public indirect enum JSONOutput {
     case string(String)
     case int(Int64)
     case double(Double)
@@ -13,13 +13,13 @@ indirect enum JSONOutput {
     case array([JSONOutput])
     case object([(String, JSONOutput)])
 
-    var text: String {
+    public var text: String {
         var out: [UInt8] = []
         write(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    func write(to out: inout [UInt8]) {
+    public func write(to out: inout [UInt8]) {
         switch self {
         case .string(let value): CanonicalJSON.appendString(value, to: &out)
         case .int(let value): CanonicalJSON.appendInteger(value, to: &out)

@@ -1,3 +1,4 @@
+import CLISupport
 import Bot
 import CSecp256k1Bench
 import Dispatch
@@ -9,7 +10,7 @@ import LoopbackRelay
 import NostrCore
 import NostrIngress
 
-/// `operator-gate bench pipeline`: the bot's inbox throughput and its DM-to-answer latency.
+/// `operator-gate-bench pipeline`: the bot's inbox throughput and its DM-to-answer latency.
 ///
 /// - authorized: NIP-04 frames from an operator through frame parse → operator check → verify → decrypt →
 ///   limits → command language → policy, the Gate not called (each a distinct `show` command), staged as
