@@ -130,8 +130,9 @@ let package = Package(
         .target(
             name: "CLISupport",
             dependencies: [
-                "Encoding", "NostrCore", "NostrIngress",
+                "Encoding", "NostrCore", "NostrIngress", "GiteaSimulator", "LoopbackRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

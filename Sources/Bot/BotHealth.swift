@@ -7,12 +7,6 @@ public struct BotHealth: Sendable {
     let ledger: any Ledger
     let metrics: BotMetrics
 
-    public init(pool: RelayPool, ledger: any Ledger, metrics: BotMetrics) {
-        self.pool = pool
-        self.ledger = ledger
-        self.metrics = metrics
-    }
-
     /// Healthy, or the reason not; `checkLedger: false` only refreshes the relay-state gauges (`/metrics`).
     public func check(checkLedger: Bool = true) async -> (healthy: Bool, detail: String) {
         let states = await pool.status()

@@ -11,13 +11,6 @@ public struct BotStartup: Sendable {
     let publisher: ReplyPublisher
     let logger: Logger
 
-    public init(postgres: PostgresLedger?, gate: GateExecutor, publisher: ReplyPublisher, logger: Logger) {
-        self.postgres = postgres
-        self.gate = gate
-        self.publisher = publisher
-        self.logger = logger
-    }
-
     public func run() async throws {
         if let postgres { try await migrate(postgres) }
         let recovered = await gate.recover()

@@ -12,14 +12,6 @@ public struct SharedInboxSweeper: Service {
     let logger: Logger
     let now: @Sendable () -> Int64
 
-    public init(storage: any InboxStorage, lease: Int64, consumer: InboxConsumer, logger: Logger, now: @escaping @Sendable () -> Int64) {
-        self.storage = storage
-        self.lease = lease
-        self.consumer = consumer
-        self.logger = logger
-        self.now = now
-    }
-
     public func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {

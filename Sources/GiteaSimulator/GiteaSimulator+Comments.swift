@@ -15,9 +15,8 @@ extension GiteaSimulator {
         struct CreateComment: Decodable { let body: String }
         router.post("/api/v1/repos/:owner/:repo/issues/:number/comments") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context)
-                let index = try number(context)
-                guard await state.item(name, index) != nil else { throw SimulatorFailure(status: 500, message: "issue does not exist") }
+                // Gitea answers 500 for an unknown issue here (the lookup error is not mapped).
+                let (name, index) = try await existingIssue(state, context, status: 500)
                 let input = try await decode(CreateComment.self, request)
                 return try json(try await state.createComment(name, index, login: login, body: input.body), status: .created)
             }

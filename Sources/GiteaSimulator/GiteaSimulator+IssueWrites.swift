@@ -19,9 +19,7 @@ extension GiteaSimulator {
         struct EditIssue: Decodable { let state: String?; let assignees: [String]? }
         router.patch("/api/v1/repos/:owner/:repo/issues/:number") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context)
-                let index = try number(context)
-                guard await state.item(name, index) != nil else { throw SimulatorFailure(status: 404, message: "issue does not exist") }
+                let (name, index) = try await existingIssue(state, context)
                 let input = try await decode(EditIssue.self, request)
                 return try json(try await state.editIssue(name, index, login: login, state: input.state, assignees: input.assignees), status: .created)
             }

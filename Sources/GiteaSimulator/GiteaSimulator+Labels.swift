@@ -22,8 +22,7 @@ extension GiteaSimulator {
         struct LabelIDs: Decodable { let labels: [Int64] }
         router.post("/api/v1/repos/:owner/:repo/issues/:number/labels") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context), index = try number(context)
-                guard await state.item(name, index) != nil else { throw SimulatorFailure(status: 404, message: "issue does not exist") }
+                let (name, index) = try await existingIssue(state, context)
                 let input = try await decode(LabelIDs.self, request)
                 return try json(try await state.addLabels(name, index, login: login, ids: input.labels))
             }
@@ -31,8 +30,7 @@ extension GiteaSimulator {
 
         router.delete("/api/v1/repos/:owner/:repo/issues/:number/labels/:label") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context), index = try number(context)
-                guard await state.item(name, index) != nil else { throw SimulatorFailure(status: 404, message: "issue does not exist") }
+                let (name, index) = try await existingIssue(state, context)
                 guard let id = Int64(try context.parameters.require("label")) else { throw SimulatorFailure(status: 404, message: "label does not exist") }
                 try await state.removeLabel(name, index, login: login, id: id)
                 return Response(status: .noContent)

@@ -14,8 +14,7 @@ extension GiteaSimulator {
         struct Merge: Decodable { let Do: String; let head_commit_id: String?; let delete_branch_after_merge: Bool? }
         router.post("/api/v1/repos/:owner/:repo/pulls/:number/merge") { request, context in
             await handle(state, request, context, write: true) { login in
-                let name = try repository(context), index = try number(context)
-                guard await state.item(name, index)?.pull != nil else { throw SimulatorFailure(status: 404, message: "pull request does not exist") }
+                let (name, index) = try await existingIssue(state, context, pull: true)
                 let input = try await decode(Merge.self, request)
                 _ = try await state.merge(name, index, login: login, style: input.Do, headCommitID: input.head_commit_id)
                 return Response(status: .ok)

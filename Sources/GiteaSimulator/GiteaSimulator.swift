@@ -101,6 +101,18 @@ public enum GiteaSimulator {
         return number
     }
 
+    /// The repository and issue number a route names, once the issue exists (else `status`, Gitea's answer for
+    /// that endpoint: mostly 404, 500 for comments). Checked before the body is read, as Gitea does.
+    static func existingIssue(_ state: GiteaSimulatorState, _ context: SimulatorContext, pull: Bool = false,
+                              status: Int = 404) async throws -> (name: String, number: Int) {
+        let name = try repository(context), index = try number(context)
+        let item = await state.item(name, index)
+        guard item != nil, !pull || item?.pull != nil else {
+            throw SimulatorFailure(status: status, message: pull ? "pull request does not exist" : "issue does not exist")
+        }
+        return (name, index)
+    }
+
     /// Every endpoint, one function per group.
     static func routes(_ router: Router<SimulatorContext>, _ state: GiteaSimulatorState) {
         accountRoutes(router, state)

@@ -21,17 +21,11 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads 64 hex characters or an `npub` (or the author of an `nprofile`).
     public init(parsing text: String) throws(KeyError) {
-        let trimmed = text.trimmingWhitespace()
-        if trimmed.utf8.count == 64, let raw = Hex.decode(trimmed) {
-            try self.init(bytes: raw)
-            return
-        }
-        let entity: NIP19Entity
-        do { entity = try NIP19.decode(trimmed) } catch { throw .nip19(error) }
-        switch entity {
-        case .npub(let key): self = key
-        case .nprofile(let key, _): self = key
-        default: throw .unrecognizedFormat(expected: "64 hex characters, an npub or an nprofile")
+        switch try KeyText.parse(text) {
+        case .hex(let raw): try self.init(bytes: raw)
+        case .entity(.npub(let key)): self = key
+        case .entity(.nprofile(let key, _)): self = key
+        case .entity: throw .unrecognizedFormat(expected: "64 hex characters, an npub or an nprofile")
         }
     }
 

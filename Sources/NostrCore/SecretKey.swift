@@ -24,17 +24,11 @@ public struct SecretKey: Sendable, Equatable, CustomStringConvertible, CustomDeb
 
     /// Reads 64 hex characters or an `nsec`.
     public init(parsing text: String) throws(KeyError) {
-        let trimmed = text.trimmingWhitespace()
-        if trimmed.utf8.count == 64, let raw = Hex.decode(trimmed) {
-            try self.init(bytes: raw)
-            return
+        switch try KeyText.parse(text) {
+        case .hex(let raw): try self.init(bytes: raw)
+        case .entity(.nsec(let key)): self = key
+        case .entity: throw .unrecognizedFormat(expected: "64 hex characters or an nsec")
         }
-        let entity: NIP19Entity
-        do { entity = try NIP19.decode(trimmed) } catch { throw .nip19(error) }
-        guard case .nsec(let key) = entity else {
-            throw .unrecognizedFormat(expected: "64 hex characters or an nsec")
-        }
-        self = key
     }
 
     /// The matching x-only public key.

@@ -13,15 +13,10 @@ extension PipelineBenchmark {
     func measureLatency(_ fixture: Fixture, into report: inout Report) async throws {
         let forge = GiteaSimulatorState()
         await forge.seedExample()
-        let relayState = LoopbackRelayState()
-        let ports = LoopbackPorts()
         let quiet = fixture.quiet
-        let servers: [@Sendable () async throws -> Void] = [
-            { try await GiteaSimulator.run(state: forge, logger: quiet) { await ports.set(gitea: $0) } },
-            { try await LoopbackRelay.run(state: relayState, logger: quiet) { await ports.set(relay: $0) } },
-        ]
-        let measured = try await whileRunning(servers) {
-            let (giteaPort, relayPort) = try await ports.wait()
+        let servers = LoopbackServers(forge: forge, logger: quiet)
+        let measured = try await whileRunning(servers.tasks) {
+            let (giteaPort, relayPort) = try await servers.ports()
             let relays = try RelayList([RelayEndpoint(url: "ws://127.0.0.1:\(relayPort)")])
             let assembly = try BotAssembly(configuration: try Self.configuration(fixture, giteaPort: giteaPort), secretKey: fixture.bot,
                                            relays: relays, giteaToken: "bot-token", logger: quiet)

@@ -12,6 +12,11 @@ struct SchemeOptions: ParsableArguments {
     func validate() throws {
         guard nip04 != nip44 else { throw ValidationError("choose exactly one of --nip04 or --nip44") }
     }
+
+    /// The secret key (`--sec` or its sources) and the peer's public key (`--pub`).
+    func keys() throws -> (secret: SecretKey, peer: PublicKey) {
+        (try key.secretKey(), try parsePublicKey(pub, option: "--pub"))
+    }
 }
 
 /// `operator-gate encrypt`.
@@ -22,8 +27,7 @@ struct EncryptCommand: ParsableCommand {
 
     func run() throws {
         try runTool {
-            let secret = try options.key.secretKey()
-            let peer = try parsePublicKey(options.pub, option: "--pub")
+            let (secret, peer) = try options.keys()
             let text = try StandardIO.readText()
             if options.nip04 {
                 StandardIO.printLine(NIP04.encrypt(text, secretKey: secret, publicKey: peer))
@@ -44,8 +48,7 @@ struct DecryptCommand: ParsableCommand {
 
     func run() throws {
         try runTool {
-            let secret = try options.key.secretKey()
-            let peer = try parsePublicKey(options.pub, option: "--pub")
+            let (secret, peer) = try options.keys()
             let payload = try StandardIO.readTrimmed()
             do {
                 if options.nip04 {

@@ -37,15 +37,10 @@ struct DemoCommand: AsyncParsableCommand {
 
             let forge = GiteaSimulatorState()
             await forge.seedExample()
-            let relayState = LoopbackRelayState()
-            let ports = LoopbackPorts()
+            let servers = LoopbackServers(forge: forge, logger: serverLogger)
             let keep = self.keep
-            let servers: [@Sendable () async throws -> Void] = [
-                { try await GiteaSimulator.run(state: forge, logger: serverLogger) { await ports.set(gitea: $0) } },
-                { try await LoopbackRelay.run(state: relayState, logger: serverLogger) { await ports.set(relay: $0) } },
-            ]
-            let ok = try await whileRunning(servers) {
-                let (giteaPort, relayPort) = try await ports.wait()
+            let ok = try await whileRunning(servers.tasks) {
+                let (giteaPort, relayPort) = try await servers.ports()
                 let script = try DemoScript(folder: folder, giteaURL: "http://127.0.0.1:\(giteaPort)", relayURL: "ws://127.0.0.1:\(relayPort)")
                 StandardIO.printLine("operator-gate demo: relay ws://127.0.0.1:\(relayPort), Gitea simulator http://127.0.0.1:\(giteaPort)")
                 StandardIO.printLine("bot      \(script.bot.publicKey.npub)")

@@ -15,7 +15,8 @@ struct DoctorCommand: AsyncParsableCommand {
         abstract: "Check the configuration, the bot key, each relay, the Gitea token and login, each allowed repository, and the ledger.",
         discussion: "Prints one ✓ or ✗ line per check; exits 1 when any check failed. Secrets are never printed.")
 
-    @Option(help: "The configuration file.") var config = "operator-gate.json"
+    @OptionGroup var configFile: ConfigFileOption
+    var config: String { configFile.path }
     @Option(help: "Seconds to wait for relays and Gitea.") var timeout = 5.0
 
     func run() async throws {

@@ -21,7 +21,8 @@ struct ReplayCommand: AsyncParsableCommand {
             """)
 
     @Argument(help: "The capture file (JSON lines).") var capture: String
-    @Option(help: "The configuration file.") var config = "operator-gate.json"
+    @OptionGroup var configFile: ConfigFileOption
+    var config: String { configFile.path }
     @Flag(help: "Write nothing: decide only.") var dryRun = false
 
     func run() async throws {

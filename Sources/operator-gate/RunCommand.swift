@@ -18,7 +18,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the bot: answer operators' DMs by running their commands on Gitea, exactly once.",
         discussion: "SIGTERM or SIGINT stops intake, finishes the command in flight, publishes queued replies and exits 0.")
 
-    @Option(help: "The configuration file (see README: operator-gate.json).") var config = "operator-gate.json"
+    @OptionGroup var configFile: ConfigFileOption
+    var config: String { configFile.path }
     @Option(help: "Log format: text or json (one object per line). Logs go to stderr.") var logFormat = "text"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Option(help: "Serve Prometheus metrics on /metrics and a health check on /healthz at HOST:PORT (e.g. 127.0.0.1:9477).")
