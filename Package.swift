@@ -10,7 +10,7 @@ let package = Package(
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "GiteaSimulator", targets: ["GiteaSimulator"]),
         .executable(name: "operator-gate", targets: ["operator-gate"]),
-        .executable(name: "operator-gate-bench", targets: ["operator-gate-bench"]),
+        .executable(name: "operator-gate-bench", targets: ["operator-gate-bench"])
     ],
     dependencies: [
         // AES._CBC is underscored API: stay on swift-crypto's major version 4.
@@ -30,7 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // AsyncChannel: the relay pool's hand-off to the inbox suspends the relay reader when the inbox is behind
         // (TCP backpressure instead of a growing buffer). Already in the graph through Hummingbird: no build cost.
-        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4")
     ],
     targets: [
         .systemLibrary(
@@ -52,7 +52,7 @@ let package = Package(
                 // is invisible to it: false race reports under contention). Built with swift-nio anyway.
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto")
             ]
         ),
         .target(
@@ -67,7 +67,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
             ]
         ),
         .target(
@@ -78,7 +78,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics")
             ]
         ),
         // The PostgreSQL ledger: several operator-gate instances on one database.
@@ -88,7 +88,7 @@ let package = Package(
                 "Gate",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         // The Gitea API simulator (loopback), used by the tests and later by `operator-gate demo`.
@@ -98,7 +98,7 @@ let package = Package(
                 "Gate",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio")
             ]
         ),
         // A small in-process relay for `operator-gate demo` (and tests that need one in process).
@@ -109,7 +109,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio")
             ]
         ),
         // The bot: configuration, operator policy (and next, the pipeline joining NostrIngress and the Gate).
@@ -123,7 +123,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms")
             ]
         ),
         // What the two executables share: errors, stdin/stdout, JSON output, "run a client while doing X".
@@ -132,7 +132,7 @@ let package = Package(
             dependencies: [
                 "Encoding", "NostrCore", "NostrIngress", "GiteaSimulator", "LoopbackRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .executableTarget(
@@ -153,7 +153,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 "CLISupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         // The benchmarks (`operator-gate-bench crypto|ledger|pipeline`), apart from the production binary.
@@ -164,7 +164,7 @@ let package = Package(
                 "CLISupport", "CSecp256k1Bench",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         // libFuzzer targets, one per decoder of outside bytes (scripts/fuzz builds them with -sanitize=fuzzer,address;
@@ -180,9 +180,13 @@ let package = Package(
         .executableTarget(name: "fuzz-gitea-json", dependencies: ["FuzzTargets"], path: "Fuzz/Entry/fuzz-gitea-json"),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], path: "Tests/FuzzCorpusTests"),
         // Test peers (rust-nostr, real relay processes) shared by the test targets.
-        .target(name: "TestSupport", dependencies: ["GatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
-                                                    .product(name: "Logging", package: "swift-log")],
-                path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "GatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log")
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "NostrCoreTests",
             dependencies: ["Encoding", "NostrCore", "TestSupport"],
@@ -190,15 +194,21 @@ let package = Package(
         ),
         .testTarget(
             name: "BotTests",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Bot", "Gate", "GatePostgres", "NostrCore", "NostrIngress", "GiteaSimulator", "TestSupport",
-                           .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")]
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Bot", "Gate", "GatePostgres", "NostrCore", "NostrIngress",
+                "GiteaSimulator", "TestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")
+            ]
         ),
         .testTarget(
             name: "GateTests",
-            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Gate", "GatePostgres", "GiteaSimulator", "NostrCore", "TestSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "PostgresNIO", package: "postgres-nio")]
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Gate", "GatePostgres", "GiteaSimulator", "NostrCore", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio")
+            ]
         ),
         .testTarget(
             name: "NostrIngressTests",
@@ -213,9 +223,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             resources: [.copy("Captures")]
-        ),
+        )
     ]
 )

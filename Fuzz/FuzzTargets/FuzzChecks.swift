@@ -89,8 +89,9 @@ enum FuzzChecks {
     static func wrapping(seal: String) -> Event? {
         let key = NIP44.conversationKey(secretKey: ephemeral, publicKey: bot.publicKey)
         guard let content = try? NIP44.encrypt(seal, conversationKey: key) else { return nil }
-        return Event(id: String(repeating: "0", count: 64), pubkey: ephemeral.publicKey.hex, createdAt: 1_800_000_000, kind: 1059,
-                     tags: [["p", bot.publicKey.hex]], content: content, sig: String(repeating: "0", count: 128))
+        return Event(
+            id: String(repeating: "0", count: 64), pubkey: ephemeral.publicKey.hex, createdAt: 1_800_000_000, kind: 1059,
+            tags: [["p", bot.publicKey.hex]], content: content, sig: String(repeating: "0", count: 128))
     }
 
     /// What decodes re-encodes to the same entity.
@@ -99,8 +100,10 @@ enum FuzzChecks {
         check((try? NIP19.decode(NIP19.encode(entity))) == entity, "NIP-19 round trip changed the entity")
     }
 
-    static let grammar = CommandGrammar(context: .init(defaultRepository: try? Repository("ops/tc"),
-                                                       aliases: ["tc": try! Repository("ops/timmy-config")]))
+    static let grammar = CommandGrammar(
+        context: .init(
+            defaultRepository: try? Repository("ops/tc"),
+            aliases: ["tc": try! Repository("ops/timmy-config")]))
 
     static func command(_ data: Data) {
         let origin = Command.Origin(eventID: String(repeating: "a", count: 64), createdAt: 1_800_000_000)

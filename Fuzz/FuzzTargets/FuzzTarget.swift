@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// One decoder of outside bytes, as a libFuzzer target.
 ///
 /// Each case has its own executable (`fuzz-<rawValue>`, in `Fuzz/Entry/`), built with
@@ -74,10 +73,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
 }
 
 #if FUZZING
-/// libFuzzer's entry point (with `-sanitize=fuzzer`, libFuzzer's own `main` drives it), for the target named by
-/// the executable.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzTarget.ofThisExecutable.fuzz(bytes, size)
-}
+    /// libFuzzer's entry point (with `-sanitize=fuzzer`, libFuzzer's own `main` drives it), for the target named by
+    /// the executable.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        FuzzTarget.ofThisExecutable.fuzz(bytes, size)
+    }
 #endif

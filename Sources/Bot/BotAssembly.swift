@@ -37,9 +37,11 @@ public struct BotAssembly: Sendable {
     /// - Parameters:
     ///   - relays: the relay list (from `relays_file`).
     ///   - giteaTimeout: per-request timeout for Gitea calls.
-    public init(configuration: BotConfiguration, secretKey: SecretKey, relays: RelayList, giteaToken: String,
-                giteaTimeout: TimeInterval = 15, capture: FrameCapture? = nil, metrics: BotMetrics = BotMetrics(),
-                logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws {
+    public init(
+        configuration: BotConfiguration, secretKey: SecretKey, relays: RelayList, giteaToken: String,
+        giteaTimeout: TimeInterval = 15, capture: FrameCapture? = nil, metrics: BotMetrics = BotMetrics(),
+        logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) throws {
         let data = URL(fileURLWithPath: configuration.dataDirectory)
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let opened = try configuration.ledger.open(logger: logger)
@@ -47,11 +49,13 @@ public struct BotAssembly: Sendable {
         postgres = opened.postgres
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
-        let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: keys), store: store,
-                                         senders: .operators(configuration.operators, replyToStrangers: configuration.replyToStrangers),
-                                         limits: configuration.limits, now: now(), logger: logger)
-        let gate = GateExecutor(ledger: ledger, forge: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
-                                botLogin: configuration.giteaLogin, logger: logger)
+        let pipeline = try InboxPipeline(
+            decoder: DirectMessageDecoder(keys: keys), store: store,
+            senders: .operators(configuration.operators, replyToStrangers: configuration.replyToStrangers),
+            limits: configuration.limits, now: now(), logger: logger)
+        let gate = GateExecutor(
+            ledger: ledger, forge: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
+            botLogin: configuration.giteaLogin, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
         var connection = RelayConnectionConfiguration()
         // Strangers' kind-4 DMs are dropped before they are even decoded.
@@ -60,16 +64,18 @@ public struct BotAssembly: Sendable {
             if !accepted { metrics.prescreened() }
             return accepted
         }
-        storage = postgres.map { SharedInboxStorage(local: store, shared: PostgresInbox(ledger: $0), logger: logger) } ?? LocalInboxStorage(local: store)
+        storage =
+            postgres.map { SharedInboxStorage(local: store, shared: PostgresInbox(ledger: $0), logger: logger) } ?? LocalInboxStorage(local: store)
         let storage = self.storage
         pool = RelayPool(relays: relays, keyPair: bot, configuration: connection, capture: capture, logger: logger) {
             // With a shared inbox, resume from wherever any instance got to.
             pipeline.subscriptions(now: now(), shared: await storage.sharedCursor())
         }
         publisher = ReplyPublisher(pool: pool, storage: storage, metrics: metrics, logger: logger, now: now)
-        let consumer = InboxConsumer(pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,
-                                     startup: BotStartup(postgres: postgres, gate: gate, publisher: publisher, logger: logger),
-                                     bot: bot, metrics: metrics, logger: logger, now: now)
+        let consumer = InboxConsumer(
+            pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,
+            startup: BotStartup(postgres: postgres, gate: gate, publisher: publisher, logger: logger),
+            bot: bot, metrics: metrics, logger: logger, now: now)
         self.consumer = consumer
         maintenance = LedgerMaintenance(gate: gate, store: store, maxDMAge: configuration.limits.maxDMAge, logger: logger, now: now)
         sweeper = storage.claimLease.map { SharedInboxSweeper(storage: storage, lease: $0, consumer: consumer, logger: logger, now: now) }

@@ -38,14 +38,32 @@ public struct BotConfiguration: Sendable {
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
 
     private struct File: Decodable {
-        struct Gitea: Decodable { let url: String?; let token_file: String?; let login: String? }
-        struct OperatorEntry: Decodable {
-            let npub: String?; let name: String?; let repos: [String]?; let actions: [String]?
-            let default_repo: String?; let aliases: [String: String]?
+        struct Gitea: Decodable {
+            let url: String?
+            let token_file: String?
+            let login: String?
         }
-        struct LimitsEntry: Decodable { let max_dm_bytes: Int?; let commands_per_minute: Int?; let max_dm_age_s: Int64?; let clock_skew_s: Int64? }
-        let key_file: String?; let relays_file: String?; let data_dir: String?
-        let gitea: Gitea?; let operators: [OperatorEntry]?; let limits: LimitsEntry?; let reply_to_strangers: Bool?
+        struct OperatorEntry: Decodable {
+            let npub: String?
+            let name: String?
+            let repos: [String]?
+            let actions: [String]?
+            let default_repo: String?
+            let aliases: [String: String]?
+        }
+        struct LimitsEntry: Decodable {
+            let max_dm_bytes: Int?
+            let commands_per_minute: Int?
+            let max_dm_age_s: Int64?
+            let clock_skew_s: Int64?
+        }
+        let key_file: String?
+        let relays_file: String?
+        let data_dir: String?
+        let gitea: Gitea?
+        let operators: [OperatorEntry]?
+        let limits: LimitsEntry?
+        let reply_to_strangers: Bool?
     }
 
     /// Loads and validates `path`.
@@ -71,7 +89,9 @@ public struct BotConfiguration: Sendable {
             guard let npub = entry.npub else { throw BotConfigurationError(field: field + ".npub", problem: "missing") }
             let key: PublicKey
             do { key = try PublicKey(parsing: npub) } catch { throw BotConfigurationError(field: field + ".npub", problem: error.description) }
-            guard !operators.contains(where: { $0.publicKey == key }) else { throw BotConfigurationError(field: field + ".npub", problem: "repeats an earlier operator") }
+            guard !operators.contains(where: { $0.publicKey == key }) else {
+                throw BotConfigurationError(field: field + ".npub", problem: "repeats an earlier operator")
+            }
             let repos = entry.repos ?? []
             guard !repos.isEmpty else { throw BotConfigurationError(field: field + ".repos", problem: "empty: list owner/name or owner/* patterns") }
             for (repoIndex, pattern) in repos.enumerated() {
@@ -84,24 +104,31 @@ public struct BotConfiguration: Sendable {
             // Least privilege: an operator without `actions` may only read (show, status; help and whoami always).
             for (actionIndex, name) in (entry.actions ?? Operator.readOnlyActions.map(\.rawValue)).enumerated() {
                 guard let action = GateAction(rawValue: name) else {
-                    throw BotConfigurationError(field: "\(field).actions[\(actionIndex)]",
-                                                problem: "unknown action \"\(name)\"; known: \(GateAction.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw BotConfigurationError(
+                        field: "\(field).actions[\(actionIndex)]",
+                        problem: "unknown action \"\(name)\"; known: \(GateAction.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 actions.insert(action)
             }
             var defaultRepository: Repository?
             if let text = entry.default_repo {
-                do { defaultRepository = try Repository(text) } catch { throw BotConfigurationError(field: field + ".default_repo", problem: error.description) }
+                do { defaultRepository = try Repository(text) } catch {
+                    throw BotConfigurationError(field: field + ".default_repo", problem: error.description)
+                }
             }
             var aliases: [String: Repository] = [:]
             for (alias, target) in entry.aliases ?? [:] {
                 guard !alias.contains("/"), !alias.contains("#"), !alias.contains("!"), !alias.isEmpty else {
                     throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: "an alias must be a plain word")
                 }
-                do { aliases[alias] = try Repository(target) } catch { throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: error.description) }
+                do { aliases[alias] = try Repository(target) } catch {
+                    throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: error.description)
+                }
             }
-            operators.append(Operator(publicKey: key, name: entry.name ?? "operator \(index)", repositories: repos, actions: actions,
-                                      defaultRepository: defaultRepository, aliases: aliases))
+            operators.append(
+                Operator(
+                    publicKey: key, name: entry.name ?? "operator \(index)", repositories: repos, actions: actions,
+                    defaultRepository: defaultRepository, aliases: aliases))
         }
         var limits = Limits()
         if let entry = file.limits {
@@ -112,21 +139,26 @@ public struct BotConfiguration: Sendable {
                 guard value <= max else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be at most \(max) \(unit)") }
                 return value
             }
-            limits.maxDMBytes = try bounded(entry.max_dm_bytes, "max_dm_bytes", max: 1 << 20, unit: "bytes (a relay frame's limit)") ?? limits.maxDMBytes
-            limits.commandsPerMinute = try bounded(entry.commands_per_minute, "commands_per_minute", max: 1_000_000_000, unit: "a minute") ?? limits.commandsPerMinute
+            limits.maxDMBytes =
+                try bounded(entry.max_dm_bytes, "max_dm_bytes", max: 1 << 20, unit: "bytes (a relay frame's limit)") ?? limits.maxDMBytes
+            limits.commandsPerMinute =
+                try bounded(entry.commands_per_minute, "commands_per_minute", max: 1_000_000_000, unit: "a minute") ?? limits.commandsPerMinute
             limits.maxDMAge = try bounded(entry.max_dm_age_s, "max_dm_age_s", max: 30 * 86_400, unit: "seconds (30 days)") ?? limits.maxDMAge
             limits.clockSkew = try bounded(entry.clock_skew_s, "clock_skew_s", max: 86_400, unit: "seconds (a day)") ?? limits.clockSkew
         }
-        return BotConfiguration(keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
-                                dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
-                                giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false,
-                                ledger: gate.ledger)
+        return BotConfiguration(
+            keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
+            dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
+            giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false,
+            ledger: gate.ledger)
     }
 
     /// The bot's secret key: `OPERATOR_GATE_NSEC` if set, else the key file, which must not be readable by group or others.
     public func secretKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws(BotConfigurationError) -> SecretKey {
         if let fromEnvironment = environment["OPERATOR_GATE_NSEC"], !fromEnvironment.isEmpty {
-            do { return try SecretKey(parsing: fromEnvironment) } catch { throw BotConfigurationError(field: "OPERATOR_GATE_NSEC", problem: error.description) }
+            do { return try SecretKey(parsing: fromEnvironment) } catch {
+                throw BotConfigurationError(field: "OPERATOR_GATE_NSEC", problem: error.description)
+            }
         }
         guard FileManager.default.fileExists(atPath: keyFile) else {
             throw BotConfigurationError(field: "key_file", problem: "cannot read \(keyFile) (create it with: operator-gate key generate)")
@@ -138,8 +170,9 @@ public struct BotConfiguration: Sendable {
     /// Refuses an operator whose key is the bot's own: the bot would take its own answers for commands.
     public func check(botKey: PublicKey) throws(BotConfigurationError) {
         if let index = operators.firstIndex(where: { $0.publicKey == botKey }) {
-            throw BotConfigurationError(field: "operators[\(index)].npub",
-                                        problem: "is the bot's own key (\(botKey.npub)); an operator needs a key of their own")
+            throw BotConfigurationError(
+                field: "operators[\(index)].npub",
+                problem: "is the bot's own key (\(botKey.npub)); an operator needs a key of their own")
         }
     }
 
@@ -164,6 +197,7 @@ public struct BotConfiguration: Sendable {
             return "operator-gate.json"
         }
         guard !codingPath.isEmpty else { return "operator-gate.json" }
-        return codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        return codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: "."))
     }
 }

@@ -14,7 +14,8 @@ extension CommandGrammar {
         let title = words.joined(separator: " ")
         guard !title.isEmpty else { throw Invalid("an issue needs a title") }
         var bodyLines = body
-        var labels: [String] = [], assignees: [String] = []
+        var labels: [String] = []
+        var assignees: [String] = []
         while let last = bodyLines.last {
             let trimmed = last.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty {
@@ -34,11 +35,16 @@ extension CommandGrammar {
 
     /// `assign #N @user… [-@user…]`.
     func assign(_ number: Int, _ arguments: [String]) throws -> CommandPayload {
-        var add: [String] = [], remove: [String] = []
+        var add: [String] = []
+        var remove: [String] = []
         for word in arguments {
-            if word.hasPrefix("-@") { remove.append(String(word.dropFirst(2))) }
-            else if word.hasPrefix("@") { add.append(String(word.dropFirst())) }
-            else { throw Invalid("\"\(word)\" is not @user or -@user") }
+            if word.hasPrefix("-@") {
+                remove.append(String(word.dropFirst(2)))
+            } else if word.hasPrefix("@") {
+                add.append(String(word.dropFirst()))
+            } else {
+                throw Invalid("\"\(word)\" is not @user or -@user")
+            }
         }
         guard !add.isEmpty || !remove.isEmpty else { throw Invalid("name at least one @user") }
         return .assignIssue(issue: number, set: nil, add: add, remove: remove)
@@ -46,11 +52,16 @@ extension CommandGrammar {
 
     /// `label #N +name -name`.
     func label(_ number: Int, _ arguments: [String]) throws -> CommandPayload {
-        var add: [String] = [], remove: [String] = []
+        var add: [String] = []
+        var remove: [String] = []
         for word in arguments {
-            if word.hasPrefix("+"), word.count > 1 { add.append(String(word.dropFirst())) }
-            else if word.hasPrefix("-"), word.count > 1 { remove.append(String(word.dropFirst())) }
-            else { throw Invalid("\"\(word)\" is not +label or -label") }
+            if word.hasPrefix("+"), word.count > 1 {
+                add.append(String(word.dropFirst()))
+            } else if word.hasPrefix("-"), word.count > 1 {
+                remove.append(String(word.dropFirst()))
+            } else {
+                throw Invalid("\"\(word)\" is not +label or -label")
+            }
         }
         guard !add.isEmpty || !remove.isEmpty else { throw Invalid("name at least one +label or -label") }
         return .labelIssue(issue: number, add: add, remove: remove)

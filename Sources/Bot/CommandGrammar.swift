@@ -77,7 +77,8 @@ public struct CommandGrammar: Sendable {
         }
         var again = false
         if let first = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).first,
-           first.lowercased() == "again" {
+            first.lowercased() == "again"
+        {
             again = true
             body = String(body.dropFirst(first.count)).trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -164,11 +165,12 @@ public struct CommandGrammar: Sendable {
         do {
             let command = try Command.parse(Data(text.utf8), receivedAt: receivedAt, source: source)
             // The DM decides who sent it and which event carried it, not the JSON.
-            return .command(Command(source: source, repository: command.repository, payload: command.payload, origin: origin,
-                                    receivedAt: receivedAt, again: command.again))
+            return .command(
+                Command(
+                    source: source, repository: command.repository, payload: command.payload, origin: origin,
+                    receivedAt: receivedAt, again: command.again))
         } catch {
             return .invalid(message: error.description, usage: "{\"action\": …, \"repo\": \"owner/name\", \"payload\": {…}} (see README)")
         }
     }
 }
-

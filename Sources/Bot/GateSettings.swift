@@ -21,10 +21,17 @@ public struct GateSettings: Sendable, Equatable {
     }
 
     private struct File: Decodable {
-        struct Gitea: Decodable { let url: String?; let token_file: String?; let login: String? }
+        struct Gitea: Decodable {
+            let url: String?
+            let token_file: String?
+            let login: String?
+        }
         let data_dir: String?
         let gitea: Gitea?
-        let ledger: String?; let ledger_password_file: String?; let instance: String?; let ledger_lease_s: Int64?
+        let ledger: String?
+        let ledger_password_file: String?
+        let instance: String?
+        let ledger_lease_s: Int64?
     }
 
     /// Loads the Gate's part of the configuration file at `path` (other fields are not read, so not checked).
@@ -47,16 +54,21 @@ public struct GateSettings: Sendable, Equatable {
             throw BotConfigurationError(field: BotConfiguration.path(of: error), problem: "wrong type or invalid JSON")
         }
         guard let gitea = file.gitea else { throw BotConfigurationError(field: "gitea", problem: "missing: {\"url\", \"token_file\", \"login\"}") }
-        guard let urlText = gitea.url, let url = URL(string: urlText), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let urlText = gitea.url, let url = URL(string: urlText), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+        else {
             throw BotConfigurationError(field: "gitea.url", problem: "must be an http(s) URL like https://forge.example")
         }
-        guard let login = gitea.login, !login.isEmpty else { throw BotConfigurationError(field: "gitea.login", problem: "missing: the bot's Gitea user name") }
+        guard let login = gitea.login, !login.isEmpty else {
+            throw BotConfigurationError(field: "gitea.login", problem: "missing: the bot's Gitea user name")
+        }
         let dataDirectory = resolve(file.data_dir ?? "data", in: directory)
-        let ledger = try LedgerSettings.parse(file.ledger, passwordFile: file.ledger_password_file, instance: file.instance, lease: file.ledger_lease_s,
-                                              directory: directory,
-                                              defaultPath: URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path)
-        return GateSettings(dataDirectory: dataDirectory, giteaURL: url,
-                            giteaTokenFile: gitea.token_file.map { resolve($0, in: directory) }, giteaLogin: login, ledger: ledger)
+        let ledger = try LedgerSettings.parse(
+            file.ledger, passwordFile: file.ledger_password_file, instance: file.instance, lease: file.ledger_lease_s,
+            directory: directory,
+            defaultPath: URL(fileURLWithPath: dataDirectory).appendingPathComponent("ledger.sqlite").path)
+        return GateSettings(
+            dataDirectory: dataDirectory, giteaURL: url,
+            giteaTokenFile: gitea.token_file.map { resolve($0, in: directory) }, giteaLogin: login, ledger: ledger)
     }
 
     static func resolve(_ path: String, in directory: String) -> String {
@@ -70,7 +82,8 @@ public struct GateSettings: Sendable, Equatable {
 
     /// The Gitea token: `GITEA_TOKEN` if set, else the contents of `file` (private to its owner, not empty).
     public static func giteaToken(file: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(BotConfigurationError) -> String {
+        throws(BotConfigurationError) -> String
+    {
         if let fromEnvironment = environment["GITEA_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
         guard let file else { throw BotConfigurationError(field: "gitea.token_file", problem: "missing (or set GITEA_TOKEN)") }
         let text = try SecretFile.read(file, field: "gitea.token_file")

@@ -29,9 +29,11 @@ public final class InboxConsumer: Service, Sendable {
     /// How many inbound events are verified and decrypted at once (the number of cores by default).
     private let decodeWidth: Int
 
-    public init(pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, storage: any InboxStorage, publisher: ReplyPublisher,
-                startup: BotStartup, bot: KeyPair, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
-                decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, storage: any InboxStorage, publisher: ReplyPublisher,
+        startup: BotStartup, bot: KeyPair, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
+        decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.pool = pool
         self.pipeline = pipeline
         self.gate = gate
@@ -112,11 +114,16 @@ public final class InboxConsumer: Service, Sendable {
             return ack
         }
         let elapsed = ContinuousClock.now - started
-        metrics.command(action: command.action.rawValue, outcome: !ack.success ? "failed" : ack.priorExecution ? "prior" : "executed",
-                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        logger.info("command answered", metadata: ["operator": "\(op.name)", "action": "\(command.action.rawValue)",
-                                                   "repo": "\(command.repository)", "success": "\(ack.success)",
-                                                   "prior": "\(ack.priorExecution)", "key": "\(ack.key.prefix(12))"])
+        metrics.command(
+            action: command.action.rawValue, outcome: !ack.success ? "failed" : ack.priorExecution ? "prior" : "executed",
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        logger.info(
+            "command answered",
+            metadata: [
+                "operator": "\(op.name)", "action": "\(command.action.rawValue)",
+                "repo": "\(command.repository)", "success": "\(ack.success)",
+                "prior": "\(ack.priorExecution)", "key": "\(ack.key.prefix(12))"
+            ])
         await reply(ack.sentence, to: message)
         return ack
     }
@@ -132,7 +139,8 @@ public final class InboxConsumer: Service, Sendable {
         }
         do {
             guard try await storage.storeReply(events, answering: message, now: time) else {
-                logger.notice("another instance took this message over and answers it; this reply is not sent", metadata: ["message": "\(message.id)"])
+                logger.notice(
+                    "another instance took this message over and answers it; this reply is not sent", metadata: ["message": "\(message.id)"])
                 return
             }
         } catch {
@@ -150,7 +158,8 @@ public final class InboxConsumer: Service, Sendable {
         let outcome: MessageClaim
         do { outcome = try await storage.claim(message, carrier: carrier, now: now()) } catch {
             // Unclaimed and unrecorded: the relays deliver it again after a reconnect, or another instance takes it.
-            logger.error("cannot claim a message in the shared inbox; not answering it now", metadata: ["message": "\(message.id)", "error": "\(error)"])
+            logger.error(
+                "cannot claim a message in the shared inbox; not answering it now", metadata: ["message": "\(message.id)", "error": "\(error)"])
             return .drop(reason: .sharedInboxUnavailable, detail: "\(error)", message: message)
         }
         guard outcome == .won else {
@@ -163,7 +172,9 @@ public final class InboxConsumer: Service, Sendable {
     /// Runs `body` while renewing this instance's claim on `message` (when claims have a lease).
     private func holdingClaim(on message: DirectMessage, _ body: @escaping @Sendable () async -> Ack) async -> Ack {
         guard let lease = storage.claimLease else { return await body() }
-        let storage = self.storage, now = self.now
-        return await LeaseRenewal.run(every: .seconds(max(1, lease / 3)), renew: { try await storage.renewClaim(messageID: message.id, now: now()) }, body)
+        let storage = self.storage
+        let now = self.now
+        return await LeaseRenewal.run(
+            every: .seconds(max(1, lease / 3)), renew: { try await storage.renewClaim(messageID: message.id, now: now()) }, body)
     }
 }

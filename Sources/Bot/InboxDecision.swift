@@ -1,5 +1,5 @@
-import NostrCore
 import Gate
+import NostrCore
 import NostrIngress
 
 /// What the bot does with one inbound event (``InboxPipeline/admit(_:now:)``).

@@ -8,8 +8,9 @@ extension InboxPipeline {
     public static func listener(secretKey: SecretKey, store: InboxStore?, lookback: Int64, now: Int64, logger: Logger) throws -> InboxPipeline {
         var limits = BotConfiguration.Limits()
         limits.maxDMAge = lookback
-        return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: secretKey)), store: store,
-                                 senders: .anyone, limits: limits, now: now, logger: logger)
+        return try InboxPipeline(
+            decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: secretKey)), store: store,
+            senders: .anyone, limits: limits, now: now, logger: logger)
     }
 
     /// Records a delivered message as processed (``InboxStore/markProcessed(_:now:reply:)``); without a store,

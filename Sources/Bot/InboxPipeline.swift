@@ -36,8 +36,10 @@ public actor InboxPipeline {
     /// Decisions by label since start.
     public private(set) var counts: [String: Int] = [:]
 
-    public init(decoder: DirectMessageDecoder, store: InboxStore?, senders: InboxPolicy.Senders, limits: BotConfiguration.Limits,
-                now: Int64, logger: Logger) throws {
+    public init(
+        decoder: DirectMessageDecoder, store: InboxStore?, senders: InboxPolicy.Senders, limits: BotConfiguration.Limits,
+        now: Int64, logger: Logger
+    ) throws {
         self.decoder = decoder
         self.store = store
         self.limits = limits
@@ -124,10 +126,15 @@ public actor InboxPipeline {
         case .answer(let message, let op, _, let outcome):
             logger.info("answering without executing", metadata: ["message": "\(message.id)", "operator": "\(op.name)", "outcome": "\(outcome)"])
         case .answerStranger(let message, _):
-            logger.info("answering a stranger (reply_to_strangers)", metadata: ["message": "\(message.id)", "from": "\(message.sender.hex.prefix(16))"])
+            logger.info(
+                "answering a stranger (reply_to_strangers)", metadata: ["message": "\(message.id)", "from": "\(message.sender.hex.prefix(16))"])
         case .execute(let message, let op, let command):
-            logger.info("command admitted", metadata: ["message": "\(message.id)", "operator": "\(op.name)",
-                                                       "action": "\(command.action.rawValue)", "repo": "\(command.repository)"])
+            logger.info(
+                "command admitted",
+                metadata: [
+                    "message": "\(message.id)", "operator": "\(op.name)",
+                    "action": "\(command.action.rawValue)", "repo": "\(command.repository)"
+                ])
         case .deliver(let message):
             logger.debug("message delivered", metadata: ["message": "\(message.id)", "from": "\(message.sender.hex.prefix(16))"])
         }
@@ -144,7 +151,9 @@ public actor InboxPipeline {
             return
         }
         do {
-            if memo.batched { try store.noteSeen(ids: memo.ids, messageTime: memo.messageTime, now: now) } else {
+            if memo.batched {
+                try store.noteSeen(ids: memo.ids, messageTime: memo.messageTime, now: now)
+            } else {
                 try store.markSeen(ids: memo.ids, messageTime: memo.messageTime, now: now)
             }
         } catch {

@@ -2,9 +2,10 @@
 extension InboxPolicy {
     static func help(_ verb: String?) -> String {
         if let verb { return "Usage: " + CommandGrammar.usage(verb.lowercased()) }
-        return (["Commands (repo is owner/name, an alias, or omitted for your default; #N issue, !N pull request):"]
-                + CommandGrammar.verbs.map { "• " + CommandGrammar.usage($0) }
-                + ["Prefix with \"again\" to repeat a command inside the 24 h duplicate window."]).joined(separator: "\n")
+        return
+            (["Commands (repo is owner/name, an alias, or omitted for your default; #N issue, !N pull request):"]
+            + CommandGrammar.verbs.map { "• " + CommandGrammar.usage($0) }
+            + ["Prefix with \"again\" to repeat a command inside the 24 h duplicate window."]).joined(separator: "\n")
     }
 
     static func whoami(_ op: Operator) -> String {
@@ -12,7 +13,9 @@ extension InboxPolicy {
         lines.append("Repositories: " + op.repositories.joined(separator: ", "))
         lines.append("Actions: " + op.actions.map(\.rawValue).sorted().joined(separator: ", "))
         if let repo = op.defaultRepository { lines.append("Default repository: \(repo)") }
-        if !op.aliases.isEmpty { lines.append("Aliases: " + op.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", ")) }
+        if !op.aliases.isEmpty {
+            lines.append("Aliases: " + op.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -124,8 +124,9 @@ public struct InboxPolicy: Sendable {
         if anyone { return deliver(message, event: event, seen: seen, now: now) }
         guard let op = operators[message.sender.hex] else { return stranger(message, event: event, now: now) }
         if !resuming, message.id != event.id, seen.message {
-            return Verdict(decision: .drop(reason: .duplicate, detail: "message seen before in another wrap", message: message),
-                           memo: Memo(ids: [event.id], messageTime: message.createdAt, batched: false))
+            return Verdict(
+                decision: .drop(reason: .duplicate, detail: "message seen before in another wrap", message: message),
+                memo: Memo(ids: [event.id], messageTime: message.createdAt, batched: false))
         }
         if !resuming, let verdict = timeAndRate(message, op, event: event, now: now) { return verdict }
         if resuming, let verdict = size(message, op) { return verdict }
@@ -135,13 +136,15 @@ public struct InboxPolicy: Sendable {
     /// `dm listen`: a repeat or a message older than the window is dropped; anything else is delivered.
     private func deliver(_ message: DirectMessage, event: Event, seen: Seen, now: Int64) -> Verdict {
         if message.id != event.id, seen.message {
-            return Verdict(decision: .drop(reason: .duplicate, detail: "message seen before in another wrap", message: message),
-                           memo: Memo(ids: [event.id], messageTime: message.createdAt, batched: false))
+            return Verdict(
+                decision: .drop(reason: .duplicate, detail: "message seen before in another wrap", message: message),
+                memo: Memo(ids: [event.id], messageTime: message.createdAt, batched: false))
         }
         let floor = startCursor.earliestMessageTime(now: startedAt, lookback: limits.maxDMAge)
         guard message.createdAt >= (message.scheme == .nip04 ? floor.nip04 : floor.nip17) else {
-            return Verdict(decision: .drop(reason: .tooOld, detail: "sent before the window", message: message),
-                           memo: Memo(ids: Array(Set([event.id, message.id])), messageTime: message.createdAt, batched: false))
+            return Verdict(
+                decision: .drop(reason: .tooOld, detail: "sent before the window", message: message),
+                memo: Memo(ids: Array(Set([event.id, message.id])), messageTime: message.createdAt, batched: false))
         }
         return Verdict(decision: .deliver(message), memo: nil)
     }
@@ -153,11 +156,13 @@ public struct InboxPolicy: Sendable {
         if replyToStrangers, abs(now - message.createdAt) <= limits.maxDMAge, now - (strangersAnswered[sender] ?? .min / 2) >= 3600 {
             if strangersAnswered.count >= 10_000 { strangersAnswered = strangersAnswered.filter { now - $0.value < 3600 } }
             strangersAnswered[sender] = now
-            return Verdict(decision: .answerStranger(message, text: "This bot only takes commands from its operators. Nothing was executed."),
-                           memo: memo)
+            return Verdict(
+                decision: .answerStranger(message, text: "This bot only takes commands from its operators. Nothing was executed."),
+                memo: memo)
         }
-        return Verdict(decision: .drop(reason: .stranger, detail: "\(message.scheme.rawValue) message from \(sender.prefix(16))…, not an operator"),
-                       memo: memo)
+        return Verdict(
+            decision: .drop(reason: .stranger, detail: "\(message.scheme.rawValue) message from \(sender.prefix(16))…, not an operator"),
+            memo: memo)
     }
 
     /// Steps 6 to 8: age, clock skew, size, rate. `nil` when the message passes.
@@ -167,22 +172,29 @@ public struct InboxPolicy: Sendable {
         if age > limits.maxDMAge {
             let cursor = message.scheme == .nip04 ? startCursor.nip04 : startCursor.nip17
             guard message.createdAt > (cursor ?? startedAt) else {
-                return Verdict(decision: .drop(reason: .tooOld, detail: "sent \(age) s ago, before the last message handled", message: message),
-                               memo: both)
+                return Verdict(
+                    decision: .drop(reason: .tooOld, detail: "sent \(age) s ago, before the last message handled", message: message),
+                    memo: both)
             }
-            return answer(message, op, "✗ Not executed: your message is \(Self.duration(age)) old (the limit is \(Self.duration(limits.maxDMAge))). "
-                          + "Send it again if you still want it.", .tooOld)
+            return answer(
+                message, op,
+                "✗ Not executed: your message is \(Self.duration(age)) old (the limit is \(Self.duration(limits.maxDMAge))). "
+                    + "Send it again if you still want it.", .tooOld)
         }
         if -age > limits.clockSkew {
-            return answer(message, op, "✗ Not executed: your message is dated \(Self.duration(-age)) in the future "
-                          + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", .clockSkew)
+            return answer(
+                message, op,
+                "✗ Not executed: your message is dated \(Self.duration(-age)) in the future "
+                    + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", .clockSkew)
         }
         if let verdict = size(message, op) { return verdict }
         switch limiter.check(op.publicKey.hex, now: now) {
         case .allowed: return nil
         case .limited(notify: true):
-            return answer(message, op, "✗ Slow down: at most \(limits.commandsPerMinute) commands a minute. "
-                          + "This one was not executed; send it again in a minute.", .rateLimited)
+            return answer(
+                message, op,
+                "✗ Slow down: at most \(limits.commandsPerMinute) commands a minute. "
+                    + "This one was not executed; send it again in a minute.", .rateLimited)
         case .limited(notify: false):
             return Verdict(decision: .drop(reason: .rateLimited, detail: "over the limit; already told", message: message), memo: both)
         }
@@ -197,8 +209,9 @@ public struct InboxPolicy: Sendable {
     /// Steps 9 and 10: the command language, then the operator's repositories and actions.
     private func command(_ message: DirectMessage, _ op: Operator, now: Int64) -> InboxDecision {
         let grammar = CommandGrammar(context: .init(defaultRepository: op.defaultRepository, aliases: op.aliases))
-        let request = grammar.parse(message.text, source: sources[op.publicKey.hex] ?? "nostr:" + op.publicKey.npub,
-                                    origin: Command.Origin(eventID: message.id, createdAt: message.createdAt), receivedAt: now)
+        let request = grammar.parse(
+            message.text, source: sources[op.publicKey.hex] ?? "nostr:" + op.publicKey.npub,
+            origin: Command.Origin(eventID: message.id, createdAt: message.createdAt), receivedAt: now)
         switch request {
         case .help(let verb):
             return .answer(message, op, text: Self.help(verb), outcome: .help)

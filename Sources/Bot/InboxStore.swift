@@ -81,21 +81,25 @@ public final class InboxStore: Sendable {
     /// - Parameters:
     ///   - reply: signed events answering the message, stored in the same transaction under `reply.messageID`
     ///     until ``markPublished(messageID:at:)``.
-    public func markProcessed(ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
-                              reply: (messageID: String, events: [Event])? = nil) throws {
+    public func markProcessed(
+        ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
+        reply: (messageID: String, events: [Event])? = nil
+    ) throws {
         try database.write { db in
             if let reply {
                 let json = "[" + reply.events.map(\.jsonString).joined(separator: ",") + "]"
-                try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)",
-                               arguments: [reply.messageID, json, now])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)",
+                    arguments: [reply.messageID, json, now])
             }
             for id in ids { try Self.insertSeen(db, id: id, messageTime: messageTime, seenAt: now) }
             for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
                 guard let value else { continue }
-                try db.execute(sql: """
-                    INSERT INTO inbox_cursor (scheme, created_at) VALUES (?, ?)
-                    ON CONFLICT(scheme) DO UPDATE SET created_at = max(created_at, excluded.created_at)
-                    """, arguments: [scheme, value])
+                try db.execute(
+                    sql: """
+                        INSERT INTO inbox_cursor (scheme, created_at) VALUES (?, ?)
+                        ON CONFLICT(scheme) DO UPDATE SET created_at = max(created_at, excluded.created_at)
+                        """, arguments: [scheme, value])
             }
         }
         rememberInMemory(ids)
@@ -106,8 +110,9 @@ public final class InboxStore: Sendable {
     public func markProcessed(_ message: DirectMessage, now: Int64, reply: [Event]? = nil) throws {
         var cursor = InboxCursor()
         cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
-        try markProcessed(ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: cursor, now: now,
-                          reply: reply.map { (message.id, $0) })
+        try markProcessed(
+            ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: cursor, now: now,
+            reply: reply.map { (message.id, $0) })
     }
 
     /// Adds ids to the in-memory set; once one is evicted, the set no longer holds every recorded id.
@@ -118,8 +123,9 @@ public final class InboxStore: Sendable {
     }
 
     private static func insertSeen(_ db: Database, id: String, messageTime: Int64, seenAt: Int64) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
-                       arguments: [id, messageTime, seenAt])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
+            arguments: [id, messageTime, seenAt])
     }
 
     /// Records ids as seen without moving cursors (for events dropped after the expensive checks).
@@ -223,4 +229,3 @@ public final class InboxStore: Sendable {
         return deleted
     }
 }
-

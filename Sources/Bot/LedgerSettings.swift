@@ -30,15 +30,19 @@ public struct LedgerSettings: Sendable, Equatable {
     }
 
     /// Parses the `ledger` value; relative SQLite paths resolve against `directory`, the default is `defaultPath`.
-    static func parse(_ text: String?, passwordFile: String?, instance: String?, lease: Int64?, directory: String,
-                      defaultPath: String) throws(BotConfigurationError) -> LedgerSettings {
+    static func parse(
+        _ text: String?, passwordFile: String?, instance: String?, lease: Int64?, directory: String,
+        defaultPath: String
+    ) throws(BotConfigurationError) -> LedgerSettings {
         let backend: Backend
         switch text {
         case nil:
             backend = .sqlite(path: defaultPath)
         case let text? where text.hasPrefix("sqlite://"):
             let path = String(text.dropFirst("sqlite://".count))
-            guard !path.isEmpty else { throw BotConfigurationError(field: "ledger", problem: "sqlite:// names no file (sqlite:///path/ledger.sqlite)") }
+            guard !path.isEmpty else {
+                throw BotConfigurationError(field: "ledger", problem: "sqlite:// names no file (sqlite:///path/ledger.sqlite)")
+            }
             backend = .sqlite(path: GateSettings.resolve(path, in: directory))
         case let text? where text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"):
             do { _ = try PostgresLedger.configuration(url: text, password: nil) } catch {
@@ -52,8 +56,9 @@ public struct LedgerSettings: Sendable, Equatable {
         guard !name.isEmpty, name.count <= 64 else { throw BotConfigurationError(field: "instance", problem: "must be 1 to 64 characters") }
         let leaseSeconds = lease ?? 30
         guard (3...3600).contains(leaseSeconds) else { throw BotConfigurationError(field: "ledger_lease_s", problem: "must be 3 to 3600 seconds") }
-        return LedgerSettings(backend: backend, passwordFile: passwordFile.map { GateSettings.resolve($0, in: directory) },
-                              instance: name, leaseSeconds: leaseSeconds)
+        return LedgerSettings(
+            backend: backend, passwordFile: passwordFile.map { GateSettings.resolve($0, in: directory) },
+            instance: name, leaseSeconds: leaseSeconds)
     }
 
     /// The shared ledger at `url` (this backend's URL) as this instance, with its lease and password; its client

@@ -11,8 +11,10 @@ public struct Operator: Sendable, Equatable {
     public let defaultRepository: Repository?
     public let aliases: [String: Repository]
 
-    public init(publicKey: PublicKey, name: String, repositories: [String], actions: Set<GateAction>,
-                defaultRepository: Repository?, aliases: [String: Repository]) {
+    public init(
+        publicKey: PublicKey, name: String, repositories: [String], actions: Set<GateAction>,
+        defaultRepository: Repository?, aliases: [String: Repository]
+    ) {
         self.publicKey = publicKey
         self.name = name
         self.repositories = repositories
@@ -36,7 +38,9 @@ public struct Operator: Sendable, Equatable {
 
     /// Whether the operator may run `action` on `repository`; `nil` when allowed, else the reason.
     public func refusal(_ action: GateAction, on repository: Repository) -> String? {
-        guard actions.contains(action) else { return "you may not \(action.rawValue) (allowed: \(actions.map(\.rawValue).sorted().joined(separator: ", ")))" }
+        guard actions.contains(action) else {
+            return "you may not \(action.rawValue) (allowed: \(actions.map(\.rawValue).sorted().joined(separator: ", ")))"
+        }
         // Ledger lookups are not about a repository.
         if action == .status { return nil }
         return covers(repository.normalized) ? nil : "you may not act on \(repository) (allowed: \(repositories.joined(separator: ", ")))"

@@ -30,12 +30,14 @@ public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
     /// are discarded; their inputs were taken from `input`).
     public func run<Source: AsyncSequence & Sendable>(_ input: Source, consume: (Output) async -> Bool) async
     where Source.Element == Input {
-        let width = self.width, transform = self.transform
+        let width = self.width
+        let transform = self.transform
         await withTaskGroup(of: Void.self) { group in
             var inboxes: [AsyncChannel<Input>] = []
             var outputs: [AsyncChannel<Output>.AsyncIterator] = []
             for _ in 0..<width {
-                let inbox = AsyncChannel<Input>(), results = AsyncChannel<Output>()
+                let inbox = AsyncChannel<Input>()
+                let results = AsyncChannel<Output>()
                 inboxes.append(inbox)
                 outputs.append(results.makeAsyncIterator())
                 group.addTask {

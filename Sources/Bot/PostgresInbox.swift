@@ -28,21 +28,24 @@ public final class PostgresInbox: Sendable {
 
     public func claim(messageID: String, carrierID: String, event: String, now: Int64) async throws -> MessageClaim {
         let until = now + lease
-        let inserted = try await client.query("""
+        let inserted = try await client.query(
+            """
             INSERT INTO inbox_message (message_id, carrier_id, event, instance_id, lease_until, state, claimed_at)
             VALUES (\(messageID), \(carrierID), \(event), \(instance), \(until), 'claimed', \(now))
             ON CONFLICT (message_id) DO NOTHING RETURNING message_id
             """, logger: logger)
         for try await _ in inserted.decode(String.self) { return .won }
         // Someone has it: this instance after a restart, an expired lease, a live one, or done.
-        let taken = try await client.query("""
+        let taken = try await client.query(
+            """
             UPDATE inbox_message SET instance_id = \(instance), lease_until = \(until)
             WHERE message_id = \(messageID) AND state = 'claimed' AND (instance_id = \(instance) OR lease_until < \(now))
             RETURNING message_id
             """, logger: logger)
         for try await _ in taken.decode(String.self) { return .won }
         for try await (state, holder) in try await client.query(
-            "SELECT state, instance_id FROM inbox_message WHERE message_id = \(messageID)", logger: logger).decode((String, String).self) {
+            "SELECT state, instance_id FROM inbox_message WHERE message_id = \(messageID)", logger: logger
+        ).decode((String, String).self) {
             return state == "claimed" ? .busyElsewhere(instance: holder) : .handledElsewhere
         }
         return .handledElsewhere
@@ -50,7 +53,8 @@ public final class PostgresInbox: Sendable {
 
     /// Extends this instance's claim; `false` when it is no longer this instance's.
     public func renew(messageID: String, now: Int64) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE inbox_message SET lease_until = \(now + lease)
             WHERE message_id = \(messageID) AND state = 'claimed' AND instance_id = \(instance) RETURNING message_id
             """, logger: logger)
@@ -61,7 +65,8 @@ public final class PostgresInbox: Sendable {
     /// Stores the reply (signed events as JSON) and marks the message done, if this instance still holds it.
     /// `false`: another instance took it over and answers it; this reply must not be sent.
     public func complete(messageID: String, reply: [String], now: Int64) async throws -> Bool {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE inbox_message SET state = 'done', completed_at = \(now), reply = \(reply.joined(separator: "\n"))
             WHERE message_id = \(messageID) AND state = 'claimed' AND instance_id = \(instance) RETURNING message_id
             """, logger: logger)
@@ -75,7 +80,8 @@ public final class PostgresInbox: Sendable {
 
     /// Takes over (atomically) up to `limit` messages whose claim expired, and returns their stored events.
     public func takeOverExpired(now: Int64, limit: Int = 20) async throws -> [(messageID: String, event: String)] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE inbox_message SET instance_id = \(instance), lease_until = \(now + lease)
             WHERE message_id IN (SELECT message_id FROM inbox_message WHERE state = 'claimed' AND lease_until < \(now)
                                  ORDER BY claimed_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
@@ -90,7 +96,8 @@ public final class PostgresInbox: Sendable {
 
     /// Replies stored before `completedBefore` and still unpublished (their instance stopped before publishing).
     public func unpublishedReplies(completedBefore: Int64, limit: Int = 50) async throws -> [(messageID: String, reply: [String])] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT message_id, reply FROM inbox_message WHERE state = 'done' AND NOT published AND completed_at < \(completedBefore)
             ORDER BY completed_at LIMIT \(limit)
             """, logger: logger)
@@ -105,14 +112,16 @@ public final class PostgresInbox: Sendable {
     public func cursors() async throws -> [String: Int64] {
         var cursors: [String: Int64] = [:]
         for try await (scheme, time) in try await client.query("SELECT scheme, message_time FROM inbox_cursor", logger: logger)
-            .decode((String, Int64).self) {
+            .decode((String, Int64).self)
+        {
             cursors[scheme] = time
         }
         return cursors
     }
 
     public func advanceCursor(scheme: String, messageTime: Int64) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO inbox_cursor (scheme, message_time) VALUES (\(scheme), \(messageTime))
             ON CONFLICT (scheme) DO UPDATE SET message_time = GREATEST(inbox_cursor.message_time, EXCLUDED.message_time)
             """, logger: logger)

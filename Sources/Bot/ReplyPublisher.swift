@@ -21,8 +21,10 @@ public actor ReplyPublisher: Service {
     private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
     private var queued: Set<String> = []
 
-    public init(pool: RelayPool, storage: any InboxStorage, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
-                retryInterval: Duration = .seconds(15)) {
+    public init(
+        pool: RelayPool, storage: any InboxStorage, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
+        retryInterval: Duration = .seconds(15)
+    ) {
         self.pool = pool
         self.storage = storage
         self.metrics = metrics
@@ -74,8 +76,12 @@ public actor ReplyPublisher: Service {
                 let report = await pool.publish(event, deadline: .seconds(10))
                 if !report.succeeded {
                     accepted = false
-                    logger.warning("reply not accepted by any relay; will retry", metadata: ["message": "\(reply.messageID)", "event": "\(event.id)",
-                                                                                             "rejected": "\(report.rejected)"])
+                    logger.warning(
+                        "reply not accepted by any relay; will retry",
+                        metadata: [
+                            "message": "\(reply.messageID)", "event": "\(event.id)",
+                            "rejected": "\(report.rejected)"
+                        ])
                 }
             }
             metrics.reply(published: accepted)

@@ -1,6 +1,6 @@
 import GiteaSimulator
-import LoopbackRelay
 import Logging
+import LoopbackRelay
 
 /// The loopback servers of `demo` and the latency benchmark: a Gitea simulator on `forge` and a relay, each on a
 /// free port. Run ``tasks`` in the background (``whileRunning(_:_:)``), then ask ``ports()``.
@@ -20,7 +20,7 @@ public struct LoopbackServers: Sendable {
         let (forge, relay, bound, logger) = (forge, relay, bound, logger)
         return [
             { try await GiteaSimulator.run(state: forge, logger: logger) { await bound.set(gitea: $0) } },
-            { try await LoopbackRelay.run(state: relay, logger: logger) { await bound.set(relay: $0) } },
+            { try await LoopbackRelay.run(state: relay, logger: logger) { await bound.set(relay: $0) } }
         ]
     }
 

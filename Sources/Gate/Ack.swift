@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the Gate tells the operator about one command. Stored in the ledger as JSON, so a repeated command is
 /// answered with the original result.
 public struct Ack: Codable, Sendable, Equatable {
@@ -20,9 +22,11 @@ public struct Ack: Codable, Sendable, Equatable {
     /// Things that went partly wrong (labels or assignees Gitea silently dropped, a proof comment that failed).
     public var warnings: [String]
 
-    public init(success: Bool, key: String, action: GateAction, repository: String, number: Int? = nil, title: String? = nil,
-                url: String? = nil, state: String? = nil, message: String, priorExecution: Bool = false, executedAt: Int64? = nil,
-                warnings: [String] = []) {
+    public init(
+        success: Bool, key: String, action: GateAction, repository: String, number: Int? = nil, title: String? = nil,
+        url: String? = nil, state: String? = nil, message: String, priorExecution: Bool = false, executedAt: Int64? = nil,
+        warnings: [String] = []
+    ) {
         self.success = success
         self.key = key
         self.action = action
@@ -61,5 +65,3 @@ public struct Ack: Codable, Sendable, Equatable {
         try? JSONDecoder().decode(Ack.self, from: Data(json.utf8))
     }
 }
-
-import Foundation

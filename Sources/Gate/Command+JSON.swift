@@ -32,8 +32,9 @@ extension Command {
         let repository = try Repository(wire.repo)
         let payload = try Self.payload(action, wire.payload)
         guard let source = source ?? wire.source else { throw .malformed("missing \"source\"") }
-        return Command(source: source, repository: repository, payload: payload, origin: wire.origin,
-                       receivedAt: receivedAt, again: wire.again ?? false)
+        return Command(
+            source: source, repository: repository, payload: payload, origin: wire.origin,
+            receivedAt: receivedAt, again: wire.again ?? false)
     }
 
     private static func payload(_ action: GateAction, _ p: Wire.Payload?) throws(CommandError) -> CommandPayload {
@@ -74,7 +75,8 @@ extension Command {
             var style = MergeStyle.merge
             if let raw = p?.style {
                 guard let parsed = MergeStyle(rawValue: raw) else {
-                    throw .invalidField(action: name, field: "style", reason: "must be one of \(MergeStyle.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw .invalidField(
+                        action: name, field: "style", reason: "must be one of \(MergeStyle.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 style = parsed
             }
@@ -117,11 +119,13 @@ extension Command {
         case .reopenIssue(let issue):
             payloadFields = [("issue_num", "\(issue)")]
         case .assignIssue(let issue, let set, let add, let remove):
-            payloadFields = [("issue_num", "\(issue)")] + (set.map { [("assignees", list($0))] } ?? []) + [("add", list(add)), ("remove", list(remove))]
+            payloadFields =
+                [("issue_num", "\(issue)")] + (set.map { [("assignees", list($0))] } ?? []) + [("add", list(add)), ("remove", list(remove))]
         case .labelIssue(let issue, let add, let remove):
             payloadFields = [("issue_num", "\(issue)"), ("add", list(add)), ("remove", list(remove))]
         case .mergePR(let pr, let style, let headSHA, let deleteBranch):
-            payloadFields = [("pr_num", "\(pr)"), ("style", q(style.rawValue))] + (headSHA.map { [("head_sha", q($0))] } ?? [])
+            payloadFields =
+                [("pr_num", "\(pr)"), ("style", q(style.rawValue))] + (headSHA.map { [("head_sha", q($0))] } ?? [])
                 + [("delete_branch", "\(deleteBranch)")]
         case .show(let number):
             payloadFields = [("number", "\(number)")]

@@ -31,7 +31,7 @@ public enum CommandPayload: Hashable, Sendable {
         switch self {
         case .createIssue, .status: return nil
         case .addComment(let issue, _), .closeIssue(let issue, _), .reopenIssue(let issue), .assignIssue(let issue, _, _, _),
-             .labelIssue(let issue, _, _):
+            .labelIssue(let issue, _, _):
             return issue
         case .mergePR(let pr, _, _, _): return pr
         case .show(let number): return number

@@ -105,15 +105,19 @@ public struct ExactlyOnceStateMachine: Sendable {
             defer { delay *= 2 }
             return .wait(delay)
         case (.execute, .probed), (.execute, .probeFailed):
-            return .answer(ack(success: false, "\(unknownError); the outcome is unknown, so it stays claimed: the bot checks Gitea again shortly "
-                                   + "and finishes it without running it twice (`status \(key.short)` tells)", executedAt: nil))
+            return .answer(
+                ack(
+                    success: false,
+                    "\(unknownError); the outcome is unknown, so it stays claimed: the bot checks Gitea again shortly "
+                        + "and finishes it without running it twice (`status \(key.short)` tells)", executedAt: nil))
         case (_, .waited):
             return .call
         }
     }
 
     private func ack(success: Bool, _ message: String, executedAt: Int64?) -> Ack {
-        Ack(success: success, key: key.hex, action: command.action, repository: command.repository.description, number: command.payload.number,
+        Ack(
+            success: success, key: key.hex, action: command.action, repository: command.repository.description, number: command.payload.number,
             message: message, executedAt: executedAt)
     }
 }

@@ -13,7 +13,8 @@ public protocol Forge: Sendable {
     /// One page (``GiteaClient/pageSize`` items) of issues, not pull requests, in any state, optionally by creator
     /// and updated since an RFC 3339 time.
     func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError) -> [GiteaIssue]
-    func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError) -> GiteaIssue
+    func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError)
+        -> GiteaIssue
     func editIssue(_ repository: Repository, _ number: Int, state: IssueState?, assignees: [String]?) async throws(GiteaError) -> GiteaIssue
     /// All comments of an issue, optionally updated since an RFC 3339 time.
     func comments(_ repository: Repository, _ number: Int, since: String?) async throws(GiteaError) -> [GiteaComment]

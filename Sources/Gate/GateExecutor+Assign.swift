@@ -13,13 +13,15 @@ extension GateExecutor {
         let got = Set((updated.assignees ?? []).map { $0.login.lowercased() })
         guard got == Set(wanted.map { $0.lowercased() }) else {
             let dropped = wanted.filter { !got.contains($0.lowercased()) }
-            return Ack(success: false, key: key.hex, action: command.action, repository: repo.description, number: number,
-                       title: issue.title, url: issue.htmlURL,
-                       message: "Gitea silently ignored the assignees" + (dropped.isEmpty ? "" : " (\(dropped.joined(separator: ", ")) not assigned)")
-                           + ": the bot's account probably lacks write access", executedAt: now())
+            return Ack(
+                success: false, key: key.hex, action: command.action, repository: repo.description, number: number,
+                title: issue.title, url: issue.htmlURL,
+                message: "Gitea silently ignored the assignees" + (dropped.isEmpty ? "" : " (\(dropped.joined(separator: ", ")) not assigned)")
+                    + ": the bot's account probably lacks write access", executedAt: now())
         }
         let list = wanted.isEmpty ? "nobody" : wanted.map { "@" + $0 }.joined(separator: " ")
         let warnings = await proof(repo, number, "Assignees set to \(list).", command, key)
-        return done(command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
+        return done(
+            command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
     }
 }

@@ -1,7 +1,9 @@
 /// `issue`: creates an issue with the gate footer in its body, its labels resolved by name.
 extension GateExecutor {
-    func createIssue(_ command: Command, _ key: IdempotencyKey, title: String, body: String, labelNames: [String],
-                             assignees: [String]) async throws -> Ack {
+    func createIssue(
+        _ command: Command, _ key: IdempotencyKey, title: String, body: String, labelNames: [String],
+        assignees: [String]
+    ) async throws -> Ack {
         let repo = command.repository
         let labels = try await forge.labels(repo)
         let ids = try LabelResolver.resolve(labelNames, repository: labels.repository, organisation: labels.organisation)

@@ -16,6 +16,7 @@ extension GateExecutor {
         if !Set(addIDs).isSubset(of: current) { warnings.append("Gitea did not apply every label") }
         let summary = (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " ")
         warnings += await proof(repo, number, "Labels changed: \(summary).", command, key)
-        return done(command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
+        return done(
+            command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
     }
 }

@@ -1,7 +1,9 @@
 /// `merge`: merges a pull request at the head the operator saw, or says it was merged already.
 extension GateExecutor {
-    func merge(_ command: Command, _ key: IdempotencyKey, number: Int, style: MergeStyle, headSHA: String?,
-                       deleteBranch: Bool) async throws -> Ack {
+    func merge(
+        _ command: Command, _ key: IdempotencyKey, number: Int, style: MergeStyle, headSHA: String?,
+        deleteBranch: Bool
+    ) async throws -> Ack {
         let repo = command.repository
         let pull = try await pullRequest(repo, number)
         if pull.merged {
@@ -17,10 +19,14 @@ extension GateExecutor {
             return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
         }
         let scheduled = status == 201
-        let warnings = await proof(repo, number, scheduled ? "Merge (\(style.rawValue)) scheduled for when checks succeed."
-                                                           : "Merged (\(style.rawValue)) at \(pull.head.sha.prefix(12)).", command, key)
-        return done(command, key, scheduled ? "scheduled to merge (\(style.rawValue)), not merged yet:" : "merged (\(style.rawValue))", number: number,
-                   title: pull.title, url: pull.htmlURL, state: scheduled ? "scheduled" : "merged", warnings: warnings)
+        let warnings = await proof(
+            repo, number,
+            scheduled
+                ? "Merge (\(style.rawValue)) scheduled for when checks succeed."
+                : "Merged (\(style.rawValue)) at \(pull.head.sha.prefix(12)).", command, key)
+        return done(
+            command, key, scheduled ? "scheduled to merge (\(style.rawValue)), not merged yet:" : "merged (\(style.rawValue))", number: number,
+            title: pull.title, url: pull.htmlURL, state: scheduled ? "scheduled" : "merged", warnings: warnings)
     }
 
     func pullRequest(_ repo: Repository, _ number: Int) async throws -> GiteaPullRequest {

@@ -16,14 +16,19 @@ extension GateExecutor {
         let key = IdempotencyKey(command)
         var byOrigin: LedgerEntry?
         if let origin = command.origin { byOrigin = try await ledger.entry(originEventID: origin.eventID) }
-        switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: try await ledger.latest(key: key), again: command.again, now: now,
-                                window: configuration.duplicateWindow) {
+        switch ClaimRule.decide(
+            byOrigin: byOrigin, latestWithKey: try await ledger.latest(key: key), again: command.again, now: now,
+            window: configuration.duplicateWindow)
+        {
         case .execute:
             return .execute
         case .originSeen(let entry):
             return .replay(reason: "this event was handled before (ledger entry \(entry.key.short), \(entry.state.rawValue))")
         case .duplicate(let entry):
-            return .replay(reason: "the same command ran \(now - entry.claimedAt) s earlier (key \(entry.key.short), \(entry.state.rawValue)); prefix with \"again\" to repeat it")
+            return .replay(
+                reason:
+                    "the same command ran \(now - entry.claimedAt) s earlier (key \(entry.key.short), \(entry.state.rawValue)); prefix with \"again\" to repeat it"
+            )
         }
     }
 }

@@ -15,7 +15,8 @@ extension GateExecutor {
         let repo = command.repository
         let since = GiteaTime.rfc3339(claimedAt - configuration.probeMargin)
         func found(_ number: Int, _ title: String?, _ url: String?, _ state: String?, _ message: String) -> Ack {
-            Ack(success: true, key: key.hex, action: command.action, repository: repo.description, number: number, title: title, url: url,
+            Ack(
+                success: true, key: key.hex, action: command.action, repository: repo.description, number: number, title: title, url: url,
                 state: state, message: message, executedAt: claimedAt)
         }
         switch command.payload {
@@ -33,7 +34,7 @@ extension GateExecutor {
             let pull = try await forge.pullRequest(repo, number)
             return pull.merged ? found(number, pull.title, pull.htmlURL, "merged", "merged") : nil
         case .addComment(let number, _), .closeIssue(let number, _), .reopenIssue(let number), .assignIssue(let number, _, _, _),
-             .labelIssue(let number, _, _):
+            .labelIssue(let number, _, _):
             let comments = try await forge.comments(repo, number, since: since)
             if let comment = comments.first(where: { wroteIt($0.user) && GateFooter.contains($0.body, key: key) }) {
                 return found(number, nil, comment.htmlURL, nil, "done")

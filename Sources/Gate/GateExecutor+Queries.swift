@@ -11,8 +11,9 @@ extension GateExecutor {
             var details = "\(kind) is \(state)"
             if !labels.isEmpty { details += ", labels: " + labels.joined(separator: ", ") }
             if !assignees.isEmpty { details += ", assigned to " + assignees.joined(separator: " ") }
-            return Ack(success: true, key: "", action: .show, repository: command.repository.description, number: number, title: issue.title,
-                       url: issue.htmlURL, state: state, message: details + ":")
+            return Ack(
+                success: true, key: "", action: .show, repository: command.repository.description, number: number, title: issue.title,
+                url: issue.htmlURL, state: state, message: details + ":")
         } catch {
             return Ack(success: false, key: "", action: .show, repository: command.repository.description, number: number, message: "\(error)")
         }
@@ -23,15 +24,17 @@ extension GateExecutor {
             // Entries of repositories the asker may not act on are not shown (nor counted).
             let entries = try await ledger.entries(keyPrefix: prefix, limit: 50).filter { visible($0.repository) }.prefix(5)
             guard let entry = entries.first else {
-                return Ack(success: false, key: "", action: .status, repository: command.repository.description,
-                           message: "no command with a key starting \(prefix)")
+                return Ack(
+                    success: false, key: "", action: .status, repository: command.repository.description,
+                    message: "no command with a key starting \(prefix)")
             }
             let result = entry.result.flatMap(Ack.parse)
             let more = entries.count > 1 ? " (\(entries.count - 1) more with this prefix)" : ""
-            return Ack(success: true, key: entry.key.hex, action: .status, repository: entry.repository, number: result?.number,
-                       title: result?.title, url: result?.url, state: entry.state.rawValue,
-                       message: "\(entry.action.rawValue) is \(entry.state.rawValue)\(entry.error.map { ": " + $0 } ?? "")\(more):",
-                       executedAt: entry.completedAt)
+            return Ack(
+                success: true, key: entry.key.hex, action: .status, repository: entry.repository, number: result?.number,
+                title: result?.title, url: result?.url, state: entry.state.rawValue,
+                message: "\(entry.action.rawValue) is \(entry.state.rawValue)\(entry.error.map { ": " + $0 } ?? "")\(more):",
+                executedAt: entry.completedAt)
         } catch {
             return Ack(success: false, key: "", action: .status, repository: command.repository.description, message: "ledger unavailable: \(error)")
         }

@@ -4,8 +4,9 @@ extension GateExecutor {
         let repo = command.repository
         let issue = try await forge.issue(repo, number)
         guard issue.state != target.rawValue else {
-            return done(command, key, "was already \(target.rawValue):", number: number, title: issue.title,
-                        url: issue.htmlURL, state: issue.state)
+            return done(
+                command, key, "was already \(target.rawValue):", number: number, title: issue.title,
+                url: issue.htmlURL, state: issue.state)
         }
         let updated = try await forge.editIssue(repo, number, state: target)
         let text = (note.map { $0 + "\n\n" } ?? "") + target.proofLine

@@ -30,8 +30,10 @@ public final class GateExecutor: Sendable {
     /// outcomes), never underneath a running execution.
     private let handling = NIOLockedValueBox<Set<String>>([])
 
-    public init(ledger: any Ledger, forge: any Forge, botLogin: String, configuration: Configuration = .init(), logger: Logger,
-                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+    public init(
+        ledger: any Ledger, forge: any Forge, botLogin: String, configuration: Configuration = .init(), logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         self.ledger = ledger
         self.forge = forge
         self.botLogin = botLogin
@@ -59,14 +61,15 @@ public final class GateExecutor: Sendable {
         let outcome: ClaimOutcome
         do { outcome = try await ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
             logger.error("ledger claim failed", metadata: ["key": "\(key.short)", "error": "\(error)"])
-            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                       message: "the ledger is unavailable, so nothing was executed: \(error)")
+            return Ack(
+                success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                message: "the ledger is unavailable, so nothing was executed: \(error)")
         }
         switch outcome {
         case .claimed(let entry):
             return await execute(entry, command, key: key)
         case .originSeen(let entry) where entry.state == .claimed && ledger.leaseDuration != nil,
-             .duplicate(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
+            .duplicate(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
             // Claimed and not finished: wait for its holder, or take it over once its lease ran out.
             return await settle(entry, command, key: key)
         case .originSeen(let entry), .duplicate(let entry):
@@ -126,8 +129,12 @@ public final class GateExecutor: Sendable {
             if Task.isCancelled { break }
             let acks = await recover()
             if !acks.isEmpty {
-                logger.notice("reconciled commands left claimed", metadata: ["count": "\(acks.count)",
-                                                                           "succeeded": "\(acks.filter(\.success).count)"])
+                logger.notice(
+                    "reconciled commands left claimed",
+                    metadata: [
+                        "count": "\(acks.count)",
+                        "succeeded": "\(acks.filter(\.success).count)"
+                    ])
             }
         }
     }
@@ -167,18 +174,23 @@ public final class GateExecutor: Sendable {
     private func answerFromLedger(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) -> Ack {
         switch entry.state {
         case .done:
-            var ack = entry.result.flatMap(Ack.parse) ?? Ack(success: true, key: key.hex, action: command.action,
-                                                              repository: command.repository.description, message: "done")
+            var ack =
+                entry.result.flatMap(Ack.parse)
+                ?? Ack(
+                    success: true, key: key.hex, action: command.action,
+                    repository: command.repository.description, message: "done")
             ack.priorExecution = true
             return ack
         case .failed:
-            return Ack(success: false, key: entry.key.hex, action: command.action, repository: command.repository.description,
-                       number: command.payload.number, message: entry.error ?? "failed earlier", priorExecution: true,
-                       executedAt: entry.completedAt)
+            return Ack(
+                success: false, key: entry.key.hex, action: command.action, repository: command.repository.description,
+                number: command.payload.number, message: entry.error ?? "failed earlier", priorExecution: true,
+                executedAt: entry.completedAt)
         case .claimed:
-            return Ack(success: false, key: entry.key.hex, action: command.action, repository: command.repository.description,
-                       number: command.payload.number,
-                       message: "the same command is already in progress (claimed at \(entry.claimedAt)); it will not run twice")
+            return Ack(
+                success: false, key: entry.key.hex, action: command.action, repository: command.repository.description,
+                number: command.payload.number,
+                message: "the same command is already in progress (claimed at \(entry.claimedAt)); it will not run twice")
         }
     }
 
@@ -189,18 +201,22 @@ public final class GateExecutor: Sendable {
         // Shared ledger: the lease must still be ours right before the write, and is renewed while it runs.
         let held: Bool
         do { held = try await ledger.renewLease(id: entry.id, now: now()) } catch {
-            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                       number: command.payload.number, message: "the ledger is unavailable, so nothing was executed: \(error)")
+            return Ack(
+                success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                number: command.payload.number, message: "the ledger is unavailable, so nothing was executed: \(error)")
         }
         guard held else {
             logger.warning("lease lost before the write; another instance has this command", metadata: ["key": "\(key.short)"])
-            return Ack(success: false, key: key.hex, action: command.action, repository: command.repository.description,
-                       number: command.payload.number, message: "another instance took this command over; it will not run twice",
-                       priorExecution: true)
+            return Ack(
+                success: false, key: key.hex, action: command.action, repository: command.repository.description,
+                number: command.payload.number, message: "another instance took this command over; it will not run twice",
+                priorExecution: true)
         }
-        return await LeaseRenewal.run(every: .seconds(max(1, lease / 3)),
-                                      renew: { try await self.ledger.renewLease(id: entry.id, now: self.now()) },
-                                      lost: { await self.leaseLost(entry) }) {
+        return await LeaseRenewal.run(
+            every: .seconds(max(1, lease / 3)),
+            renew: { try await self.ledger.renewLease(id: entry.id, now: self.now()) },
+            lost: { await self.leaseLost(entry) }
+        ) {
             await self.executeHoldingClaim(entry, command, key: key)
         }
     }
@@ -213,21 +229,26 @@ public final class GateExecutor: Sendable {
     }
 
     private func executeHoldingClaim(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
-        await drive(ExactlyOnceStateMachine(command: command, key: key, mode: .execute, retries: configuration.unknownOutcomeRetries,
-                                            retryDelay: configuration.retryDelay), entry)
+        await drive(
+            ExactlyOnceStateMachine(
+                command: command, key: key, mode: .execute, retries: configuration.unknownOutcomeRetries,
+                retryDelay: configuration.retryDelay), entry)
     }
 
     /// A claim left behind (a crash, an unknown outcome, a lapsed lease): probe Gitea, then execute only if
     /// nothing was written.
     private func reconcile(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
-        await drive(ExactlyOnceStateMachine(command: command, key: key, mode: .reconcile, retries: configuration.unknownOutcomeRetries,
-                                            retryDelay: configuration.retryDelay), entry)
+        await drive(
+            ExactlyOnceStateMachine(
+                command: command, key: key, mode: .reconcile, retries: configuration.unknownOutcomeRetries,
+                retryDelay: configuration.retryDelay), entry)
     }
 
     /// Carries out the protocol's actions for one claimed entry until it answers.
     private func drive(_ protocolState: ExactlyOnceStateMachine, _ entry: LedgerEntry) async -> Ack {
         var machine = protocolState
-        let command = machine.command, key = machine.key
+        let command = machine.command
+        let key = machine.key
         var action = machine.start()
         while true {
             switch action {
@@ -267,15 +288,21 @@ public final class GateExecutor: Sendable {
     }
 
     private func complete(_ entry: LedgerEntry, _ ack: Ack) async {
-        let ledger = self.ledger, result = ack.json, time = now()
+        let ledger = self.ledger
+        let result = ack.json
+        let time = now()
         do { try await Self.despiteCancellation { try await ledger.complete(id: entry.id, result: result, at: time) } } catch {
-            logger.error("ledger completion failed; the entry stays claimed and will be reconciled", metadata: ["key": "\(entry.key.short)", "error": "\(error)"])
+            logger.error(
+                "ledger completion failed; the entry stays claimed and will be reconciled",
+                metadata: ["key": "\(entry.key.short)", "error": "\(error)"])
         }
     }
 
     /// Records the entry failed (nothing was written to Gitea).
     private func fail(_ entry: LedgerEntry, _ ack: Ack) async {
-        let ledger = self.ledger, message = ack.message, time = now()
+        let ledger = self.ledger
+        let message = ack.message
+        let time = now()
         try? await Self.despiteCancellation { try await ledger.fail(id: entry.id, error: message, at: time) }
     }
 
@@ -301,9 +328,12 @@ public final class GateExecutor: Sendable {
         }
     }
 
-    func done(_ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
-                      state: String?, warnings: [String] = [], prior: Bool = false) -> Ack {
-        Ack(success: true, key: key.hex, action: command.action, repository: command.repository.description, number: number, title: title,
+    func done(
+        _ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
+        state: String?, warnings: [String] = [], prior: Bool = false
+    ) -> Ack {
+        Ack(
+            success: true, key: key.hex, action: command.action, repository: command.repository.description, number: number, title: title,
             url: url, state: state, message: message, priorExecution: prior, executedAt: now(), warnings: warnings)
     }
 

@@ -28,8 +28,9 @@ public enum GateFooter {
 
     /// Operator names go into Markdown: keep them to one plain line.
     private static func sanitize(_ actor: String) -> String {
-        String(actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
-            .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
+        String(
+            actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
+                .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
     }
 }
 

@@ -1,11 +1,11 @@
+import CoreMetrics
 import Encoding
 import Foundation
+import Logging
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
-import Logging
-import CoreMetrics
 
 /// Gitea's REST API over Foundation's URLSession (libcurl on Linux).
 ///
@@ -30,13 +30,19 @@ public final class GiteaClient: Forge {
         self.logger = logger
     }
 
-    enum Method: String { case get = "GET", post = "POST", patch = "PATCH", delete = "DELETE" }
+    enum Method: String {
+        case get = "GET"
+        case post = "POST"
+        case patch = "PATCH"
+        case delete = "DELETE"
+    }
 
     private struct Empty: Codable {}
 
     /// One request. `path` is below `/api/v1`.
     func send(_ method: Method, _ path: String, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil)
-        async throws(GiteaError) -> (Data, Int) {
+        async throws(GiteaError) -> (Data, Int)
+    {
         var components = URLComponents(url: baseURL.appendingPathComponent("api/v1" + path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         var request = URLRequest(url: components.url!)
@@ -57,8 +63,13 @@ public final class GiteaClient: Forge {
                 let elapsed = ContinuousClock.now - started
                 Timer(label: "operator_gate_gitea_request_duration_seconds", dimensions: [("method", method.rawValue), ("status", String(status))])
                     .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-                logger.debug("gitea", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)",
-                                                 "ms": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"])
+                logger.debug(
+                    "gitea",
+                    metadata: [
+                        "method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)",
+                        "ms":
+                            "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"
+                    ])
                 if (200..<300).contains(status) { return (data, status) }
                 lastError = .from(status: status, message: Self.errorMessage(body: data))
             } catch {
@@ -114,7 +125,9 @@ public final class GiteaClient: Forge {
     }
 
     /// One page of issues (not PRs), any state, optionally by creator and updated since.
-    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError) -> [GiteaIssue] {
+    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError)
+        -> [GiteaIssue]
+    {
         var items: [(String, String)] = [("state", "all"), ("type", "issues"), ("page", "\(page)"), ("limit", "\(Self.pageSize)")]
         if let createdBy { items.append(("created_by", createdBy)) }
         if let since { items.append(("since", since)) }
@@ -122,22 +135,41 @@ public final class GiteaClient: Forge {
         return try decode([GiteaIssue].self, try await send(.get, path(repository, "/issues"), query: items).0)
     }
 
-    struct CreateIssue: Encodable, Sendable { let title: String; let body: String; let labels: [Int64]; let assignees: [String] }
-    public func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError) -> GiteaIssue {
-        try decode(GiteaIssue.self, try await send(.post, path(repository, "/issues"),
-                                                   body: CreateIssue(title: title, body: body, labels: labels, assignees: assignees)).0)
+    struct CreateIssue: Encodable, Sendable {
+        let title: String
+        let body: String
+        let labels: [Int64]
+        let assignees: [String]
+    }
+    public func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError)
+        -> GiteaIssue
+    {
+        try decode(
+            GiteaIssue.self,
+            try await send(
+                .post, path(repository, "/issues"),
+                body: CreateIssue(title: title, body: body, labels: labels, assignees: assignees)
+            ).0)
     }
 
-    struct EditIssue: Encodable, Sendable { let state: IssueState?; let assignees: [String]? }
+    struct EditIssue: Encodable, Sendable {
+        let state: IssueState?
+        let assignees: [String]?
+    }
     /// PATCH (Gitea answers 201).
     public func editIssue(_ repository: Repository, _ number: Int, state: IssueState?, assignees: [String]?) async throws(GiteaError) -> GiteaIssue {
-        try decode(GiteaIssue.self, try await send(.patch, path(repository, "/issues/\(number)"), body: EditIssue(state: state, assignees: assignees)).0)
+        try decode(
+            GiteaIssue.self, try await send(.patch, path(repository, "/issues/\(number)"), body: EditIssue(state: state, assignees: assignees)).0)
     }
 
     /// All comments of an issue (this endpoint is not paged), optionally updated since.
     public func comments(_ repository: Repository, _ number: Int, since: String?) async throws(GiteaError) -> [GiteaComment] {
-        try decode([GiteaComment].self, try await send(.get, path(repository, "/issues/\(number)/comments"),
-                                                       query: since.map { [("since", $0)] } ?? []).0)
+        try decode(
+            [GiteaComment].self,
+            try await send(
+                .get, path(repository, "/issues/\(number)/comments"),
+                query: since.map { [("since", $0)] } ?? []
+            ).0)
     }
 
     struct CreateComment: Encodable, Sendable { let body: String }
@@ -148,12 +180,15 @@ public final class GiteaClient: Forge {
     /// Every label of the repository, and of its owner when the owner is an organisation (paged through).
     public func labels(_ repository: Repository) async throws(GiteaError) -> (repository: [GiteaLabel], organisation: [GiteaLabel]) {
         let own = try await allPages { page throws(GiteaError) in
-            try decode([GiteaLabel].self, try await send(.get, path(repository, "/labels"), query: [("page", "\(page)"), ("limit", "\(Self.pageSize)")]).0)
+            try decode(
+                [GiteaLabel].self, try await send(.get, path(repository, "/labels"), query: [("page", "\(page)"), ("limit", "\(Self.pageSize)")]).0)
         }
         var organisation: [GiteaLabel] = []
         do {
             organisation = try await allPages { page throws(GiteaError) in
-                try decode([GiteaLabel].self, try await send(.get, "/orgs/\(repository.owner)/labels", query: [("page", "\(page)"), ("limit", "\(Self.pageSize)")]).0)
+                try decode(
+                    [GiteaLabel].self,
+                    try await send(.get, "/orgs/\(repository.owner)/labels", query: [("page", "\(page)"), ("limit", "\(Self.pageSize)")]).0)
             }
         } catch .notFound {
             // A user-owned repository has no organisation labels.
@@ -180,9 +215,13 @@ public final class GiteaClient: Forge {
         let delete_branch_after_merge: Bool
     }
     /// Merges; returns the HTTP status (200 merged, 201 scheduled).
-    public func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError) -> Int {
-        try await send(.post, path(repository, "/pulls/\(number)/merge"),
-                       body: Merge(Do: style.rawValue, head_commit_id: headSHA, delete_branch_after_merge: deleteBranch)).1
+    public func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError)
+        -> Int
+    {
+        try await send(
+            .post, path(repository, "/pulls/\(number)/merge"),
+            body: Merge(Do: style.rawValue, head_commit_id: headSHA, delete_branch_after_merge: deleteBranch)
+        ).1
     }
 
     private func allPages<T>(_ fetch: (Int) async throws(GiteaError) -> [T]) async throws(GiteaError) -> [T] {

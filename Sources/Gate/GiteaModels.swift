@@ -3,13 +3,19 @@
 public struct GiteaUser: Codable, Sendable, Equatable {
     public let id: Int64
     public let login: String
-    public init(id: Int64, login: String) { self.id = id; self.login = login }
+    public init(id: Int64, login: String) {
+        self.id = id
+        self.login = login
+    }
 }
 
 public struct GiteaLabel: Codable, Sendable, Equatable {
     public let id: Int64
     public let name: String
-    public init(id: Int64, name: String) { self.id = id; self.name = name }
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
 }
 
 public struct GiteaIssue: Codable, Sendable, Equatable {
@@ -17,8 +23,15 @@ public struct GiteaIssue: Codable, Sendable, Equatable {
         public let merged: Bool?
         public let draft: Bool?
         public let htmlURL: String?
-        public init(merged: Bool?, draft: Bool?, htmlURL: String?) { self.merged = merged; self.draft = draft; self.htmlURL = htmlURL }
-        enum CodingKeys: String, CodingKey { case merged, draft, htmlURL = "html_url" }
+        public init(merged: Bool?, draft: Bool?, htmlURL: String?) {
+            self.merged = merged
+            self.draft = draft
+            self.htmlURL = htmlURL
+        }
+        enum CodingKeys: String, CodingKey {
+            case merged, draft
+            case htmlURL = "html_url"
+        }
     }
     public let id: Int64
     public let number: Int
@@ -35,13 +48,26 @@ public struct GiteaIssue: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, number, title, body, state, user, assignees, labels
-        case htmlURL = "html_url", pullRequest = "pull_request", createdAt = "created_at"
+        case htmlURL = "html_url"
+        case pullRequest = "pull_request"
+        case createdAt = "created_at"
     }
 
-    public init(id: Int64, number: Int, title: String, body: String?, state: String, htmlURL: String, user: GiteaUser,
-                assignees: [GiteaUser]?, labels: [GiteaLabel]?, pullRequest: PullRequestRef?, createdAt: String) {
-        self.id = id; self.number = number; self.title = title; self.body = body; self.state = state; self.htmlURL = htmlURL
-        self.user = user; self.assignees = assignees; self.labels = labels; self.pullRequest = pullRequest; self.createdAt = createdAt
+    public init(
+        id: Int64, number: Int, title: String, body: String?, state: String, htmlURL: String, user: GiteaUser,
+        assignees: [GiteaUser]?, labels: [GiteaLabel]?, pullRequest: PullRequestRef?, createdAt: String
+    ) {
+        self.id = id
+        self.number = number
+        self.title = title
+        self.body = body
+        self.state = state
+        self.htmlURL = htmlURL
+        self.user = user
+        self.assignees = assignees
+        self.labels = labels
+        self.pullRequest = pullRequest
+        self.createdAt = createdAt
     }
 }
 
@@ -51,9 +77,17 @@ public struct GiteaComment: Codable, Sendable, Equatable {
     public let htmlURL: String
     public let user: GiteaUser
     public let createdAt: String
-    enum CodingKeys: String, CodingKey { case id, body, user, htmlURL = "html_url", createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, body, user
+        case htmlURL = "html_url"
+        case createdAt = "created_at"
+    }
     public init(id: Int64, body: String, htmlURL: String, user: GiteaUser, createdAt: String) {
-        self.id = id; self.body = body; self.htmlURL = htmlURL; self.user = user; self.createdAt = createdAt
+        self.id = id
+        self.body = body
+        self.htmlURL = htmlURL
+        self.user = user
+        self.createdAt = createdAt
     }
 }
 
@@ -61,7 +95,10 @@ public struct GiteaPullRequest: Codable, Sendable, Equatable {
     public struct Branch: Codable, Sendable, Equatable {
         public let ref: String
         public let sha: String
-        public init(ref: String, sha: String) { self.ref = ref; self.sha = sha }
+        public init(ref: String, sha: String) {
+            self.ref = ref
+            self.sha = sha
+        }
     }
     public let number: Int
     public let title: String
@@ -71,10 +108,19 @@ public struct GiteaPullRequest: Codable, Sendable, Equatable {
     public let draft: Bool?
     public let head: Branch
     public let htmlURL: String
-    enum CodingKeys: String, CodingKey { case number, title, state, merged, mergeable, draft, head, htmlURL = "html_url" }
+    enum CodingKeys: String, CodingKey {
+        case number, title, state, merged, mergeable, draft, head
+        case htmlURL = "html_url"
+    }
     public init(number: Int, title: String, state: String, merged: Bool, mergeable: Bool, draft: Bool?, head: Branch, htmlURL: String) {
-        self.number = number; self.title = title; self.state = state; self.merged = merged; self.mergeable = mergeable
-        self.draft = draft; self.head = head; self.htmlURL = htmlURL
+        self.number = number
+        self.title = title
+        self.state = state
+        self.merged = merged
+        self.mergeable = mergeable
+        self.draft = draft
+        self.head = head
+        self.htmlURL = htmlURL
     }
 }
 
@@ -89,10 +135,20 @@ public struct GiteaRepository: Codable, Sendable, Equatable {
         public let admin: Bool
         public let push: Bool
         public let pull: Bool
-        public init(admin: Bool, push: Bool, pull: Bool) { self.admin = admin; self.push = push; self.pull = pull }
+        public init(admin: Bool, push: Bool, pull: Bool) {
+            self.admin = admin
+            self.push = push
+            self.pull = pull
+        }
     }
     public let fullName: String
     public let permissions: Permissions?
-    enum CodingKeys: String, CodingKey { case permissions, fullName = "full_name" }
-    public init(fullName: String, permissions: Permissions?) { self.fullName = fullName; self.permissions = permissions }
+    enum CodingKeys: String, CodingKey {
+        case permissions
+        case fullName = "full_name"
+    }
+    public init(fullName: String, permissions: Permissions?) {
+        self.fullName = fullName
+        self.permissions = permissions
+    }
 }

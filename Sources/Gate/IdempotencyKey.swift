@@ -1,5 +1,5 @@
-import Encoding
 import Crypto
+import Encoding
 import Foundation
 
 /// The gate key: SHA-256 over a canonical encoding of (source, action, repository, normalized payload).
@@ -35,12 +35,16 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
 
     /// The exact bytes that are hashed.
     public static func canonicalEncoding(_ command: Command) -> [UInt8] {
-        var lines = ["operator-gate-key/1", "source:" + quoted(command.source), "action:" + quoted(command.action.rawValue),
-                     "repo:" + quoted(command.repository.normalized)]
+        var lines = [
+            "operator-gate-key/1", "source:" + quoted(command.source), "action:" + quoted(command.action.rawValue),
+            "repo:" + quoted(command.repository.normalized)
+        ]
         switch command.payload {
         case .createIssue(let title, let body, let labels, let assignees):
-            lines += ["title:" + quoted(text(title)), "body:" + quoted(text(body)), "labels:" + list(names(labels)),
-                      "assignees:" + list(logins(assignees))]
+            lines += [
+                "title:" + quoted(text(title)), "body:" + quoted(text(body)), "labels:" + list(names(labels)),
+                "assignees:" + list(logins(assignees))
+            ]
         case .addComment(let issue, let body):
             lines += ["issue:\(issue)", "body:" + quoted(text(body))]
         case .closeIssue(let issue, let comment):
@@ -48,13 +52,17 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
         case .reopenIssue(let issue):
             lines += ["issue:\(issue)"]
         case .assignIssue(let issue, let set, let add, let remove):
-            lines += ["issue:\(issue)", "set:" + (set.map { list(logins($0)) } ?? "null"), "add:" + list(logins(add)),
-                      "remove:" + list(logins(remove))]
+            lines += [
+                "issue:\(issue)", "set:" + (set.map { list(logins($0)) } ?? "null"), "add:" + list(logins(add)),
+                "remove:" + list(logins(remove))
+            ]
         case .labelIssue(let issue, let add, let remove):
             lines += ["issue:\(issue)", "add:" + list(names(add)), "remove:" + list(names(remove))]
         case .mergePR(let pr, let style, let headSHA, let deleteBranch):
-            lines += ["pr:\(pr)", "style:" + quoted(style.rawValue), "head_sha:" + (headSHA.map { quoted($0.lowercased()) } ?? "null"),
-                      "delete_branch:\(deleteBranch)"]
+            lines += [
+                "pr:\(pr)", "style:" + quoted(style.rawValue), "head_sha:" + (headSHA.map { quoted($0.lowercased()) } ?? "null"),
+                "delete_branch:\(deleteBranch)"
+            ]
         case .show(let number):
             lines += ["number:\(number)"]
         case .status(let prefix):

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Resolves label names typed by an operator to Gitea label ids, before anything is written.
 ///
 /// Repository labels win over organisation labels; an exact (case-sensitive) match wins over a case-insensitive one.
@@ -15,9 +17,11 @@ public enum LabelResolver {
     }
 
     private static func resolveOne(_ name: String, repository: [GiteaLabel], organisation: [GiteaLabel]) throws(GateRefusal) -> Int64 {
-        let levels: [[GiteaLabel]] = [repository.filter { $0.name == name }, organisation.filter { $0.name == name },
-                                      repository.filter { $0.name.lowercased() == name.lowercased() },
-                                      organisation.filter { $0.name.lowercased() == name.lowercased() }]
+        let levels: [[GiteaLabel]] = [
+            repository.filter { $0.name == name }, organisation.filter { $0.name == name },
+            repository.filter { $0.name.lowercased() == name.lowercased() },
+            organisation.filter { $0.name.lowercased() == name.lowercased() }
+        ]
         for candidates in levels where !candidates.isEmpty {
             guard candidates.count == 1 else {
                 throw .ambiguousLabel(name, ids: candidates.map(\.id))
@@ -27,5 +31,3 @@ public enum LabelResolver {
         throw .unknownLabel(name, known: Array(Set((repository + organisation).map(\.name))).sorted())
     }
 }
-
-import Foundation

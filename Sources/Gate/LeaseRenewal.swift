@@ -9,8 +9,10 @@ public enum LeaseRenewal {
     /// A renewal that answers `false` after `body` finished is not a loss: `body` usually ends by completing what
     /// the lease guarded (the ledger entry is done, so it has no lease left to renew), and a renewal racing with
     /// that must not report the lease lost.
-    public static func run<T: Sendable>(every interval: Duration, renew: @escaping @Sendable () async throws -> Bool,
-                                        lost: @escaping @Sendable () async -> Void = {}, _ body: @escaping @Sendable () async -> T) async -> T {
+    public static func run<T: Sendable>(
+        every interval: Duration, renew: @escaping @Sendable () async throws -> Bool,
+        lost: @escaping @Sendable () async -> Void = {}, _ body: @escaping @Sendable () async -> T
+    ) async -> T {
         let finished = NIOLockedValueBox(false)
         return await withTaskGroup(of: T?.self) { group in
             group.addTask {

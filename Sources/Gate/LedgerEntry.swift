@@ -29,8 +29,10 @@ public struct LedgerEntry: Hashable, Sendable {
     public var error: String?
 
     /// For ledger backends outside this module.
-    public init(id: Int64, key: IdempotencyKey, originEventID: String?, action: GateAction, repository: String, command: String,
-                state: State, claimedAt: Int64, completedAt: Int64? = nil, result: String? = nil, error: String? = nil) {
+    public init(
+        id: Int64, key: IdempotencyKey, originEventID: String?, action: GateAction, repository: String, command: String,
+        state: State, claimedAt: Int64, completedAt: Int64? = nil, result: String? = nil, error: String? = nil
+    ) {
         self.id = id
         self.key = key
         self.originEventID = originEventID

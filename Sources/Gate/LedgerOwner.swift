@@ -9,7 +9,8 @@ public enum LedgerOwner {
     /// caller wait for the lease (the process looks alive), never take a live claim.
     public static func isDeadLocalProcess(_ owner: String) -> Bool {
         guard let colon = owner.lastIndex(of: ":"), owner[..<colon] == ProcessInfo.processInfo.hostName,
-              let pid = pid_t(owner[owner.index(after: colon)...]), pid > 0 else { return false }
+            let pid = pid_t(owner[owner.index(after: colon)...]), pid > 0
+        else { return false }
         return kill(pid, 0) == -1 && errno == ESRCH
     }
 }

@@ -95,15 +95,19 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome {
-        let json = command.jsonString, owner = self.owner, until = now + (leaseDuration ?? 30)
+        let json = command.jsonString
+        let owner = self.owner
+        let until = now + (leaseDuration ?? 30)
         return try await batcher.submit { db in
             try Self.claim(db, key: key, command: command, json: json, now: now, window: window, owner: owner, leaseUntil: until)
         }
     }
 
     /// The rule and the insert, inside the caller's transaction (so concurrent claims of one key serialize).
-    private static func claim(_ db: Database, key: IdempotencyKey, command: Command, json: String, now: Int64, window: Int64,
-                              owner: String, leaseUntil: Int64) throws -> ClaimOutcome {
+    private static func claim(
+        _ db: Database, key: IdempotencyKey, command: Command, json: String, now: Int64, window: Int64,
+        owner: String, leaseUntil: Int64
+    ) throws -> ClaimOutcome {
         // Statements are cached per connection: preparing SQL dominated the cost of a claim.
         let byOrigin = try command.origin.flatMap { try fetchOne(db, "origin_event_id = ?", [$0.eventID]) }
         let latest = try fetchOne(db, "key = ? ORDER BY id DESC LIMIT 1", [key.hex])
@@ -113,14 +117,20 @@ public final class SQLiteLedger: Ledger {
         case .duplicate(let entry):
             return .duplicate(entry)
         case .execute:
-            try db.cachedStatement(sql: """
-                INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, instance_id, lease_until)
-                VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?)
-                """).execute(arguments: [key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description, json, now,
-                                         owner, leaseUntil])
-            return .claimed(LedgerEntry(id: db.lastInsertedRowID, key: key, originEventID: command.origin?.eventID, action: command.action,
-                                        repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
-                                        completedAt: nil, result: nil, error: nil))
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, instance_id, lease_until)
+                    VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                key.hex, command.origin?.eventID, command.action.rawValue, command.repository.description, json, now,
+                owner, leaseUntil
+            ])
+            return .claimed(
+                LedgerEntry(
+                    id: db.lastInsertedRowID, key: key, originEventID: command.origin?.eventID, action: command.action,
+                    repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
+                    completedAt: nil, result: nil, error: nil))
         }
     }
 
@@ -140,7 +150,8 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func renewLease(id: Int64, now: Int64) async throws -> Bool {
-        let owner = self.owner, until = now + (leaseDuration ?? 30)
+        let owner = self.owner
+        let until = now + (leaseDuration ?? 30)
         return try await batcher.submit { db in
             try db.cachedStatement(sql: "UPDATE ledger SET lease_until = ? WHERE id = ? AND state = 'claimed' AND instance_id = ?")
                 .execute(arguments: [until, id, owner])
@@ -151,11 +162,16 @@ public final class SQLiteLedger: Ledger {
     /// Takes a claim that is this process's, has no owner, has an expired lease, or belongs to a process of this
     /// host that no longer exists (a crashed `run` or `gate exec`: no need to wait for its lease).
     public func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool {
-        let owner = self.owner, until = now + (leaseDuration ?? 30)
+        let owner = self.owner
+        let until = now + (leaseDuration ?? 30)
         return try await batcher.submit { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT instance_id, lease_until FROM ledger WHERE id = ? AND state = 'claimed'",
-                                             arguments: [entry.id]) else { return false }
-            let holder: String? = row[0], leaseUntil: Int64? = row[1]
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT instance_id, lease_until FROM ledger WHERE id = ? AND state = 'claimed'",
+                    arguments: [entry.id])
+            else { return false }
+            let holder: String? = row[0]
+            let leaseUntil: Int64? = row[1]
             guard Self.mayTakeOver(holder: holder, leaseUntil: leaseUntil, owner: owner, now: now) else { return false }
             try db.execute(sql: "UPDATE ledger SET instance_id = ?, lease_until = ? WHERE id = ?", arguments: [owner, until, entry.id])
             return true
@@ -203,16 +219,24 @@ public final class SQLiteLedger: Ledger {
     public func entries(keyPrefix: String, limit: Int) throws -> [LedgerEntry] {
         let prefix = keyPrefix.lowercased().filter(\.isHexDigit)
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.columns) FROM ledger WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT ?",
-                             arguments: [prefix, prefix + "g", limit]).map(Self.entry)
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.columns) FROM ledger WHERE key >= ? AND key < ? ORDER BY id DESC LIMIT ?",
+                arguments: [prefix, prefix + "g", limit]
+            ).map(Self.entry)
         }
     }
 
     public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) throws -> [LedgerEntry] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let state { conditions.append("state = ?"); arguments += [state.rawValue] }
-        if let since { conditions.append("claimed_at >= ?"); arguments += [since] }
+        if let state {
+            conditions.append("state = ?")
+            arguments += [state.rawValue]
+        }
+        if let since {
+            conditions.append("claimed_at >= ?")
+            arguments += [since]
+        }
         arguments += [limit]
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return try database.read { db in
@@ -244,10 +268,11 @@ public final class SQLiteLedger: Ledger {
     /// Bulk insert of finished entries (benchmarks and imports): one transaction.
     public func insertDone(_ rows: [(key: String, origin: String?, action: GateAction, repository: String, at: Int64)]) throws {
         try database.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result)
-                VALUES (?, ?, ?, ?, '{}', 'done', ?, ?, '{}')
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result)
+                    VALUES (?, ?, ?, ?, '{}', 'done', ?, ?, '{}')
+                    """)
             for row in rows {
                 try statement.execute(arguments: [row.key, row.origin, row.action.rawValue, row.repository, row.at, row.at])
             }
@@ -262,8 +287,9 @@ public final class SQLiteLedger: Ledger {
     private static let columns = "id, key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result, error"
 
     private static func entry(_ row: Row) -> LedgerEntry {
-        LedgerEntry(id: row[0], key: IdempotencyKey(hex: row[1]), originEventID: row[2], action: GateAction(rawValue: row[3]) ?? .status,
-                    repository: row[4], command: row[5], state: LedgerEntry.State(rawValue: row[6]) ?? .claimed, claimedAt: row[7],
-                    completedAt: row[8], result: row[9], error: row[10])
+        LedgerEntry(
+            id: row[0], key: IdempotencyKey(hex: row[1]), originEventID: row[2], action: GateAction(rawValue: row[3]) ?? .status,
+            repository: row[4], command: row[5], state: LedgerEntry.State(rawValue: row[6]) ?? .claimed, claimedAt: row[7],
+            completedAt: row[8], result: row[9], error: row[10])
     }
 }

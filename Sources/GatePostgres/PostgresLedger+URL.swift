@@ -8,8 +8,9 @@ extension PostgresLedger {
     /// A `sslmode=require` query item turns TLS on; loopback connections default to plain TCP.
     public static func configuration(url text: String, password: String?) throws(PostgresLedgerError) -> PostgresClient.Configuration {
         let address = try Address(url: text)
-        var configuration = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user, password: password,
-                                                         database: address.database, tls: address.clientTLS)
+        var configuration = PostgresClient.Configuration(
+            host: address.host, port: address.port, username: address.user, password: password,
+            database: address.database, tls: address.clientTLS)
         configuration.options.maximumConnections = 8
         return configuration
     }
@@ -18,8 +19,9 @@ extension PostgresLedger {
     /// ``configuration(url:password:)`` (``checkConnection()`` uses them).
     public static func connectionConfiguration(url text: String, password: String?) throws(PostgresLedgerError) -> PostgresConnection.Configuration {
         let address = try Address(url: text)
-        return PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user, password: password,
-                                                database: address.database, tls: try address.connectionTLS())
+        return PostgresConnection.Configuration(
+            host: address.host, port: address.port, username: address.user, password: password,
+            database: address.database, tls: try address.connectionTLS())
     }
 
     /// The parts of a ledger URL.
@@ -33,7 +35,8 @@ extension PostgresLedger {
 
         init(url text: String) throws(PostgresLedgerError) {
             guard let components = URLComponents(string: text), let scheme = components.scheme,
-                  scheme == "postgres" || scheme == "postgresql" else {
+                scheme == "postgres" || scheme == "postgresql"
+            else {
                 throw .invalidURL("\"\(text)\" is not a postgres:// URL")
             }
             guard components.password == nil else {

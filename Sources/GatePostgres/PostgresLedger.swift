@@ -28,8 +28,10 @@ public final class PostgresLedger: Ledger {
     /// One connection's settings for ``checkConnection()``, when the ledger was made from a URL.
     private let connectionCheck: PostgresConnection.Configuration?
 
-    public init(configuration: PostgresClient.Configuration, instance: String, lease: Int64 = 30, logger: Logger,
-                connectionCheck: PostgresConnection.Configuration? = nil) {
+    public init(
+        configuration: PostgresClient.Configuration, instance: String, lease: Int64 = 30, logger: Logger,
+        connectionCheck: PostgresConnection.Configuration? = nil
+    ) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.instance = instance
         self.leaseDuration = lease
@@ -40,8 +42,9 @@ public final class PostgresLedger: Ledger {
     /// The ledger at `url` (see ``configuration(url:password:)``); ``migrate()`` first checks that one connection
     /// can be opened.
     public convenience init(url: String, password: String?, instance: String, lease: Int64 = 30, logger: Logger) throws(PostgresLedgerError) {
-        self.init(configuration: try Self.configuration(url: url, password: password), instance: instance, lease: lease, logger: logger,
-                  connectionCheck: try Self.connectionConfiguration(url: url, password: password))
+        self.init(
+            configuration: try Self.configuration(url: url, password: password), instance: instance, lease: lease, logger: logger,
+            connectionCheck: try Self.connectionConfiguration(url: url, password: password))
     }
 
     /// Opens one connection outside the pool and closes it. A server that turns the connection down for good
@@ -69,7 +72,6 @@ public final class PostgresLedger: Ledger {
         return nil
     }
 
-
     /// Runs the connection pool until cancelled (or graceful shutdown).
     public func run() async {
         await client.run()
@@ -80,10 +82,12 @@ public final class PostgresLedger: Ledger {
         try await checkConnection()
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7460221)", logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS operator_gate_schema (version INT NOT NULL)
                 """, logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS ledger (
                     id BIGSERIAL PRIMARY KEY, key TEXT NOT NULL, origin_event_id TEXT UNIQUE, action TEXT NOT NULL,
                     repository TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL, claimed_at BIGINT NOT NULL,
@@ -92,19 +96,23 @@ public final class PostgresLedger: Ledger {
             try await connection.query("CREATE INDEX IF NOT EXISTS ledger_by_key ON ledger (key, id)", logger: logger)
             try await connection.query("CREATE INDEX IF NOT EXISTS ledger_claimed ON ledger (state) WHERE state = 'claimed'", logger: logger)
             // The bot's shared inbox (PostgresInbox): who answers which message, the stored replies, resume cursors.
-            try await connection.query("""
+            try await connection.query(
+                """
                 CREATE TABLE IF NOT EXISTS inbox_message (
                     message_id TEXT PRIMARY KEY, carrier_id TEXT NOT NULL, event TEXT NOT NULL, instance_id TEXT NOT NULL,
                     lease_until BIGINT NOT NULL, state TEXT NOT NULL, claimed_at BIGINT NOT NULL, completed_at BIGINT,
                     reply TEXT, published BOOLEAN NOT NULL DEFAULT false)
                 """, logger: logger)
-            try await connection.query("CREATE INDEX IF NOT EXISTS inbox_message_open ON inbox_message (lease_until) WHERE state = 'claimed'",
-                                       logger: logger)
-            try await connection.query("""
+            try await connection.query(
+                "CREATE INDEX IF NOT EXISTS inbox_message_open ON inbox_message (lease_until) WHERE state = 'claimed'",
+                logger: logger)
+            try await connection.query(
+                """
                 CREATE INDEX IF NOT EXISTS inbox_message_unpublished ON inbox_message (completed_at) WHERE state = 'done' AND NOT published
                 """, logger: logger)
-            try await connection.query("CREATE TABLE IF NOT EXISTS inbox_cursor (scheme TEXT PRIMARY KEY, message_time BIGINT NOT NULL)",
-                                       logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS inbox_cursor (scheme TEXT PRIMARY KEY, message_time BIGINT NOT NULL)",
+                logger: logger)
             let rows = try await connection.query("SELECT version FROM operator_gate_schema", logger: logger)
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
@@ -134,8 +142,9 @@ public final class PostgresLedger: Ledger {
         guard let action = GateAction(rawValue: row.3), let state = LedgerEntry.State(rawValue: row.6) else {
             throw PostgresLedgerError.corruptRow(id: row.0)
         }
-        return LedgerEntry(id: row.0, key: IdempotencyKey(hex: row.1), originEventID: row.2, action: action, repository: row.4,
-                           command: row.5, state: state, claimedAt: row.7, completedAt: row.8, result: row.9, error: row.10)
+        return LedgerEntry(
+            id: row.0, key: IdempotencyKey(hex: row.1), originEventID: row.2, action: action, repository: row.4,
+            command: row.5, state: state, claimedAt: row.7, completedAt: row.8, result: row.9, error: row.10)
     }
 
     private static func entries(_ rows: PostgresRowSequence) async throws -> [LedgerEntry] {
@@ -148,23 +157,29 @@ public final class PostgresLedger: Ledger {
         let json = command.jsonString
         let origin = command.origin?.eventID
         let lease = now + (leaseDuration ?? 30)
-        let instance = self.instance, logger = self.logger
+        let instance = self.instance
+        let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             // One lock per key; the origin is unique by index (an insert racing on it fails and is retried by nobody:
             // the same event under two keys cannot happen, the key is derived from the command the event carries).
             try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key.hex), 0))", logger: logger)
             var byOrigin: LedgerEntry?
             if let origin {
-                byOrigin = try await Self.entries(connection.query(
-                    "SELECT \(unescaped: Self.columns) FROM ledger WHERE origin_event_id = \(origin)", logger: logger)).first
+                byOrigin = try await Self.entries(
+                    connection.query(
+                        "SELECT \(unescaped: Self.columns) FROM ledger WHERE origin_event_id = \(origin)", logger: logger)
+                ).first
             }
-            let latest = try await Self.entries(connection.query(
-                "SELECT \(unescaped: Self.columns) FROM ledger WHERE key = \(key.hex) ORDER BY id DESC LIMIT 1", logger: logger)).first
+            let latest = try await Self.entries(
+                connection.query(
+                    "SELECT \(unescaped: Self.columns) FROM ledger WHERE key = \(key.hex) ORDER BY id DESC LIMIT 1", logger: logger)
+            ).first
             switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: latest, again: command.again, now: now, window: window) {
             case .originSeen(let entry): return .originSeen(entry)
             case .duplicate(let entry): return .duplicate(entry)
             case .execute:
-                let inserted = try await connection.query("""
+                let inserted = try await connection.query(
+                    """
                     INSERT INTO ledger (key, origin_event_id, action, repository, command, state, claimed_at, instance_id, lease_until)
                     VALUES (\(key.hex), \(origin), \(command.action.rawValue), \(command.repository.description), \(json), 'claimed',
                             \(now), \(instance), \(lease))
@@ -172,27 +187,32 @@ public final class PostgresLedger: Ledger {
                     """, logger: logger)
                 var id: Int64 = 0
                 for try await value in inserted.decode(Int64.self) { id = value }
-                return .claimed(LedgerEntry(id: id, key: key, originEventID: origin, action: command.action,
-                                            repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
-                                            completedAt: nil, result: nil, error: nil))
+                return .claimed(
+                    LedgerEntry(
+                        id: id, key: key, originEventID: origin, action: command.action,
+                        repository: command.repository.description, command: json, state: .claimed, claimedAt: now,
+                        completedAt: nil, result: nil, error: nil))
             }
         }
     }
 
     public func complete(id: Int64, result: String, at: Int64) async throws {
         // Only a claim is completed: an instance that wakes up after another reconciled its claim changes nothing.
-        try await client.query("UPDATE ledger SET state = 'done', result = \(result), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
-                               logger: logger)
+        try await client.query(
+            "UPDATE ledger SET state = 'done', result = \(result), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
+            logger: logger)
     }
 
     public func fail(id: Int64, error: String, at: Int64) async throws {
-        try await client.query("UPDATE ledger SET state = 'failed', error = \(error), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
-                               logger: logger)
+        try await client.query(
+            "UPDATE ledger SET state = 'failed', error = \(error), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
+            logger: logger)
     }
 
     public func renewLease(id: Int64, now: Int64) async throws -> Bool {
         let until = now + (leaseDuration ?? 30)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE ledger SET lease_until = \(until)
             WHERE id = \(id) AND state = 'claimed' AND instance_id = \(instance) RETURNING id
             """, logger: logger)
@@ -203,7 +223,8 @@ public final class PostgresLedger: Ledger {
 
     public func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool {
         let until = now + (leaseDuration ?? 30)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE ledger SET instance_id = \(instance), lease_until = \(until)
             WHERE id = \(entry.id) AND state = 'claimed' AND (instance_id = \(instance) OR lease_until IS NULL OR lease_until < \(now))
             RETURNING id
@@ -215,36 +236,46 @@ public final class PostgresLedger: Ledger {
     }
 
     public func latest(key: IdempotencyKey) async throws -> LedgerEntry? {
-        try await Self.entries(client.query(
-            "SELECT \(unescaped: Self.columns) FROM ledger WHERE key = \(key.hex) ORDER BY id DESC LIMIT 1", logger: logger)).first
+        try await Self.entries(
+            client.query(
+                "SELECT \(unescaped: Self.columns) FROM ledger WHERE key = \(key.hex) ORDER BY id DESC LIMIT 1", logger: logger)
+        ).first
     }
 
     public func entry(originEventID: String) async throws -> LedgerEntry? {
-        try await Self.entries(client.query(
-            "SELECT \(unescaped: Self.columns) FROM ledger WHERE origin_event_id = \(originEventID)", logger: logger)).first
+        try await Self.entries(
+            client.query(
+                "SELECT \(unescaped: Self.columns) FROM ledger WHERE origin_event_id = \(originEventID)", logger: logger)
+        ).first
     }
 
     public func entries(keyPrefix: String, limit: Int) async throws -> [LedgerEntry] {
         let prefix = keyPrefix.lowercased().filter(\.isHexDigit)
-        return try await Self.entries(client.query("""
-            SELECT \(unescaped: Self.columns) FROM ledger WHERE key >= \(prefix) AND key < \(prefix + "g") ORDER BY id DESC LIMIT \(limit)
-            """, logger: logger))
+        return try await Self.entries(
+            client.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM ledger WHERE key >= \(prefix) AND key < \(prefix + "g") ORDER BY id DESC LIMIT \(limit)
+                """, logger: logger))
     }
 
     public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry] {
-        try await Self.entries(client.query("""
-            SELECT \(unescaped: Self.columns) FROM ledger
-            WHERE (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue)) AND (\(since)::bigint IS NULL OR claimed_at >= \(since))
-            ORDER BY id DESC LIMIT \(limit)
-            """, logger: logger))
+        try await Self.entries(
+            client.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM ledger
+                WHERE (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue)) AND (\(since)::bigint IS NULL OR claimed_at >= \(since))
+                ORDER BY id DESC LIMIT \(limit)
+                """, logger: logger))
     }
 
     /// Claimed entries that are this instance's or whose lease has expired, oldest first.
     public func claimedEntries(now: Int64) async throws -> [LedgerEntry] {
-        try await Self.entries(client.query("""
-            SELECT \(unescaped: Self.columns) FROM ledger
-            WHERE state = 'claimed' AND (instance_id = \(instance) OR lease_until IS NULL OR lease_until < \(now)) ORDER BY id
-            """, logger: logger))
+        try await Self.entries(
+            client.query(
+                """
+                SELECT \(unescaped: Self.columns) FROM ledger
+                WHERE state = 'claimed' AND (instance_id = \(instance) OR lease_until IS NULL OR lease_until < \(now)) ORDER BY id
+                """, logger: logger))
     }
 
     public func count() async throws -> Int {

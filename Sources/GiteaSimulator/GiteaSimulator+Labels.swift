@@ -31,7 +31,9 @@ extension GiteaSimulator {
         router.delete("/api/v1/repos/:owner/:repo/issues/:number/labels/:label") { request, context in
             await handle(state, request, context, write: true) { login in
                 let (name, index) = try await existingIssue(state, context)
-                guard let id = Int64(try context.parameters.require("label")) else { throw SimulatorFailure(status: 404, message: "label does not exist") }
+                guard let id = Int64(try context.parameters.require("label")) else {
+                    throw SimulatorFailure(status: 404, message: "label does not exist")
+                }
                 try await state.removeLabel(name, index, login: login, id: id)
                 return Response(status: .noContent)
             }

@@ -11,7 +11,11 @@ extension GiteaSimulator {
             }
         }
 
-        struct Merge: Decodable { let Do: String; let head_commit_id: String?; let delete_branch_after_merge: Bool? }
+        struct Merge: Decodable {
+            let Do: String
+            let head_commit_id: String?
+            let delete_branch_after_merge: Bool?
+        }
         router.post("/api/v1/repos/:owner/:repo/pulls/:number/merge") { request, context in
             await handle(state, request, context, write: true) { login in
                 let (name, index) = try await existingIssue(state, context, pull: true)

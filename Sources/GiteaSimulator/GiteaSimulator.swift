@@ -9,16 +9,19 @@ import NIOCore
 /// 50; `q` over title and body with an optional indexing lag) and fault injection. For tests and `demo`.
 public enum GiteaSimulator {
     /// Runs until the task is cancelled. `onPort` receives the bound port.
-    public static func run(state: GiteaSimulatorState, port: Int = 0, logger: Logger,
-                           onPort: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public static func run(
+        state: GiteaSimulatorState, port: Int = 0, logger: Logger,
+        onPort: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let router = Router(context: SimulatorContext.self)
         routes(router, state)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                              onServerRunning: { channel in
-                                  let port = channel.localAddress?.port ?? 0
-                                  await state.bound(port: port)
-                                  await onPort(port)
-                              }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                await state.bound(port: port)
+                await onPort(port)
+            }, logger: logger)
         // No signal handlers: the embedding process owns SIGTERM and SIGINT; the server stops when its task is cancelled.
         try await app.runService(gracefulShutdownSignals: [])
     }
@@ -43,13 +46,18 @@ public enum GiteaSimulator {
     }
 
     static func error(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        struct Body: Encodable { let message: String; let url: String }
+        struct Body: Encodable {
+            let message: String
+            let url: String
+        }
         return (try? json(Body(message: message, url: "https://docs.gitea.com/api"), status: status)) ?? Response(status: status)
     }
 
     /// Authenticates, applies faults, and maps thrown ``SimulatorFailure``s to Gitea's error body.
-    static func handle(_ state: GiteaSimulatorState, _ request: Request, _ context: SimulatorContext, write: Bool,
-                       _ body: @escaping @Sendable (String) async throws -> Response) async -> Response {
+    static func handle(
+        _ state: GiteaSimulatorState, _ request: Request, _ context: SimulatorContext, write: Bool,
+        _ body: @escaping @Sendable (String) async throws -> Response
+    ) async -> Response {
         let header = request.headers[.authorization] ?? ""
         let parts = header.split(separator: " ")
         let token = parts.count == 2 && parts[0] == "token" ? String(parts[1]) : nil
@@ -103,9 +111,12 @@ public enum GiteaSimulator {
 
     /// The repository and issue number a route names, once the issue exists (else `status`, Gitea's answer for
     /// that endpoint: mostly 404, 500 for comments). Checked before the body is read, as Gitea does.
-    static func existingIssue(_ state: GiteaSimulatorState, _ context: SimulatorContext, pull: Bool = false,
-                              status: Int = 404) async throws -> (name: String, number: Int) {
-        let name = try repository(context), index = try number(context)
+    static func existingIssue(
+        _ state: GiteaSimulatorState, _ context: SimulatorContext, pull: Bool = false,
+        status: Int = 404
+    ) async throws -> (name: String, number: Int) {
+        let name = try repository(context)
+        let index = try number(context)
         let item = await state.item(name, index)
         guard item != nil, !pull || item?.pull != nil else {
             throw SimulatorFailure(status: status, message: pull ? "pull request does not exist" : "issue does not exist")

@@ -29,13 +29,16 @@ extension GiteaSimulatorState {
 
     func listIssues(_ name: String, _ query: IssueQuery) throws(SimulatorFailure) -> [GiteaIssue] {
         guard repo(name) != nil else { throw SimulatorFailure(status: 404, message: "repository does not exist") }
-        let limit = min(50, max(1, query.limit)), page = max(1, query.page)
+        let limit = min(50, max(1, query.limit))
+        let page = max(1, query.page)
         let matching = items(name).sorted { $0.number > $1.number }.filter { item in
             (query.state == "all" || item.state == query.state)
                 && (query.type == nil || (query.type == "issues") == (item.pull == nil))
                 && (query.createdBy.map { item.author.lowercased() == $0.lowercased() } ?? true)
                 && (query.since.map { item.updatedAt >= $0 } ?? true)
-                && (query.q.map { (item.title + "\n" + item.body).localizedCaseInsensitiveContains($0) && Date().timeIntervalSince(item.createdAt) >= indexLag } ?? true)
+                && (query.q.map {
+                    (item.title + "\n" + item.body).localizedCaseInsensitiveContains($0) && Date().timeIntervalSince(item.createdAt) >= indexLag
+                } ?? true)
         }
         return matching.dropFirst((page - 1) * limit).prefix(limit).map { json($0, repository: name) }
     }
@@ -46,7 +49,9 @@ extension GiteaSimulatorState {
     }
 
     /// Creates an issue; without write access Gitea silently drops labels and assignees.
-    func createIssue(_ name: String, login: String, title: String, body: String?, labels: [Int64]?, assignees: [String]?) throws(SimulatorFailure) -> GiteaIssue {
+    func createIssue(_ name: String, login: String, title: String, body: String?, labels: [Int64]?, assignees: [String]?) throws(SimulatorFailure)
+        -> GiteaIssue
+    {
         guard let repo = repo(name) else { throw SimulatorFailure(status: 404, message: "repository does not exist") }
         guard !title.isEmpty else { throw SimulatorFailure(status: 422, message: "Title: Required") }
         for assignee in assignees ?? [] where !userExists(assignee) {
@@ -57,9 +62,10 @@ extension GiteaSimulatorState {
         let id = newID()
         var created: Item?
         update(name) { repo in
-            let item = Item(id: id, number: repo.nextNumber, title: title, body: body ?? "", author: login,
-                            assignees: canWrite ? (assignees ?? []) : [], labels: canWrite ? (labels ?? []).filter(known.contains) : [],
-                            createdAt: Date(), updatedAt: Date())
+            let item = Item(
+                id: id, number: repo.nextNumber, title: title, body: body ?? "", author: login,
+                assignees: canWrite ? (assignees ?? []) : [], labels: canWrite ? (labels ?? []).filter(known.contains) : [],
+                createdAt: Date(), updatedAt: Date())
             repo.items[repo.nextNumber] = item
             repo.nextNumber += 1
             created = item
@@ -69,7 +75,8 @@ extension GiteaSimulatorState {
     }
 
     /// Edits an issue's state or assignees (assignees silently ignored without write access).
-    func editIssue(_ name: String, _ number: Int, login: String, state newState: String?, assignees: [String]?) throws(SimulatorFailure) -> GiteaIssue {
+    func editIssue(_ name: String, _ number: Int, login: String, state newState: String?, assignees: [String]?) throws(SimulatorFailure) -> GiteaIssue
+    {
         guard let repo = repo(name), let item = repo.items[number] else { throw SimulatorFailure(status: 404, message: "issue does not exist") }
         let canWrite = repo.writers.contains(login.lowercased())
         guard canWrite || item.author.lowercased() == login.lowercased() else { throw SimulatorFailure(status: 403, message: "no permission") }
@@ -100,8 +107,9 @@ extension GiteaSimulatorState {
         guard let item = item(name, number) else { throw SimulatorFailure(status: 500, message: "issue does not exist") }
         let id = newID()
         let kind = item.pull == nil ? "issues" : "pulls"
-        let comment = GiteaComment(id: id, body: body, htmlURL: "\(baseURL)/\(name)/\(kind)/\(number)#issuecomment-\(id)", user: user(login),
-                                   createdAt: GiteaSimulator.timestamp(Date()))
+        let comment = GiteaComment(
+            id: id, body: body, htmlURL: "\(baseURL)/\(name)/\(kind)/\(number)#issuecomment-\(id)", user: user(login),
+            createdAt: GiteaSimulator.timestamp(Date()))
         update(name) { repo in
             repo.items[number]?.comments.append(comment)
             repo.items[number]?.updatedAt = Date()
@@ -151,8 +159,9 @@ extension GiteaSimulatorState {
 
     func pullRequestOrFail(_ name: String, _ number: Int) throws(SimulatorFailure) -> GiteaPullRequest {
         guard let item = item(name, number), let pull = item.pull else { throw SimulatorFailure(status: 404, message: "pull request does not exist") }
-        return GiteaPullRequest(number: number, title: item.title, state: item.state, merged: pull.merged, mergeable: pull.mergeable,
-                                draft: pull.draft, head: .init(ref: pull.headRef, sha: pull.headSHA), htmlURL: "\(baseURL)/\(name)/pulls/\(number)")
+        return GiteaPullRequest(
+            number: number, title: item.title, state: item.state, merged: pull.merged, mergeable: pull.mergeable,
+            draft: pull.draft, head: .init(ref: pull.headRef, sha: pull.headSHA), htmlURL: "\(baseURL)/\(name)/pulls/\(number)")
     }
 
     /// Merges (Gitea's 404/405/409/422 answers); returns the status of success, 200.

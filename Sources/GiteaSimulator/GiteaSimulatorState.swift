@@ -103,13 +103,16 @@ public actor GiteaSimulatorState {
 
     /// Opens a pull request; returns its number.
     @discardableResult
-    public func addPullRequest(_ repository: String, title: String, author: String, headSHA: String, mergeable: Bool = true, draft: Bool = false) -> Int {
+    public func addPullRequest(_ repository: String, title: String, author: String, headSHA: String, mergeable: Bool = true, draft: Bool = false)
+        -> Int
+    {
         var repo = repos[repository.lowercased(), default: Repo()]
         nextID += 1
         let number = repo.nextNumber
         repo.nextNumber += 1
-        repo.items[number] = Item(id: nextID, number: number, title: title, body: "", author: author, createdAt: Date(), updatedAt: Date(),
-                                  pull: Pull(mergeable: mergeable, draft: draft, headSHA: headSHA))
+        repo.items[number] = Item(
+            id: nextID, number: number, title: title, body: "", author: author, createdAt: Date(), updatedAt: Date(),
+            pull: Pull(mergeable: mergeable, draft: draft, headSHA: headSHA))
         repos[repository.lowercased()] = repo
         return number
     }
@@ -226,10 +229,11 @@ public actor GiteaSimulatorState {
     func json(_ item: Item, repository: String) -> GiteaIssue {
         let all = allLabels(repository)
         let kind = item.pull == nil ? "issues" : "pulls"
-        return GiteaIssue(id: item.id, number: item.number, title: item.title, body: item.body, state: item.state,
-                          htmlURL: "\(baseURL)/\(repository)/\(kind)/\(item.number)", user: user(item.author),
-                          assignees: item.assignees.map(user), labels: item.labels.compactMap { id in all.first { $0.id == id } },
-                          pullRequest: item.pull.map { .init(merged: $0.merged, draft: $0.draft, htmlURL: "\(baseURL)/\(repository)/pulls/\(item.number)") },
-                          createdAt: GiteaSimulator.timestamp(item.createdAt))
+        return GiteaIssue(
+            id: item.id, number: item.number, title: item.title, body: item.body, state: item.state,
+            htmlURL: "\(baseURL)/\(repository)/\(kind)/\(item.number)", user: user(item.author),
+            assignees: item.assignees.map(user), labels: item.labels.compactMap { id in all.first { $0.id == id } },
+            pullRequest: item.pull.map { .init(merged: $0.merged, draft: $0.draft, htmlURL: "\(baseURL)/\(repository)/pulls/\(item.number)") },
+            createdAt: GiteaSimulator.timestamp(item.createdAt))
     }
 }

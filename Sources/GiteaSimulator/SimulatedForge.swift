@@ -16,7 +16,9 @@ public struct SimulatedForge: Forge {
     }
 
     /// One call: authentication, the next fault, then `body` on the state as the caller.
-    private func call<T: Sendable>(write: Bool, _ body: @Sendable (GiteaSimulatorState, String) async throws(SimulatorFailure) -> T) async throws(GiteaError) -> T {
+    private func call<T: Sendable>(write: Bool, _ body: @Sendable (GiteaSimulatorState, String) async throws(SimulatorFailure) -> T)
+        async throws(GiteaError) -> T
+    {
         let fault = await state.nextFault(write: write)
         if case .delay(let seconds) = fault { try? await Task.sleep(for: .seconds(seconds)) }
         switch fault {
@@ -55,20 +57,27 @@ public struct SimulatedForge: Forge {
         try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.issueOrFail(repository.description, number) }
     }
 
-    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError) -> [GiteaIssue] {
+    public func issues(_ repository: Repository, createdBy: String?, since: String?, query: String?, page: Int) async throws(GiteaError)
+        -> [GiteaIssue]
+    {
         var filter = GiteaSimulatorState.IssueQuery()
         (filter.state, filter.type, filter.createdBy, filter.q) = ("all", "issues", createdBy, query)
         (filter.since, filter.limit, filter.page) = (since.flatMap { ISO8601DateFormatter().date(from: $0) }, GiteaClient.pageSize, page)
-        return try await call(write: false) { [filter] state, _ throws(SimulatorFailure) in try await state.listIssues(repository.description, filter) }
+        return try await call(write: false) { [filter] state, _ throws(SimulatorFailure) in try await state.listIssues(repository.description, filter)
+        }
     }
 
-    public func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError) -> GiteaIssue {
+    public func createIssue(_ repository: Repository, title: String, body: String, labels: [Int64], assignees: [String]) async throws(GiteaError)
+        -> GiteaIssue
+    {
         try await call(write: true) { state, login throws(SimulatorFailure) in
             try await state.createIssue(repository.description, login: login, title: title, body: body, labels: labels, assignees: assignees)
         }
     }
 
-    public func editIssue(_ repository: Repository, _ number: Int, state newState: IssueState?, assignees: [String]?) async throws(GiteaError) -> GiteaIssue {
+    public func editIssue(_ repository: Repository, _ number: Int, state newState: IssueState?, assignees: [String]?) async throws(GiteaError)
+        -> GiteaIssue
+    {
         try await call(write: true) { state, login throws(SimulatorFailure) in
             try await state.editIssue(repository.description, number, login: login, state: newState?.rawValue, assignees: assignees)
         }
@@ -76,7 +85,9 @@ public struct SimulatedForge: Forge {
 
     public func comments(_ repository: Repository, _ number: Int, since: String?) async throws(GiteaError) -> [GiteaComment] {
         let date = since.flatMap { ISO8601DateFormatter().date(from: $0) }
-        return try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.commentsOrFail(repository.description, number, since: date) }
+        return try await call(write: false) { state, _ throws(SimulatorFailure) in
+            try await state.commentsOrFail(repository.description, number, since: date)
+        }
     }
 
     public func createComment(_ repository: Repository, _ number: Int, body: String) async throws(GiteaError) -> GiteaComment {
@@ -86,7 +97,8 @@ public struct SimulatedForge: Forge {
     }
 
     public func labels(_ repository: Repository) async throws(GiteaError) -> (repository: [GiteaLabel], organisation: [GiteaLabel]) {
-        var own: [GiteaLabel] = [], organisation: [GiteaLabel] = []
+        var own: [GiteaLabel] = []
+        var organisation: [GiteaLabel] = []
         for page in 1...200 {
             let labels = try await call(write: false) { state, _ throws(SimulatorFailure) in
                 try await state.repositoryLabels(repository.description, limit: GiteaClient.pageSize, page: page)
@@ -106,18 +118,24 @@ public struct SimulatedForge: Forge {
     }
 
     public func addLabels(_ repository: Repository, _ number: Int, ids: [Int64]) async throws(GiteaError) -> [GiteaLabel] {
-        try await call(write: true) { state, login throws(SimulatorFailure) in try await state.addLabels(repository.description, number, login: login, ids: ids) }
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.addLabels(repository.description, number, login: login, ids: ids)
+        }
     }
 
     public func removeLabel(_ repository: Repository, _ number: Int, id: Int64) async throws(GiteaError) {
-        try await call(write: true) { state, login throws(SimulatorFailure) in try await state.removeLabel(repository.description, number, login: login, id: id) }
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.removeLabel(repository.description, number, login: login, id: id)
+        }
     }
 
     public func pullRequest(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaPullRequest {
         try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.pullRequestOrFail(repository.description, number) }
     }
 
-    public func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError) -> Int {
+    public func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError)
+        -> Int
+    {
         try await call(write: true) { state, login throws(SimulatorFailure) in
             try await state.merge(repository.description, number, login: login, style: style.rawValue, headCommitID: headSHA)
         }

@@ -8,27 +8,31 @@ import NIOCore
 /// and the end-to-end tests use real relays.
 public enum LoopbackRelay {
     /// Runs until the task is cancelled. `onPort` receives the bound port.
-    public static func run(state: LoopbackRelayState, port: Int = 0, logger: Logger,
-                           onPort: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public static func run(
+        state: LoopbackRelayState, port: Int = 0, logger: Logger,
+        onPort: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let app = Application(
             router: Router(),
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20)), shouldUpgrade: { _, _, _ in
-                .upgrade([:]) { inbound, outbound, _ in
-                    let (frames, send) = AsyncStream.makeStream(of: String.self)
-                    let connection = await state.connect(send)
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            for await frame in frames { try await outbound.write(.text(frame)) }
+            server: .http1WebSocketUpgrade(
+                configuration: .init(ws: .init(maxFrameSize: 1 << 20)),
+                shouldUpgrade: { _, _, _ in
+                    .upgrade([:]) { inbound, outbound, _ in
+                        let (frames, send) = AsyncStream.makeStream(of: String.self)
+                        let connection = await state.connect(send)
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            group.addTask {
+                                for await frame in frames { try await outbound.write(.text(frame)) }
+                            }
+                            for try await message in inbound.messages(maxSize: 1 << 20) {
+                                if case .text(let text) = message { await state.receive(text, from: connection) }
+                            }
+                            await state.disconnect(connection)
+                            send.finish()
+                            try await group.waitForAll()
                         }
-                        for try await message in inbound.messages(maxSize: 1 << 20) {
-                            if case .text(let text) = message { await state.receive(text, from: connection) }
-                        }
-                        await state.disconnect(connection)
-                        send.finish()
-                        try await group.waitForAll()
                     }
-                }
-            }),
+                }),
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) },
             logger: logger

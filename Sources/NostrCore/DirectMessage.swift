@@ -1,4 +1,3 @@
-
 /// A decrypted direct message whose author has been verified.
 public struct DirectMessage: Sendable, Equatable {
     /// How it was sent.

@@ -1,4 +1,3 @@
-
 /// Why an inbound event did not yield a direct message. Each is a drop reason for counting and logging.
 public enum DirectMessageDropReason: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongKind(Int)
@@ -75,13 +74,17 @@ public struct DirectMessageDecoder: Sendable {
             do { text = try NIP04.decrypt(event.content, sharedKey: keys.nip04Key(for: sender)) } catch {
                 throw .undecryptable(error.description)
             }
-            return DirectMessage(id: event.id, carrierID: event.id, sender: sender, scheme: .nip04, createdAt: event.createdAt,
-                                 text: text, tags: event.tags)
+            return DirectMessage(
+                id: event.id, carrierID: event.id, sender: sender, scheme: .nip04, createdAt: event.createdAt,
+                text: text, tags: event.tags)
         }
         let opened: UnwrappedGift
-        do { opened = try NIP59.unwrap(event, keys: keys, verifyingWrap: false, acceptingSeal: acceptingSealAuthor) } catch { throw .unwrapFailed(error) }
+        do { opened = try NIP59.unwrap(event, keys: keys, verifyingWrap: false, acceptingSeal: acceptingSealAuthor) } catch {
+            throw .unwrapFailed(error)
+        }
         guard opened.rumor.kind == 14 else { throw .notADirectMessage(kind: opened.rumor.kind) }
-        return DirectMessage(id: opened.rumor.id, carrierID: event.id, sender: opened.sender, scheme: .nip17,
-                             createdAt: opened.rumor.createdAt, text: opened.rumor.content, tags: opened.rumor.tags)
+        return DirectMessage(
+            id: opened.rumor.id, carrierID: event.id, sender: opened.sender, scheme: .nip17,
+            createdAt: opened.rumor.createdAt, text: opened.rumor.content, tags: opened.rumor.tags)
     }
 }

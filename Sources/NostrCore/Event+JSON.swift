@@ -32,16 +32,20 @@ extension Event: Codable {
         try container.encode(sig, forKey: .sig)
     }
 
-    static func field<T: Decodable>(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, _ type: T.Type,
-                                    expected: String) throws(EventError) -> T {
+    static func field<T: Decodable>(
+        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, _ type: T.Type,
+        expected: String
+    ) throws(EventError) -> T {
         guard container.contains(key) else { throw .missingField(key.stringValue) }
         do { return try container.decode(T.self, forKey: key) } catch {
             throw .wrongType(field: key.stringValue, expected: expected)
         }
     }
 
-    static func hexField(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys,
-                         characters: Int) throws(EventError) -> String {
+    static func hexField(
+        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys,
+        characters: Int
+    ) throws(EventError) -> String {
         let value = try field(container, key, String.self, expected: "a string of \(characters) lowercase hex characters")
         guard value.utf8.count == characters, value.utf8.allSatisfy(Event.isLowercaseHexDigit) else {
             throw .invalidHex(field: key.stringValue, expectedCharacters: characters)
@@ -84,8 +88,10 @@ extension Event: Codable {
     }
 
     /// Writes an event object (a rumor when `sig` is `nil`) with the canonical string escaping.
-    static func appendObject(id: String, pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String,
-                             sig: String?, to out: inout [UInt8]) {
+    static func appendObject(
+        id: String, pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String,
+        sig: String?, to out: inout [UInt8]
+    ) {
         CanonicalJSON.appendRaw("{\"id\":", to: &out)
         CanonicalJSON.appendString(id, to: &out)
         CanonicalJSON.appendRaw(",\"pubkey\":", to: &out)
@@ -107,7 +113,8 @@ extension Event: Codable {
 
     /// The fields an event and a rumor share, decoded and checked strictly.
     static func decodeBody(_ container: KeyedDecodingContainer<CodingKeys>) throws(EventError)
-        -> (pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String) {
+        -> (pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String)
+    {
         let pubkey = try hexField(container, .pubkey, characters: 64)
         let createdAt = try field(container, .createdAt, Int64.self, expected: "an integer number of seconds")
         guard createdAt >= 0 else { throw .negativeCreatedAt(createdAt) }

@@ -1,4 +1,5 @@
 import Encoding
+
 extension Event {
     /// Recomputes the id from the fields and checks the BIP-340 signature against it.
     /// - Throws: ``EventError/idMismatch(claimed:computed:)``, ``EventError/invalidPublicKey`` or
@@ -15,7 +16,8 @@ extension Event {
         }
         guard let key = Hex.decodeLowercase(pubkey, count: 32) else { throw .invalidPublicKey }
         guard let signature = Hex.decodeLowercase(sig, count: 64),
-              Schnorr.verify(signature: signature, message: computed, publicKey: key) else {
+            Schnorr.verify(signature: signature, message: computed, publicKey: key)
+        else {
             // Only on the failure path: tell a key that is off the curve from a bad signature.
             throw (try? PublicKey(bytes: key)) == nil ? .invalidPublicKey : .badSignature
         }

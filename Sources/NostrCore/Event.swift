@@ -1,5 +1,5 @@
-import Encoding
 import Crypto
+import Encoding
 
 /// A Nostr event (NIP-01) as it travels on the wire.
 ///

@@ -14,13 +14,18 @@ public enum EventFrameScanner {
     }
 }
 
-private extension JSONByteCursor {
-    mutating func eventFrame() -> (subscriptionID: String, event: Event)? {
+extension JSONByteCursor {
+    fileprivate mutating func eventFrame() -> (subscriptionID: String, event: Event)? {
         guard take(UInt8(ascii: "[")), let type = plainStringRange(), equals(type, "EVENT"), take(UInt8(ascii: ",")),
-              let sub = plainStringRange(), (1...64).contains(sub.count), bytes[sub].allSatisfy({ $0 < 0x80 }),
-              take(UInt8(ascii: ",")), take(UInt8(ascii: "{")) else { return nil }
-        var id: String?, pubkey: String?, sig: String?, content: String?
-        var createdAt: Int64?, kind: Int?
+            let sub = plainStringRange(), (1...64).contains(sub.count), bytes[sub].allSatisfy({ $0 < 0x80 }),
+            take(UInt8(ascii: ",")), take(UInt8(ascii: "{"))
+        else { return nil }
+        var id: String?
+        var pubkey: String?
+        var sig: String?
+        var content: String?
+        var createdAt: Int64?
+        var kind: Int?
         var tags: [[String]]?
         repeat {
             guard let key = plainStringRange(), take(UInt8(ascii: ":")) else { return nil }
@@ -57,13 +62,13 @@ private extension JSONByteCursor {
     }
 
     /// A string of exactly `count` lowercase hex digits.
-    mutating func hexString(_ count: Int) -> String? {
+    fileprivate mutating func hexString(_ count: Int) -> String? {
         guard let range = plainStringRange(), range.count == count, bytes[range].allSatisfy(Event.isLowercaseHexDigit) else { return nil }
         return text(range)
     }
 
     /// Digits only, no leading zero (except `0` itself), at most `maxDigits`, followed by a delimiter.
-    mutating func integer(maxDigits: Int) -> Int64? {
+    fileprivate mutating func integer(maxDigits: Int) -> Int64? {
         skipSpace()
         let start = index
         var value: Int64 = 0
@@ -85,7 +90,7 @@ private extension JSONByteCursor {
     }
 
     /// `[[ "a", "b" ], …]` of plain strings.
-    mutating func tagList() -> [[String]]? {
+    fileprivate mutating func tagList() -> [[String]]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var tags: [[String]] = []
         if take(UInt8(ascii: "]")) { return tags }

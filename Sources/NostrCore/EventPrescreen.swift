@@ -10,7 +10,10 @@ public enum EventPrescreen {
         public let kind: Int
         /// The `pubkey` value as written (64 lowercase hex characters when the event is valid).
         public let pubkey: String
-        public init(kind: Int, pubkey: String) { self.kind = kind; self.pubkey = pubkey }
+        public init(kind: Int, pubkey: String) {
+            self.kind = kind
+            self.pubkey = pubkey
+        }
     }
 
     public static func summary(_ frame: String) -> Summary? {
@@ -18,10 +21,11 @@ public enum EventPrescreen {
     }
 }
 
-private extension JSONByteCursor {
-    mutating func eventSummary() -> EventPrescreen.Summary? {
+extension JSONByteCursor {
+    fileprivate mutating func eventSummary() -> EventPrescreen.Summary? {
         guard take(UInt8(ascii: "[")), let tag = stringRange(), equals(tag, "EVENT"), take(UInt8(ascii: ",")),
-              stringRange() != nil, take(UInt8(ascii: ",")), take(UInt8(ascii: "{")) else { return nil }
+            stringRange() != nil, take(UInt8(ascii: ",")), take(UInt8(ascii: "{"))
+        else { return nil }
         var kind: Int?
         var pubkey: String?
         if peek() == UInt8(ascii: "}") { return nil }
@@ -40,7 +44,10 @@ private extension JSONByteCursor {
             }
             skipSpace()
             guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
             if bytes[index] == UInt8(ascii: "}") { break }
             return nil
         }
@@ -48,7 +55,7 @@ private extension JSONByteCursor {
         return EventPrescreen.Summary(kind: kind, pubkey: pubkey)
     }
 
-    mutating func integer() -> Int? {
+    fileprivate mutating func integer() -> Int? {
         skipSpace()
         let start = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
@@ -58,7 +65,7 @@ private extension JSONByteCursor {
     }
 
     /// Skips one JSON value of any kind.
-    mutating func skipValue(depth: Int) -> Bool {
+    fileprivate mutating func skipValue(depth: Int) -> Bool {
         guard depth < 64, let first = peek() else { return false }
         switch first {
         case UInt8(ascii: "\""):

@@ -1,4 +1,5 @@
 import Encoding
+
 /// The parts of an event its author chooses; signing adds `pubkey`, `id` and `sig`.
 public struct EventTemplate: Hashable, Sendable {
     public var kind: Int
@@ -18,8 +19,9 @@ public struct EventTemplate: Hashable, Sendable {
         let pubkey = keyPair.publicKey.hex
         let id = Event.idBytes(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content)
         let signature = Schnorr.sign(message: id, with: keyPair)
-        return Event(id: Hex.encode(id), pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags,
-                     content: content, sig: Hex.encode(signature))
+        return Event(
+            id: Hex.encode(id), pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags,
+            content: content, sig: Hex.encode(signature))
     }
 
     /// The unsigned form with its id, as NIP-59 rumors travel.

@@ -12,8 +12,10 @@ public struct Filter: Hashable, Sendable {
     public var until: Int64?
     public var limit: Int?
 
-    public init(ids: [String]? = nil, authors: [String]? = nil, kinds: [Int]? = nil, tags: [String: [String]] = [:],
-                since: Int64? = nil, until: Int64? = nil, limit: Int? = nil) {
+    public init(
+        ids: [String]? = nil, authors: [String]? = nil, kinds: [Int]? = nil, tags: [String: [String]] = [:],
+        since: Int64? = nil, until: Int64? = nil, limit: Int? = nil
+    ) {
         self.ids = ids
         self.authors = authors
         self.kinds = kinds
@@ -53,8 +55,14 @@ public struct Filter: Hashable, Sendable {
             CanonicalJSON.appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
         }
-        if let ids { key("ids"); CanonicalJSON.appendStrings(ids, to: &out) }
-        if let authors { key("authors"); CanonicalJSON.appendStrings(authors, to: &out) }
+        if let ids {
+            key("ids")
+            CanonicalJSON.appendStrings(ids, to: &out)
+        }
+        if let authors {
+            key("authors")
+            CanonicalJSON.appendStrings(authors, to: &out)
+        }
         if let kinds {
             key("kinds")
             out.append(contentsOf: Array(("[" + kinds.map(String.init).joined(separator: ",") + "]").utf8))
@@ -63,9 +71,18 @@ public struct Filter: Hashable, Sendable {
             key("#" + letter)
             CanonicalJSON.appendStrings(tags[letter]!, to: &out)
         }
-        if let since { key("since"); CanonicalJSON.appendInteger(since, to: &out) }
-        if let until { key("until"); CanonicalJSON.appendInteger(until, to: &out) }
-        if let limit { key("limit"); CanonicalJSON.appendInteger(limit, to: &out) }
+        if let since {
+            key("since")
+            CanonicalJSON.appendInteger(since, to: &out)
+        }
+        if let until {
+            key("until")
+            CanonicalJSON.appendInteger(until, to: &out)
+        }
+        if let limit {
+            key("limit")
+            CanonicalJSON.appendInteger(limit, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -27,8 +27,10 @@ enum FrameDecoding {
 
     static let bodyKey = CodingUserInfoKey(rawValue: "operator-gate.frame-body")!
 
-    static func decode<Message>(_ frame: String,
-                                _ body: @escaping (inout UnkeyedDecodingContainer, String) throws -> Message) throws(FrameError) -> Message {
+    static func decode<Message>(
+        _ frame: String,
+        _ body: @escaping (inout UnkeyedDecodingContainer, String) throws -> Message
+    ) throws(FrameError) -> Message {
         let decoder = JSONDecoder()
         decoder.userInfo[bodyKey] = Body(body)
         do {

@@ -1,4 +1,5 @@
 import Encoding
+
 /// Why a relay-protocol frame could not be parsed. A malformed frame is always this value, never a crash.
 public enum FrameError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Not JSON, or not a non-empty array whose first element is a string.

@@ -1,4 +1,3 @@
-
 /// Where the inbox subscription resumes, per scheme, and the filters that follow from it.
 ///
 /// Gift wraps (kind 1059) carry a `created_at` randomized up to two days into the past, so resuming them
@@ -37,8 +36,10 @@ public struct InboxCursor: Sendable, Equatable {
 
     /// The oldest message time the inbox still accepts on a first start or resume, per scheme.
     public func earliestMessageTime(now: Int64, lookback: Int64) -> (nip04: Int64, nip17: Int64) {
-        (nip04.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback),
-         nip17.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback))
+        (
+            nip04.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback),
+            nip17.map { Self.before(min($0, now), Self.skew) } ?? Self.before(now, lookback)
+        )
     }
 
     /// `time − seconds`, never below 0 (the epoch) and never trapping, whatever a stored cursor or an option says.
@@ -51,7 +52,7 @@ public struct InboxCursor: Sendable, Equatable {
     public func filters(recipient: PublicKey, now: Int64, lookback: Int64) -> [String: [Filter]] {
         [
             "inbox-nip04": [Filter(kinds: [4], tags: ["p": [recipient.hex]], since: nip04Since(now: now, lookback: lookback))],
-            "inbox-nip17": [Filter(kinds: [1059], tags: ["p": [recipient.hex]], since: giftWrapSince(now: now, lookback: lookback))],
+            "inbox-nip17": [Filter(kinds: [1059], tags: ["p": [recipient.hex]], since: giftWrapSince(now: now, lookback: lookback))]
         ]
     }
 

@@ -20,8 +20,9 @@ public enum NIP04 {
         let ivBytes = iv ?? SecureRandom.bytes(16)
         precondition(ivBytes.count == 16 && sharedKey.count == 32)
         // Cannot throw: key and IV sizes are checked above.
-        let ciphertext = try! AES._CBC.encrypt(Array(plaintext.utf8), using: SymmetricKey(data: sharedKey),
-                                               iv: try! AES._CBC.IV(ivBytes: ivBytes))
+        let ciphertext = try! AES._CBC.encrypt(
+            Array(plaintext.utf8), using: SymmetricKey(data: sharedKey),
+            iv: try! AES._CBC.IV(ivBytes: ivBytes))
         return ciphertext.base64EncodedString() + "?iv=" + Data(ivBytes).base64EncodedString()
     }
 

@@ -14,8 +14,10 @@ public enum NIP17 {
     /// - Parameters:
     ///   - replyTo: the rumor id being answered, added as an `e` tag.
     ///   - now: the real send time (the rumor keeps it; seal and wraps are backdated at random).
-    public static func message(_ text: String, author: KeyPair, recipient: PublicKey, now: Int64,
-                               replyTo: String? = nil, subject: String? = nil) throws(NIP44Error) -> Outgoing {
+    public static func message(
+        _ text: String, author: KeyPair, recipient: PublicKey, now: Int64,
+        replyTo: String? = nil, subject: String? = nil
+    ) throws(NIP44Error) -> Outgoing {
         var tags = [["p", recipient.hex]]
         if let replyTo { tags.append(["e", replyTo]) }
         if let subject { tags.append(["subject", subject]) }

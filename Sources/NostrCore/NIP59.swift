@@ -1,4 +1,5 @@
 import Encoding
+
 /// A gift wrap opened and checked: the seal's signature verified and the rumor's author equal to the seal's signer.
 public struct UnwrappedGift: Hashable, Sendable {
     /// The gift wrap's own id (what relays deduplicate on).
@@ -18,14 +19,18 @@ public enum NIP59 {
     /// - Parameters:
     ///   - now: the current Unix time; seal and wrap get `now - random(0...2 days)`, never a future time.
     ///   - extraWrapTags: appended after the `p` tag (for example `["expiration", …]`).
-    public static func wrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64,
-                            extraWrapTags: [[String]] = []) -> Event {
+    public static func wrap(
+        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64,
+        extraWrapTags: [[String]] = []
+    ) -> Event {
         wrap(rumor, author: author, recipient: recipient, sealTime: randomPast(now), wrapTime: randomPast(now), extraWrapTags: extraWrapTags)
     }
 
     /// Seals and wraps with chosen timestamps (tests and tools that need to reproduce a given backdating).
-    public static func wrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
-                            extraWrapTags: [[String]] = []) -> Event {
+    public static func wrap(
+        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
+        extraWrapTags: [[String]] = []
+    ) -> Event {
         precondition(rumor.pubkey == author.publicKey.hex, "the rumor's author must be the sealing key")
         let sealKey = NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
         // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
@@ -34,8 +39,10 @@ public enum NIP59 {
         let ephemeral = KeyPair(secretKey: SecretKey.generate())
         let wrapKey = NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: recipient)
         let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey)
-        return EventTemplate(kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
-                             createdAt: wrapTime).sign(with: ephemeral)
+        return EventTemplate(
+            kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
+            createdAt: wrapTime
+        ).sign(with: ephemeral)
     }
 
     /// Like ``wrap(_:author:recipient:now:extraWrapTags:)`` but refuses rumors too large for two NIP-44 layers.
@@ -55,8 +62,10 @@ public enum NIP59 {
     ///   - acceptingSeal: asked with the seal's claimed author before the seal is verified or its layer decrypted;
     ///     `false` stops there with ``NIP59Error/sealAuthorRefused(_:)`` (a stranger's wrap then costs no seal
     ///     verification, no ECDH, and no place in the key cache).
-    public static func unwrap(_ wrap: Event, keys: ConversationKeyCache, verifyingWrap: Bool = true,
-                              acceptingSeal: ((String) -> Bool)? = nil) throws(NIP59Error) -> UnwrappedGift {
+    public static func unwrap(
+        _ wrap: Event, keys: ConversationKeyCache, verifyingWrap: Bool = true,
+        acceptingSeal: ((String) -> Bool)? = nil
+    ) throws(NIP59Error) -> UnwrappedGift {
         guard wrap.kind == 1059 || wrap.kind == 21059 else { throw .notAGiftWrap(kind: wrap.kind) }
         if verifyingWrap {
             do { try wrap.verify() } catch { throw .invalidWrap(error) }

@@ -1,5 +1,5 @@
-import Encoding
 import CSecp256k1
+import Encoding
 
 /// A BIP-340 x-only public key: the 32-byte x-coordinate of a secp256k1 point with even y.
 public struct PublicKey: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,3 @@
-
 /// What one relay said about one published event.
 public enum PublishOutcome: Sendable, Equatable, CustomStringConvertible {
     /// `OK true`, or `OK false "duplicate: …"` (the relay already has it, which is what we wanted).

@@ -1,5 +1,5 @@
-import Encoding
 import CSecp256k1
+import Encoding
 
 /// A secp256k1 secret key. Its `description` is redacted so it never reaches a log by accident.
 public struct SecretKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {

@@ -38,8 +38,10 @@ public struct CaptureReplay: Sendable {
                 continue
             }
             summary.events += 1
-            events.append(InboundEvent(relay: frame.relay, subscriptionID: subscriptionID, event: event,
-                                       receivedAt: Date(timeIntervalSince1970: frame.receivedAt)))
+            events.append(
+                InboundEvent(
+                    relay: frame.relay, subscriptionID: subscriptionID, event: event,
+                    receivedAt: Date(timeIntervalSince1970: frame.receivedAt)))
         }
         return (events, summary)
     }

@@ -23,8 +23,9 @@ public struct CapturedFrame: Sendable, Equatable, Codable {
         frame = try container.decode(String.self, forKey: .frame)
         receivedAt = try container.decode(Double.self, forKey: .receivedAt)
         guard receivedAt.isFinite, (0...Self.latestTime).contains(receivedAt) else {
-            throw DecodingError.dataCorruptedError(forKey: .receivedAt, in: container,
-                                                   debugDescription: "received_at must be seconds since 1970, at most \(Self.latestTime)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .receivedAt, in: container,
+                debugDescription: "received_at must be seconds since 1970, at most \(Self.latestTime)")
         }
     }
 

@@ -1,4 +1,5 @@
 import NostrCore
+
 /// The outcome of publishing one event to every write relay.
 public struct PublishReport: Sendable, Equatable {
     public let eventID: String

@@ -2,8 +2,8 @@ import Encoding
 import Foundation
 import Logging
 import NIOCore
-import NostrCore
 import NIOWebSocket
+import NostrCore
 
 /// One relay: keeps a websocket open (reconnecting with backoff), runs the session state machine, and carries
 /// out its actions. Owned and run by ``RelayPool``.
@@ -30,9 +30,11 @@ actor RelayConnection {
     /// so a missing pong then is not a dead peer.
     private var delivering = false
 
-    init(url: String, configuration: RelayConnectionConfiguration, keyPair: KeyPair?, capture: FrameCapture?,
-         logger: Logger, subscriptions: @escaping @Sendable () async -> [String: [Filter]],
-         deliver: @escaping @Sendable (InboundEvent) async -> Bool) {
+    init(
+        url: String, configuration: RelayConnectionConfiguration, keyPair: KeyPair?, capture: FrameCapture?,
+        logger: Logger, subscriptions: @escaping @Sendable () async -> [String: [Filter]],
+        deliver: @escaping @Sendable (InboundEvent) async -> Bool
+    ) {
         self.url = url
         self.configuration = configuration
         self.keyPair = keyPair
@@ -60,7 +62,8 @@ actor RelayConnection {
                 status.reconnects = lifecycle.reconnects
             case .reconnect(let at, let delay):
                 status.state = .waiting
-                logger.debug("reconnecting", metadata: ["in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+                logger.debug(
+                    "reconnecting", metadata: ["in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
                 try? await Task.sleep(until: at, clock: .continuous)
                 action = lifecycle.reconnectTimerFired()
             case .none:
@@ -76,8 +79,9 @@ actor RelayConnection {
         let pingInterval = configuration.pingInterval
         let tickInterval = configuration.tickInterval
         do {
-            let channel = try await RelaySocket.connect(url: url, maximumMessageSize: configuration.maximumFrameSize,
-                                                        handshakeTimeout: configuration.handshakeTimeout)
+            let channel = try await RelaySocket.connect(
+                url: url, maximumMessageSize: configuration.maximumFrameSize,
+                handshakeTimeout: configuration.handshakeTimeout)
             let closeMessage = try await channel.executeThenClose { inbound, outbound -> String in
                 await self.attach(outbound)
                 // Reader, ticker and keepalive run side by side; whichever ends first (EOF, close frame, missing

@@ -18,10 +18,12 @@ public struct RelayConnectionConfiguration: Sendable {
     /// frame unparsed (counted in ``RelayStatus/prescreened``). Frames it cannot summarize are decoded as usual.
     public var prescreen: (@Sendable (EventPrescreen.Summary) -> Bool)?
 
-    public init(maximumFrameSize: Int = 1 << 20, pingInterval: Duration = .seconds(30),
-                backoff: RelayConnectionStateMachine.Configuration = .init(),
-                session: RelaySessionStateMachine.Configuration = .init(), tickInterval: Duration = .milliseconds(250),
-                handshakeTimeout: Duration = .seconds(10)) {
+    public init(
+        maximumFrameSize: Int = 1 << 20, pingInterval: Duration = .seconds(30),
+        backoff: RelayConnectionStateMachine.Configuration = .init(),
+        session: RelaySessionStateMachine.Configuration = .init(), tickInterval: Duration = .milliseconds(250),
+        handshakeTimeout: Duration = .seconds(10)
+    ) {
         self.maximumFrameSize = maximumFrameSize
         self.pingInterval = pingInterval
         self.backoff = backoff

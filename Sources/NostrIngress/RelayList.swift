@@ -30,15 +30,20 @@ public struct RelayList: Hashable, Sendable {
     /// Parses the JSON text of a relay list.
     public static func parse(_ data: Data, requireRead: Bool = false, requireWrite: Bool = false) throws(RelayListError) -> RelayList {
         struct File: Decodable {
-            struct Entry: Decodable { let url: String; let read: Bool?; let write: Bool? }
+            struct Entry: Decodable {
+                let url: String
+                let read: Bool?
+                let write: Bool?
+            }
             let relays: [Entry]
         }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: data) } catch {
             throw .malformed(Self.describe(error))
         }
-        return try RelayList(file.relays.map { RelayEndpoint(url: $0.url, read: $0.read ?? true, write: $0.write ?? true) },
-                             requireRead: requireRead, requireWrite: requireWrite)
+        return try RelayList(
+            file.relays.map { RelayEndpoint(url: $0.url, read: $0.read ?? true, write: $0.write ?? true) },
+            requireRead: requireRead, requireWrite: requireWrite)
     }
 
     /// Loads and validates a relay list file.
@@ -89,7 +94,9 @@ public struct RelayList: Hashable, Sendable {
     }
 
     private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.isEmpty ? "top level"
-            : codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        codingPath.isEmpty
+            ? "top level"
+            : codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+                in: CharacterSet(charactersIn: "."))
     }
 }

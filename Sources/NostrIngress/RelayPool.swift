@@ -32,9 +32,11 @@ public final class RelayPool: Sendable {
     ///   - capture: records every inbound frame.
     ///   - subscriptions: called on every (re)connect of a read relay; returns the REQs to send, so `since`
     ///     values follow the persisted cursors.
-    public init(relays: RelayList, keyPair: KeyPair?, configuration: RelayConnectionConfiguration = .init(),
-                capture: FrameCapture? = nil, logger: Logger, dedupCapacity: Int = 100_000,
-                subscriptions: @escaping @Sendable () async -> [String: [Filter]]) {
+    public init(
+        relays: RelayList, keyPair: KeyPair?, configuration: RelayConnectionConfiguration = .init(),
+        capture: FrameCapture? = nil, logger: Logger, dedupCapacity: Int = 100_000,
+        subscriptions: @escaping @Sendable () async -> [String: [Filter]]
+    ) {
         let events = AsyncChannel<InboundEvent>()
         self.events = events
         self.logger = logger
@@ -139,7 +141,10 @@ actor DeduplicationBook {
     struct ExactCopy: Hashable, Sendable {
         let id: String
         let fingerprint: Int
-        init(_ event: Event) { id = event.id; fingerprint = event.hashValue }
+        init(_ event: Event) {
+            id = event.id
+            fingerprint = event.hashValue
+        }
     }
 
     private var order: BoundedSet<ExactCopy>

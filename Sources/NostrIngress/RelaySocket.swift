@@ -37,10 +37,13 @@ enum RelaySocket {
 
     /// Connects, upgrades and returns the frame channel. The whole handshake (TCP, TLS, HTTP upgrade) is bounded
     /// by `handshakeTimeout`.
-    static func connect(url: String, maximumMessageSize: Int, handshakeTimeout: Duration,
-                        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> Channel {
+    static func connect(
+        url: String, maximumMessageSize: Int, handshakeTimeout: Duration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> Channel {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "ws" || scheme == "wss", let host = components.host, !host.isEmpty else {
+            scheme == "ws" || scheme == "wss", let host = components.host, !host.isEmpty
+        else {
             throw Failure.invalidURL(url)
         }
         let secure = scheme == "wss"
@@ -51,8 +54,9 @@ enum RelaySocket {
         // SNI must be a name, never an IP literal.
         let sniName: String? = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
         let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let timeAmount = TimeAmount.nanoseconds(Int64(handshakeTimeout.components.seconds) * 1_000_000_000
-                                                + handshakeTimeout.components.attoseconds / 1_000_000_000)
+        let timeAmount = TimeAmount.nanoseconds(
+            Int64(handshakeTimeout.components.seconds) * 1_000_000_000
+                + handshakeTimeout.components.attoseconds / 1_000_000_000)
         let start = ContinuousClock.now
 
         let upgrade: EventLoopFuture<Upgrade>
@@ -66,8 +70,9 @@ enum RelaySocket {
                         }
                         let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: maximumMessageSize) { channel, _ in
                             channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
-                                    minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maximumMessageSize))
+                                try channel.pipeline.syncOperations.addHandler(
+                                    NIOWebSocketFrameAggregator(
+                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maximumMessageSize))
                                 return Upgrade.websocket(try Channel(wrappingChannelSynchronously: channel))
                             }
                         }

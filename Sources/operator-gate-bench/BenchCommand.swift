@@ -1,5 +1,5 @@
-import CLISupport
 import ArgumentParser
+import CLISupport
 import Foundation
 import Logging
 
@@ -31,10 +31,15 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Ledger: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Claim+complete and lookup rates of the SQLite ledger at 1k, 100k and 1M entries, or of the PostgreSQL ledger with one and three instances.")
+            abstract:
+                "Claim+complete and lookup rates of the SQLite ledger at 1k, 100k and 1M entries, or of the PostgreSQL ledger with one and three instances."
+        )
         @Flag(help: "Print one JSON object instead of a table.") var json = false
         @Option(help: "sqlite, or postgres (needs --url).") var backend = "sqlite"
-        @Option(help: "postgres://user@host:port/database of a server where the benchmark may create a database; the password from OPERATOR_GATE_LEDGER_PASSWORD.")
+        @Option(
+            help:
+                "postgres://user@host:port/database of a server where the benchmark may create a database; the password from OPERATOR_GATE_LEDGER_PASSWORD."
+        )
         var url: String?
         @Option(help: "Ledger sizes, comma-separated.") var sizes = "1000,100000,1000000"
         @Option(help: "Claim+complete operations (and lookup pairs) timed at each size.") var operations = 20000
@@ -48,13 +53,19 @@ struct BenchCommand: AsyncParsableCommand {
                     quiet.logLevel = .error
                     let (rows, oneAtATime) = try await PostgresLedgerBenchmark(
                         url: url, password: ProcessInfo.processInfo.environment["OPERATOR_GATE_LEDGER_PASSWORD"],
-                        operations: operations, concurrency: min(concurrency, 64)).run(logger: quiet)
+                        operations: operations, concurrency: min(concurrency, 64)
+                    ).run(logger: quiet)
                     if json {
-                        StandardIO.printLine(JSONOutput.object(rows.map { ("instances_\($0.instances)_claim_complete_per_s", .double($0.claimCompletePerSecond)) }
-                                                               + [("one_at_a_time_per_s", .double(oneAtATime))]).text)
+                        StandardIO.printLine(
+                            JSONOutput.object(
+                                rows.map { ("instances_\($0.instances)_claim_complete_per_s", .double($0.claimCompletePerSecond)) }
+                                    + [("one_at_a_time_per_s", .double(oneAtATime))]
+                            ).text)
                     } else {
-                        var lines = ["PostgreSQL ledger, \(operations) claim+complete, \(min(concurrency, 64)) in flight in total",
-                                     "instances   claim+complete/s"]
+                        var lines = [
+                            "PostgreSQL ledger, \(operations) claim+complete, \(min(concurrency, 64)) in flight in total",
+                            "instances   claim+complete/s"
+                        ]
                         for row in rows { lines.append(String(format: "%9d   %16.0f", row.instances, row.claimCompletePerSecond)) }
                         lines.append(String(format: "one at a time (1 instance): %.0f/s", oneAtATime))
                         StandardIO.printLine(lines.joined(separator: "\n"))
@@ -69,20 +80,30 @@ struct BenchCommand: AsyncParsableCommand {
                 let rows = try await LedgerBenchmark(sizes: parsed, operations: operations, concurrency: concurrency).run()
                 let baseline = rows[0].claimCompletePerSecond
                 if json {
-                    StandardIO.printLine(JSONOutput.object(rows.map { row in
-                        ("\(row.size)", JSONOutput.object([
-                            ("claim_complete_per_s", .double(row.claimCompletePerSecond)),
-                            ("claim_complete_per_s_one_at_a_time", .double(row.sequentialPerSecond)),
-                            ("lookups_per_s", .double(row.lookupsPerSecond)),
-                            ("cost_vs_smallest", .double(baseline / row.claimCompletePerSecond)),
-                            ("fill_s", .double(row.fillSeconds)),
-                        ]))
-                    }).text)
+                    StandardIO.printLine(
+                        JSONOutput.object(
+                            rows.map { row in
+                                (
+                                    "\(row.size)",
+                                    JSONOutput.object([
+                                        ("claim_complete_per_s", .double(row.claimCompletePerSecond)),
+                                        ("claim_complete_per_s_one_at_a_time", .double(row.sequentialPerSecond)),
+                                        ("lookups_per_s", .double(row.lookupsPerSecond)),
+                                        ("cost_vs_smallest", .double(baseline / row.claimCompletePerSecond)),
+                                        ("fill_s", .double(row.fillSeconds))
+                                    ])
+                                )
+                            }
+                        ).text)
                 } else {
-                    var lines = ["entries   claim+complete/s (\(concurrency) in flight)   one at a time/s   lookups/s   cost vs \(rows[0].size)   (fill s)"]
+                    var lines = [
+                        "entries   claim+complete/s (\(concurrency) in flight)   one at a time/s   lookups/s   cost vs \(rows[0].size)   (fill s)"
+                    ]
                     for row in rows {
-                        lines.append(String(format: "%9d   %30.0f   %15.0f   %9.0f   %10.2fx   (%.1f)", row.size, row.claimCompletePerSecond,
-                                            row.sequentialPerSecond, row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds))
+                        lines.append(
+                            String(
+                                format: "%9d   %30.0f   %15.0f   %9.0f   %10.2fx   (%.1f)", row.size, row.claimCompletePerSecond,
+                                row.sequentialPerSecond, row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds))
                     }
                     StandardIO.printLine(lines.joined(separator: "\n"))
                 }

@@ -47,46 +47,54 @@ struct LedgerBenchmark {
 
             let now = Int64(Date().timeIntervalSince1970)
             // The ledger's checkpointer runs beside the timed work, as it does in the bot.
-            rows.append(try await withThrowingTaskGroup(of: Void.self) { maintenance in
-                maintenance.addTask { await ledger.maintain(interval: .milliseconds(200)) }
-                defer { maintenance.cancelAll() }
-                return try await Self.measure(ledger, repository, keys: keys, size: size, now: now, operations: operations,
-                                              concurrency: concurrency, fillSeconds: fillSeconds)
-            })
+            rows.append(
+                try await withThrowingTaskGroup(of: Void.self) { maintenance in
+                    maintenance.addTask { await ledger.maintain(interval: .milliseconds(200)) }
+                    defer { maintenance.cancelAll() }
+                    return try await Self.measure(
+                        ledger, repository, keys: keys, size: size, now: now, operations: operations,
+                        concurrency: concurrency, fillSeconds: fillSeconds)
+                })
         }
         return rows
     }
 
     /// The timed part at one size: one at a time, `concurrency` in flight, then lookups.
-    static func measure(_ ledger: SQLiteLedger, _ repository: Repository, keys: [String], size: Int, now: Int64, operations: Int,
-                        concurrency: Int, fillSeconds: Double) async throws -> Row {
-            let sequentialCount = max(1, operations / 5)
-            let sequentialStart = DispatchTime.now().uptimeNanoseconds
-            for index in 0..<sequentialCount {
-                try await Self.claimAndComplete(ledger, repository, index: index, prefix: "seq", now: now)
-            }
-            let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9
+    static func measure(
+        _ ledger: SQLiteLedger, _ repository: Repository, keys: [String], size: Int, now: Int64, operations: Int,
+        concurrency: Int, fillSeconds: Double
+    ) async throws -> Row {
+        let sequentialCount = max(1, operations / 5)
+        let sequentialStart = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<sequentialCount {
+            try await Self.claimAndComplete(ledger, repository, index: index, prefix: "seq", now: now)
+        }
+        let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9
 
-            let claimSeconds = try await Self.claimAndCompleteConcurrently([ledger], repository, workers: concurrency, total: operations,
-                                                                           prefix: "op", now: now)
+        let claimSeconds = try await Self.claimAndCompleteConcurrently(
+            [ledger], repository, workers: concurrency, total: operations,
+            prefix: "op", now: now)
 
-            let lookupStart = DispatchTime.now().uptimeNanoseconds
-            var found = 0
-            for index in 0..<operations {
-                if try ledger.latest(key: IdempotencyKey(hex: keys[index % keys.count])) != nil { found += 1 }
-                if try ledger.entry(originEventID: "fill-\(index % max(1, size))") != nil { found += 1 }
-            }
-            let lookupSeconds = Double(DispatchTime.now().uptimeNanoseconds - lookupStart) / 1e9
-            guard found == 2 * operations || size == 0 else { throw CLIError("bench: lookups missed entries") }
-            return Row(size: size, claimCompletePerSecond: Double(operations) / claimSeconds,
-                       sequentialPerSecond: Double(sequentialCount) / sequentialSeconds,
-                       lookupsPerSecond: Double(2 * operations) / lookupSeconds, fillSeconds: fillSeconds)
+        let lookupStart = DispatchTime.now().uptimeNanoseconds
+        var found = 0
+        for index in 0..<operations {
+            if try ledger.latest(key: IdempotencyKey(hex: keys[index % keys.count])) != nil { found += 1 }
+            if try ledger.entry(originEventID: "fill-\(index % max(1, size))") != nil { found += 1 }
+        }
+        let lookupSeconds = Double(DispatchTime.now().uptimeNanoseconds - lookupStart) / 1e9
+        guard found == 2 * operations || size == 0 else { throw CLIError("bench: lookups missed entries") }
+        return Row(
+            size: size, claimCompletePerSecond: Double(operations) / claimSeconds,
+            sequentialPerSecond: Double(sequentialCount) / sequentialSeconds,
+            lookupsPerSecond: Double(2 * operations) / lookupSeconds, fillSeconds: fillSeconds)
     }
 
     /// `total` distinct commands claimed and completed by `workers` tasks at once, spread over `ledgers` (one per
     /// instance); returns the seconds it took.
-    static func claimAndCompleteConcurrently(_ ledgers: [any Ledger], _ repository: Repository, workers: Int, total: Int, prefix: String,
-                                             now: Int64) async throws -> Double {
+    static func claimAndCompleteConcurrently(
+        _ ledgers: [any Ledger], _ repository: Repository, workers: Int, total: Int, prefix: String,
+        now: Int64
+    ) async throws -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
@@ -105,8 +113,9 @@ struct LedgerBenchmark {
     }
 
     static func claimAndComplete(_ ledger: any Ledger, _ repository: Repository, index: Int, prefix: String, now: Int64) async throws {
-        let command = Command(source: "nostr:bench", repository: repository, payload: .closeIssue(issue: index + 1, comment: prefix),
-                              origin: .init(eventID: "\(prefix)-\(index)", createdAt: now), receivedAt: now)
+        let command = Command(
+            source: "nostr:bench", repository: repository, payload: .closeIssue(issue: index + 1, comment: prefix),
+            origin: .init(eventID: "\(prefix)-\(index)", createdAt: now), receivedAt: now)
         guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: now, window: 86_400) else {
             throw CLIError("bench: a fresh command was not claimed")
         }

@@ -1,5 +1,5 @@
-import CLISupport
 import Bot
+import CLISupport
 import Dispatch
 import Foundation
 import GiteaSimulator
@@ -18,16 +18,18 @@ extension PipelineBenchmark {
         let measured = try await whileRunning(servers.tasks) {
             let (giteaPort, relayPort) = try await servers.ports()
             let relays = try RelayList([RelayEndpoint(url: "ws://127.0.0.1:\(relayPort)")])
-            let assembly = try BotAssembly(configuration: try Self.configuration(fixture, giteaPort: giteaPort), secretKey: fixture.bot,
-                                           relays: relays, giteaToken: "bot-token", logger: quiet)
-            let alice = fixture.alice, bot = fixture.bot.publicKey
+            let assembly = try BotAssembly(
+                configuration: try Self.configuration(fixture, giteaPort: giteaPort), secretKey: fixture.bot,
+                relays: relays, giteaToken: "bot-token", logger: quiet)
+            let alice = fixture.alice
+            let bot = fixture.bot.publicKey
             let pool = RelayPool(relays: relays, keyPair: KeyPair(secretKey: alice), logger: quiet) {
                 InboxCursor().filters(recipient: alice.publicKey, now: Int64(Date().timeIntervalSince1970), lookback: 60)
             }
             let mailbox = AnswerMailbox()
             let clients: [@Sendable () async throws -> Void] = [
                 { try await assembly.run(logger: quiet) }, { await pool.run() },
-                { await mailbox.collect(pool.events, decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: alice)), from: bot) },
+                { await mailbox.collect(pool.events, decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: alice)), from: bot) }
             ]
             return try await whileRunning(clients) {
                 await pool.waitForConnections(timeout: .seconds(5))
@@ -48,13 +50,15 @@ extension PipelineBenchmark {
 
     /// The bot's configuration for the latency phase: alice may comment, show and status on ops/*.
     static func configuration(_ fixture: Fixture, giteaPort: Int) throws -> BotConfiguration {
-        try BotConfiguration.parse(Data("""
-            {"data_dir": "\(fixture.scratch.appendingPathComponent("bot").path)",
-             "gitea": {"url": "http://127.0.0.1:\(giteaPort)", "login": "gatebot"},
-             "operators": [{"npub": "\(fixture.alice.publicKey.npub)", "repos": ["ops/*"],
-               "actions": ["add_comment", "show", "status"], "default_repo": "ops/tc"}],
-             "limits": {"commands_per_minute": 100000000}}
-            """.utf8), directory: fixture.scratch.path)
+        try BotConfiguration.parse(
+            Data(
+                """
+                {"data_dir": "\(fixture.scratch.appendingPathComponent("bot").path)",
+                 "gitea": {"url": "http://127.0.0.1:\(giteaPort)", "login": "gatebot"},
+                 "operators": [{"npub": "\(fixture.alice.publicKey.npub)", "repos": ["ops/*"],
+                   "actions": ["add_comment", "show", "status"], "default_repo": "ops/tc"}],
+                 "limits": {"commands_per_minute": 100000000}}
+                """.utf8), directory: fixture.scratch.path)
     }
 
     /// `roundTrips` DMs, one at a time (`comment`, and `show` or `status`, in both schemes); each one's time from
@@ -68,7 +72,8 @@ extension PipelineBenchmark {
             let nip04 = index % 4 < 2
             let text = index % 2 == 1 ? "comment #1 ping \(index)" : nip04 ? "show #1" : "status \(String(format: "%08x", index))"
             let time = Int64(Date().timeIntervalSince1970)
-            let dm = nip04
+            let dm =
+                nip04
                 ? NIP04.message(text, author: client, recipient: fixture.bot.publicKey, now: time, sharedKey: fixture.sharedKey)
                 : try NIP17.message(text, author: client, recipient: fixture.bot.publicKey, now: time).toRecipient
             let sent = DispatchTime.now().uptimeNanoseconds

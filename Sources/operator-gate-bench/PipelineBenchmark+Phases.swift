@@ -1,8 +1,8 @@
-import CLISupport
-import Encoding
 import Bot
+import CLISupport
 import CSecp256k1Bench
 import Dispatch
+import Encoding
 import Foundation
 import Gate
 import GiteaSimulator
@@ -17,7 +17,11 @@ extension PipelineBenchmark {
         let bot = SecretKey.generate()
         let alice = SecretKey.generate()
         let now = Int64(Date().timeIntervalSince1970)
-        let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .critical; return logger }()
+        let quiet = {
+            var logger = Logger(label: "bench")
+            logger.logLevel = .critical
+            return logger
+        }()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-bench-\(UUID().uuidString.prefix(8))")
         let limits: BotConfiguration.Limits
         let op: Operator
@@ -28,22 +32,27 @@ extension PipelineBenchmark {
             var limits = BotConfiguration.Limits()
             limits.commandsPerMinute = 100_000_000
             self.limits = limits
-            op = Operator(publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
-                          defaultRepository: try Repository("ops/tc"), aliases: [:])
+            op = Operator(
+                publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
+                defaultRepository: try Repository("ops/tc"), aliases: [:])
             let sharedKey = NIP04.sharedKey(secretKey: alice, publicKey: bot.publicKey)
             self.sharedKey = sharedKey
             let (alice, bot, now) = (alice, bot, now)
             frames = (0..<count).map { index in
-                RelayMessage.event(subscriptionID: "inbox-nip04", event: NIP04.message(
-                    "show #\(index + 1)", author: alice.keyPair, recipient: bot.publicKey, now: now, sharedKey: sharedKey)).jsonString
+                RelayMessage.event(
+                    subscriptionID: "inbox-nip04",
+                    event: NIP04.message(
+                        "show #\(index + 1)", author: alice.keyPair, recipient: bot.publicKey, now: now, sharedKey: sharedKey)
+                ).jsonString
             }
         }
 
         /// A fresh pipeline on a fresh inbox store.
         func makePipeline() throws -> InboxPipeline {
-            try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
-                                     store: try InboxStore(path: scratch.appendingPathComponent("inbox-\(UUID().uuidString.prefix(8)).sqlite").path),
-                                     senders: .operators([op], replyToStrangers: false), limits: limits, now: now, logger: quiet)
+            try InboxPipeline(
+                decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
+                store: try InboxStore(path: scratch.appendingPathComponent("inbox-\(UUID().uuidString.prefix(8)).sqlite").path),
+                senders: .operators([op], replyToStrangers: false), limits: limits, now: now, logger: quiet)
         }
     }
 
@@ -122,15 +131,21 @@ extension PipelineBenchmark {
         let strangers = (0..<100).map { _ in SecretKey.generate().keyPair }
         let strangerFrames = (0..<min(strangerCount, 20_000)).map { index in
             // Encrypted under alice's key: the content is never opened, the prescreen drops these first.
-            RelayMessage.event(subscriptionID: "inbox-nip04", event: NIP04.message(
-                "close #\(index)", author: strangers[index % 100], recipient: fixture.bot.publicKey, now: fixture.now,
-                sharedKey: fixture.sharedKey)).jsonString
+            RelayMessage.event(
+                subscriptionID: "inbox-nip04",
+                event: NIP04.message(
+                    "close #\(index)", author: strangers[index % 100], recipient: fixture.bot.publicKey, now: fixture.now,
+                    sharedKey: fixture.sharedKey)
+            ).jsonString
         }
         var dropped = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for index in 0..<strangerCount {
             let frame = strangerFrames[index % strangerFrames.count]
-            if let summary = EventPrescreen.summary(frame), !pipeline.accepts(summary) { dropped += 1; continue }
+            if let summary = EventPrescreen.summary(frame), !pipeline.accepts(summary) {
+                dropped += 1
+                continue
+            }
             guard case .event(_, let event) = try RelayMessage.parse(frame) else { continue }
             if case .drop = await pipeline.admit(event, now: fixture.now) { dropped += 1 }
         }
@@ -142,7 +157,8 @@ extension PipelineBenchmark {
     func measureCBound(_ fixture: Fixture, sample event: Event, into report: inout Report) throws {
         guard let id = Hex.decode(event.id), let sig = Hex.decode(event.sig) else { throw CLIError("the sample event has no hex id or sig") }
         let author = fixture.alice.publicKey.bytes
-        var cVerify = Double.infinity, decrypt = Double.infinity
+        var cVerify = Double.infinity
+        var decrypt = Double.infinity
         for _ in 0..<5 {
             cVerify = min(cVerify, og_bench_c_verify(sig, id, author, 2000) / 1000)
             let begin = DispatchTime.now().uptimeNanoseconds

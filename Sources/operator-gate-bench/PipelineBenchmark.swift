@@ -1,5 +1,5 @@
-import CLISupport
 import Bot
+import CLISupport
 import CSecp256k1Bench
 import Dispatch
 import Foundation
@@ -73,22 +73,25 @@ struct PipelineBenchmark {
         }
 
         var json: JSONOutput {
-            .object([("authorized_per_s", .double(authorizedPerSecond)), ("c_bound_per_s", .double(cBoundPerSecond)),
-                     ("authorized_vs_c_bound", .double(authorizedPerSecond / cBoundPerSecond)),
-                     ("workers", .int(Int64(workers))), ("authorized_one_worker_per_s", .double(authorizedOneWorker)),
-                     ("one_worker_vs_c_bound", .double(authorizedOneWorker / cBoundPerSecond)),
-                     ("parse_us", .double(parseMicros)), ("prepare_us", .double(prepareMicros)), ("admit_us", .double(admitMicros)),
-                     ("decode_us", .double(decodeMicros)), ("grammar_us", .double(grammarMicros)),
-                     ("strangers_per_s", .double(strangersPerSecond)), ("latency_p50_ms", .double(latencyP50)),
-                     ("latency_p99_ms", .double(latencyP99)), ("latency_max_ms", .double(latencyMax)),
-                     ("rss_idle_mb", .double(rssIdleMB)), ("rss_peak_mb", .double(rssPeakMB))])
+            .object([
+                ("authorized_per_s", .double(authorizedPerSecond)), ("c_bound_per_s", .double(cBoundPerSecond)),
+                ("authorized_vs_c_bound", .double(authorizedPerSecond / cBoundPerSecond)),
+                ("workers", .int(Int64(workers))), ("authorized_one_worker_per_s", .double(authorizedOneWorker)),
+                ("one_worker_vs_c_bound", .double(authorizedOneWorker / cBoundPerSecond)),
+                ("parse_us", .double(parseMicros)), ("prepare_us", .double(prepareMicros)), ("admit_us", .double(admitMicros)),
+                ("decode_us", .double(decodeMicros)), ("grammar_us", .double(grammarMicros)),
+                ("strangers_per_s", .double(strangersPerSecond)), ("latency_p50_ms", .double(latencyP50)),
+                ("latency_p99_ms", .double(latencyP99)), ("latency_max_ms", .double(latencyMax)),
+                ("rss_idle_mb", .double(rssIdleMB)), ("rss_peak_mb", .double(rssPeakMB))
+            ])
         }
     }
 
     static func memory(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
         return kb / 1024
     }
 

@@ -45,8 +45,9 @@ struct PostgresLedgerBenchmark {
 
                 var rows: [Row] = []
                 for instances in [1, 3] {
-                    let seconds = try await LedgerBenchmark.claimAndCompleteConcurrently(Array(ledgers.prefix(instances)), repository, workers: concurrency,
-                                                                                       total: operations, prefix: "i\(instances)", now: now)
+                    let seconds = try await LedgerBenchmark.claimAndCompleteConcurrently(
+                        Array(ledgers.prefix(instances)), repository, workers: concurrency,
+                        total: operations, prefix: "i\(instances)", now: now)
                     rows.append(Row(instances: instances, claimCompletePerSecond: Double(operations) / seconds))
                 }
                 guard try await ledgers[1].count() == sequentialCount + 2 * operations else { throw CLIError("bench: the ledger lost entries") }

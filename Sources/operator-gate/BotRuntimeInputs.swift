@@ -1,5 +1,5 @@
-import CLISupport
 import Bot
+import CLISupport
 import Foundation
 import NostrCore
 import NostrIngress

@@ -1,5 +1,5 @@
-import CLISupport
 import ArgumentParser
+import CLISupport
 import NostrCore
 
 /// Which payload encryption `encrypt`/`decrypt` use.

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import Logging
 import NostrCore
@@ -45,8 +45,10 @@ struct DMCommand: AsyncParsableCommand {
                         throw CLIError("message too long for NIP-17: \(error)")
                     }
                     events = [message.toRecipient, message.toSelf]
-                    idFields = [("id", .string(message.toRecipient.id)), ("rumor_id", .string(message.rumor.id)),
-                                ("self_copy_id", .string(message.toSelf.id))]
+                    idFields = [
+                        ("id", .string(message.toRecipient.id)), ("rumor_id", .string(message.rumor.id)),
+                        ("self_copy_id", .string(message.toSelf.id))
+                    ]
                 }
                 let pool = RelayPool(relays: list, keyPair: author, logger: relayOptions.logger(label: "operator-gate.dm-send")) { [:] }
                 let toPublish = events
@@ -58,10 +60,13 @@ struct DMCommand: AsyncParsableCommand {
                     return reports
                 }
                 let main = reports[0]
-                StandardIO.printLine(JSONOutput.object(idFields + [
-                    ("accepted", .array(main.accepted.map { .string($0) })),
-                    ("rejected", .object(main.rejected.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                ]).text)
+                StandardIO.printLine(
+                    JSONOutput.object(
+                        idFields + [
+                            ("accepted", .array(main.accepted.map { .string($0) })),
+                            ("rejected", .object(main.rejected.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+                        ]
+                    ).text)
                 guard main.succeeded else { throw CLIError("no relay accepted the message") }
             }
         }
@@ -107,23 +112,31 @@ struct DMCommand: AsyncParsableCommand {
                 let wanted = count
                 let timeout = self.timeout
                 completed = await withTaskGroup(of: Bool.self) { group in
-                    group.addTask { await pool.run(); return false }
+                    group.addTask {
+                        await pool.run()
+                        return false
+                    }
                     if let timeout {
-                        group.addTask { try? await Task.sleep(for: .seconds(timeout)); return false }
+                        group.addTask {
+                            try? await Task.sleep(for: .seconds(timeout))
+                            return false
+                        }
                     }
                     group.addTask {
                         var total = 0
                         for await inbound in pool.events {
                             guard case .deliver(let message) = await pipeline.admit(inbound.event, now: Int64(Date().timeIntervalSince1970)),
-                                  sender.map({ $0 == message.sender }) ?? true else { continue }
+                                sender.map({ $0 == message.sender }) ?? true
+                            else { continue }
                             // Let copies from the other relays arrive, so the line lists every relay that had it.
                             try? await Task.sleep(for: .milliseconds(250))
                             let relays = await pool.relays(seenFor: inbound.event.id)
-                            StandardIO.printLine(JSONOutput.object([
-                                ("id", .string(message.id)), ("from", .string(message.sender.hex)),
-                                ("scheme", .string(message.scheme.rawValue)), ("created_at", .int(message.createdAt)),
-                                ("text", .string(message.text)), ("relays", .array(relays.map { .string($0) })),
-                            ]).text)
+                            StandardIO.printLine(
+                                JSONOutput.object([
+                                    ("id", .string(message.id)), ("from", .string(message.sender.hex)),
+                                    ("scheme", .string(message.scheme.rawValue)), ("created_at", .int(message.createdAt)),
+                                    ("text", .string(message.text)), ("relays", .array(relays.map { .string($0) }))
+                                ]).text)
                             total += 1
                             if let wanted, total >= wanted { return true }
                         }

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import GiteaSimulator
@@ -13,7 +13,8 @@ import NostrIngress
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the bot against an in-process relay and Gitea simulator, send it DMs as an operator, print the conversation and Gitea's state.",
+        abstract:
+            "Run the bot against an in-process relay and Gitea simulator, send it DMs as an operator, print the conversation and Gitea's state.",
         discussion: """
             Makes fresh keys and a configuration in a temporary folder (kept with --keep), starts a loopback relay and the \
             Gitea simulator, runs the bot from that configuration, and sends DMs over both schemes (NIP-17 and NIP-04), \
@@ -30,7 +31,11 @@ struct DemoCommand: AsyncParsableCommand {
                 logger.logLevel = verbose ? .info : .critical
                 return logger
             }()
-            let serverLogger = { var quiet = logger; quiet.logLevel = .critical; return quiet }()
+            let serverLogger = {
+                var quiet = logger
+                quiet.logLevel = .critical
+                return quiet
+            }()
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-demo-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { if !keep { try? FileManager.default.removeItem(at: folder) } }
@@ -50,8 +55,9 @@ struct DemoCommand: AsyncParsableCommand {
                 StandardIO.printLine("")
 
                 let inputs = try BotRuntimeInputs.load(config: script.configPath)
-                let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
-                                               giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: logger)
+                let assembly = try BotAssembly(
+                    configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
+                    giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: logger)
                 return try await whileRunning([{ try await assembly.run(logger: logger) }]) {
                     let ok = try await script.converse(logger: logger)
                     try await script.printForge(forge, ledger: assembly.ledger)

@@ -1,5 +1,5 @@
-import CLISupport
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import GiteaSimulator
@@ -84,7 +84,8 @@ struct DemoScript {
             try await say("merge !1 squash", scheme: .nip17, expect: "✓")
 
             let strangerText = "close ops/tc#2"
-            let strangerEvent = NIP04.message(strangerText, author: stranger.keyPair, recipient: bot.publicKey, now: Int64(Date().timeIntervalSince1970))
+            let strangerEvent = NIP04.message(
+                strangerText, author: stranger.keyPair, recipient: bot.publicKey, now: Int64(Date().timeIntervalSince1970))
             StandardIO.printLine("stranger → bot [nip04]: \(strangerText)")
             _ = await strangerPool.publish(strangerEvent, deadline: .seconds(5))
             StandardIO.printLine("(the bot does not answer or act on strangers: dropped before any signature check)")
@@ -104,10 +105,13 @@ struct DemoScript {
         for item in await forge.items("ops/tc").sorted(by: { $0.number < $1.number }) {
             let kind = item.pull == nil ? "issue" : "pull "
             let merged = item.pull?.merged == true ? ", merged" : ""
-            StandardIO.printLine("  \(kind) #\(item.number) [\(item.state)\(merged)] \(item.title) — \(item.comments.count) comment(s), labels \(item.labels)")
+            StandardIO.printLine(
+                "  \(kind) #\(item.number) [\(item.state)\(merged)] \(item.title) — \(item.comments.count) comment(s), labels \(item.labels)")
         }
         StandardIO.printLine("  write requests: \(await forge.writes.count)")
         let entries = try await ledger.entries(state: nil, since: nil, limit: 100)
-        StandardIO.printLine("Ledger: \(entries.count) entries (\(entries.filter { $0.state == .done }.count) done, \(entries.filter { $0.state == .failed }.count) failed)")
+        StandardIO.printLine(
+            "Ledger: \(entries.count) entries (\(entries.filter { $0.state == .done }.count) done, \(entries.filter { $0.state == .failed }.count) failed)"
+        )
     }
 }

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import GatePostgres
@@ -51,7 +51,10 @@ struct DoctorCommand: AsyncParsableCommand {
                 return await pool.status()
             }
             for status in statuses {
-                check(status.state == .connected, "relay \(status.url): " + (status.state == .connected ? "connected" : "\(status.state.rawValue)\(status.lastError.map { " (\($0))" } ?? "")"))
+                check(
+                    status.state == .connected,
+                    "relay \(status.url): "
+                        + (status.state == .connected ? "connected" : "\(status.state.rawValue)\(status.lastError.map { " (\($0))" } ?? "")"))
             }
         } catch {
             check(false, "relay list \(configuration.relaysFile): \(error)")
@@ -59,13 +62,18 @@ struct DoctorCommand: AsyncParsableCommand {
 
         do {
             let token = try configuration.giteaToken()
-            check(true, "Gitea token: present (\(ProcessInfo.processInfo.environment["GITEA_TOKEN"].map { $0.isEmpty ? "from gitea.token_file" : "from GITEA_TOKEN" } ?? "from gitea.token_file"))")
+            check(
+                true,
+                "Gitea token: present (\(ProcessInfo.processInfo.environment["GITEA_TOKEN"].map { $0.isEmpty ? "from gitea.token_file" : "from GITEA_TOKEN" } ?? "from gitea.token_file"))"
+            )
             let client = GiteaClient(baseURL: configuration.giteaURL, token: token, timeout: timeout, logger: quiet)
             do {
                 let user = try await client.currentUser()
-                check(user.login.lowercased() == configuration.giteaLogin.lowercased(),
-                      "Gitea \(configuration.giteaURL.absoluteString): token belongs to \(user.login)" +
-                      (user.login.lowercased() == configuration.giteaLogin.lowercased() ? "" : ", but gitea.login says \(configuration.giteaLogin)"))
+                check(
+                    user.login.lowercased() == configuration.giteaLogin.lowercased(),
+                    "Gitea \(configuration.giteaURL.absoluteString): token belongs to \(user.login)"
+                        + (user.login.lowercased() == configuration.giteaLogin.lowercased()
+                            ? "" : ", but gitea.login says \(configuration.giteaLogin)"))
                 for pattern in Set(configuration.operators.flatMap(\.repositories)).sorted() {
                     await checkRepository(pattern, client: client, check: check)
                 }
@@ -97,8 +105,12 @@ struct DoctorCommand: AsyncParsableCommand {
             switch try settings.open(logger: logger) {
             case .sqlite(let ledger):
                 let writable = ledger.isWritable()
-                return [(writable, "ledger \(place): \(try ledger.count()) entries, " + (writable ? "writable" : "NOT writable"),
-                         claimedNote(try ledger.claimedEntries().count))]
+                return [
+                    (
+                        writable, "ledger \(place): \(try ledger.count()) entries, " + (writable ? "writable" : "NOT writable"),
+                        claimedNote(try ledger.claimedEntries().count)
+                    )
+                ]
             case .postgres(let ledger):
                 let deadline: @Sendable () async throws -> Void = {
                     try await Task.sleep(for: .seconds(10))
@@ -128,22 +140,33 @@ struct DoctorCommand: AsyncParsableCommand {
             results.append((true, "ledger \(url): connected as instance \(settings.instance); no schema yet", "`run` creates it at start"))
             return results
         case let version? where version > supported:
-            results.append((false, "ledger \(url): schema version \(version) is newer than this operator-gate's (\(supported)); upgrade operator-gate", nil))
+            results.append(
+                (false, "ledger \(url): schema version \(version) is newer than this operator-gate's (\(supported)); upgrade operator-gate", nil))
             return results
         case let version?:
-            results.append((true, "ledger \(url): connected as instance \(settings.instance), schema version \(version)"
-                            + (version < supported ? " (`run` upgrades it to \(supported))" : ""), nil))
+            results.append(
+                (
+                    true,
+                    "ledger \(url): connected as instance \(settings.instance), schema version \(version)"
+                        + (version < supported ? " (`run` upgrades it to \(supported))" : ""), nil
+                ))
         }
         let writable = await ledger.isWritable()
-        results.append((writable, "ledger \(url): \(try await ledger.count()) entries, " + (writable ? "writable" : "NOT writable (a standby?)"),
-                        claimedNote(try await ledger.claimedEntries(now: Int64(Date().timeIntervalSince1970)).count)))
+        results.append(
+            (
+                writable, "ledger \(url): \(try await ledger.count()) entries, " + (writable ? "writable" : "NOT writable (a standby?)"),
+                claimedNote(try await ledger.claimedEntries(now: Int64(Date().timeIntervalSince1970)).count)
+            ))
         return results
     }
 
     private func checkRepository(_ pattern: String, client: GiteaClient, check: (Bool, String) -> Void) async {
         if pattern.hasSuffix("/*") {
             let owner = String(pattern.dropLast(2))
-            do { _ = try await client.user(named: owner); check(true, "repositories \(pattern): owner \(owner) exists") } catch {
+            do {
+                _ = try await client.user(named: owner)
+                check(true, "repositories \(pattern): owner \(owner) exists")
+            } catch {
                 check(false, "repositories \(pattern): \(error)")
             }
             return

@@ -1,5 +1,5 @@
-import CLISupport
 import ArgumentParser
+import CLISupport
 import Foundation
 import NostrCore
 
@@ -18,7 +18,10 @@ struct EventCommand: ParsableCommand {
             let content: String
             let tags: [[String]]?
             let createdAt: Int64?
-            enum CodingKeys: String, CodingKey { case kind, content, tags; case createdAt = "created_at" }
+            enum CodingKeys: String, CodingKey {
+                case kind, content, tags
+                case createdAt = "created_at"
+            }
         }
 
         func run() throws {

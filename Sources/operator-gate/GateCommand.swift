@@ -1,9 +1,9 @@
-import CLISupport
 import ArgumentParser
+import Bot
+import CLISupport
 import Foundation
 import Gate
 import Logging
-import Bot
 
 /// `operator-gate gate exec|recover`: run the Gate directly (operators' debugging, and the crash tests).
 struct GateCommand: AsyncParsableCommand {
@@ -37,12 +37,16 @@ struct GateCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "operator-gate.gate") { StreamLogHandler.standardError(label: $0) }
             logger.logLevel = verbose ? .debug : .warning
-            let ledgerSettings = ledger.map { LedgerSettings(backend: .sqlite(path: $0)) } ?? settings?.ledger
+            let ledgerSettings =
+                ledger.map { LedgerSettings(backend: .sqlite(path: $0)) } ?? settings?.ledger
                 ?? LedgerSettings(backend: .sqlite(path: "data/ledger.sqlite"))
-            let timeout = self.timeout, gateLogger = logger
+            let timeout = self.timeout
+            let gateLogger = logger
             return try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: true, logger: logger) { ledger in
-                try await body(GateExecutor(ledger: ledger, forge: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: gateLogger),
-                                            botLogin: login, logger: gateLogger))
+                try await body(
+                    GateExecutor(
+                        ledger: ledger, forge: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: gateLogger),
+                        botLogin: login, logger: gateLogger))
             }
         }
     }
@@ -57,10 +61,14 @@ struct GateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runAsyncTool {
-                let commandJSON = self.commandJSON, recover = self.recover
+                let commandJSON = self.commandJSON
+                let recover = self.recover
                 let ack = try await options.withExecutor { gate in
                     let command: Command
-                    do { command = try Command.parse(commandJSON.map { Data($0.utf8) } ?? StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970)) } catch {
+                    do {
+                        command = try Command.parse(
+                            commandJSON.map { Data($0.utf8) } ?? StandardIO.readAll(), receivedAt: Int64(Date().timeIntervalSince1970))
+                    } catch {
                         throw CLIError(String(describing: error))
                     }
                     if recover { await gate.recover() }

@@ -1,5 +1,5 @@
-import CLISupport
 import ArgumentParser
+import CLISupport
 import NostrCore
 
 /// `operator-gate key generate|show`.
@@ -10,8 +10,10 @@ struct KeyCommand: ParsableCommand {
 
     static func describe(_ secret: SecretKey) -> String {
         let pub = secret.publicKey
-        return JSONOutput.object([("secret", .string(secret.hex)), ("nsec", .string(secret.nsec)),
-                                  ("pubkey", .string(pub.hex)), ("npub", .string(pub.npub))]).text
+        return JSONOutput.object([
+            ("secret", .string(secret.hex)), ("nsec", .string(secret.nsec)),
+            ("pubkey", .string(pub.hex)), ("npub", .string(pub.npub))
+        ]).text
     }
 
     struct Generate: ParsableCommand {

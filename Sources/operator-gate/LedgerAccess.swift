@@ -1,5 +1,5 @@
-import CLISupport
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import GatePostgres
@@ -11,8 +11,10 @@ enum LedgerAccess {
     /// - Parameters:
     ///   - mustExist: for read-only tools, a SQLite file that does not exist yet is an error instead of being created.
     ///   - migrate: create or upgrade a PostgreSQL schema first (tools that write).
-    static func with<T: Sendable>(_ settings: LedgerSettings, mustExist: Bool, migrate: Bool, logger: Logger,
-                                  _ body: @escaping @Sendable (any Ledger) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        _ settings: LedgerSettings, mustExist: Bool, migrate: Bool, logger: Logger,
+        _ body: @escaping @Sendable (any Ledger) async throws -> T
+    ) async throws -> T {
         if case .sqlite(let path) = settings.backend, mustExist, !FileManager.default.fileExists(atPath: path) {
             throw CLIError("no ledger at \(path) (nothing has been executed yet?)")
         }
@@ -24,7 +26,9 @@ enum LedgerAccess {
         guard case .postgres(let ledger) = opened, case .postgres(let url) = settings.backend else { return try await body(opened.ledger) }
         return try await whileRunning([{ await ledger.run() }]) {
             do {
-                if migrate { try await ledger.migrate() } else {
+                if migrate {
+                    try await ledger.migrate()
+                } else {
                     try await ledger.checkConnection()
                     if try await ledger.storedSchemaVersion() == nil {
                         throw CLIError("the database at \(url) has no operator-gate ledger yet (run the bot once: it creates the schema)")

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import Logging
@@ -11,7 +11,8 @@ struct LedgerCommand: AsyncParsableCommand {
         commandName: "ledger", abstract: "Read the Gate's ledger (JSON on stdout).", subcommands: [List.self, Show.self])
 
     struct Options: ParsableArguments {
-        @Option(help: "The bot's operator-gate.json (its `ledger`: ledger.sqlite in data_dir by default, or a postgres:// database).") var config: String?
+        @Option(help: "The bot's operator-gate.json (its `ledger`: ledger.sqlite in data_dir by default, or a postgres:// database).") var config:
+            String?
         @Option(help: "Ledger file (SQLite), instead of --config.") var ledger: String?
 
         /// Runs `body` with the ledger open (read-only use).
@@ -40,7 +41,9 @@ struct LedgerCommand: AsyncParsableCommand {
         func run() async throws {
             try await runAsyncTool {
                 let wanted = try state.map { name in
-                    guard let parsed = LedgerEntry.State(rawValue: name) else { throw CLIError("--state must be claimed, done or failed (got \"\(name)\")") }
+                    guard let parsed = LedgerEntry.State(rawValue: name) else {
+                        throw CLIError("--state must be claimed, done or failed (got \"\(name)\")")
+                    }
                     return parsed
                 }
                 let after = try since.map(Self.time)
@@ -67,12 +70,16 @@ struct LedgerCommand: AsyncParsableCommand {
         func run() async throws {
             try await runAsyncTool {
                 let prefix = key.lowercased()
-                guard prefix.count >= 6, prefix.allSatisfy(\.isHexDigit) else { throw CLIError("KEY must be hex, at least 6 characters (got \"\(key)\")") }
+                guard prefix.count >= 6, prefix.allSatisfy(\.isHexDigit) else {
+                    throw CLIError("KEY must be hex, at least 6 characters (got \"\(key)\")")
+                }
                 let found = try await options.withLedger { try await $0.entries(keyPrefix: prefix, limit: 50) }
                 guard let newest = found.first else { throw CLIError("no ledger entry with key \(prefix)…") }
                 let keys = Set(found.map(\.key.hex))
                 guard keys.count == 1 else {
-                    throw CLIError("\(prefix) matches \(keys.count) keys: \(keys.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")); give more characters")
+                    throw CLIError(
+                        "\(prefix) matches \(keys.count) keys: \(keys.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")); give more characters"
+                    )
                 }
                 StandardIO.printLine(newest.json)
             }

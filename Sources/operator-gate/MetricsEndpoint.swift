@@ -1,5 +1,5 @@
-import CLISupport
 import Bot
+import CLISupport
 import Gate
 import Hummingbird
 import Logging
@@ -9,8 +9,10 @@ import ServiceLifecycle
 /// `/metrics` (Prometheus text format) and `/healthz` (200 while a relay is connected and the ledger is writable,
 /// else 503), served by Hummingbird as one more service of the group.
 enum MetricsEndpoint {
-    static func application(address: String, registry: PrometheusCollectorRegistry, health: BotHealth,
-                            logger: Logger) throws -> any Service {
+    static func application(
+        address: String, registry: PrometheusCollectorRegistry, health: BotHealth,
+        logger: Logger
+    ) throws -> any Service {
         let parts = address.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let port = Int(parts[1]), (0...65535).contains(port), !parts[0].isEmpty else {
             throw CLIError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9477 (got \"\(address)\")")
@@ -18,13 +20,15 @@ enum MetricsEndpoint {
         let router = Router()
         router.get("metrics") { _, _ -> Response in
             _ = await health.check(checkLedger: false)  // refreshes the relay-state gauges
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
         router.get("healthz") { _, _ -> Response in
             let (healthy, detail) = await health.check()
-            return Response(status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
-                            body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
+                body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
         }
         return Application(router: router, configuration: .init(address: .hostname(String(parts[0]), port: port)), logger: logger)
     }

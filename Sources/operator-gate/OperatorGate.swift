@@ -10,7 +10,10 @@ struct OperatorGate: AsyncParsableCommand {
             KEY and PUBKEY accept 64 hex characters or NIP-19 (nsec / npub, nprofile). Tool commands print JSON on \
             stdout; on error they print one line on stderr and exit non-zero.
             """,
-        subcommands: [KeyCommand.self, EventCommand.self, EncryptCommand.self, DecryptCommand.self,
-                      WrapCommand.self, UnwrapCommand.self, DMCommand.self, GateCommand.self, LedgerCommand.self, RunCommand.self, DemoCommand.self, DoctorCommand.self, ReplayCommand.self]
+        subcommands: [
+            KeyCommand.self, EventCommand.self, EncryptCommand.self, DecryptCommand.self,
+            WrapCommand.self, UnwrapCommand.self, DMCommand.self, GateCommand.self, LedgerCommand.self, RunCommand.self, DemoCommand.self,
+            DoctorCommand.self, ReplayCommand.self
+        ]
     )
 }

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import Logging
@@ -49,11 +49,13 @@ struct ReplayCommand: AsyncParsableCommand {
                 }
                 let start = events.first.map { Int64($0.receivedAt.timeIntervalSince1970) } ?? Int64(Date().timeIntervalSince1970)
                 // Nothing persisted: the inbox's seen record is kept in memory for the replay.
-                let pipeline = try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: nil,
-                                                 senders: .operators(inputs.configuration.operators, replyToStrangers: inputs.configuration.replyToStrangers),
-                                                 limits: inputs.configuration.limits, now: start, logger: logger)
+                let pipeline = try InboxPipeline(
+                    decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: nil,
+                    senders: .operators(inputs.configuration.operators, replyToStrangers: inputs.configuration.replyToStrangers),
+                    limits: inputs.configuration.limits, now: start, logger: logger)
                 let gitea = GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger)
-                let login = inputs.configuration.giteaLogin, gateLogger = logger
+                let login = inputs.configuration.giteaLogin
+                let gateLogger = logger
                 lines = try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: false, logger: logger) { ledger in
                     let gate = GateExecutor(ledger: ledger, forge: gitea, botLogin: login, logger: gateLogger)
                     var printed = 0
@@ -62,13 +64,17 @@ struct ReplayCommand: AsyncParsableCommand {
                         let decision = await pipeline.admit(inbound.event, now: time)
                         var preview: GateExecutor.Preview?
                         if case .execute(_, _, let command) = decision { preview = try await gate.preview(command, now: time) }
-                        if let line = Self.line(inbound.event, decision, preview: preview, ack: nil) { StandardIO.printLine(line); printed += 1 }
+                        if let line = Self.line(inbound.event, decision, preview: preview, ack: nil) {
+                            StandardIO.printLine(line)
+                            printed += 1
+                        }
                     }
                     return printed
                 }
             } else {
-                let assembly = try BotAssembly(configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
-                                               giteaToken: inputs.giteaToken, logger: logger)
+                let assembly = try BotAssembly(
+                    configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
+                    giteaToken: inputs.giteaToken, logger: logger)
                 // A shared ledger's client runs while the frames are replayed.
                 let postgres = assembly.postgres
                 lines = try await whileRunning(postgres.map { ledger in [{ await ledger.run() }] } ?? []) {
@@ -76,21 +82,28 @@ struct ReplayCommand: AsyncParsableCommand {
                     var printed = 0
                     for inbound in events {
                         let (decision, ack) = await assembly.consumer.handle(inbound, at: Int64(inbound.receivedAt.timeIntervalSince1970))
-                        if let line = Self.line(inbound.event, decision, preview: nil, ack: ack) { StandardIO.printLine(line); printed += 1 }
+                        if let line = Self.line(inbound.event, decision, preview: nil, ack: ack) {
+                            StandardIO.printLine(line)
+                            printed += 1
+                        }
                     }
                     return printed
                 }
             }
-            StandardIO.printError("replay: \(summary.frames) frames, \(summary.events) events (\(summary.duplicates) duplicates, "
-                                  + "\(summary.malformed) malformed), \(lines) reached the command stage\(dryRun ? " (dry run: nothing written)" : "")")
+            StandardIO.printError(
+                "replay: \(summary.frames) frames, \(summary.events) events (\(summary.duplicates) duplicates, "
+                    + "\(summary.malformed) malformed), \(lines) reached the command stage\(dryRun ? " (dry run: nothing written)" : "")")
         }
     }
 
     /// The JSON line for a frame that reached the command stage, or nil.
     static func line(_ event: Event, _ decision: InboxDecision, preview: GateExecutor.Preview?, ack: Ack?) -> String? {
         let message: DirectMessage
-        var action: JSONOutput = .null, repo: JSONOutput = .null, payload: JSONOutput = .null
-        let verdict: String, reason: String
+        var action: JSONOutput = .null
+        var repo: JSONOutput = .null
+        var payload: JSONOutput = .null
+        let verdict: String
+        let reason: String
         switch decision {
         case .deliver:
             return nil
@@ -117,7 +130,9 @@ struct ReplayCommand: AsyncParsableCommand {
                 (verdict, reason) = ("execute", "allowed by policy; not in the ledger")
             }
         }
-        return JSONOutput.object([("event_id", .string(event.id)), ("from", .string(message.sender.hex)), ("action", action), ("repo", repo),
-                                  ("payload", payload), ("decision", .string(verdict)), ("reason", .string(reason))]).text
+        return JSONOutput.object([
+            ("event_id", .string(event.id)), ("from", .string(message.sender.hex)), ("action", action), ("repo", repo),
+            ("payload", payload), ("decision", .string(verdict)), ("reason", .string(reason))
+        ]).text
     }
 }

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import Gate
 import Hummingbird
@@ -29,7 +29,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runAsyncTool {
-            guard let level = Logger.Level(rawValue: logLevel) else { throw CLIError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw CLIError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
             guard ["text", "json"].contains(logFormat) else { throw CLIError("--log-format must be text or json") }
             let json = logFormat == "json"
             LoggingSystem.bootstrap { label in
@@ -46,8 +48,9 @@ struct RunCommand: AsyncParsableCommand {
             }
             let assembly: BotAssembly
             do {
-                assembly = try BotAssembly(configuration: loaded.configuration, secretKey: loaded.secretKey, relays: loaded.relays,
-                                           giteaToken: loaded.giteaToken, capture: frameCapture, logger: logger)
+                assembly = try BotAssembly(
+                    configuration: loaded.configuration, secretKey: loaded.secretKey, relays: loaded.relays,
+                    giteaToken: loaded.giteaToken, capture: frameCapture, logger: logger)
             } catch let error as BotConfigurationError {
                 throw CLIError("\(config): \(error)")
             } catch { throw CLIError("cannot open the data directory \(loaded.configuration.dataDirectory) or the ledger: \(error)") }
@@ -55,8 +58,9 @@ struct RunCommand: AsyncParsableCommand {
             if let metrics {
                 services.append(try MetricsEndpoint.application(address: metrics, registry: registry, health: assembly.health, logger: logger))
             }
-            var groupConfiguration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
-                                                               gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownTimeout * 1000))
             groupConfiguration.maximumCancellationDuration = .seconds(2)
             do { try await ServiceGroup(configuration: groupConfiguration).run() } catch {

@@ -1,6 +1,6 @@
-import CLISupport
 import ArgumentParser
 import Bot
+import CLISupport
 import Foundation
 import NostrCore
 

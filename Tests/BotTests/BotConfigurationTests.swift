@@ -2,14 +2,19 @@ import Foundation
 import Gate
 import NostrCore
 import Testing
+
 @testable import Bot
 
 @Suite struct BotConfigurationTests {
     static let alice = SecretKey.generate().publicKey
 
     static func json(_ operators: String = "", extra: String = "") -> String {
-        let entry = operators.isEmpty ? #"{"npub": "\#(alice.npub)", "name": "alice", "repos": ["timmy/*", "other/one"], "actions": ["close_issue", "show", "status"], "default_repo": "timmy/timmy-config", "aliases": {"tc": "timmy/timmy-config"}}"# : operators
-        return #"{"key_file": "bot.nsec", "gitea": {"url": "https://forge.example", "token_file": "gitea.token", "login": "gatebot"}, "operators": [\#(entry)]\#(extra)}"#
+        let entry =
+            operators.isEmpty
+            ? #"{"npub": "\#(alice.npub)", "name": "alice", "repos": ["timmy/*", "other/one"], "actions": ["close_issue", "show", "status"], "default_repo": "timmy/timmy-config", "aliases": {"tc": "timmy/timmy-config"}}"#
+            : operators
+        return
+            #"{"key_file": "bot.nsec", "gitea": {"url": "https://forge.example", "token_file": "gitea.token", "login": "gatebot"}, "operators": [\#(entry)]\#(extra)}"#
     }
 
     static func parse(_ text: String) throws(BotConfigurationError) -> BotConfiguration {
@@ -41,17 +46,30 @@ import Testing
         let plain = try Self.parse(Self.json())
         #expect(plain.ledger.backend == .sqlite(path: "/etc/operator-gate/data/ledger.sqlite") && plain.ledger.leaseSeconds == 30)
         #expect(plain.ledger.instance == ProcessInfo.processInfo.hostName && plain.gate.ledger == plain.ledger)
-        #expect(try Self.parse(Self.json(extra: #", "ledger": "sqlite:///var/lib/og/l.sqlite""#)).ledger.backend == .sqlite(path: "/var/lib/og/l.sqlite"))
-        #expect(try Self.parse(Self.json(extra: #", "ledger": "sqlite://state/l.sqlite""#)).ledger.backend == .sqlite(path: "/etc/operator-gate/state/l.sqlite"))
-        let shared = try Self.parse(Self.json(extra: #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2", "ledger_lease_s": 12, "ledger_password_file": "pg.pass""#))
+        #expect(
+            try Self.parse(Self.json(extra: #", "ledger": "sqlite:///var/lib/og/l.sqlite""#)).ledger.backend == .sqlite(path: "/var/lib/og/l.sqlite"))
+        #expect(
+            try Self.parse(Self.json(extra: #", "ledger": "sqlite://state/l.sqlite""#)).ledger.backend
+                == .sqlite(path: "/etc/operator-gate/state/l.sqlite"))
+        let shared = try Self.parse(
+            Self.json(
+                extra:
+                    #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2", "ledger_lease_s": 12, "ledger_password_file": "pg.pass""#
+            ))
         #expect(shared.ledger.backend == .postgres(url: "postgres://gate@db.internal:6432/og"))
         #expect(shared.ledger.instance == "gate-2" && shared.ledger.leaseSeconds == 12 && shared.ledger.passwordFile == "/etc/operator-gate/pg.pass")
         // The gate part (gate exec, ledger list) reads the same settings.
-        #expect(try GateSettings.parse(Data(Self.json(extra: #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2""#).utf8),
-                                       directory: "/etc/operator-gate").ledger.instance == "gate-2")
+        #expect(
+            try GateSettings.parse(
+                Data(Self.json(extra: #", "ledger": "postgres://gate@db.internal:6432/og", "instance": "gate-2""#).utf8),
+                directory: "/etc/operator-gate"
+            ).ledger.instance == "gate-2")
 
         func error(_ extra: String) -> BotConfigurationError? {
-            do { _ = try Self.parse(Self.json(extra: extra)); return nil } catch { return error }
+            do {
+                _ = try Self.parse(Self.json(extra: extra))
+                return nil
+            } catch { return error }
         }
         #expect(error(#", "ledger": "mysql://a@b/c""#)?.field == "ledger")
         #expect(error(#", "ledger": "postgres://gate:secret@db/og""#)?.problem.contains("do not put the password in the URL") == true)
@@ -76,15 +94,20 @@ import Testing
 
     @Test func errorsNameTheField() {
         func error(_ text: String) -> BotConfigurationError? {
-            do { _ = try Self.parse(text); return nil } catch let failure { return failure }
+            do {
+                _ = try Self.parse(text)
+                return nil
+            } catch let failure { return failure }
         }
         #expect(error(#"{"operators": []}"#)?.field == "gitea")
         #expect(error(Self.json().replacingOccurrences(of: "https://forge.example", with: "forge.example"))?.field == "gitea.url")
         #expect(error(Self.json(#"{"npub": "npub1nope", "repos": ["a/b"]}"#))?.field == "operators[0].npub")
         #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": []}"#))?.field == "operators[0].repos")
-        #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "actions": ["delete_repo"]}"#))?.field == "operators[0].actions[0]")
+        #expect(
+            error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "actions": ["delete_repo"]}"#))?.field == "operators[0].actions[0]")
         #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["nope"]}"#))?.field == "operators[0].repos[0]")
-        #expect(error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "aliases": {"x/y": "a/b"}}"#))?.field == "operators[0].aliases.x/y")
+        #expect(
+            error(Self.json(#"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "aliases": {"x/y": "a/b"}}"#))?.field == "operators[0].aliases.x/y")
         #expect(error(Self.json(extra: #", "limits": {"max_dm_bytes": 0}"#))?.description == "limits.max_dm_bytes: must be positive")
         // Numbers the bot computes with are bounded, so no window or size arithmetic can overflow.
         #expect(error(Self.json(extra: #", "limits": {"max_dm_age_s": 9223372036854775807}"#))?.field == "limits.max_dm_age_s")
@@ -118,7 +141,8 @@ import Testing
 /// Least privilege: what an operator may do when the configuration says little, and secrets that leak.
 @Suite struct LeastPrivilegeTests {
     @Test func anOperatorWithoutActionsMayOnlyRead() throws {
-        let config = try BotConfigurationTests.parse(BotConfigurationTests.json(#"{"npub": "\#(BotConfigurationTests.alice.npub)", "repos": ["ops/*"]}"#))
+        let config = try BotConfigurationTests.parse(
+            BotConfigurationTests.json(#"{"npub": "\#(BotConfigurationTests.alice.npub)", "repos": ["ops/*"]}"#))
         let op = try #require(config.operator(BotConfigurationTests.alice))
         #expect(op.actions == [.show, .status])
         #expect(op.refusal(.show, on: try Repository("ops/tc")) == nil)
@@ -138,7 +162,8 @@ import Testing
     @Test func tokenAndPasswordFilesMustBePrivate() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-secrets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let token = directory.appendingPathComponent("gitea.token").path, password = directory.appendingPathComponent("pg.pass").path
+        let token = directory.appendingPathComponent("gitea.token").path
+        let password = directory.appendingPathComponent("pg.pass").path
         try " t0k \n".write(toFile: token, atomically: true, encoding: .utf8)
         try "pw\n".write(toFile: password, atomically: true, encoding: .utf8)
         let config = try BotConfiguration.parse(Data(BotConfigurationTests.json().utf8), directory: directory.path)
@@ -146,10 +171,16 @@ import Testing
         for mode in [0o644, 0o640, 0o604] {
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: token)
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: password)
-            do { _ = try config.giteaToken(environment: [:]); Issue.record("token file mode \(mode) accepted") } catch {
+            do {
+                _ = try config.giteaToken(environment: [:])
+                Issue.record("token file mode \(mode) accepted")
+            } catch {
                 #expect(error.field == "gitea.token_file" && error.description.contains("chmod 600"))
             }
-            do { _ = try ledger.password(environment: [:]); Issue.record("password file mode \(mode) accepted") } catch {
+            do {
+                _ = try ledger.password(environment: [:])
+                Issue.record("password file mode \(mode) accepted")
+            } catch {
                 #expect(error.field == "ledger_password_file" && error.description.contains("chmod 600"))
             }
         }

@@ -1,14 +1,15 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Gate
 import GiteaSimulator
 import Logging
 import NostrCore
 import NostrIngress
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The bot as a real process, real relays on loopback, rust-nostr as the operator's client, the Gitea simulator.
 @Suite(.serialized) struct BotEndToEndTests {
@@ -38,7 +39,8 @@ import TestSupport
         try await BotHarness.with([.nostrRelay()]) { h in
             try h.startBot()
             try await h.waitUntilRunning()
-            let created = try await h.ask("issue Deploy broke\nThe deploy failed at step 3.\nlabels: bug\nassign: @alice", from: h.alice, scheme: "nip17")
+            let created = try await h.ask(
+                "issue Deploy broke\nThe deploy failed at step 3.\nlabels: bug\nassign: @alice", from: h.alice, scheme: "nip17")
             #expect(created.hasPrefix("✓"), "\(created)")
             let n = try #require(Self.number(in: created), "\(created)")
             let issue = try #require(await h.state.item("ops/tc", n))
@@ -101,11 +103,14 @@ import TestSupport
             let rumor = EventTemplate(kind: 14, content: "issue ops/tc Forged", tags: [["p", h.bot.publicKey.hex]], createdAt: now)
                 .rumor(author: h.alice.publicKey)
             // Built by hand: NIP59.wrap refuses a rumor whose author is not the sealing key.
-            let sealContent = try NIP44.encrypt(rumor.jsonString, conversationKey: NIP44.conversationKey(secretKey: h.stranger, publicKey: h.bot.publicKey))
+            let sealContent = try NIP44.encrypt(
+                rumor.jsonString, conversationKey: NIP44.conversationKey(secretKey: h.stranger, publicKey: h.bot.publicKey))
             let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: now).sign(with: h.stranger.keyPair)
             let ephemeral = SecretKey.generate()
-            let wrapContent = try NIP44.encrypt(seal.jsonString, conversationKey: NIP44.conversationKey(secretKey: ephemeral, publicKey: h.bot.publicKey))
-            let forged = EventTemplate(kind: 1059, content: wrapContent, tags: [["p", h.bot.publicKey.hex]], createdAt: now).sign(with: ephemeral.keyPair)
+            let wrapContent = try NIP44.encrypt(
+                seal.jsonString, conversationKey: NIP44.conversationKey(secretKey: ephemeral, publicKey: h.bot.publicKey))
+            let forged = EventTemplate(kind: 1059, content: wrapContent, tags: [["p", h.bot.publicKey.hex]], createdAt: now).sign(
+                with: ephemeral.keyPair)
             var logger = Logger(label: "test.publisher")
             logger.logLevel = .critical
             let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: h.relays[0].url)]), keyPair: nil, logger: logger) { [:] }

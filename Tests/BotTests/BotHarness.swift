@@ -2,9 +2,9 @@ import Foundation
 import Gate
 import GiteaSimulator
 import Logging
+import NIOConcurrencyHelpers
 import NostrCore
 import NostrIngress
-import NIOConcurrencyHelpers
 import TestSupport
 
 /// One end-to-end setup: real relay processes, the Gitea simulator (in process), a configuration folder, the
@@ -59,8 +59,10 @@ final class BotHarness: @unchecked Sendable {
     }
 
     /// Runs `body` with a simulator seeded with ``GiteaSimulatorState/seedExample()`` and the given relays.
-    static func with(_ kinds: [RelayProcess.Kind], limits: String = "", extraRelays: [String] = [],
-                     _ body: @Sendable (BotHarness) async throws -> Void) async throws {
+    static func with(
+        _ kinds: [RelayProcess.Kind], limits: String = "", extraRelays: [String] = [],
+        _ body: @Sendable (BotHarness) async throws -> Void
+    ) async throws {
         let state = GiteaSimulatorState()
         await state.seedExample()
         let port = BoundPort()
@@ -71,8 +73,9 @@ final class BotHarness: @unchecked Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await GiteaSimulator.run(state: state, logger: quietLogger) { bound in port.value.withLockedValue { $0 = bound } } }
             while port.value.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let harness = try BotHarness(relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, limits: limits,
-                                          extraRelays: extraRelays)
+            let harness = try BotHarness(
+                relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, limits: limits,
+                extraRelays: extraRelays)
             defer {
                 harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } }
                 for process in harness.instances.values where process.isRunning {
@@ -81,7 +84,9 @@ final class BotHarness: @unchecked Sendable {
                 }
             }
             do { try await body(harness) } catch {
-                let instanceLogs = harness.instances.keys.sorted().map { "--- instance \($0) log (tail) ---\n\(harness.instanceLogTail($0, characters: 2500))" }
+                let instanceLogs = harness.instances.keys.sorted().map {
+                    "--- instance \($0) log (tail) ---\n\(harness.instanceLogTail($0, characters: 2500))"
+                }
                 throw RustNostrPeer.PeerError("\(error)\n--- bot log (tail) ---\n\(harness.logTail())\n" + instanceLogs.joined(separator: "\n"))
             }
             group.cancelAll()
@@ -92,8 +97,9 @@ final class BotHarness: @unchecked Sendable {
     /// - Parameter environment: added to the process's (``StopPoint/environmentVariable``, say).
     func startBot(_ extra: [String] = [], environment: [String: String] = [:]) throws {
         startsBefore = runningLines()
-        process = try OperatorGateProcess.startLogging(["run", "--config", configPath, "--log-level", "debug"] + extra, logFile: logFile,
-                                                      environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": ""].merging(environment) { $1 })
+        process = try OperatorGateProcess.startLogging(
+            ["run", "--config", configPath, "--log-level", "debug"] + extra, logFile: logFile,
+            environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": ""].merging(environment) { $1 })
     }
 
     /// Waits until `process` has stopped itself (state `T` in /proc: a ``StopPoint`` was reached).
@@ -132,9 +138,12 @@ final class BotHarness: @unchecked Sendable {
 
     /// `operator-gate ledger list --state STATE` on the ledger `config` names (the harness's own by default), as JSON.
     func ledgerEntries(state: String, config: String? = nil) async throws -> [[String: Any]] {
-        let (status, out, errors) = try await OperatorGateProcess.run(["ledger", "list", "--config", config ?? configPath, "--state", state,
-                                                                      "--limit", "1000"],
-                                                                     environment: ["OPERATOR_GATE_LEDGER_PASSWORD": PostgresScratch.password ?? ""])
+        let (status, out, errors) = try await OperatorGateProcess.run(
+            [
+                "ledger", "list", "--config", config ?? configPath, "--state", state,
+                "--limit", "1000"
+            ],
+            environment: ["OPERATOR_GATE_LEDGER_PASSWORD": PostgresScratch.password ?? ""])
         guard status == 0, let entries = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] else {
             throw RustNostrPeer.PeerError("ledger list failed (\(status)): \(errors)")
         }
@@ -145,28 +154,37 @@ final class BotHarness: @unchecked Sendable {
 
     /// Starts instance `number`: the harness's configuration with its own data directory, `ledger` set to the
     /// PostgreSQL URL (password from the environment), `instance` "gate-N" and a short lease.
-    func startInstance(_ number: Int, ledger: String, password: String, lease: Int, extra: [String] = [],
-                       environment: [String: String] = [:]) throws {
+    func startInstance(
+        _ number: Int, ledger: String, password: String, lease: Int, extra: [String] = [],
+        environment: [String: String] = [:]
+    ) throws {
         let folder = instanceDirectory(number)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var config = try String(contentsOfFile: configPath, encoding: .utf8)
-        config = config.replacingOccurrences(of: #""key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data""#, with: """
-            "key_file": "\(directory.path)/bot.nsec", "relays_file": "\(directory.path)/relays.json", "data_dir": "data",
-            "ledger": "\(ledger)", "instance": "gate-\(number)", "ledger_lease_s": \(lease)
-            """)
+        config = config.replacingOccurrences(
+            of: #""key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data""#,
+            with: """
+                "key_file": "\(directory.path)/bot.nsec", "relays_file": "\(directory.path)/relays.json", "data_dir": "data",
+                "ledger": "\(ledger)", "instance": "gate-\(number)", "ledger_lease_s": \(lease)
+                """)
         config = config.replacingOccurrences(of: #""token_file": "gitea.token""#, with: #""token_file": "\#(directory.path)/gitea.token""#)
         let path = instanceConfig(number)
         try config.write(toFile: path, atomically: true, encoding: .utf8)
         instanceStarts[number] = Self.count("operator-gate running", in: instanceLog(number))
-        instances[number] = try OperatorGateProcess.startLogging(["run", "--config", path, "--log-level", "debug"] + extra, logFile: instanceLog(number),
-                                                                 environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": "",
-                                                                               "OPERATOR_GATE_LEDGER_PASSWORD": password].merging(environment) { $1 })
+        instances[number] = try OperatorGateProcess.startLogging(
+            ["run", "--config", path, "--log-level", "debug"] + extra, logFile: instanceLog(number),
+            environment: [
+                "GITEA_TOKEN": "", "OPERATOR_GATE_NSEC": "",
+                "OPERATOR_GATE_LEDGER_PASSWORD": password
+            ].merging(environment) { $1 })
     }
 
     func waitUntilInstanceRunning(_ number: Int, timeout: TimeInterval = 60) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Self.count("operator-gate running", in: instanceLog(number)) <= instanceStarts[number] ?? 0 {
-            guard instances[number]?.isRunning == true else { throw RustNostrPeer.PeerError("instance \(number) exited early:\n\(instanceLogTail(number))") }
+            guard instances[number]?.isRunning == true else {
+                throw RustNostrPeer.PeerError("instance \(number) exited early:\n\(instanceLogTail(number))")
+            }
             guard Date() < deadline else { throw RustNostrPeer.PeerError("instance \(number) did not start in \(timeout) s") }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -188,8 +206,10 @@ final class BotHarness: @unchecked Sendable {
     /// Sends many DMs over one rust-nostr connection, in order; returns their event ids.
     @discardableResult
     func sendMany(_ messages: [(sender: SecretKey, scheme: String, text: String)]) async throws -> [String] {
-        let answer = try await peerCall(["op": "client_send_many", "to": bot.publicKey.hex, "relays": relays.map(\.url),
-                                         "messages": messages.map { ["sec": $0.sender.hex, "scheme": $0.scheme, "text": $0.text] }])
+        let answer = try await peerCall([
+            "op": "client_send_many", "to": bot.publicKey.hex, "relays": relays.map(\.url),
+            "messages": messages.map { ["sec": $0.sender.hex, "scheme": $0.scheme, "text": $0.text] }
+        ])
         return answer.eventIDs ?? []
     }
 
@@ -199,13 +219,17 @@ final class BotHarness: @unchecked Sendable {
     }
 
     func killBot() {
-        if let process, process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// The bot process's resident memory now and at its peak (VmRSS, VmHWM), in MB.
     func memory() -> (now: Double, peak: Double)? {
         guard let pid = process?.processIdentifier,
-              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        else { return nil }
         func kilobytes(_ field: String) -> Double? {
             status.split(separator: "\n").first { $0.hasPrefix(field + ":") }?.split(separator: " ").dropFirst().first.flatMap { Double($0) }
         }
@@ -235,15 +259,19 @@ final class BotHarness: @unchecked Sendable {
     /// Sends a DM with rust-nostr's client to `relays` (all by default); returns the event id.
     @discardableResult
     func send(_ text: String, from sender: SecretKey, scheme: String, relays urls: [String]? = nil) async throws -> String {
-        let answer = try await peerCall(["op": "client_send", "sec": sender.hex, "to": bot.publicKey.hex, "scheme": scheme, "text": text,
-                                         "relays": urls ?? relays.map(\.url)])
+        let answer = try await peerCall([
+            "op": "client_send", "sec": sender.hex, "to": bot.publicKey.hex, "scheme": scheme, "text": text,
+            "relays": urls ?? relays.map(\.url)
+        ])
         return answer.eventID ?? ""
     }
 
     /// The bot's replies to `recipient` as rust-nostr fetches and decrypts them (NIP-17 self-copies excluded).
     func replies(to recipient: SecretKey, relays urls: [String]? = nil) async throws -> [RustNostrPeer.Answer.Message] {
-        let answer = try await peerCall(["op": "client_fetch", "sec": recipient.hex, "relays": urls ?? relays.map(\.url),
-                                         "since": Int(Date().timeIntervalSince1970) - 3 * 86400, "timeout": 3])
+        let answer = try await peerCall([
+            "op": "client_fetch", "sec": recipient.hex, "relays": urls ?? relays.map(\.url),
+            "since": Int(Date().timeIntervalSince1970) - 3 * 86400, "timeout": 3
+        ])
         return (answer.messages ?? []).filter { $0.from == bot.publicKey.hex }
     }
 

@@ -1,11 +1,12 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GiteaSimulator
 import NostrCore
-import Testing
 import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// What an operator of the bot relies on: health that tells, relays that demand AUTH both ways, a database
 /// password that never reaches a log.
@@ -21,7 +22,8 @@ import TestSupport
             #expect((healthy as? HTTPURLResponse)?.statusCode == 200)
 
             h.relays[0].kill()
-            var status = 0, body = ""
+            var status = 0
+            var body = ""
             let deadline = Date().addingTimeInterval(15)
             while status != 503 && Date() < deadline {
                 try await Task.sleep(for: .milliseconds(200))
@@ -68,8 +70,9 @@ import TestSupport
 
             let wrong = "Wr0ng-" + UUID().uuidString
             let config = h.instanceConfig(0)
-            let (status, out, errors) = try await OperatorGateProcess.run(["doctor", "--config", config, "--timeout", "3"],
-                                                                         environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": wrong])
+            let (status, out, errors) = try await OperatorGateProcess.run(
+                ["doctor", "--config", config, "--timeout", "3"],
+                environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": wrong])
             #expect(status == 1 && out.contains("✗ ledger"), "\(out)\(errors)")
             #expect(!(out + errors).contains(wrong), "the wrong password is in doctor's output")
         }

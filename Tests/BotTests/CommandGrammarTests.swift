@@ -1,10 +1,13 @@
 import Gate
 import Testing
+
 @testable import Bot
 
 @Suite struct CommandGrammarTests {
-    static let grammar = CommandGrammar(context: .init(defaultRepository: try! Repository("timmy/timmy-config"),
-                                                      aliases: ["tc": try! Repository("timmy/timmy-config"), "web": try! Repository("timmy/website")]))
+    static let grammar = CommandGrammar(
+        context: .init(
+            defaultRepository: try! Repository("timmy/timmy-config"),
+            aliases: ["tc": try! Repository("timmy/timmy-config"), "web": try! Repository("timmy/website")]))
     static let origin = Command.Origin(eventID: "e1", createdAt: 100)
 
     static func parse(_ text: String) -> CommandGrammar.Request {
@@ -17,10 +20,14 @@ import Testing
     }
 
     @Test func issueWithBodyLabelsAndAssignees() throws {
-        let command = try #require(Self.command("Issue web Deploy failed on staging\nLogs are in /var/log.\n\nSecond para.\nlabels: bug, ops\nassign: @bob @alice"))
+        let command = try #require(
+            Self.command("Issue web Deploy failed on staging\nLogs are in /var/log.\n\nSecond para.\nlabels: bug, ops\nassign: @bob @alice"))
         #expect(command.repository.description == "timmy/website")
-        #expect(command.payload == .createIssue(title: "Deploy failed on staging", body: "Logs are in /var/log.\n\nSecond para.",
-                                                labels: ["bug", "ops"], assignees: ["@bob", "@alice"]))
+        #expect(
+            command.payload
+                == .createIssue(
+                    title: "Deploy failed on staging", body: "Logs are in /var/log.\n\nSecond para.",
+                    labels: ["bug", "ops"], assignees: ["@bob", "@alice"]))
         #expect(command.source == "nostr:npub1alice" && command.origin == Self.origin && !command.again)
         // The first word is a repository only if it contains "/" or is an alias.
         #expect(Self.command("issue Fix the thing")?.payload == .createIssue(title: "Fix the thing", body: "", labels: [], assignees: []))
@@ -53,15 +60,27 @@ import Testing
     }
 
     @Test func badInputGetsTheVerbsUsage() {
-        guard case .invalid(let message, let usage) = Self.parse("merge tc#7") else { Issue.record("accepted"); return }
+        guard case .invalid(let message, let usage) = Self.parse("merge tc#7") else {
+            Issue.record("accepted")
+            return
+        }
         #expect(message.contains("!N") && usage.hasPrefix("merge [repo]!N"))
-        guard case .invalid(let unknown, let verbs) = Self.parse("deploy prod") else { Issue.record("accepted"); return }
+        guard case .invalid(let unknown, let verbs) = Self.parse("deploy prod") else {
+            Issue.record("accepted")
+            return
+        }
         #expect(unknown == "unknown command \"deploy\"" && verbs.contains("issue"))
         for text in ["assign #4 bob", "label #4 bug", "close", "comment #3", "issue", "status zz", "merge !7 octopus", "show nope/#x"] {
-            guard case .invalid = Self.parse(text) else { Issue.record("\(text) was accepted"); continue }
+            guard case .invalid = Self.parse(text) else {
+                Issue.record("\(text) was accepted")
+                continue
+            }
         }
         let noDefault = CommandGrammar(context: .init())
-        guard case .invalid(let missing, _) = noDefault.parse("close #1", source: "s", origin: nil, receivedAt: 0) else { Issue.record("accepted"); return }
+        guard case .invalid(let missing, _) = noDefault.parse("close #1", source: "s", origin: nil, receivedAt: 0) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(missing.contains("no default repository"))
     }
 }

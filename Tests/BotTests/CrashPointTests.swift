@@ -3,8 +3,8 @@ import Foundation
 import GiteaSimulator
 import NostrCore
 import NostrIngress
-import Testing
 import TestSupport
+import Testing
 
 /// `operator-gate run` is SIGKILLed at each crash point of a command's path, on either ledger, then restarted:
 /// the command is written to Gitea once and answered once, by one reply event.

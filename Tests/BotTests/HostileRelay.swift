@@ -2,9 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
-import NIOConcurrencyHelpers
 
 /// A relay that attacks its clients: on the first connection, once the client subscribed, it sends the battery of
 /// hostile frames issue #11 lists, then a frame over the 1 MiB limit (which ends the connection); later
@@ -21,21 +21,32 @@ enum HostileRelay {
     /// The battery, in order. `subscription` is one the client really opened.
     static func battery(subscription: String) -> [WebSocketOutboundWriter.OutboundFrame] {
         var frames: [WebSocketOutboundWriter.OutboundFrame] = []
-        let hex64 = String(repeating: "a", count: 64), sig = String(repeating: "b", count: 128)
+        let hex64 = String(repeating: "a", count: 64)
+        let sig = String(repeating: "b", count: 128)
         // Oversized numbers, where the scanner once trapped.
         for number in ["9999999999999999999", "99999999999999999999999999999999", "-9223372036854775809", "1e400", "18446744073709551616"] {
             frames.append(.text(#"["EVENT","\#(subscription)",{"created_at":\#(number)}]"#))
-            frames.append(.text(#"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":\#(number),"kind":4,"tags":[],"content":"x","sig":"\#(sig)"}]"#))
-            frames.append(.text(#"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":1,"kind":\#(number),"tags":[],"content":"x","sig":"\#(sig)"}]"#))
+            frames.append(
+                .text(
+                    #"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":\#(number),"kind":4,"tags":[],"content":"x","sig":"\#(sig)"}]"#
+                ))
+            frames.append(
+                .text(
+                    #"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":1,"kind":\#(number),"tags":[],"content":"x","sig":"\#(sig)"}]"#
+                ))
         }
         // Arrays nested 100,000 deep, inside and outside an event.
         frames.append(.text(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)))
-        frames.append(.text(#"["EVENT","\#(subscription)",{"tags":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]"))
+        frames.append(
+            .text(#"["EVENT","\#(subscription)",{"tags":"# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}]"))
         // Invalid UTF-8 in a text frame.
         frames.append(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: [0x5b, 0x22, 0xff, 0xfe, 0xc0, 0x80, 0x22, 0x5d]))))
         // 100,000 tags on a (badly signed) event.
         let tags = Array(repeating: #"["t"]"#, count: 100_000).joined(separator: ",")
-        frames.append(.text(#"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":1,"kind":4,"tags":[\#(tags)],"content":"x","sig":"\#(sig)"}]"#))
+        frames.append(
+            .text(
+                #"["EVENT","\#(subscription)",{"id":"\#(hex64)","pubkey":"\#(hex64)","created_at":1,"kind":4,"tags":[\#(tags)],"content":"x","sig":"\#(sig)"}]"#
+            ))
         // Floods for subscriptions the client never opened.
         for index in 0..<20_000 {
             frames.append(.text(#"["CLOSED","never-\#(index)","rate-limited: slow down"]"#))
@@ -58,7 +69,10 @@ enum HostileRelay {
             router: Router(),
             server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 22)) { _, _, _ in
                 .upgrade([:]) { inbound, outbound, _ in
-                    var attack = log.connections.withLockedValue { count in count += 1; return count == 1 }
+                    var attack = log.connections.withLockedValue { count in
+                        count += 1
+                        return count == 1
+                    }
                     for try await message in inbound.messages(maxSize: 1 << 20) {
                         guard attack, case .text(let text) = message, text.hasPrefix(#"["REQ",""#) else { continue }
                         attack = false

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Issue #11's "done when": a relay in the bot's list sends the whole hostile battery; the bot stays up with
 /// bounded memory and few log lines, then executes the next operator command (sent through a real relay) once.
@@ -35,9 +35,10 @@ import TestSupport
                 let relayLines = logText.split(separator: "\n").filter { $0.contains(hostile) }
                 #expect(relayLines.count < 100, "\(relayLines.count) log lines about the hostile relay")
                 #expect(relayLines.allSatisfy { $0.utf8.count < 4096 }, "a log line over 4 KB")
-                print("hostile relay: \(log.framesSent.withLockedValue { $0 }) frames sent on \(log.connections.withLockedValue { $0 }) connection(s); "
-                      + "bot RSS after the battery \(String(format: "%.1f", memory.now)) MB, peak \(String(format: "%.1f", memory.peak)) MB; "
-                      + "\(relayLines.count) log lines about that relay")
+                print(
+                    "hostile relay: \(log.framesSent.withLockedValue { $0 }) frames sent on \(log.connections.withLockedValue { $0 }) connection(s); "
+                        + "bot RSS after the battery \(String(format: "%.1f", memory.now)) MB, peak \(String(format: "%.1f", memory.peak)) MB; "
+                        + "\(relayLines.count) log lines about that relay")
             }
             group.cancelAll()
         }

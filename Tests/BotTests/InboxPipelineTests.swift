@@ -4,6 +4,7 @@ import Logging
 import NostrCore
 import NostrIngress
 import Testing
+
 @testable import Bot
 
 /// The inbox pipeline driven with plain events and times: which check decides, and in what order.
@@ -14,23 +15,29 @@ import Testing
     let stranger = SecretKey.generate()
     let now: Int64 = 1_764_460_000
 
-    func pipeline(limits: BotConfiguration.Limits = .init(), store: InboxStore? = nil, persist: Bool = true,
-                  replyToStrangers: Bool = false) throws -> InboxPipeline {
+    func pipeline(
+        limits: BotConfiguration.Limits = .init(), store: InboxStore? = nil, persist: Bool = true,
+        replyToStrangers: Bool = false
+    ) throws -> InboxPipeline {
         let ops = [
-            Operator(publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
-                     defaultRepository: try Repository("ops/tc"), aliases: [:]),
-            Operator(publicKey: bob.publicKey, name: "bob", repositories: ["other/*"], actions: [.show], defaultRepository: nil, aliases: [:]),
+            Operator(
+                publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
+                defaultRepository: try Repository("ops/tc"), aliases: [:]),
+            Operator(publicKey: bob.publicKey, name: "bob", repositories: ["other/*"], actions: [.show], defaultRepository: nil, aliases: [:])
         ]
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-pipe-\(UUID().uuidString)/inbox.sqlite").path
-        return try InboxPipeline(decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
-                                 store: persist ? try store ?? InboxStore(path: path) : nil,
-                                 senders: .operators(ops, replyToStrangers: replyToStrangers), limits: limits, now: now,
-                                 logger: Logger(label: "test"))
+        return try InboxPipeline(
+            decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
+            store: persist ? try store ?? InboxStore(path: path) : nil,
+            senders: .operators(ops, replyToStrangers: replyToStrangers), limits: limits, now: now,
+            logger: Logger(label: "test"))
     }
 
     func nip04(_ text: String, from sender: SecretKey, at time: Int64? = nil) -> Event {
-        EventTemplate(kind: 4, content: NIP04.encrypt(text, secretKey: sender, publicKey: bot.publicKey), tags: [["p", bot.publicKey.hex]],
-                      createdAt: time ?? now).sign(with: sender.keyPair)
+        EventTemplate(
+            kind: 4, content: NIP04.encrypt(text, secretKey: sender, publicKey: bot.publicKey), tags: [["p", bot.publicKey.hex]],
+            createdAt: time ?? now
+        ).sign(with: sender.keyPair)
     }
 
     func nip17(_ text: String, from sender: SecretKey, at time: Int64? = nil) throws -> Event {
@@ -51,7 +58,8 @@ import Testing
         let p = try pipeline(replyToStrangers: true)
         #expect(p.accepts(.init(kind: 4, pubkey: stranger.publicKey.hex)))
         guard case .answerStranger(let message, let text) = await p.admit(nip04("close ops/tc#1", from: stranger), now: now) else {
-            Issue.record("expected an answer to the stranger"); return
+            Issue.record("expected an answer to the stranger")
+            return
         }
         #expect(message.sender == stranger.publicKey && text.contains("only takes commands from its operators"))
         #expect(await p.admit(try nip17("close ops/tc#2", from: stranger), now: now + 60).label == "stranger")
@@ -59,7 +67,8 @@ import Testing
         // A forged signature is still refused before anyone is answered.
         let good = nip04("x", from: bob)
         let other = SecretKey.generate()
-        let forged = Event(id: good.id, pubkey: other.publicKey.hex, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content, sig: good.sig)
+        let forged = Event(
+            id: good.id, pubkey: other.publicKey.hex, createdAt: good.createdAt, kind: 4, tags: good.tags, content: good.content, sig: good.sig)
         #expect(await p.admit(forged, now: now).label == "invalid_event")
         // Off (the default), the prescreen drops strangers' kind-4 DMs undecoded.
         #expect(try !pipeline().accepts(.init(kind: 4, pubkey: stranger.publicKey.hex)))
@@ -77,7 +86,10 @@ import Testing
     @Test func commandsAreAdmittedAndRepeatsDropped() async throws {
         let p = try pipeline(persist: false)
         let event = try nip17("close #4 done", from: alice)
-        guard case .execute(let message, let op, let command) = await p.admit(event, now: now) else { Issue.record("not executed"); return }
+        guard case .execute(let message, let op, let command) = await p.admit(event, now: now) else {
+            Issue.record("not executed")
+            return
+        }
         #expect(op.name == "alice" && message.scheme == .nip17)
         #expect(command.action == .closeIssue && command.repository.description == "ops/tc" && command.origin?.eventID == message.id)
         #expect(command.source == "nostr:" + alice.publicKey.npub)
@@ -89,8 +101,12 @@ import Testing
     @Test func copiesPreparedInParallelExecuteOnce() async throws {
         let p = try pipeline()
         for event in [nip04("close #9", from: alice), try nip17("close #10", from: alice)] {
-            let first = p.prepare(event), second = p.prepare(event)
-            guard case .execute(let message, _, _) = await p.admit(first, now: now) else { Issue.record("not executed"); continue }
+            let first = p.prepare(event)
+            let second = p.prepare(event)
+            guard case .execute(let message, _, _) = await p.admit(first, now: now) else {
+                Issue.record("not executed")
+                continue
+            }
             var cursor = InboxCursor()
             cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
             try #require(p.store).markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: cursor, now: now)
@@ -113,10 +129,14 @@ import Testing
             let forged = real.withSignature(String(decoding: sig, as: UTF8.self))
             #expect(forged.id == real.id)
             // Prepared side by side (as on two workers), the forgery first.
-            let first = p.prepare(forged), second = p.prepare(real)
+            let first = p.prepare(forged)
+            let second = p.prepare(real)
             #expect(await p.admit(first, now: now).label == "invalid_event")
             #expect(try !#require(p.store).hasSeen(real.id))
-            guard case .execute(let message, _, _) = await p.admit(second, now: now) else { Issue.record("real copy not executed"); continue }
+            guard case .execute(let message, _, _) = await p.admit(second, now: now) else {
+                Issue.record("real copy not executed")
+                continue
+            }
             try #require(p.store).markProcessed(ids: [message.carrierID, message.id], messageTime: message.createdAt, cursor: InboxCursor(), now: now)
             // Once the real one ran, any further copy (forged or not) is a duplicate: executed once.
             #expect(await p.admit(real, now: now).label == "duplicate")
@@ -130,12 +150,16 @@ import Testing
         let p = try pipeline(limits: limits)
         // Sent after the pipeline started (no cursor yet), then read 20 minutes later: told it was not executed.
         let late = nip04("close #1", from: alice, at: now + 10)
-        guard case .answer(_, _, let text, .tooOld) = await p.admit(late, now: now + 10 + 1200) else { Issue.record("expected too_old"); return }
+        guard case .answer(_, _, let text, .tooOld) = await p.admit(late, now: now + 10 + 1200) else {
+            Issue.record("expected too_old")
+            return
+        }
         #expect(text.contains("20 min old"))
         // From before the pipeline started: history, dropped quietly.
         #expect(await p.admit(nip04("close #1", from: alice, at: now - 5000), now: now).label == "too_old")
         guard case .answer(_, _, _, .tooOld) = await p.admit(try nip17("close #2", from: alice, at: now + 5), now: now + 2000) else {
-            Issue.record("a NIP-17 rumor's own time decides"); return
+            Issue.record("a NIP-17 rumor's own time decides")
+            return
         }
         #expect(await p.admit(nip04("close #1", from: alice, at: now + 900), now: now).label == "clock_skew")
         #expect(await p.admit(nip04(String(repeating: "x", count: 101), from: alice), now: now).label == "too_large")
@@ -156,12 +180,21 @@ import Testing
 
     @Test func policyGrammarHelpAndWhoami() async throws {
         let p = try pipeline()
-        guard case .answer(_, _, let refusal, .refused) = await p.admit(nip04("close ops/tc#1", from: bob), now: now) else { Issue.record("refused"); return }
+        guard case .answer(_, _, let refusal, .refused) = await p.admit(nip04("close ops/tc#1", from: bob), now: now) else {
+            Issue.record("refused")
+            return
+        }
         #expect(refusal.contains("close_issue"))
-        guard case .answer(_, _, let usage, .invalid) = await p.admit(nip04("merge #3", from: alice), now: now) else { Issue.record("invalid"); return }
+        guard case .answer(_, _, let usage, .invalid) = await p.admit(nip04("merge #3", from: alice), now: now) else {
+            Issue.record("invalid")
+            return
+        }
         #expect(usage.contains("Usage: merge"))
         #expect(await p.admit(nip04("help", from: alice), now: now).label == "help")
-        guard case .answer(_, _, let me, .whoami) = await p.admit(nip04("whoami", from: bob), now: now) else { Issue.record("whoami"); return }
+        guard case .answer(_, _, let me, .whoami) = await p.admit(nip04("whoami", from: bob), now: now) else {
+            Issue.record("whoami")
+            return
+        }
         #expect(me.contains("bob") && me.contains("other/*"))
     }
 }
@@ -174,8 +207,8 @@ import Testing
         #expect(limiter.check("a", now: 2) == .limited(notify: true))
         #expect(limiter.check("a", now: 30) == .limited(notify: false))
         #expect(limiter.check("b", now: 30) == .allowed)
-        #expect(limiter.check("a", now: 60) == .allowed)   // the command at 0 left the window
-        #expect(limiter.check("a", now: 61) == .allowed)   // and the one at 1
+        #expect(limiter.check("a", now: 60) == .allowed)  // the command at 0 left the window
+        #expect(limiter.check("a", now: 61) == .allowed)  // and the one at 1
         #expect(limiter.check("a", now: 62) == .limited(notify: true))  // last notice was 60 s ago
     }
 }

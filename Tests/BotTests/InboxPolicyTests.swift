@@ -1,6 +1,7 @@
 import Gate
 import NostrCore
 import Testing
+
 @testable import Bot
 
 /// The inbox's rules as a value, driven with plain messages, seen flags and times: no store, no keys' cryptography,
@@ -9,22 +10,31 @@ import Testing
     static let alice = SecretKey.generate().publicKey
     static let stranger = SecretKey.generate().publicKey
     static let now: Int64 = 1_764_460_000
-    static let ops = [Operator(publicKey: alice, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
-                               defaultRepository: try! Repository("ops/tc"), aliases: [:])]
+    static let ops = [
+        Operator(
+            publicKey: alice, name: "alice", repositories: ["ops/*"], actions: Set(GateAction.allCases),
+            defaultRepository: try! Repository("ops/tc"), aliases: [:])
+    ]
 
     /// A decrypted message as preparing would hand it on; `wrapped`: a NIP-17 message whose carrier is another id.
-    static func prepared(_ text: String, from sender: PublicKey = alice, at time: Int64 = now, wrapped: Bool = false,
-                         id: String = String(repeating: "a", count: 64)) -> PreparedEvent {
+    static func prepared(
+        _ text: String, from sender: PublicKey = alice, at time: Int64 = now, wrapped: Bool = false,
+        id: String = String(repeating: "a", count: 64)
+    ) -> PreparedEvent {
         let carrier = wrapped ? String(repeating: "c", count: 64) : id
-        let event = Event(id: carrier, pubkey: sender.hex, createdAt: time, kind: wrapped ? 1059 : 4, tags: [], content: "",
-                          sig: String(repeating: "0", count: 128))
-        let message = DirectMessage(id: id, carrierID: carrier, sender: sender, scheme: wrapped ? .nip17 : .nip04, createdAt: time,
-                                    text: text, tags: [])
+        let event = Event(
+            id: carrier, pubkey: sender.hex, createdAt: time, kind: wrapped ? 1059 : 4, tags: [], content: "",
+            sig: String(repeating: "0", count: 128))
+        let message = DirectMessage(
+            id: id, carrierID: carrier, sender: sender, scheme: wrapped ? .nip17 : .nip04, createdAt: time,
+            text: text, tags: [])
         return PreparedEvent(event: event, stage: .decoded(message))
     }
 
-    static func policy(_ senders: InboxPolicy.Senders = .operators(ops, replyToStrangers: false), limits: BotConfiguration.Limits = .init(),
-                       cursor: InboxCursor = InboxCursor()) -> InboxPolicy {
+    static func policy(
+        _ senders: InboxPolicy.Senders = .operators(ops, replyToStrangers: false), limits: BotConfiguration.Limits = .init(),
+        cursor: InboxCursor = InboxCursor()
+    ) -> InboxPolicy {
         InboxPolicy(senders: senders, limits: limits, startCursor: cursor, now: now)
     }
 
@@ -38,7 +48,10 @@ import Testing
     @Test func anOperatorsCommandExecutesAndNothingIsRecordedBeforeItRuns() {
         var policy = Self.policy()
         let verdict = policy.admit(Self.prepared("close #4 done"), seen: .neither, now: Self.now)
-        guard case .execute(_, let op, let command) = verdict.decision else { Issue.record("\(verdict.decision.label)"); return }
+        guard case .execute(_, let op, let command) = verdict.decision else {
+            Issue.record("\(verdict.decision.label)")
+            return
+        }
         #expect(op.name == "alice" && command.action == .closeIssue && command.repository.description == "ops/tc")
         // Executed messages are recorded by the consumer with the reply, not as a drop's memo.
         #expect(verdict.memo == nil)
@@ -61,11 +74,13 @@ import Testing
         var answering = Self.policy(.operators(Self.ops, replyToStrangers: true))
         let first = answering.admit(Self.prepared("hi", from: Self.stranger), seen: .neither, now: Self.now)
         #expect(first.decision.label == "stranger_answered")
-        let again = answering.admit(Self.prepared("hi", from: Self.stranger, id: String(repeating: "b", count: 64)), seen: .neither,
-                                    now: Self.now + 3599)
+        let again = answering.admit(
+            Self.prepared("hi", from: Self.stranger, id: String(repeating: "b", count: 64)), seen: .neither,
+            now: Self.now + 3599)
         #expect(again.decision.dropReason == .stranger)
-        let later = answering.admit(Self.prepared("hi", from: Self.stranger, at: Self.now + 3600, id: String(repeating: "d", count: 64)),
-                                    seen: .neither, now: Self.now + 3600)
+        let later = answering.admit(
+            Self.prepared("hi", from: Self.stranger, at: Self.now + 3600, id: String(repeating: "d", count: 64)),
+            seen: .neither, now: Self.now + 3600)
         #expect(later.decision.label == "stranger_answered")
     }
 
@@ -75,20 +90,29 @@ import Testing
         limits.maxDMBytes = 10
         var policy = Self.policy(limits: limits, cursor: InboxCursor(nip04: Self.now - 5000))
         // Older than max_dm_age_s but after the last one handled: sent while the bot was down, answered.
-        #expect(policy.admit(Self.prepared("show #1", at: Self.now - 1000), seen: .neither, now: Self.now).decision.label == AnswerOutcome.tooOld.rawValue)
+        #expect(
+            policy.admit(Self.prepared("show #1", at: Self.now - 1000), seen: .neither, now: Self.now).decision.label == AnswerOutcome.tooOld.rawValue
+        )
         // Older than the last one handled: history, dropped and remembered.
         let history = policy.admit(Self.prepared("show #1", at: Self.now - 6000), seen: .neither, now: Self.now)
         #expect(history.decision.dropReason == .tooOld && history.memo?.ids.count == 1)
-        #expect(policy.admit(Self.prepared("show #1", at: Self.now + 301), seen: .neither, now: Self.now).decision.label == AnswerOutcome.clockSkew.rawValue)
+        #expect(
+            policy.admit(Self.prepared("show #1", at: Self.now + 301), seen: .neither, now: Self.now).decision.label
+                == AnswerOutcome.clockSkew.rawValue)
         #expect(policy.admit(Self.prepared("show #1 and more"), seen: .neither, now: Self.now).decision.label == AnswerOutcome.tooLarge.rawValue)
         #expect(policy.admit(Self.prepared("show #1"), seen: .neither, now: Self.now).decision.label == "execute")
         #expect(policy.admit(Self.prepared("show #2"), seen: .neither, now: Self.now).decision.label == AnswerOutcome.rateLimited.rawValue)
         let told = policy.admit(Self.prepared("show #3"), seen: .neither, now: Self.now)
         #expect(told.decision.dropReason == .rateLimited && told.memo != nil)
         // Resuming another instance's message: age and rate are not checked again; size still is.
-        #expect(policy.admit(Self.prepared("show #4", at: Self.now - 1000), seen: .init(event: true, message: true), now: Self.now,
-                             resuming: true).decision.label == "execute")
-        #expect(policy.admit(Self.prepared("show #1 and more"), seen: .neither, now: Self.now, resuming: true).decision.label == AnswerOutcome.tooLarge.rawValue)
+        #expect(
+            policy.admit(
+                Self.prepared("show #4", at: Self.now - 1000), seen: .init(event: true, message: true), now: Self.now,
+                resuming: true
+            ).decision.label == "execute")
+        #expect(
+            policy.admit(Self.prepared("show #1 and more"), seen: .neither, now: Self.now, resuming: true).decision.label
+                == AnswerOutcome.tooLarge.rawValue)
     }
 
     @Test func grammarAndPolicyAnswer() {
@@ -101,7 +125,10 @@ import Testing
     @Test func anyoneDeliversEverySendersMessageInsideTheWindow() {
         var policy = Self.policy(.anyone)
         guard case .deliver(let message) = policy.admit(Self.prepared("hello", from: Self.stranger), seen: .neither, now: Self.now).decision
-        else { Issue.record("not delivered"); return }
+        else {
+            Issue.record("not delivered")
+            return
+        }
         #expect(message.text == "hello")
         // No command language: a command is delivered as text too.
         #expect(policy.admit(Self.prepared("close #1"), seen: .neither, now: Self.now).decision.label == "deliver")
@@ -112,8 +139,9 @@ import Testing
     @Test func undecodableEventsAreRememberedOnlyWhenTheCarrierVerified() {
         var policy = Self.policy()
         let event = Self.prepared("x").event
-        let undecryptable = policy.admit(PreparedEvent(event: event, stage: .undecodable(.undecryptable("bad padding"))), seen: .neither,
-                                         now: Self.now)
+        let undecryptable = policy.admit(
+            PreparedEvent(event: event, stage: .undecodable(.undecryptable("bad padding"))), seen: .neither,
+            now: Self.now)
         #expect(undecryptable.memo == InboxPolicy.Memo(ids: [event.id], messageTime: Self.now, batched: true))
         let forged = policy.admit(PreparedEvent(event: event, stage: .undecodable(.invalidEvent(.badSignature))), seen: .neither, now: Self.now)
         #expect(forged.decision.dropReason == .undecodable(.invalidEvent(.badSignature)) && forged.memo == nil)

@@ -1,6 +1,7 @@
 import Foundation
 import NostrCore
 import Testing
+
 @testable import Bot
 
 /// The inbox store stays bounded: drops are written in batches, and old records are pruned.

@@ -1,8 +1,8 @@
 import Bot
 import Foundation
 import Logging
-import NostrCore
 import NIOConcurrencyHelpers
+import NostrCore
 import Testing
 
 /// The JSON log format and its redaction net: no secret reaches a line, whichever field it hides in.
@@ -24,8 +24,12 @@ import Testing
         let lines = Lines()
         let logger = Self.logger(lines)
         let nsec = SecretKey.generate().nsec
-        logger.info("loaded key \(nsec)", metadata: ["gitea_token": "tok-123", "ledger_password": "pw-456", "GITEA_SECRET": "s-789",
-                                                      "nsec": "raw", "detail": "error near \(nsec) in file"])
+        logger.info(
+            "loaded key \(nsec)",
+            metadata: [
+                "gitea_token": "tok-123", "ledger_password": "pw-456", "GITEA_SECRET": "s-789",
+                "nsec": "raw", "detail": "error near \(nsec) in file"
+            ])
         let line = try #require(lines.all.first)
         #expect(line.hasSuffix("\n") && lines.all.count == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])

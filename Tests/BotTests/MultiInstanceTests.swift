@@ -3,8 +3,8 @@ import Gate
 import GiteaSimulator
 import NostrCore
 import PostgresNIO
-import Testing
 import TestSupport
+import Testing
 
 /// Several `operator-gate run` processes on one PostgreSQL ledger, two real relays, rust-nostr operators and the
 /// Gitea simulator: every command executed once and answered once, whatever happens to the instances.
@@ -17,7 +17,8 @@ struct MultiInstanceTests {
         var counts: [Int: Int] = [:]
         for reply in replies {
             guard let range = reply.text.range(of: prefix + #" (\d+)"#, options: .regularExpression),
-                  let number = Int(reply.text[range].split(separator: " ").last ?? "") else { continue }
+                let number = Int(reply.text[range].split(separator: " ").last ?? "")
+            else { continue }
             counts[number, default: 0] += 1
         }
         return counts
@@ -28,7 +29,8 @@ struct MultiInstanceTests {
         try await PostgresScratch.withClient(url: ledger) { client in
             var holders: [String] = []
             for try await holder in try await client.query("SELECT instance_id FROM ledger WHERE state = 'claimed'", logger: PostgresScratch.quiet)
-                .decode(String.self) {
+                .decode(String.self)
+            {
                 holders.append(holder)
             }
             return holders
@@ -113,8 +115,9 @@ struct MultiInstanceTests {
 
             // doctor on a shared ledger: connection, schema version, writable.
             let config = h.instanceConfig(2)
-            let (_, out, _) = try await OperatorGateProcess.run(["doctor", "--config", config],
-                                                                environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": password])
+            let (_, out, _) = try await OperatorGateProcess.run(
+                ["doctor", "--config", config],
+                environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": password])
             #expect(out.contains("✓ ledger \(ledger): connected as instance gate-2, schema version 1"), "\(out)")
             #expect(out.contains("✓ ledger \(ledger): 200 entries, writable"), "\(out)")
         }
@@ -140,7 +143,10 @@ struct MultiInstanceTests {
             var holder: String?
             let deadline = Date().addingTimeInterval(15)
             while Date() < deadline {
-                if await h.state.writes.count > writesBefore, let found = try await Self.claimedInstances(ledger).first { holder = found; break }
+                if await h.state.writes.count > writesBefore, let found = try await Self.claimedInstances(ledger).first {
+                    holder = found
+                    break
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             let stalled = try #require(holder.flatMap { Int($0.dropFirst("gate-".count)) }, "no claim with a committed write appeared")
@@ -173,8 +179,9 @@ struct MultiInstanceTests {
             let rowsBefore = try await Self.rows(ledger)
             #expect(rowsBefore.contains { $0.hasPrefix("ledger ") } && rowsBefore.contains { $0.hasPrefix("inbox_message ") })
             let config = h.instanceConfig(1)
-            let (status, out, errors) = try await OperatorGateProcess.run(["replay", capture, "--config", config, "--dry-run"],
-                                                                         environment: ["OPERATOR_GATE_LEDGER_PASSWORD": password])
+            let (status, out, errors) = try await OperatorGateProcess.run(
+                ["replay", capture, "--config", config, "--dry-run"],
+                environment: ["OPERATOR_GATE_LEDGER_PASSWORD": password])
             #expect(status == 0 && errors.contains("nothing written"), "\(errors)")
             let judged = out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             #expect(judged.count == 1 && judged.first?["decision"] as? String == "replay", "\(out)")

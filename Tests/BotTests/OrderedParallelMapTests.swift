@@ -8,7 +8,12 @@ import Testing
     /// A Sendable record of which threads of work ran at once.
     final class Overlap: Sendable {
         private let state = NIOLockedValueBox((running: 0, peak: 0))
-        func enter() { state.withLockedValue { $0.running += 1; $0.peak = max($0.peak, $0.running) } }
+        func enter() {
+            state.withLockedValue {
+                $0.running += 1
+                $0.peak = max($0.peak, $0.running)
+            }
+        }
         func leave() { state.withLockedValue { $0.running -= 1 } }
         var peak: Int { state.withLockedValue { $0.peak } }
     }
@@ -23,7 +28,7 @@ import Testing
     /// Busy work whose length varies with the input, so later elements often finish first.
     static func spin(_ value: Int) -> Int {
         var x = UInt64(value) &+ 1
-        for _ in 0..<((value % 7) * 20_000) { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        for _ in 0..<((value % 7) * 20_000) { x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407 }
         return value * 2 + Int(x & 0)
     }
 
@@ -31,11 +36,15 @@ import Testing
     func deliversEveryResultInInputOrder(width: Int) async {
         let overlap = Overlap()
         let map = OrderedParallelMap(width: width) { (value: Int) -> Int in
-            overlap.enter(); defer { overlap.leave() }
+            overlap.enter()
+            defer { overlap.leave() }
             return Self.spin(value)
         }
         var results: [Int] = []
-        await map.run(Self.stream(0..<500)) { results.append($0); return true }
+        await map.run(Self.stream(0..<500)) {
+            results.append($0)
+            return true
+        }
         #expect(results == (0..<500).map { $0 * 2 })
         #expect(overlap.peak <= width)
     }
@@ -43,7 +52,10 @@ import Testing
     @Test func stopsWhenTheConsumerSaysSo() async {
         let map = OrderedParallelMap(width: 2) { (value: Int) in value }
         var results: [Int] = []
-        await map.run(Self.stream(0..<1000)) { results.append($0); return results.count < 10 }
+        await map.run(Self.stream(0..<1000)) {
+            results.append($0)
+            return results.count < 10
+        }
         #expect(results == Array(0..<10))
     }
 
@@ -52,7 +64,12 @@ import Testing
         let taken = NIOLockedValueBox(0)
         struct AsyncIterator: AsyncIteratorProtocol {
             let input: CountingInput
-            mutating func next() async -> Int? { input.taken.withLockedValue { $0 += 1; return $0 - 1 } }
+            mutating func next() async -> Int? {
+                input.taken.withLockedValue {
+                    $0 += 1
+                    return $0 - 1
+                }
+            }
         }
         func makeAsyncIterator() -> AsyncIterator { AsyncIterator(input: self) }
     }
@@ -63,7 +80,8 @@ import Testing
     func aSlowConsumerHoldsTheInputBack(width: Int) async throws {
         let input = CountingInput()
         let map = OrderedParallelMap(width: width) { (value: Int) in value }
-        var consumed = 0, furthestAhead = 0
+        var consumed = 0
+        var furthestAhead = 0
         await map.run(input) { value in
             #expect(value == consumed)
             consumed += 1
@@ -78,7 +96,10 @@ import Testing
     @Test func anEmptyInputEndsAtOnce() async {
         let map = OrderedParallelMap(width: 4) { (value: Int) in value }
         var count = 0
-        await map.run(Self.stream(0..<0)) { _ in count += 1; return true }
+        await map.run(Self.stream(0..<0)) { _ in
+            count += 1
+            return true
+        }
         #expect(count == 0)
         #expect(OrderedParallelMap(width: 0) { (value: Int) in value }.width == 1)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import GiteaSimulator
 import NostrCore
-import Testing
 import TestSupport
+import Testing
 
 /// `operator-gate replay` without `--dry-run`: captured DMs run through the Gate for real, once.
 @Suite(.serialized) struct ReplayTests {
@@ -11,9 +11,12 @@ import TestSupport
     @Test func replayExecutesOnceAndTheNextRunPublishesTheStoredReply() async throws {
         try await BotHarness.with([.localRelay()]) { h in
             let capture = h.directory.appendingPathComponent("listened.jsonl").path
-            let listener = try OperatorGateProcess.start(["dm", "listen", "--sec-file", h.directory.appendingPathComponent("bot.nsec").path,
-                                                          "--relay", h.relays[0].url, "--capture", capture, "--count", "1", "--timeout", "20"],
-                                                         environment: ["OPERATOR_GATE_NSEC": ""])
+            let listener = try OperatorGateProcess.start(
+                [
+                    "dm", "listen", "--sec-file", h.directory.appendingPathComponent("bot.nsec").path,
+                    "--relay", h.relays[0].url, "--capture", capture, "--count", "1", "--timeout", "20"
+                ],
+                environment: ["OPERATOR_GATE_NSEC": ""])
             try await Task.sleep(for: .seconds(1))
             try await h.send("issue Replayed for real", from: h.alice, scheme: "nip17")
             let (listened, _, listenErrors) = await OperatorGateProcess.finish(listener, timeout: 25)

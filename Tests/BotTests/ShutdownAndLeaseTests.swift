@@ -2,8 +2,8 @@ import Bot
 import Foundation
 import GiteaSimulator
 import NostrCore
-import Testing
 import TestSupport
+import Testing
 
 /// Graceful shutdown with a command in flight, and the leases that keep one command with one instance.
 @Suite(.serialized) struct ShutdownTests {
@@ -68,7 +68,9 @@ import TestSupport
             if cutOff { #expect(h.log().contains("reconciled commands left claimed by a crash"), "\(h.logTail())") }
             #expect(try await h.ledgerEntries(state: "claimed").isEmpty)
             let done = try await h.ledgerEntries(state: "done")
-            #expect(done.count == 1 && ((done.first?["result"] as? [String: Any])?["message"] as? String)?.contains("found already done") == true, "\(done)")
+            #expect(
+                done.count == 1 && ((done.first?["result"] as? [String: Any])?["message"] as? String)?.contains("found already done") == true,
+                "\(done)")
             #expect(await h.state.writes.count == 1)
             #expect(await h.state.items("ops/tc").filter { $0.title == "Longer than shutdown" }.count == 1)
             // The operator is told the outcome: the message was not answered before the exit, so it comes back.

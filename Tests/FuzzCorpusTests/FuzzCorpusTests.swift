@@ -13,7 +13,10 @@ import Testing
         let files = FuzzCorpus.files(at: Self.corpusRoot + "/" + target.rawValue)
         #expect(files.count >= 3, "Fuzz/Corpus/\(target.rawValue) needs seeds")
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else { Issue.record("cannot read \(file)"); continue }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Issue.record("cannot read \(file)")
+                continue
+            }
             target.run(data)
         }
     }

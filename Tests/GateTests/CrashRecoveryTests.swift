@@ -1,8 +1,8 @@
 import Foundation
 import Gate
 import GiteaSimulator
-import Testing
 import TestSupport
+import Testing
 
 /// A real `operator-gate gate exec` process is SIGKILLed after its Gitea write committed and before the ledger
 /// recorded completion; the restarted process finds the write by its key and never writes twice.
@@ -14,14 +14,17 @@ import TestSupport
         let tokenFile = directory.appendingPathComponent("gitea.token").path
         try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
-        return ["--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
-                "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"]
+        return [
+            "--ledger", directory.appendingPathComponent("ledger.sqlite").path, "--gitea", h.url.absoluteString,
+            "--token-file", tokenFile, "--login", "gatebot", "--timeout", "30"
+        ]
     }
 
     @Test func killedAfterTheWriteThenRestartedWritesOnce() async throws {
         try await SimulatorHarness.with { h in
             let arguments = try Self.gateArguments(h)
-            let command = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Crash me","body":"b"},"origin":{"event_id":"e-crash","created_at":1}}"#
+            let command =
+                #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"Crash me","body":"b"},"origin":{"event_id":"e-crash","created_at":1}}"#
 
             // The write commits, then the simulator holds the response; the process is killed while it waits.
             await h.state.inject(.stallAfterCommit(seconds: 10))
@@ -93,17 +96,21 @@ import TestSupport
             unreachable[unreachable.firstIndex(of: "--gitea")! + 1] = "http://127.0.0.1:\(closed)"
             let (_, refused, refusedLog) = try await OperatorGateProcess.run(["gate", "recover"] + unreachable)
             let ack = try #require(Ack.parse(refused.split(separator: "\n").first.map(String.init) ?? ""), "\(refused)\(refusedLog)")
-            #expect(!ack.success && ack.message.contains("cannot check Gitea for an earlier execution") && ack.message.contains("not executed"),
-                    "\(ack.message)")
-            let (_, claimed, _) = try await OperatorGateProcess.run(["ledger", "list", "--state", "claimed",
-                                                                     "--ledger", arguments[arguments.firstIndex(of: "--ledger")! + 1]])
+            #expect(
+                !ack.success && ack.message.contains("cannot check Gitea for an earlier execution") && ack.message.contains("not executed"),
+                "\(ack.message)")
+            let (_, claimed, _) = try await OperatorGateProcess.run([
+                "ledger", "list", "--state", "claimed",
+                "--ledger", arguments[arguments.firstIndex(of: "--ledger")! + 1]
+            ])
             #expect(claimed.contains("Unreachable"), "\(claimed)")
             #expect(await h.state.writes.count == 1)
 
             let (status, recovered, log) = try await OperatorGateProcess.run(["gate", "recover"] + arguments)
             #expect(status == 0, "\(log.suffix(2000))")
-            #expect(Ack.parse(recovered.split(separator: "\n").first.map(String.init) ?? "")?.message.hasPrefix("found already done") == true,
-                    "\(recovered)")
+            #expect(
+                Ack.parse(recovered.split(separator: "\n").first.map(String.init) ?? "")?.message.hasPrefix("found already done") == true,
+                "\(recovered)")
             #expect(await h.state.writes.count == 1)
             #expect(await h.state.items(SimulatorHarness.repo).filter { $0.title == "Unreachable" }.count == 1)
         }
@@ -111,8 +118,11 @@ import TestSupport
 
     @Test func execRefusesToRunWithoutAToken() async throws {
         try await SimulatorHarness.with { h in
-            let (status, _, errors) = try await OperatorGateProcess.run(["gate", "exec", "--gitea", h.url.absoluteString, "--login", "gatebot",
-                                                                   "--ledger", SimulatorHarness.ledgerPath()], stdin: "{}")
+            let (status, _, errors) = try await OperatorGateProcess.run(
+                [
+                    "gate", "exec", "--gitea", h.url.absoluteString, "--login", "gatebot",
+                    "--ledger", SimulatorHarness.ledgerPath()
+                ], stdin: "{}")
             #expect(status == 1)
             #expect(errors.contains("no Gitea token"), "\(errors)")
         }

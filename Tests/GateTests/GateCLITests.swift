@@ -1,8 +1,8 @@
 import Foundation
 import Gate
 import GiteaSimulator
-import Testing
 import TestSupport
+import Testing
 
 /// `gate exec --config FILE --json COMMAND`, `ledger list` and `ledger show` as an operator runs them.
 @Suite(.serialized) struct GateCLITests {
@@ -22,7 +22,8 @@ import TestSupport
             let folder = try Self.configFolder(h.url)
             let config = folder + "/operator-gate.json"
             let create = #"{"source":"nostr:alice","action":"create_issue","repo":"ops/tc","payload":{"title":"From the CLI","body":"b"}}"#
-            let (status, out, errors) = try await OperatorGateProcess.run(["gate", "exec", "--config", config, "--json", create], environment: ["GITEA_TOKEN": ""])
+            let (status, out, errors) = try await OperatorGateProcess.run(
+                ["gate", "exec", "--config", config, "--json", create], environment: ["GITEA_TOKEN": ""])
             #expect(status == 0, "\(errors)")
             let ack = try #require(Ack.parse(out.trimmingCharacters(in: .whitespacesAndNewlines)), "\(out)")
             #expect(ack.success && ack.number != nil && ack.url != nil)
@@ -41,7 +42,9 @@ import TestSupport
             #expect((all[1]["result"] as? [String: Any])?["number"] as? Int == ack.number)
             #expect((all[1]["command"] as? [String: Any])?["action"] as? String == "create_issue")
 
-            let (doneStatus, doneOnly, _) = try await OperatorGateProcess.run(["ledger", "list", "--config", config, "--state", "done", "--since", "2020-01-01T00:00:00Z"])
+            let (doneStatus, doneOnly, _) = try await OperatorGateProcess.run([
+                "ledger", "list", "--config", config, "--state", "done", "--since", "2020-01-01T00:00:00Z"
+            ])
             #expect(doneStatus == 0)
             #expect((try JSONSerialization.jsonObject(with: Data(doneOnly.utf8)) as? [Any])?.count == 1)
             let (futureStatus, future, _) = try await OperatorGateProcess.run(["ledger", "list", "--config", config, "--since", "4000000000"])

@@ -1,7 +1,8 @@
 import Foundation
-@testable import Gate
 import GiteaSimulator
 import Testing
+
+@testable import Gate
 
 /// The Gate against the Gitea simulator: every action, exactly-once under repeats, concurrency and faults. Most
 /// tests run twice: in process on ``SimulatedForge`` (the Gate alone) and over HTTP through ``GiteaClient``.
@@ -11,7 +12,8 @@ import Testing
     @Test(arguments: H.Transport.allCases) func everyActionWorksAndLeavesTheKeyInGitea(_ transport: H.Transport) async throws {
         try await H.with(transport) { h in
             let gate = try h.executor()
-            let created = await gate.handle(H.command(.createIssue(title: "Deploy failed", body: "see logs", labels: ["bug", "urgent"], assignees: ["@bob"])))
+            let created = await gate.handle(
+                H.command(.createIssue(title: "Deploy failed", body: "see logs", labels: ["bug", "urgent"], assignees: ["@bob"])))
             #expect(created.success, "\(created.message)")
             #expect(created.number == 1 + 1)  // !1 is the pull request; issues and PRs share numbers
             #expect(created.warnings.isEmpty, "\(created.warnings)")
@@ -58,7 +60,8 @@ import Testing
             let sameText = await gate.handle(H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-2"))
             #expect(sameText.priorExecution && sameText.number == ack.number)
             #expect(await h.state.writes.count == 1)
-            let again = await gate.handle(H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-3", again: true))
+            let again = await gate.handle(
+                H.command(.createIssue(title: "Rotate keys", body: "", labels: [], assignees: []), origin: "event-3", again: true))
             #expect(again.success && !again.priorExecution && again.number != ack.number)
             #expect(await h.state.writes.count == 2)
         }
@@ -69,7 +72,9 @@ import Testing
             let gate = try h.executor()
             let acks = await withTaskGroup(of: Ack.self) { group in
                 for index in 0..<50 {
-                    group.addTask { await gate.handle(H.command(.createIssue(title: "Pager fired", body: "x", labels: [], assignees: []), origin: "e\(index)")) }
+                    group.addTask {
+                        await gate.handle(H.command(.createIssue(title: "Pager fired", body: "x", labels: [], assignees: []), origin: "e\(index)"))
+                    }
                 }
                 var all: [Ack] = []
                 for await ack in group { all.append(ack) }
@@ -125,7 +130,9 @@ import Testing
 
     /// A 500 on the write and on both inline retries: the outcome stays unknown, the entry stays claimed and the
     /// answer says so; the next reconciliation probes, finds nothing, and writes exactly once.
-    @Test(arguments: H.Transport.allCases) func fiveHundredsOnEveryWriteAttemptLeaveItClaimedAndRecoveryWritesOnce(_ transport: H.Transport) async throws {
+    @Test(arguments: H.Transport.allCases) func fiveHundredsOnEveryWriteAttemptLeaveItClaimedAndRecoveryWritesOnce(_ transport: H.Transport)
+        async throws
+    {
         try await H.with(transport) { h in
             var configuration = GateExecutor.Configuration()
             configuration.retryDelay = .milliseconds(50)

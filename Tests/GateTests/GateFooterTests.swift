@@ -1,16 +1,18 @@
 import Testing
+
 @testable import Gate
 
 @Suite struct GateFooterTests {
     let key = IdempotencyKey(hex: "d37c84d74e79e579e6409ebb1a8efdefbe862f7eac2ec988e978968cdbee4f8b")
 
     @Test func footerFormat() {
-        #expect(GateFooter.append(to: "Logs attached.\n\n", key: key, action: .createIssue, actor: "alice") == """
-            Logs attached.
+        #expect(
+            GateFooter.append(to: "Logs attached.\n\n", key: key, action: .createIssue, actor: "alice") == """
+                Logs attached.
 
-            ---
-            <sub>operator-gate · key d37c84d74e79e579e6409ebb1a8efdefbe862f7eac2ec988e978968cdbee4f8b · create_issue by alice</sub>
-            """)
+                ---
+                <sub>operator-gate · key d37c84d74e79e579e6409ebb1a8efdefbe862f7eac2ec988e978968cdbee4f8b · create_issue by alice</sub>
+                """)
         #expect(GateFooter.append(to: "", key: key, action: .closeIssue, actor: "bob").hasPrefix("---\n<sub>"))
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Gate
 
 @Suite struct GiteaErrorTests {
@@ -8,7 +9,7 @@ import Testing
             (405, .notAllowed(message: "m")), (409, .conflict(message: "m")), (412, .preconditionFailed(message: "m")),
             (422, .validation(message: "m")), (423, .locked(message: "m")), (429, .unavailable(status: 429, message: "m")),
             (500, .unavailable(status: 500, message: "m")), (503, .unavailable(status: 503, message: "m")),
-            (418, .unexpected(status: 418, message: "m")),
+            (418, .unexpected(status: 418, message: "m"))
         ]
         for (status, expected) in cases { #expect(GiteaError.from(status: status, message: "m") == expected, "\(status)") }
         #expect(GiteaError.from(status: 401, message: "").description.contains("GITEA_TOKEN"))

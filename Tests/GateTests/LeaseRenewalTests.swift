@@ -9,12 +9,15 @@ import Testing
     @Test func aRenewalAnsweringFalseAfterTheWorkFinishedIsNoLoss() async {
         let lost = NIOLockedValueBox(0)
         let renewals = NIOLockedValueBox(0)
-        let value = await LeaseRenewal.run(every: .milliseconds(5), renew: {
-            renewals.withLockedValue { $0 += 1 }
-            // In flight until the work finishes (the group cancels the renewal then), then "not yours".
-            try? await Task.sleep(for: .seconds(30))
-            return false
-        }, lost: { lost.withLockedValue { $0 += 1 } }) {
+        let value = await LeaseRenewal.run(
+            every: .milliseconds(5),
+            renew: {
+                renewals.withLockedValue { $0 += 1 }
+                // In flight until the work finishes (the group cancels the renewal then), then "not yours".
+                try? await Task.sleep(for: .seconds(30))
+                return false
+            }, lost: { lost.withLockedValue { $0 += 1 } }
+        ) {
             try? await Task.sleep(for: .milliseconds(100))
             return 7
         }
@@ -27,10 +30,13 @@ import Testing
     @Test func aRenewalAnsweringFalseWhileTheWorkRunsIsALoss() async {
         let lost = NIOLockedValueBox(0)
         let renewals = NIOLockedValueBox(0)
-        let value = await LeaseRenewal.run(every: .milliseconds(5), renew: {
-            renewals.withLockedValue { $0 += 1 }
-            return false
-        }, lost: { lost.withLockedValue { $0 += 1 } }) {
+        let value = await LeaseRenewal.run(
+            every: .milliseconds(5),
+            renew: {
+                renewals.withLockedValue { $0 += 1 }
+                return false
+            }, lost: { lost.withLockedValue { $0 += 1 } }
+        ) {
             try? await Task.sleep(for: .milliseconds(200))
             return 8
         }

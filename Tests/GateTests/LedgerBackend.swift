@@ -1,8 +1,8 @@
 import Foundation
 import Gate
 import GatePostgres
-import Testing
 import TestSupport
+import Testing
 
 /// The ledger backends the shared ledger tests run against: SQLite always, PostgreSQL when
 /// `OPERATOR_GATE_TEST_POSTGRES` names a server (`scripts/test` starts a private cluster and sets it).
@@ -35,7 +35,9 @@ enum LedgerBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
     static func withPostgresLedgers(count: Int, lease: Int64 = 30, _ body: ([PostgresLedger]) async throws -> Void) async throws {
         let database = try await PostgresScratch.createDatabase()
         let configuration = try PostgresLedger.configuration(url: database, password: PostgresScratch.password)
-        let ledgers = (0..<count).map { PostgresLedger(configuration: configuration, instance: "instance-\($0)", lease: lease, logger: PostgresScratch.quiet) }
+        let ledgers = (0..<count).map {
+            PostgresLedger(configuration: configuration, instance: "instance-\($0)", lease: lease, logger: PostgresScratch.quiet)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for ledger in ledgers { group.addTask { await ledger.run() } }
             try await ledgers[0].migrate()

@@ -1,16 +1,19 @@
 import Foundation
 import Testing
+
 @testable import Gate
 
 @Suite struct ClaimRuleTests {
     static func entry(state: LedgerEntry.State, at: Int64) -> LedgerEntry {
-        LedgerEntry(id: 1, key: IdempotencyKey(hex: "aa"), originEventID: nil, action: .closeIssue, repository: "o/r", command: "{}", state: state,
-                    claimedAt: at, completedAt: nil, result: nil, error: nil)
+        LedgerEntry(
+            id: 1, key: IdempotencyKey(hex: "aa"), originEventID: nil, action: .closeIssue, repository: "o/r", command: "{}", state: state,
+            claimedAt: at, completedAt: nil, result: nil, error: nil)
     }
 
     /// The table in `ClaimRule`'s doc comment, row by row.
     @Test func everyRowOfTheTable() {
-        let day: Int64 = 86_400, now: Int64 = 10 * day
+        let day: Int64 = 86_400
+        let now: Int64 = 10 * day
         let done = Self.entry(state: .done, at: now - 100)
         #expect(ClaimRule.decide(byOrigin: done, latestWithKey: nil, again: true, now: now, window: day) == .originSeen(done))
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: done, again: false, now: now, window: day) == .duplicate(done))
@@ -21,8 +24,11 @@ import Testing
         let stale = Self.entry(state: .claimed, at: now - 3 * day)
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: stale, again: true, now: now, window: day) == .duplicate(stale))
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: done, again: true, now: now, window: day) == .execute)
-        #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: Self.entry(state: .failed, at: now - 100), again: false, now: now, window: day) == .execute)
-        #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: Self.entry(state: .done, at: now - day), again: false, now: now, window: day) == .execute)
+        #expect(
+            ClaimRule.decide(byOrigin: nil, latestWithKey: Self.entry(state: .failed, at: now - 100), again: false, now: now, window: day) == .execute
+        )
+        #expect(
+            ClaimRule.decide(byOrigin: nil, latestWithKey: Self.entry(state: .done, at: now - day), again: false, now: now, window: day) == .execute)
         #expect(ClaimRule.decide(byOrigin: nil, latestWithKey: nil, again: false, now: now, window: day) == .execute)
     }
 }
@@ -34,83 +40,111 @@ import Testing
     }
 
     static func command(origin: String?, again: Bool = false, issue: Int = 12) -> Command {
-        Command(source: "nostr:npub1a", repository: try! Repository("o/r"), payload: .closeIssue(issue: issue, comment: nil),
-                origin: origin.map { .init(eventID: $0, createdAt: 1) }, receivedAt: 1, again: again)
+        Command(
+            source: "nostr:npub1a", repository: try! Repository("o/r"), payload: .closeIssue(issue: issue, comment: nil),
+            origin: origin.map { .init(eventID: $0, createdAt: 1) }, receivedAt: 1, again: again)
     }
 
     @Test(arguments: LedgerBackend.available)
-    func claimCompleteAndDuplicates(backend: LedgerBackend) async throws { try await backend.withLedger { ledger in
-        let first = Self.command(origin: "e1")
-        let key = IdempotencyKey(first)
-        guard case .claimed(let entry) = try await ledger.claim(key: key, command: first, now: 1000, window: 3600) else {
-            Issue.record("first claim must execute"); return
+    func claimCompleteAndDuplicates(backend: LedgerBackend) async throws {
+        try await backend.withLedger { ledger in
+            let first = Self.command(origin: "e1")
+            let key = IdempotencyKey(first)
+            guard case .claimed(let entry) = try await ledger.claim(key: key, command: first, now: 1000, window: 3600) else {
+                Issue.record("first claim must execute")
+                return
+            }
+            // Same event again (relay re-delivery): never.
+            guard case .originSeen = try await ledger.claim(key: key, command: first, now: 1001, window: 3600) else {
+                Issue.record("origin")
+                return
+            }
+            // Same text in a new DM while the first is still running: duplicate of the claimed entry.
+            guard case .duplicate(let running) = try await ledger.claim(key: key, command: Self.command(origin: "e2"), now: 1002, window: 3600),
+                running.state == .claimed
+            else {
+                Issue.record("in-progress duplicate")
+                return
+            }
+            try await ledger.complete(id: entry.id, result: #"{"url":"x"}"#, at: 1003)
+            guard case .duplicate(let finished) = try await ledger.claim(key: key, command: Self.command(origin: "e3"), now: 1004, window: 3600)
+            else {
+                Issue.record("duplicate after completion")
+                return
+            }
+            #expect(finished.state == .done && finished.result == #"{"url":"x"}"#)
+            // "again" bypasses the window; after the window a plain repeat executes.
+            guard
+                case .claimed(let repeated) = try await ledger.claim(
+                    key: key, command: Self.command(origin: "e4", again: true), now: 1005, window: 3600)
+            else {
+                Issue.record("again")
+                return
+            }
+            // While that one is claimed, nothing bypasses it: not `again`, not the end of the window.
+            guard case .duplicate = try await ledger.claim(key: key, command: Self.command(origin: "e4b", again: true), now: 1006, window: 3600),
+                case .duplicate = try await ledger.claim(key: key, command: Self.command(origin: "e4c"), now: 1006 + 3600, window: 3600)
+            else {
+                Issue.record("a claim was bypassed")
+                return
+            }
+            try await ledger.complete(id: repeated.id, result: "{}", at: 1006)
+            guard case .claimed = try await ledger.claim(key: key, command: Self.command(origin: "e5"), now: 1005 + 3600, window: 3600) else {
+                Issue.record("after window")
+                return
+            }
+            #expect(try await ledger.count() == 3)
+            #expect(try await ledger.entry(originEventID: "e1")?.state == .done)
+            #expect(try await ledger.latest(key: key)?.originEventID == "e5")
+            #expect(try await ledger.entries(keyPrefix: key.short, limit: 10).count == 3)
+            #expect(try await ledger.entries(state: .done, since: nil, limit: 10).map(\.originEventID) == ["e4", "e1"])
+            #expect(try await ledger.entries(state: nil, since: 1005, limit: 10).map(\.originEventID) == ["e5", "e4"])
+            #expect(try await ledger.claimedEntries(now: 1006).map(\.originEventID) == ["e5"])
+            #expect(await ledger.isWritable())
         }
-        // Same event again (relay re-delivery): never.
-        guard case .originSeen = try await ledger.claim(key: key, command: first, now: 1001, window: 3600) else { Issue.record("origin"); return }
-        // Same text in a new DM while the first is still running: duplicate of the claimed entry.
-        guard case .duplicate(let running) = try await ledger.claim(key: key, command: Self.command(origin: "e2"), now: 1002, window: 3600),
-              running.state == .claimed else { Issue.record("in-progress duplicate"); return }
-        try await ledger.complete(id: entry.id, result: #"{"url":"x"}"#, at: 1003)
-        guard case .duplicate(let finished) = try await ledger.claim(key: key, command: Self.command(origin: "e3"), now: 1004, window: 3600) else {
-            Issue.record("duplicate after completion"); return
-        }
-        #expect(finished.state == .done && finished.result == #"{"url":"x"}"#)
-        // "again" bypasses the window; after the window a plain repeat executes.
-        guard case .claimed(let repeated) = try await ledger.claim(key: key, command: Self.command(origin: "e4", again: true), now: 1005, window: 3600) else {
-            Issue.record("again"); return
-        }
-        // While that one is claimed, nothing bypasses it: not `again`, not the end of the window.
-        guard case .duplicate = try await ledger.claim(key: key, command: Self.command(origin: "e4b", again: true), now: 1006, window: 3600),
-              case .duplicate = try await ledger.claim(key: key, command: Self.command(origin: "e4c"), now: 1006 + 3600, window: 3600) else {
-            Issue.record("a claim was bypassed"); return
-        }
-        try await ledger.complete(id: repeated.id, result: "{}", at: 1006)
-        guard case .claimed = try await ledger.claim(key: key, command: Self.command(origin: "e5"), now: 1005 + 3600, window: 3600) else {
-            Issue.record("after window"); return
-        }
-        #expect(try await ledger.count() == 3)
-        #expect(try await ledger.entry(originEventID: "e1")?.state == .done)
-        #expect(try await ledger.latest(key: key)?.originEventID == "e5")
-        #expect(try await ledger.entries(keyPrefix: key.short, limit: 10).count == 3)
-        #expect(try await ledger.entries(state: .done, since: nil, limit: 10).map(\.originEventID) == ["e4", "e1"])
-        #expect(try await ledger.entries(state: nil, since: 1005, limit: 10).map(\.originEventID) == ["e5", "e4"])
-        #expect(try await ledger.claimedEntries(now: 1006).map(\.originEventID) == ["e5"])
-        #expect(await ledger.isWritable())
-    } }
+    }
 
     @Test(arguments: LedgerBackend.available)
-    func failedEntriesMayRunAgain(backend: LedgerBackend) async throws { try await backend.withLedger { ledger in
-        let command = Self.command(origin: "e1")
-        guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: 10, window: 3600) else { return }
-        try await ledger.fail(id: entry.id, error: "404: no such issue", at: 11)
-        guard case .claimed = try await ledger.claim(key: IdempotencyKey(command), command: Self.command(origin: "e2"), now: 12, window: 3600) else {
-            Issue.record("a failed command (nothing written) may be retried"); return
+    func failedEntriesMayRunAgain(backend: LedgerBackend) async throws {
+        try await backend.withLedger { ledger in
+            let command = Self.command(origin: "e1")
+            guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: 10, window: 3600) else {
+                return
+            }
+            try await ledger.fail(id: entry.id, error: "404: no such issue", at: 11)
+            guard case .claimed = try await ledger.claim(key: IdempotencyKey(command), command: Self.command(origin: "e2"), now: 12, window: 3600)
+            else {
+                Issue.record("a failed command (nothing written) may be retried")
+                return
+            }
         }
-    } }
+    }
 
     /// 50 identical commands (distinct events) claimed at once: exactly one executes.
     @Test(arguments: LedgerBackend.available)
-    func fiftyConcurrentClaimsExecuteOnce(backend: LedgerBackend) async throws { try await backend.withLedger { ledger in
-        let outcomes = await withTaskGroup(of: ClaimOutcome?.self) { group in
-            for index in 0..<50 {
-                group.addTask {
-                    let command = Self.command(origin: "event-\(index)")
-                    return try? await ledger.claim(key: IdempotencyKey(command), command: command, now: 100, window: 3600)
+    func fiftyConcurrentClaimsExecuteOnce(backend: LedgerBackend) async throws {
+        try await backend.withLedger { ledger in
+            let outcomes = await withTaskGroup(of: ClaimOutcome?.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let command = Self.command(origin: "event-\(index)")
+                        return try? await ledger.claim(key: IdempotencyKey(command), command: command, now: 100, window: 3600)
+                    }
                 }
+                var all: [ClaimOutcome?] = []
+                for await outcome in group { all.append(outcome) }
+                return all
             }
-            var all: [ClaimOutcome?] = []
-            for await outcome in group { all.append(outcome) }
-            return all
+            #expect(outcomes.count == 50 && outcomes.allSatisfy { $0 != nil })
+            #expect(outcomes.filter { if case .claimed = $0 { true } else { false } }.count == 1)
+            #expect(outcomes.filter { if case .duplicate = $0 { true } else { false } }.count == 49)
+            // SQLite: group commit at work, 50 concurrent claims needed fewer than 50 commits.
+            if let sqlite = ledger as? SQLiteLedger {
+                let statistics = await sqlite.commitStatistics()
+                #expect(statistics.jobs == 50 && statistics.commits < 50, "\(statistics)")
+            }
         }
-        #expect(outcomes.count == 50 && outcomes.allSatisfy { $0 != nil })
-        #expect(outcomes.filter { if case .claimed = $0 { true } else { false } }.count == 1)
-        #expect(outcomes.filter { if case .duplicate = $0 { true } else { false } }.count == 49)
-        // SQLite: group commit at work, 50 concurrent claims needed fewer than 50 commits.
-        if let sqlite = ledger as? SQLiteLedger {
-            let statistics = await sqlite.commitStatistics()
-            #expect(statistics.jobs == 50 && statistics.commits < 50, "\(statistics)")
-        }
-    } }
+    }
 
     /// A claim is on disk before Gitea is touched: a new process (a reopened ledger) sees it as still claimed.
     @Test func claimsSurviveReopening() async throws {

@@ -2,15 +2,16 @@ import Foundation
 import Gate
 import GatePostgres
 import NIOConcurrencyHelpers
-import Testing
 import TestSupport
+import Testing
 
 /// What only a shared ledger does: several instances claiming at once, leases, take-over, schema version.
 @Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
 struct PostgresLedgerTests {
     static func command(origin: String, issue: Int) -> Command {
-        Command(source: "nostr:npub1a", repository: try! Repository("o/r"), payload: .closeIssue(issue: issue, comment: nil),
-                origin: .init(eventID: origin, createdAt: 1), receivedAt: 1)
+        Command(
+            source: "nostr:npub1a", repository: try! Repository("o/r"), payload: .closeIssue(issue: issue, comment: nil),
+            origin: .init(eventID: origin, createdAt: 1), receivedAt: 1)
     }
 
     /// Three instances see the same 40 DMs (each delivered to all three, as relays do) and claim them all at
@@ -44,13 +45,14 @@ struct PostgresLedgerTests {
             let (a, b) = (ledgers[0], ledgers[1])
             let command = Self.command(origin: "e1", issue: 1)
             guard case .claimed(let entry) = try await a.claim(key: IdempotencyKey(command), command: command, now: 1000, window: 3600) else {
-                Issue.record("first claim"); return
+                Issue.record("first claim")
+                return
             }
             // Within the lease: b neither lists it for recovery nor can take it; a renews it.
             #expect(try await b.claimedEntries(now: 1010).isEmpty)
             #expect(try await a.claimedEntries(now: 1010).map(\.id) == [entry.id])
             #expect(try await !b.takeOver(entry, now: 1010))
-            #expect(try await a.renewLease(id: entry.id, now: 1020))      // now good until 1050
+            #expect(try await a.renewLease(id: entry.id, now: 1020))  // now good until 1050
             #expect(try await !b.takeOver(entry, now: 1040))
             // Expired: b lists and takes it; a's renewal now fails.
             #expect(try await b.claimedEntries(now: 1051).map(\.id) == [entry.id])
@@ -91,9 +93,15 @@ struct PostgresTLSTests {
     static func migrate(_ url: String, password: String? = PostgresScratch.password) async throws -> (any Error)? {
         let ledger = try PostgresLedger(url: url, password: password, instance: "tls-test", logger: PostgresScratch.quiet)
         return await withTaskGroup(of: (any Error)??.self) { group in
-            group.addTask { await ledger.run(); return nil }
             group.addTask {
-                do { try await ledger.migrate(); return .some(nil) } catch { return .some(error) }
+                await ledger.run()
+                return nil
+            }
+            group.addTask {
+                do {
+                    try await ledger.migrate()
+                    return .some(nil)
+                } catch { return .some(error) }
             }
             group.addTask {
                 try? await Task.sleep(for: .seconds(15))
@@ -113,7 +121,10 @@ struct PostgresTLSTests {
         let started = ContinuousClock.now
         let refused = try #require(try await Self.migrate(database + "?sslmode=require"), "sslmode=require connected without TLS")
         #expect(ContinuousClock.now - started < .seconds(10), "refused only after \(ContinuousClock.now - started)")
-        guard case .refused(let reason) = refused as? PostgresLedgerError else { Issue.record("\(String(reflecting: refused))"); return }
+        guard case .refused(let reason) = refused as? PostgresLedgerError else {
+            Issue.record("\(String(reflecting: refused))")
+            return
+        }
         #expect(reason.contains("does not offer TLS") && reason.contains("sslmode=require"), "\(reason)")
         #expect(try await Self.migrate(database + "?sslmode=prefer") == nil)
         #expect(try await Self.migrate(database + "?sslmode=disable") == nil)
@@ -144,12 +155,16 @@ struct PostgresGateTakeOverTests {
         try await SimulatorHarness.with { h in
             try await LedgerBackend.withPostgresLedgers(count: 2, lease: 30) { ledgers in
                 let clock = Clock()
-                let gates = ledgers.map { GateExecutor(ledger: $0, forge: h.client(), botLogin: "gatebot", logger: PostgresScratch.quiet,
-                                                      now: { clock.now }) }
+                let gates = ledgers.map {
+                    GateExecutor(
+                        ledger: $0, forge: h.client(), botLogin: "gatebot", logger: PostgresScratch.quiet,
+                        now: { clock.now })
+                }
                 let command = SimulatorHarness.command(.createIssue(title: "Taken over", body: "b", labels: [], assignees: []))
                 // Instance 0 claims, then dies before touching Gitea.
                 guard case .claimed = try await ledgers[0].claim(key: IdempotencyKey(command), command: command, now: clock.now, window: 86400) else {
-                    Issue.record("claim"); return
+                    Issue.record("claim")
+                    return
                 }
                 // Instance 1 restarts its recovery while the lease is alive: hands off.
                 #expect(await gates[1].recover().isEmpty)

@@ -1,7 +1,7 @@
 import Foundation
 import NostrCore
-import Testing
 import TestSupport
+import Testing
 
 /// The tool commands take their secret key from a private file or the environment, so it need not appear in `ps`
 /// or shell history; a file others may read is refused.
@@ -25,8 +25,9 @@ import TestSupport
         #expect(fromFile.status == 0 && author(fromFile.stdout) == secret.publicKey.hex, "\(fromFile.stderr)")
 
         let other = SecretKey.generate()
-        let fromEnvironment = try await OperatorGateProcess.run(["event", "sign"], stdin: Self.template,
-                                                                environment: ["OPERATOR_GATE_NSEC": other.nsec])
+        let fromEnvironment = try await OperatorGateProcess.run(
+            ["event", "sign"], stdin: Self.template,
+            environment: ["OPERATOR_GATE_NSEC": other.nsec])
         #expect(fromEnvironment.status == 0 && author(fromEnvironment.stdout) == other.publicKey.hex, "\(fromEnvironment.stderr)")
 
         let none = try await OperatorGateProcess.run(["event", "sign"], stdin: Self.template, environment: ["OPERATOR_GATE_NSEC": ""])

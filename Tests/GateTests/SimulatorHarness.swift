@@ -29,7 +29,9 @@ struct SimulatorHarness {
     static func with<T: Sendable>(_ transport: Transport = .http, _ body: @Sendable (SimulatorHarness) async throws -> T) async throws -> T {
         let state = GiteaSimulatorState()
         await seed(state)
-        if transport == .inProcess { return try await body(SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1")!, transport: .inProcess)) }
+        if transport == .inProcess {
+            return try await body(SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1")!, transport: .inProcess))
+        }
         let port = PortBox()
         let logger = {
             var logger = Logger(label: "test.gitea-simulator")
@@ -42,7 +44,8 @@ struct SimulatorHarness {
                 return nil
             }
             while port.value.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let harness = SimulatorHarness(state: state, url: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, transport: .http)
+            let harness = SimulatorHarness(
+                state: state, url: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, transport: .http)
             let result = try await body(harness)
             group.cancelAll()
             return result
@@ -61,10 +64,13 @@ struct SimulatorHarness {
         }
     }
 
-    func executor(ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5,
-                  configuration: GateExecutor.Configuration = .init()) throws -> GateExecutor {
-        GateExecutor(ledger: try SQLiteLedger(path: ledgerPath), forge: forge(token: token, timeout: timeout), botLogin: "gatebot",
-                     configuration: configuration, logger: Logger(label: "test.gate"))
+    func executor(
+        ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5,
+        configuration: GateExecutor.Configuration = .init()
+    ) throws -> GateExecutor {
+        GateExecutor(
+            ledger: try SQLiteLedger(path: ledgerPath), forge: forge(token: token, timeout: timeout), botLogin: "gatebot",
+            configuration: configuration, logger: Logger(label: "test.gate"))
     }
 
     static func ledgerPath() -> String {
@@ -72,9 +78,10 @@ struct SimulatorHarness {
     }
 
     static func command(_ payload: CommandPayload, origin: String? = UUID().uuidString, again: Bool = false) -> Command {
-        Command(source: "nostr:alice", repository: try! Repository(repo), payload: payload,
-                origin: origin.map { .init(eventID: $0, createdAt: Int64(Date().timeIntervalSince1970)) },
-                receivedAt: Int64(Date().timeIntervalSince1970), again: again)
+        Command(
+            source: "nostr:alice", repository: try! Repository(repo), payload: payload,
+            origin: origin.map { .init(eventID: $0, createdAt: Int64(Date().timeIntervalSince1970)) },
+            receivedAt: Int64(Date().timeIntervalSince1970), again: again)
     }
 }
 

@@ -1,5 +1,6 @@
 import Encoding
 import Testing
+
 @testable import NostrCore
 
 /// Every row of BIP-340's `test-vectors.csv`.
@@ -13,8 +14,9 @@ import Testing
     static func rows() throws -> [Row] {
         try Fixture.text("bip340-test-vectors.csv").split(whereSeparator: \.isNewline).dropFirst().map { line in
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return Row(index: Int(f[0])!, secretKey: f[1], publicKey: f[2], auxRand: f[3], message: f[4], signature: f[5],
-                       expected: f[6] == "TRUE", comment: f.count > 7 ? f[7...].joined(separator: ",") : "")
+            return Row(
+                index: Int(f[0])!, secretKey: f[1], publicKey: f[2], auxRand: f[3], message: f[4], signature: f[5],
+                expected: f[6] == "TRUE", comment: f.count > 7 ? f[7...].joined(separator: ",") : "")
         }
     }
 

@@ -1,11 +1,14 @@
 import Testing
+
 @testable import NostrCore
 
 @Suite struct BackoffTests {
     /// The table in `Backoff`'s doc comment.
     @Test func workedTable() {
-        let expected: [(Int, Duration)] = [(0, .milliseconds(500)), (1, .seconds(1)), (2, .seconds(2)), (3, .seconds(4)),
-                                           (5, .seconds(16)), (6, .seconds(30)), (20, .seconds(30)), (100, .seconds(30))]
+        let expected: [(Int, Duration)] = [
+            (0, .milliseconds(500)), (1, .seconds(1)), (2, .seconds(2)), (3, .seconds(4)),
+            (5, .seconds(16)), (6, .seconds(30)), (20, .seconds(30)), (100, .seconds(30))
+        ]
         for (failures, delay) in expected {
             #expect(Backoff.delay(failures: failures, jitter: 0.5) == delay, "failures \(failures)")
         }
@@ -23,7 +26,8 @@ import Testing
 
     /// The reconnect an action must be: its time and delay; a test fails here on any other action.
     func reconnect(_ action: RelayConnectionStateMachine.Action, sourceLocation: SourceLocation = #_sourceLocation) throws
-        -> (at: ContinuousClock.Instant, delay: Duration) {
+        -> (at: ContinuousClock.Instant, delay: Duration)
+    {
         guard case .reconnect(let at, let delay) = action else {
             try #require(Bool(false), "expected a reconnect, got \(action)", sourceLocation: sourceLocation)
             fatalError("unreachable")

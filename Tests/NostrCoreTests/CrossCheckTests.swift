@@ -1,7 +1,8 @@
 import Encoding
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import NostrCore
 
 /// Interoperability with rust-nostr (PyPI nostr-sdk 0.45.1), an independent implementation, in both directions.
@@ -15,8 +16,10 @@ import TestSupport
         for _ in 0..<Self.rounds {
             let content = TrickyText.make(using: &rng)
             let tags = [["p", SecretKey.generate().publicKey.hex], ["t", TrickyText.make(using: &rng, maxPieces: 5)]]
-            let answer = try peer.call(["op": "sign", "sec": secret.hex, "kind": Int.random(in: 0...40000, using: &rng),
-                                        "content": content, "tags": tags, "created_at": Int.random(in: 0...2_000_000_000, using: &rng)])
+            let answer = try peer.call([
+                "op": "sign", "sec": secret.hex, "kind": Int.random(in: 0...40000, using: &rng),
+                "content": content, "tags": tags, "created_at": Int.random(in: 0...2_000_000_000, using: &rng)
+            ])
             let event = try Event.parse(answer.event!)
             #expect(event.content == content)
             #expect(event.computedID == event.id)
@@ -29,9 +32,11 @@ import TestSupport
         var rng = FuzzTests.SeededGenerator(state: 2)
         let keyPair = KeyPair(secretKey: .generate())
         for _ in 0..<Self.rounds {
-            let event = EventTemplate(kind: Int.random(in: 0...40000, using: &rng), content: TrickyText.make(using: &rng),
-                                      tags: [["e", Hex.encode(SecureRandom.bytes(32))], ["subject", TrickyText.make(using: &rng, maxPieces: 4)]],
-                                      createdAt: Int64.random(in: 0...2_000_000_000, using: &rng)).sign(with: keyPair)
+            let event = EventTemplate(
+                kind: Int.random(in: 0...40000, using: &rng), content: TrickyText.make(using: &rng),
+                tags: [["e", Hex.encode(SecureRandom.bytes(32))], ["subject", TrickyText.make(using: &rng, maxPieces: 4)]],
+                createdAt: Int64.random(in: 0...2_000_000_000, using: &rng)
+            ).sign(with: keyPair)
             let answer = try peer.call(["op": "verify", "event": event.jsonString])
             #expect(answer.valid == true, "\(answer)")
             #expect(answer.id == event.id)
@@ -56,7 +61,8 @@ import TestSupport
     @Test func nip04BothDirections() throws {
         let peer = try RustNostrPeer()
         var rng = FuzzTests.SeededGenerator(state: 3)
-        let alice = SecretKey.generate(), bob = SecretKey.generate()
+        let alice = SecretKey.generate()
+        let bob = SecretKey.generate()
         for _ in 0..<Self.rounds {
             let text = TrickyText.make(using: &rng)
             let ours = NIP04.encrypt(text, secretKey: alice, publicKey: bob.publicKey)
@@ -69,7 +75,8 @@ import TestSupport
     @Test func nip44BothDirections() throws {
         let peer = try RustNostrPeer()
         var rng = FuzzTests.SeededGenerator(state: 4)
-        let alice = SecretKey.generate(), bob = SecretKey.generate()
+        let alice = SecretKey.generate()
+        let bob = SecretKey.generate()
         let key = NIP44.conversationKey(secretKey: alice, publicKey: bob.publicKey)
         for _ in 0..<Self.rounds {
             let text = TrickyText.make(using: &rng)
@@ -83,7 +90,8 @@ import TestSupport
     @Test func giftWrapsBothDirections() throws {
         let peer = try RustNostrPeer()
         var rng = FuzzTests.SeededGenerator(state: 5)
-        let alice = KeyPair(secretKey: .generate()), bot = SecretKey.generate()
+        let alice = KeyPair(secretKey: .generate())
+        let bot = SecretKey.generate()
         let now = Int64(Date().timeIntervalSince1970)
         for _ in 0..<Self.rounds / 2 {
             let text = TrickyText.make(using: &rng)
@@ -111,8 +119,13 @@ import TestSupport
         let bot = SecretKey.generate()
         let rumor = EventTemplate(kind: 14, content: "merge repo!1", tags: [["p", bot.publicKey.hex]], createdAt: 1_800_000_000)
             .rumor(author: operatorKey)
-        let seal = EventTemplate(kind: 13, content: try NIP44.encrypt(rumor.jsonString, conversationKey:
-            NIP44.conversationKey(secretKey: stranger.secretKey, publicKey: bot.publicKey)), createdAt: 1_800_000_000).sign(with: stranger)
+        let seal = EventTemplate(
+            kind: 13,
+            content: try NIP44.encrypt(
+                rumor.jsonString,
+                conversationKey:
+                    NIP44.conversationKey(secretKey: stranger.secretKey, publicKey: bot.publicKey)), createdAt: 1_800_000_000
+        ).sign(with: stranger)
         let wrap = try NIP59Tests.wrap(seal: seal, to: bot.publicKey)
         #expect(throws: NIP59Error.self) { try NIP59.unwrap(wrap, recipient: bot) }
         let answer = try peer.callAllowingFailure(["op": "unwrap", "sec": bot.hex, "event": wrap.jsonString])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 /// The EVENT fast path gives exactly the full decoder's event whenever it answers, and leaves everything unusual
@@ -18,8 +19,10 @@ import Testing
     }
 
     @Test func takesPlainFramesAndMatchesTheDecoder() throws {
-        for text in [frame(), frame(kind: 1059, content: "QUJD+/==", tags: [["p", keyPair.publicKey.hex], [], ["e", "x", "", "wss://r/"]]),
-                     frame(content: "ünïcødé 🗝 and / and \u{7f}", subscription: String(repeating: "s", count: 64))] {
+        for text in [
+            frame(), frame(kind: 1059, content: "QUJD+/==", tags: [["p", keyPair.publicKey.hex], [], ["e", "x", "", "wss://r/"]]),
+            frame(content: "ünïcødé 🗝 and / and \u{7f}", subscription: String(repeating: "s", count: 64))
+        ] {
             let fast = try #require(EventFrameScanner.scan(text))
             let full = try #require(try event(text))
             #expect(fast.subscriptionID == full.0)
@@ -56,7 +59,7 @@ import Testing
             ("trailing garbage", plain + "x"),
             ("missing sig", plain.replacingOccurrences(of: #","sig":"[0-9a-f]+""#, with: "", options: .regularExpression)),
             ("tag not a string", plain.replacingOccurrences(of: "\"tags\":[]", with: "\"tags\":[[1]]")),
-            ("not EVENT", #"["OK","id",true,""]"#),
+            ("not EVENT", #"["OK","id",true,""]"#)
         ]
         for (name, text) in cases {
             #expect(EventFrameScanner.scan(text) == nil, "\(name): \(text)")
@@ -69,8 +72,10 @@ import Testing
     /// Regression: a 19-digit `created_at` overflowed `Int64` inside the scanner and stopped the bot (SIGILL).
     @Test func oversizedNumbersAreRefusedWithoutTrapping() throws {
         let plain = frame()
-        for digits in ["9999999999999999999", "9223372036854775807", "9223372036854775808", "99999999999999999999999999999",
-                       "18446744073709551616", "999999999999999999"] {
+        for digits in [
+            "9999999999999999999", "9223372036854775807", "9223372036854775808", "99999999999999999999999999999",
+            "18446744073709551616", "999999999999999999"
+        ] {
             let text = plain.replacingOccurrences(of: "1800000000", with: digits)
             let fast = EventFrameScanner.scan(text)
             // Whatever the scanner says, the full decoder agrees (or the scanner left it to the decoder).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 /// The prescreen agrees with the full decoder whenever it answers, and refuses to answer on anything unusual.
@@ -12,8 +13,9 @@ import Testing
     }
 
     @Test func readsKindAndPubkeyOfRealFrames() {
-        let (text, event) = frame(content: #"tricky "pubkey":"00", {"kind":1} \" \\ \u{2028}"#,
-                                  tags: [["p", "pubkey"], ["kind", "1059"], ["e", #"{"pubkey":"ff"}"#]])
+        let (text, event) = frame(
+            content: #"tricky "pubkey":"00", {"kind":1} \" \\ \u{2028}"#,
+            tags: [["p", "pubkey"], ["kind", "1059"], ["e", #"{"pubkey":"ff"}"#]])
         #expect(EventPrescreen.summary(text) == .init(kind: 4, pubkey: event.pubkey))
         let (wrap, wrapEvent) = frame(kind: 1059)
         #expect(EventPrescreen.summary(wrap) == .init(kind: 1059, pubkey: wrapEvent.pubkey))
@@ -32,13 +34,13 @@ import Testing
         let pubkey = keyPair.publicKey.hex
         for text in [
             #"["OK","id",true,""]"#, #"["EOSE","s"]"#, "not json", "",
-            #"["EVENT","s",{"kind":4,"kind":1059,"pubkey":"\#(pubkey)"}]"#,            // duplicate kind
+            #"["EVENT","s",{"kind":4,"kind":1059,"pubkey":"\#(pubkey)"}]"#,  // duplicate kind
             #"["EVENT","s",{"kind":4,"pubkey":"\#(pubkey)","pubkey":"\#(pubkey)"}]"#,  // duplicate pubkey
-            #"["EVENT","s",{"kind":4,"pubkey":"\u0061\#(pubkey.dropFirst())"}]"#,       // escaped pubkey
-            #"["EVENT","s",{"kind":4.0,"pubkey":"\#(pubkey)"}]"#,                       // not an integer kind
+            #"["EVENT","s",{"kind":4,"pubkey":"\u0061\#(pubkey.dropFirst())"}]"#,  // escaped pubkey
+            #"["EVENT","s",{"kind":4.0,"pubkey":"\#(pubkey)"}]"#,  // not an integer kind
             #"["EVENT","s",{"kind":4}]"#, #"["EVENT","s",{"pubkey":"\#(pubkey)"}]"#, #"["EVENT","s",{}]"#,
-            #"["EVENT","s",{"kind":4,"pubkey":"\#(pubkey)""#,                           // truncated
-            #"["EVENT","s",{"kind":4,"pubkey":"\#(pubkey)",}]"#,                        // trailing comma
+            #"["EVENT","s",{"kind":4,"pubkey":"\#(pubkey)""#,  // truncated
+            #"["EVENT","s",{"kind":4,"pubkey":"\#(pubkey)",}]"#  // trailing comma
         ] {
             #expect(EventPrescreen.summary(text) == nil, "\(text)")
         }
@@ -46,8 +48,10 @@ import Testing
 
     @Test func agreesWithTheDecoderOnTenThousandMutations() throws {
         var rng = FuzzTests.SeededGenerator(state: 0x5C12_EE17)
-        let seeds = [frame().0, frame(kind: 1059, tags: [["p", keyPair.publicKey.hex]]).0,
-                     frame(content: #"a "kind":5 b"#, tags: [["kind", "5"]]).0]
+        let seeds = [
+            frame().0, frame(kind: 1059, tags: [["p", keyPair.publicKey.hex]]).0,
+            frame(content: #"a "kind":5 b"#, tags: [["kind", "5"]]).0
+        ]
         var answered = 0
         for round in 0..<10_000 {
             let text = String(decoding: FuzzTests.mutate(Array(seeds[round % seeds.count].utf8), using: &rng), as: UTF8.self)

@@ -1,6 +1,7 @@
 import Encoding
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 @Suite struct EventTests {
@@ -11,7 +12,8 @@ import Testing
     }
 
     @Test func layoutHasNoWhitespace() {
-        #expect(Self.serialize("hi", tags: [["p", "x"], ["e", "y", "wss://r"]])
+        #expect(
+            Self.serialize("hi", tags: [["p", "x"], ["e", "y", "wss://r"]])
                 == #"[0,"79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798",1,1,[["p","x"],["e","y","wss://r"]],"hi"]"#)
     }
 
@@ -21,7 +23,7 @@ import Testing
             #"\u0000"#, #"\u0001"#, #"\u0002"#, #"\u0003"#, #"\u0004"#, #"\u0005"#, #"\u0006"#, #"\u0007"#,
             #"\b"#, #"\t"#, #"\n"#, #"\u000b"#, #"\f"#, #"\r"#, #"\u000e"#, #"\u000f"#,
             #"\u0010"#, #"\u0011"#, #"\u0012"#, #"\u0013"#, #"\u0014"#, #"\u0015"#, #"\u0016"#, #"\u0017"#,
-            #"\u0018"#, #"\u0019"#, #"\u001a"#, #"\u001b"#, #"\u001c"#, #"\u001d"#, #"\u001e"#, #"\u001f"#,
+            #"\u0018"#, #"\u0019"#, #"\u001a"#, #"\u001b"#, #"\u001c"#, #"\u001d"#, #"\u001e"#, #"\u001f"#
         ]
         for code in 0..<32 {
             let content = "a" + String(UnicodeScalar(UInt8(code))) + "b"
@@ -52,7 +54,8 @@ import Testing
 
     @Test func signedEventsRoundTripThroughJSON() throws {
         let keyPair = KeyPair(secretKey: .generate())
-        let event = EventTemplate(kind: 4, content: "line\n\"quoted\" ünï 🎉", tags: [["p", Self.pubkey]], createdAt: 1_800_000_000).sign(with: keyPair)
+        let event = EventTemplate(kind: 4, content: "line\n\"quoted\" ünï 🎉", tags: [["p", Self.pubkey]], createdAt: 1_800_000_000).sign(
+            with: keyPair)
         let parsed = try Event.parse(event.jsonString)
         #expect(parsed == event)
         try parsed.verify()
@@ -66,7 +69,7 @@ import Testing
             (Event(id: e.id, pubkey: e.pubkey, createdAt: 101, kind: 1, tags: [], content: "x", sig: e.sig), "created_at"),
             (Event(id: e.id, pubkey: e.pubkey, createdAt: 100, kind: 1, tags: [], content: "y", sig: e.sig), "content"),
             (Event(id: e.id, pubkey: e.pubkey, createdAt: 100, kind: 1, tags: [["p", "z"]], content: "x", sig: e.sig), "tags"),
-            (Event(id: e.id, pubkey: other, createdAt: 100, kind: 1, tags: [], content: "x", sig: e.sig), "pubkey"),
+            (Event(id: e.id, pubkey: other, createdAt: 100, kind: 1, tags: [], content: "x", sig: e.sig), "pubkey")
         ]
         for (event, field) in cases {
             #expect(throws: EventError.self, "tampered \(field)") { try event.verify() }
@@ -87,9 +90,13 @@ import Testing
             change(&object)
             return String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
         }
-        #expect(throws: EventError.invalidHex(field: "id", expectedCharacters: 64)) { try Event.parse(try mutate { $0["id"] = good.id.uppercased() }) }
+        #expect(throws: EventError.invalidHex(field: "id", expectedCharacters: 64)) {
+            try Event.parse(try mutate { $0["id"] = good.id.uppercased() })
+        }
         #expect(throws: EventError.invalidHex(field: "pubkey", expectedCharacters: 64)) { try Event.parse(try mutate { $0["pubkey"] = "abc" }) }
-        #expect(throws: EventError.invalidHex(field: "sig", expectedCharacters: 128)) { try Event.parse(try mutate { $0["sig"] = String(good.sig.dropLast(2)) }) }
+        #expect(throws: EventError.invalidHex(field: "sig", expectedCharacters: 128)) {
+            try Event.parse(try mutate { $0["sig"] = String(good.sig.dropLast(2)) })
+        }
         #expect(throws: EventError.wrongType(field: "created_at", expected: "an integer number of seconds")) {
             try Event.parse(try mutate { $0["created_at"] = 1.5 })
         }

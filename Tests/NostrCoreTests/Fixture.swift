@@ -1,5 +1,6 @@
 import Encoding
 import Foundation
+
 @testable import NostrCore
 
 /// Loads files from `Fixtures/` (copies of public vectors; sources in `Fixtures/SOURCES.md`).

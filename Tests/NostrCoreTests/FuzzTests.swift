@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 /// Pushes random and mutated inputs through every decoder. Passing means: no crash, and everything either parses
@@ -26,7 +27,7 @@ import Testing
             RelayMessage.closed(subscriptionID: "inbox", message: "auth-required: you must auth").jsonString,
             RelayMessage.auth(challenge: "abc").jsonString,
             ClientMessage.req(subscriptionID: "s", filters: [Filter(kinds: [4, 1059], tags: ["p": [keyPair.publicKey.hex]], since: 1)]).jsonString,
-            #"["EOSE","inbox"]"#, #"["NOTICE","hello"]"#,
+            #"["EOSE","inbox"]"#, #"["NOTICE","hello"]"#
         ]
     }
 
@@ -34,7 +35,10 @@ import Testing
         var bytes = input
         let interesting: [UInt8] = Array("[]{}\",:\\0123456789-.eEtrufalsn \u{7f}".utf8) + [0x00, 0x80, 0xc3, 0xff, 0xed, 0xa0]
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
-            guard !bytes.isEmpty else { bytes = [interesting.randomElement(using: &rng)!]; continue }
+            guard !bytes.isEmpty else {
+                bytes = [interesting.randomElement(using: &rng)!]
+                continue
+            }
             let index = Int.random(in: 0..<bytes.count, using: &rng)
             switch Int.random(in: 0..<5, using: &rng) {
             case 0: bytes[index] = interesting.randomElement(using: &rng)!
@@ -55,7 +59,8 @@ import Testing
         let sender = SecretKey.generate()
         let nip44Seed = try NIP44.encrypt("merge timmy-config!7 squash", conversationKey: cache.nip44Key(for: sender.publicKey))
         let nip04Seed = NIP04.encrypt("close timmy-config#12", secretKey: sender, publicKey: bot.publicKey)
-        var parsed = 0, rejected = 0
+        var parsed = 0
+        var rejected = 0
         for round in 0..<10_000 {
             let input: String
             if round % 10 == 0 {
@@ -69,7 +74,9 @@ import Testing
                 if let message = try? RelayMessage.parse(input) {
                     parsed += 1
                     if case .event(_, let event) = message { _ = event.isValid }
-                } else { rejected += 1 }
+                } else {
+                    rejected += 1
+                }
             case 1:
                 if (try? ClientMessage.parse(input)) != nil { parsed += 1 } else { rejected += 1 }
             case 2:
@@ -92,7 +99,8 @@ import Testing
         let good = try NIP17.message("hi", author: KeyPair(secretKey: .generate()), recipient: bot.publicKey, now: 1_800_000_000).toRecipient
         for _ in 0..<300 {
             let content = String(decoding: Self.mutate(Array(good.content.utf8), using: &rng), as: UTF8.self)
-            let forged = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 1059, tags: good.tags, content: content, sig: good.sig)
+            let forged = Event(
+                id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 1059, tags: good.tags, content: content, sig: good.sig)
             if let opened = try? NIP59.unwrap(forged, keys: cache, verifyingWrap: false) {
                 // Only a mutation that base64 decodes to the very same bytes (unused low bits of the last
                 // character) may still open, and then it must open to the same rumor.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 @Suite struct NIP04Tests {
@@ -9,7 +10,8 @@ import Testing
         let vectors = file["vectors"] as! [[String: String]]
         #expect(vectors.count == 21)
         for v in vectors {
-            let sec1 = try SecretKey(bytes: hex(v["sec1"]!)), sec2 = try SecretKey(bytes: hex(v["sec2"]!))
+            let sec1 = try SecretKey(bytes: hex(v["sec1"]!))
+            let sec2 = try SecretKey(bytes: hex(v["sec2"]!))
             #expect(sec1.publicKey.hex == v["pub1"] && sec2.publicKey.hex == v["pub2"])
             #expect(try NIP04.decrypt(v["payload"]!, secretKey: sec2, publicKey: sec1.publicKey) == v["plaintext"])
             #expect(try NIP04.decrypt(v["payload"]!, secretKey: sec1, publicKey: sec2.publicKey) == v["plaintext"])
@@ -20,13 +22,15 @@ import Testing
         let file = try Fixture.json("nip04-vectors.json") as! [String: Any]
         let v = (file["vectors"] as! [[String: String]])[1]
         let iv = [UInt8](Data(base64Encoded: v["payload"]!.components(separatedBy: "?iv=")[1])!)
-        let payload = NIP04.encrypt(v["plaintext"]!, secretKey: try SecretKey(bytes: hex(v["sec1"]!)),
-                                    publicKey: try PublicKey(bytes: hex(v["pub2"]!)), iv: iv)
+        let payload = NIP04.encrypt(
+            v["plaintext"]!, secretKey: try SecretKey(bytes: hex(v["sec1"]!)),
+            publicKey: try PublicKey(bytes: hex(v["pub2"]!)), iv: iv)
         #expect(payload == v["payload"])
     }
 
     @Test func roundTrip() throws {
-        let a = SecretKey.generate(), b = SecretKey.generate()
+        let a = SecretKey.generate()
+        let b = SecretKey.generate()
         for text in ["", "x", "exactly sixteen!", String(repeating: "ü", count: 3000)] {
             let payload = NIP04.encrypt(text, secretKey: a, publicKey: b.publicKey)
             #expect(try NIP04.decrypt(payload, secretKey: b, publicKey: a.publicKey) == text)
@@ -34,7 +38,8 @@ import Testing
     }
 
     @Test func malformedPayloadsAreErrors() throws {
-        let a = SecretKey.generate(), b = SecretKey.generate()
+        let a = SecretKey.generate()
+        let b = SecretKey.generate()
         let good = NIP04.encrypt("close timmy-config#12", secretKey: a, publicKey: b.publicKey)
         let parts = good.components(separatedBy: "?iv=")
         func decrypt(_ payload: String) throws(NIP04Error) -> String {

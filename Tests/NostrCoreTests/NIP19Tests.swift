@@ -1,15 +1,22 @@
 import Testing
+
 @testable import NostrCore
 
 @Suite struct NIP19Tests {
     /// The examples printed in NIP-19.
     @Test func publishedExamples() throws {
-        #expect(try PublicKey(parsing: "npub10elfcs4fr0l0r8af98jlmgdh9c8tcxjvz9qkw038js35mp4dma8qzvjptg").hex
+        #expect(
+            try PublicKey(parsing: "npub10elfcs4fr0l0r8af98jlmgdh9c8tcxjvz9qkw038js35mp4dma8qzvjptg").hex
                 == "7e7e9c42a91bfef19fa929e5fda1b72e0ebc1a4c1141673e2794234d86addf4e")
-        #expect(try SecretKey(parsing: "nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5").hex
+        #expect(
+            try SecretKey(parsing: "nsec1vl029mgpspedva04g90vltkh6fvh240zqtv9k0t9af8935ke9laqsnlfe5").hex
                 == "67dea2ed018072d675f5415ecfaed7d2597555e202d85b3d65ea4e58d2d92ffa")
-        let profile = try NIP19.decode("nprofile1qqsrhuxx8l9ex335q7he0f09aej04zpazpl0ne2cgukyawd24mayt8gpp4mhxue69uhhytnc9e3k7mgpz4mhxue69uhkg6nzv9ejuumpv34kytnrdaksjlyr9p")
-        guard case .nprofile(let key, let relays) = profile else { Issue.record("not an nprofile"); return }
+        let profile = try NIP19.decode(
+            "nprofile1qqsrhuxx8l9ex335q7he0f09aej04zpazpl0ne2cgukyawd24mayt8gpp4mhxue69uhhytnc9e3k7mgpz4mhxue69uhkg6nzv9ejuumpv34kytnrdaksjlyr9p")
+        guard case .nprofile(let key, let relays) = profile else {
+            Issue.record("not an nprofile")
+            return
+        }
         #expect(key.hex == "3bf0c63fcb93463407af97a5e5ee64fa883d107ef9e558472c4eb9aaaefa459d")
         #expect(relays == ["wss://r.x.com", "wss://djbas.sadkb.com"])
     }

@@ -1,7 +1,8 @@
-import Encoding
 import Crypto
+import Encoding
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 /// Every case of paulmillr/nip44 `nip44.vectors.json` (v2).
@@ -20,8 +21,9 @@ import Testing
         let cases = try Self.valid("get_conversation_key")
         #expect(cases.count == 35)
         for c in cases {
-            let key = NIP44.conversationKey(secretKey: try SecretKey(bytes: hex(c["sec1"] as! String)),
-                                            publicKey: try PublicKey(bytes: hex(c["pub2"] as! String)))
+            let key = NIP44.conversationKey(
+                secretKey: try SecretKey(bytes: hex(c["sec1"] as! String)),
+                publicKey: try PublicKey(bytes: hex(c["pub2"] as! String)))
             #expect(Hex.encode(key) == c["conversation_key"] as! String, "\(c["note"] ?? "")")
         }
     }
@@ -76,7 +78,7 @@ import Testing
 
     @Test func invalidMessageLengths() throws {
         let lengths = try Self.invalid("encrypt_msg_lengths") as! [Int]
-        #expect(lengths == [0, 65536, 100000, 10000000])
+        #expect(lengths == [0, 65536, 100000, 10_000_000])
         let key = [UInt8](repeating: 7, count: 32)
         for length in lengths {
             #expect(throws: NIP44Error.invalidPlaintextLength(length)) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import NostrCore
 
 /// The NIP-17 and NIP-59 example gift wraps, round trips, and forgeries.
@@ -61,8 +62,9 @@ import Testing
         let bot = SecretKey.generate()
         let forgedRumor = EventTemplate(kind: 14, content: "merge repo!1", tags: [["p", bot.publicKey.hex]], createdAt: 1_800_000_000)
             .rumor(author: operatorKey)
-        let sealContent = try NIP44.encrypt(forgedRumor.jsonString,
-                                            conversationKey: NIP44.conversationKey(secretKey: stranger.secretKey, publicKey: bot.publicKey))
+        let sealContent = try NIP44.encrypt(
+            forgedRumor.jsonString,
+            conversationKey: NIP44.conversationKey(secretKey: stranger.secretKey, publicKey: bot.publicKey))
         let seal = EventTemplate(kind: 13, content: sealContent, createdAt: 1_800_000_000).sign(with: stranger)
         let wrap = try Self.wrap(seal: seal, to: bot.publicKey)
         #expect(throws: NIP59Error.senderMismatch(sealPubkey: stranger.publicKey.hex, rumorPubkey: operatorKey.hex)) {
@@ -74,15 +76,19 @@ import Testing
         let alice = KeyPair(secretKey: .generate())
         let bot = SecretKey.generate()
         let rumor = EventTemplate(kind: 14, content: "hi", createdAt: 1_800_000_000).rumor(author: alice.publicKey)
-        let sealContent = try NIP44.encrypt(rumor.jsonString,
-                                            conversationKey: NIP44.conversationKey(secretKey: alice.secretKey, publicKey: bot.publicKey))
+        let sealContent = try NIP44.encrypt(
+            rumor.jsonString,
+            conversationKey: NIP44.conversationKey(secretKey: alice.secretKey, publicKey: bot.publicKey))
         let good = EventTemplate(kind: 13, content: sealContent, createdAt: 1_800_000_000).sign(with: alice)
         let badSig = String(good.sig.reversed())
         let seal = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 13, tags: [], content: good.content, sig: badSig)
         let wrap = try Self.wrap(seal: seal, to: bot.publicKey)
         #expect(throws: NIP59Error.self) { try NIP59.unwrap(wrap, recipient: bot) }
         do { _ = try NIP59.unwrap(wrap, recipient: bot) } catch {
-            guard case .invalidSeal = error else { Issue.record("expected invalidSeal, got \(error)"); return }
+            guard case .invalidSeal = error else {
+                Issue.record("expected invalidSeal, got \(error)")
+                return
+            }
         }
     }
 
@@ -125,12 +131,18 @@ import Testing
 
         // A seal with a broken signature that claims a refused author is refused as such, unverified.
         let sealKey = NIP44.conversationKey(secretKey: stranger, publicKey: recipient.publicKey)
-        let good = EventTemplate(kind: 13, content: try NIP44.encrypt(rumor.jsonString, conversationKey: sealKey), createdAt: now).sign(with: stranger.keyPair)
-        let broken = Event(id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 13, tags: [], content: good.content,
-                           sig: String(repeating: "0", count: 128))
+        let good = EventTemplate(kind: 13, content: try NIP44.encrypt(rumor.jsonString, conversationKey: sealKey), createdAt: now).sign(
+            with: stranger.keyPair)
+        let broken = Event(
+            id: good.id, pubkey: good.pubkey, createdAt: good.createdAt, kind: 13, tags: [], content: good.content,
+            sig: String(repeating: "0", count: 128))
         let ephemeral = SecretKey.generate()
-        let outer = EventTemplate(kind: 1059, content: try NIP44.encrypt(broken.jsonString, conversationKey: NIP44.conversationKey(secretKey: ephemeral, publicKey: recipient.publicKey)),
-                                  tags: [["p", recipient.publicKey.hex]], createdAt: now).sign(with: ephemeral.keyPair)
+        let outer = EventTemplate(
+            kind: 1059,
+            content: try NIP44.encrypt(
+                broken.jsonString, conversationKey: NIP44.conversationKey(secretKey: ephemeral, publicKey: recipient.publicKey)),
+            tags: [["p", recipient.publicKey.hex]], createdAt: now
+        ).sign(with: ephemeral.keyPair)
         #expect(throws: NIP59Error.sealAuthorRefused(stranger.publicKey.hex)) {
             try NIP59.unwrap(outer, keys: ConversationKeyCache(secretKey: recipient), acceptingSeal: { _ in false })
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NostrCore
 
 @Suite struct RelayMessageTests {
@@ -13,7 +14,7 @@ import Testing
             .eose(subscriptionID: "inbox"),
             .closed(subscriptionID: "inbox", message: "auth-required: you must auth"),
             .notice("slow down"),
-            .auth(challenge: "challenge-\u{1}"),
+            .auth(challenge: "challenge-\u{1}")
         ]
         for message in messages {
             #expect(try RelayMessage.parse(message.jsonString) == message, "\(message.jsonString)")
@@ -26,18 +27,20 @@ import Testing
             .event(Self.event),
             .req(subscriptionID: "inbox", filters: [filter, Filter(ids: [Self.event.id])]),
             .close(subscriptionID: "inbox"),
-            .auth(Self.event),
+            .auth(Self.event)
         ]
         for message in messages {
             #expect(try ClientMessage.parse(message.jsonString) == message, "\(message.jsonString)")
         }
-        #expect(ClientMessage.req(subscriptionID: "s", filters: [filter]).jsonString
+        #expect(
+            ClientMessage.req(subscriptionID: "s", filters: [filter]).jsonString
                 == ##"["REQ","s",{"kinds":[4,1059],"#p":["\##(String(repeating: "b", count: 64))"],"since":1799000000,"limit":500}]"##)
     }
 
     @Test func parsesFramesAsRealRelaysSendThem() throws {
         // nostr-relay 1.14 answers a rejected EVENT with an empty id; LocalRelay sends the prefix texts below.
-        #expect(try RelayMessage.parse(#"["OK","",false,"invalid: event creation date is too far off from the current time"]"#)
+        #expect(
+            try RelayMessage.parse(#"["OK","",false,"invalid: event creation date is too far off from the current time"]"#)
                 == .ok(eventID: "", accepted: false, message: "invalid: event creation date is too far off from the current time"))
         #expect(try RelayMessage.parse(#"[ "EOSE" , "s1" ]"#) == .eose(subscriptionID: "s1"))
         #expect(try RelayMessage.parse(#"["CLOSED","s1"]"#) == .closed(subscriptionID: "s1", message: ""))
@@ -48,7 +51,7 @@ import Testing
         let expected: [String: MachineReadablePrefix] = [
             "duplicate: already have it": .duplicate, "auth-required: you must auth": .authRequired,
             "rate-limited: slow down": .rateLimited, "invalid: bad sig": .invalid, "blocked: no": .blocked,
-            "restricted: not allowed": .restricted, "error: db down": .error, "pow: difficulty 20": .pow, "mute: x": .mute,
+            "restricted: not allowed": .restricted, "error: db down": .error, "pow: difficulty 20": .pow, "mute: x": .mute
         ]
         for (text, prefix) in expected {
             #expect(try RelayMessage.parse(RelayMessage.ok(eventID: "x", accepted: false, message: text).jsonString).prefix == prefix)
@@ -71,7 +74,7 @@ import Testing
             (#"["OK","x","yes","m"]"#, .invalidField(type: "OK", position: 2, expected: "true or false")),
             (#"["NOTICE",5]"#, .invalidField(type: "NOTICE", position: 1, expected: "a string")),
             (#"["EVENT","s"]"#, .invalidField(type: "EVENT", position: 2, expected: "an event object")),
-            (#"["EVENT","s",{"id":"x"}]"#, .invalidEvent(.invalidHex(field: "id", expectedCharacters: 64))),
+            (#"["EVENT","s",{"id":"x"}]"#, .invalidEvent(.invalidHex(field: "id", expectedCharacters: 64)))
         ]
         for (frame, expected) in cases {
             do {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import NostrCore
 
 @Suite struct RelaySessionStateMachineTests {
@@ -20,10 +21,12 @@ import Testing
         var session = RelaySessionStateMachine()
         _ = session.connected(subscriptions: Self.filters)
         let e = event()
-        #expect(session.receive(RelayMessage.event(subscriptionID: "inbox", event: e).jsonString, now: t0)
+        #expect(
+            session.receive(RelayMessage.event(subscriptionID: "inbox", event: e).jsonString, now: t0)
                 == [.deliver(subscriptionID: "inbox", event: e)])
         guard case .unexpected = session.receive(RelayMessage.event(subscriptionID: "other", event: e).jsonString, now: t0).first else {
-            Issue.record("EVENT for an unknown subscription must not be delivered"); return
+            Issue.record("EVENT for an unknown subscription must not be delivered")
+            return
         }
         #expect(session.receive(#"["EOSE","inbox"]"#, now: t0) == [.endOfStoredEvents(subscriptionID: "inbox")])
         #expect(session.subscriptionsAtEOSE == ["inbox"])
@@ -38,7 +41,8 @@ import Testing
             let eose = session.receive(#"["EOSE","x\#(index)"]"#, now: t0)
             let closed = session.receive(#"["CLOSED","y\#(index)","rate-limited: slow down"]"#, now: t0)
             guard case .unexpected = eose.first, case .unexpected = closed.first else {
-                Issue.record("unknown subscription \(index) was acted on: \(eose) \(closed)"); return
+                Issue.record("unknown subscription \(index) was acted on: \(eose) \(closed)")
+                return
             }
         }
         #expect(session.subscriptionsAtEOSE.isEmpty)
@@ -47,15 +51,18 @@ import Testing
         let heavy = "a" + String(repeating: "\u{0301}", count: 300_000)
         #expect(heavy.count == 1)
         guard case .malformedFrame = session.receive(#"["EOSE",""# + heavy + #""]"#, now: t0).first else {
-            Issue.record("a 600 kB subscription id was taken"); return
+            Issue.record("a 600 kB subscription id was taken")
+            return
         }
         // Texts are cut in bytes, at a scalar boundary.
         guard case .notice(let text) = session.receive(#"["NOTICE","ü"# + heavy + #""]"#, now: t0).first else {
-            Issue.record("no notice"); return
+            Issue.record("no notice")
+            return
         }
         #expect(text.utf8.count <= RelaySessionStateMachine.maximumTextBytes + 3 && text.hasPrefix("ü"))
         guard case .subscriptionClosed(_, let message) = session.receive(#"["CLOSED","inbox",""# + heavy + #""]"#, now: t0).first else {
-            Issue.record("CLOSED for our subscription not reported"); return
+            Issue.record("CLOSED for our subscription not reported")
+            return
         }
         #expect(message.utf8.count <= RelaySessionStateMachine.maximumTextBytes + 3)
     }
@@ -65,7 +72,8 @@ import Testing
         _ = session.connected(subscriptions: Self.filters)
         for frame in ["", "garbage", "[]", #"["EVENT","inbox",{"id":1}]"#, String(repeating: "[", count: 10_000)] {
             guard case .malformedFrame = session.receive(frame, now: t0).first else {
-                Issue.record("\(frame.prefix(20)) was not reported as malformed"); continue
+                Issue.record("\(frame.prefix(20)) was not reported as malformed")
+                continue
             }
         }
         #expect(session.isConnected)
@@ -74,15 +82,19 @@ import Testing
     @Test func okMatchingAndDuplicateCountsAsAccepted() {
         var session = RelaySessionStateMachine()
         _ = session.connected(subscriptions: [:])
-        let a = event("a"), b = event("b"), c = event("c")
+        let a = event("a")
+        let b = event("b")
+        let c = event("c")
         #expect(session.publish(a, now: t0) == [.send(.event(a))])
         _ = session.publish(b, now: t0)
         _ = session.publish(c, now: t0)
         #expect(session.receive(#"["OK","\#(a.id)",true,""]"#, now: t0) == [.publishResult(eventID: a.id, outcome: .accepted(message: ""))])
         // nostr-relay 1.14 says duplicate with false.
-        #expect(session.receive(#"["OK","\#(b.id)",false,"duplicate: exists"]"#, now: t0)
+        #expect(
+            session.receive(#"["OK","\#(b.id)",false,"duplicate: exists"]"#, now: t0)
                 == [.publishResult(eventID: b.id, outcome: .accepted(message: "duplicate: exists"))])
-        #expect(session.receive(#"["OK","\#(c.id)",false,"invalid: bad"]"#, now: t0)
+        #expect(
+            session.receive(#"["OK","\#(c.id)",false,"invalid: bad"]"#, now: t0)
                 == [.publishResult(eventID: c.id, outcome: .rejected(message: "invalid: bad"))])
     }
 
@@ -92,7 +104,8 @@ import Testing
         let e = event()
         _ = session.publish(e, now: t0)
         guard case .unexpected = session.receive(#"["OK","",false,"invalid: too old"]"#, now: t0).first else {
-            Issue.record("empty-id OK must be reported as unexpected"); return
+            Issue.record("empty-id OK must be reported as unexpected")
+            return
         }
         #expect(session.tick(now: t0 + .seconds(9)) == [])
         #expect(session.tick(now: t0 + .seconds(10)) == [.publishResult(eventID: e.id, outcome: .timedOut)])
@@ -119,7 +132,8 @@ import Testing
         #expect(session.receive(#"["AUTH","c-1"]"#, now: t0) == [.signAuth(challenge: "c-1")])
         let auth = NIP42.authEvent(relayURL: "ws://r", challenge: "c-1", keyPair: Self.key, now: 1_800_000_000)
         #expect(session.authSigned(auth, now: t0) == [.send(.auth(auth))])
-        #expect(session.receive(#"["OK","\#(auth.id)",true,""]"#, now: t0)
+        #expect(
+            session.receive(#"["OK","\#(auth.id)",true,""]"#, now: t0)
                 == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!)), .send(.event(e))])
         #expect(session.receive(#"["OK","\#(e.id)",true,""]"#, now: t0) == [.publishResult(eventID: e.id, outcome: .accepted(message: ""))])
     }
@@ -144,28 +158,33 @@ import Testing
         let auth = NIP42.authEvent(relayURL: "ws://r", challenge: "c-3", keyPair: Self.key, now: 1_800_000_000)
         _ = session.authSigned(auth, now: t0)
         _ = session.receive(#"["CLOSED","inbox","auth-required: who are you"]"#, now: t0)
-        #expect(session.receive(#"["OK","\#(auth.id)",false,"restricted: not on the list"]"#, now: t0)
+        #expect(
+            session.receive(#"["OK","\#(auth.id)",false,"restricted: not on the list"]"#, now: t0)
                 == [.subscriptionClosed(subscriptionID: "inbox", message: "authentication refused: restricted: not on the list")])
     }
 
     @Test func rateLimitedSubscriptionIsResentLaterWithGrowingDelay() {
         var session = RelaySessionStateMachine()
         _ = session.connected(subscriptions: Self.filters)
-        #expect(session.receive(#"["CLOSED","inbox","rate-limited: slow down"]"#, now: t0)
+        #expect(
+            session.receive(#"["CLOSED","inbox","rate-limited: slow down"]"#, now: t0)
                 == [.resubscribeScheduled(subscriptionID: "inbox", after: .seconds(2))])
         #expect(session.tick(now: t0 + .seconds(1)) == [])
         #expect(session.tick(now: t0 + .seconds(2)) == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!))])
-        #expect(session.receive(#"["CLOSED","inbox","rate-limited: still"]"#, now: t0 + .seconds(2))
+        #expect(
+            session.receive(#"["CLOSED","inbox","rate-limited: still"]"#, now: t0 + .seconds(2))
                 == [.resubscribeScheduled(subscriptionID: "inbox", after: .seconds(4))])
     }
 
     @Test func otherClosedMessagesEndTheSubscription() {
         var session = RelaySessionStateMachine()
         _ = session.connected(subscriptions: Self.filters)
-        #expect(session.receive(#"["CLOSED","inbox","error: shutting down"]"#, now: t0)
+        #expect(
+            session.receive(#"["CLOSED","inbox","error: shutting down"]"#, now: t0)
                 == [.subscriptionClosed(subscriptionID: "inbox", message: "error: shutting down")])
         guard case .unexpected = session.receive(RelayMessage.event(subscriptionID: "inbox", event: event()).jsonString, now: t0).first else {
-            Issue.record("a closed subscription must not deliver"); return
+            Issue.record("a closed subscription must not deliver")
+            return
         }
     }
 }

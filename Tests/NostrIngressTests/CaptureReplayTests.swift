@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NostrCore
 import Testing
+
 @testable import Bot
 @testable import NostrIngress
 
@@ -26,8 +27,9 @@ import Testing
         let frames = try Self.frames()
         let (events, _) = CaptureReplay(frames: frames).events()
         let captureTime = Int64(frames[0].receivedAt)
-        let inbox = try InboxPipeline.listener(secretKey: Self.bot, store: try InboxStore(path: temporaryStorePath()), lookback: 600,
-                                               now: captureTime, logger: Logger(label: "test"))
+        let inbox = try InboxPipeline.listener(
+            secretKey: Self.bot, store: try InboxStore(path: temporaryStorePath()), lookback: 600,
+            now: captureTime, logger: Logger(label: "test"))
         var messages: [DirectMessage] = []
         for inbound in events {
             if case .deliver(let message) = await inbox.admit(inbound.event, now: captureTime) {

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import NostrCore
-import Testing
 import TestSupport
+import Testing
+
 @testable import Bot
 @testable import NostrIngress
 
@@ -33,11 +34,18 @@ import TestSupport
 
         // dm listen, in the background, while rust-nostr sends one DM in each scheme to both relays.
         async let listened = Task {
-            try await Self.run(timeout: 90, ["dm", "listen", "--sec", bot.nsec, "--count", "2", "--timeout", "60", "--capture", capture, "--verbose"] + relayArguments)
+            try await Self.run(
+                timeout: 90,
+                ["dm", "listen", "--sec", bot.nsec, "--count", "2", "--timeout", "60", "--capture", capture, "--verbose"] + relayArguments)
         }.value
         try await Task.sleep(for: .seconds(2))
-        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "show tc#4", "scheme": "nip04", "relays": [local.url, python.url]])
-        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "whoami\nsecond line", "scheme": "nip17", "relays": [local.url, python.url]])
+        try peer.call([
+            "op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "show tc#4", "scheme": "nip04", "relays": [local.url, python.url]
+        ])
+        try peer.call([
+            "op": "client_send", "sec": alice.hex, "to": bot.publicKey.npub, "text": "whoami\nsecond line", "scheme": "nip17",
+            "relays": [local.url, python.url]
+        ])
         let result = try await listened
         #expect(result.status == 0, "\(result.stderr)")
         let lines = try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
@@ -51,8 +59,9 @@ import TestSupport
         #expect(frames.count >= 4)
         let (events, summary) = CaptureReplay(frames: frames).events()
         #expect(summary.duplicates >= 2)
-        let inbox = try InboxPipeline.listener(secretKey: bot, store: try InboxStore(path: temporaryStorePath()), lookback: 600,
-                                               now: Int64(Date().timeIntervalSince1970), logger: Logger(label: "test"))
+        let inbox = try InboxPipeline.listener(
+            secretKey: bot, store: try InboxStore(path: temporaryStorePath()), lookback: 600,
+            now: Int64(Date().timeIntervalSince1970), logger: Logger(label: "test"))
         var replayed: [String] = []
         for inbound in events {
             if case .deliver(let message) = await inbox.admit(inbound.event, now: Int64(Date().timeIntervalSince1970)) {
@@ -63,14 +72,21 @@ import TestSupport
 
         // dm send in both schemes; rust-nostr fetches and decrypts.
         for scheme in ["--nip04", "--nip17"] {
-            let sent = try await Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", alice.publicKey.npub, "--text", "reply \(scheme)", scheme] + relayArguments)
+            let sent = try await Self.run(
+                timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", alice.publicKey.npub, "--text", "reply \(scheme)", scheme] + relayArguments)
             #expect(sent.status == 0, "\(sent.stderr)")
-            struct Sent: Decodable { let id: String; let accepted: [String]; let rejected: [String: String] }
+            struct Sent: Decodable {
+                let id: String
+                let accepted: [String]
+                let rejected: [String: String]
+            }
             let report = try JSONDecoder().decode(Sent.self, from: Data(sent.stdout.utf8))
             #expect(Set(report.accepted) == Set([local.url, python.url]))
             #expect(report.rejected.isEmpty)
         }
-        let fetched = try peer.call(["op": "client_fetch", "sec": alice.hex, "relays": [local.url], "since": Int(Date().timeIntervalSince1970) - 3 * 86400, "timeout": 5])
+        let fetched = try peer.call([
+            "op": "client_fetch", "sec": alice.hex, "relays": [local.url], "since": Int(Date().timeIntervalSince1970) - 3 * 86400, "timeout": 5
+        ])
         #expect(Set((fetched.messages ?? []).map { "\($0.scheme):\($0.text)" }) == ["nip04:reply --nip04", "nip17:reply --nip17"])
     }
 
@@ -81,10 +97,12 @@ import TestSupport
         #expect(listened.status == 2)
         #expect(listened.stdout.isEmpty)
         let dead = "ws://127.0.0.1:\(try FreePort.find())"
-        let sent = try await Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", dead, "--timeout", "2"])
+        let sent = try await Self.run(
+            timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", dead, "--timeout", "2"])
         #expect(sent.status == 1)
         #expect(sent.stderr.contains("no relay accepted"))
-        let bad = try await Self.run(timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", "https://nope"])
+        let bad = try await Self.run(
+            timeout: 30, ["dm", "send", "--sec", bot.hex, "--to", bot.publicKey.hex, "--text", "x", "--relay", "https://nope"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("relays[0] \"https://nope\": scheme must be ws or wss"), "\(bad.stderr)")
     }

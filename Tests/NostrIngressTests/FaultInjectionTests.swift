@@ -1,10 +1,11 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NostrCore
-import NIOConcurrencyHelpers
-import Testing
 import TestSupport
+import Testing
+
 @testable import NostrIngress
 
 /// Garbage frames, oversized frames, half-closed sockets and stalled handshakes on four relays, beside one good
@@ -38,21 +39,25 @@ import TestSupport
             let configuration = RelayConnectionConfiguration(
                 maximumFrameSize: 64 * 1024, backoff: .init(base: .milliseconds(100), cap: .milliseconds(500)),
                 handshakeTimeout: .seconds(2))
-            let runner = try InboxRunner(bot: bot, relays: [good.url, garbageURL, oversizedURL, halfCloseURL, stallURL],
-                                         storePath: temporaryStorePath(), configuration: configuration)
+            let runner = try InboxRunner(
+                bot: bot, relays: [good.url, garbageURL, oversizedURL, halfCloseURL, stallURL],
+                storePath: temporaryStorePath(), configuration: configuration)
             // Wait (bounded) until every misbehaving relay has shown its fault at least once; a loaded CI machine
             // can be slow to make the first connections.
             let faultDeadline = ContinuousClock.now + .seconds(30)
             while ContinuousClock.now < faultDeadline {
                 let status = Dictionary(uniqueKeysWithValues: await runner.pool.status().map { ($0.url, $0) })
                 if (status[garbageURL]?.malformedFrames ?? 0) >= 5, (status[garbageURL]?.notices ?? 0) >= 1,
-                   (status[oversizedURL]?.reconnects ?? 0) >= 1, (status[halfCloseURL]?.reconnects ?? 0) >= 1,
-                   (status[stallURL]?.reconnects ?? 0) >= 1, status[stallURL]?.lastError?.contains("handshake") == true {
+                    (status[oversizedURL]?.reconnects ?? 0) >= 1, (status[halfCloseURL]?.reconnects ?? 0) >= 1,
+                    (status[stallURL]?.reconnects ?? 0) >= 1, status[stallURL]?.lastError?.contains("handshake") == true
+                {
                     break
                 }
                 try await Task.sleep(for: .milliseconds(200))
             }
-            try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "still here?", "scheme": "nip17", "relays": [good.url]])
+            try peer.call([
+                "op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "still here?", "scheme": "nip17", "relays": [good.url]
+            ])
             let received = await runner.waitFor(count: 1)
             try await Task.sleep(for: .milliseconds(500))
             #expect(runner.messages.map(\.text) == ["still here?"])
@@ -82,8 +87,9 @@ import TestSupport
     @Test func silentRelayIsDetectedByMissingPongs() async throws {
         let silent = try await FaultRelay.startTCP(.silentAfterUpgrade)
         let url = "ws://127.0.0.1:\(silent.localAddress!.port!)"
-        let configuration = RelayConnectionConfiguration(pingInterval: .milliseconds(300),
-                                                         backoff: .init(base: .milliseconds(100), cap: .milliseconds(200)))
+        let configuration = RelayConnectionConfiguration(
+            pingInterval: .milliseconds(300),
+            backoff: .init(base: .milliseconds(100), cap: .milliseconds(200)))
         let runner = try InboxRunner(bot: .generate(), relays: [url], storePath: temporaryStorePath(), configuration: configuration)
         #expect(await runner.waitConnected(timeout: .seconds(15)) == [url])
         let deadline = ContinuousClock.now + .seconds(20)

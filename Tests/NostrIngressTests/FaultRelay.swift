@@ -27,8 +27,10 @@ enum FaultRelay {
                 .upgrade([:]) { inbound, outbound, _ in
                     switch behavior {
                     case .garbage:
-                        for frame in ["not json", #"["EVENT"]"#, #"{"a":1}"#, #"["EVENT","inbox-nip04",{"id":"zz"}]"#,
-                                      #"["OK","",false,"invalid: whatever"]"#, #"["NOTICE","hello from the fault relay"]"#] {
+                        for frame in [
+                            "not json", #"["EVENT"]"#, #"{"a":1}"#, #"["EVENT","inbox-nip04",{"id":"zz"}]"#,
+                            #"["OK","",false,"invalid: whatever"]"#, #"["NOTICE","hello from the fault relay"]"#
+                        ] {
                             try await outbound.write(.text(frame))
                         }
                         try await outbound.write(.binary(ByteBuffer(bytes: [0, 1, 2, 3])))
@@ -70,7 +72,8 @@ enum FaultRelay {
             var buffer = unwrapInboundIn(data)
             request += buffer.readString(length: buffer.readableBytes) ?? ""
             guard request.contains("\r\n\r\n") else { return }
-            let key = request.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }?
+            let key =
+                request.split(separator: "\r\n").first { $0.lowercased().hasPrefix("sec-websocket-key:") }?
                 .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) ?? ""
             let accept = Data(Insecure.SHA1.hash(data: Data((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))).base64EncodedString()
             let response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: \(accept)\r\n\r\n"

@@ -1,7 +1,8 @@
 import Foundation
 import Logging
-import NostrCore
 import NIOConcurrencyHelpers
+import NostrCore
+
 @testable import Bot
 @testable import NostrIngress
 
@@ -18,12 +19,15 @@ final class InboxRunner: Sendable {
     static let fastReconnect = RelayConnectionConfiguration(
         backoff: .init(base: .milliseconds(200), cap: .seconds(2)), handshakeTimeout: .seconds(3))
 
-    init(bot: SecretKey, relays: [String], storePath: String, lookback: Int64 = 600,
-         configuration: RelayConnectionConfiguration = InboxRunner.fastReconnect) throws {
+    init(
+        bot: SecretKey, relays: [String], storePath: String, lookback: Int64 = 600,
+        configuration: RelayConnectionConfiguration = InboxRunner.fastReconnect
+    ) throws {
         let logger = Logger(label: "test.inbox")
         let store = try InboxStore(path: storePath)
-        let inbox = try InboxPipeline.listener(secretKey: bot, store: store, lookback: lookback, now: Int64(Date().timeIntervalSince1970),
-                                               logger: logger)
+        let inbox = try InboxPipeline.listener(
+            secretKey: bot, store: store, lookback: lookback, now: Int64(Date().timeIntervalSince1970),
+            logger: logger)
         self.inbox = inbox
         let list = try RelayList(relays.map { RelayEndpoint(url: $0) })
         pool = RelayPool(relays: list, keyPair: KeyPair(secretKey: bot), configuration: configuration, logger: logger) {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NostrCore
 import Testing
+
 @testable import NostrIngress
 
 @Suite struct InboxCursorTests {
@@ -42,8 +43,11 @@ import Testing
 @Suite struct RelayListTests {
     @Test func defaultsAndNormalization() throws {
         let list = try RelayList.parse(Data(#"{"relays":[{"url":"WSS://Relay.Example/"},{"url":"ws://127.0.0.1:7777","write":false}]}"#.utf8))
-        #expect(list.relays == [RelayEndpoint(url: "wss://relay.example", read: true, write: true),
-                                RelayEndpoint(url: "ws://127.0.0.1:7777", read: true, write: false)])
+        #expect(
+            list.relays == [
+                RelayEndpoint(url: "wss://relay.example", read: true, write: true),
+                RelayEndpoint(url: "ws://127.0.0.1:7777", read: true, write: false)
+            ])
         #expect(list.writeRelays.map(\.url) == ["wss://relay.example"])
     }
 
@@ -57,7 +61,8 @@ import Testing
             }
         }
         #expect(listError(#"{"relays":[]}"#) == .empty)
-        #expect(listError(#"{"relays":[{"url":"https://x"}]}"#) == .invalidURL(index: 0, url: "https://x", reason: "scheme must be ws or wss, not https"))
+        #expect(
+            listError(#"{"relays":[{"url":"https://x"}]}"#) == .invalidURL(index: 0, url: "https://x", reason: "scheme must be ws or wss, not https"))
         #expect(listError(#"{"relays":[{"url":"wss://a"},{"url":"wss://A/"}]}"#) == .duplicate(index: 1, url: "wss://A/", firstIndex: 0))
         #expect(listError(#"{"relays":[{"url":"wss://a","write":false}]}"#) == .noWriteRelay)
         #expect(listError(#"{"relays":[{"url":"wss://a","read":"yes"}]}"#) == .malformed("wrong type at relays[0].read"))

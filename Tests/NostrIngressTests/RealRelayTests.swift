@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import NostrCore
-import Testing
 import TestSupport
+import Testing
+
 @testable import NostrIngress
 
 /// The relay pool against real relays on loopback (rust-nostr LocalRelay, PyPI nostr-relay) and a real client
@@ -22,8 +23,12 @@ import TestSupport
         let runner = try InboxRunner(bot: bot, relays: relays, storePath: temporaryStorePath())
         #expect(await runner.waitConnected() == relays.sorted())
 
-        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "close timmy-config#12", "scheme": "nip04", "relays": relays])
-        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "merge timmy-config!7 squash", "scheme": "nip17", "relays": relays])
+        try peer.call([
+            "op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "close timmy-config#12", "scheme": "nip04", "relays": relays
+        ])
+        try peer.call([
+            "op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "merge timmy-config!7 squash", "scheme": "nip17", "relays": relays
+        ])
         let received = await runner.waitFor(count: 2)
         try await Task.sleep(for: .seconds(1))  // room for a wrongly doubled delivery to show up
         #expect(runner.messages.count == 2)
@@ -38,8 +43,10 @@ import TestSupport
 
         // The other way: the bot publishes, rust-nostr reads.
         let botKeys = KeyPair(secretKey: bot)
-        let nip04 = EventTemplate(kind: 4, content: NIP04.encrypt("done: #12 closed", secretKey: bot, publicKey: alice.publicKey),
-                                  tags: [["p", alice.publicKey.hex]], createdAt: Self.now()).sign(with: botKeys)
+        let nip04 = EventTemplate(
+            kind: 4, content: NIP04.encrypt("done: #12 closed", secretKey: bot, publicKey: alice.publicKey),
+            tags: [["p", alice.publicKey.hex]], createdAt: Self.now()
+        ).sign(with: botKeys)
         let nip17 = try NIP17.message("done: !7 merged", author: botKeys, recipient: alice.publicKey, now: Self.now())
         for event in [nip04, nip17.toRecipient] {
             let report = await runner.pool.publish(event, deadline: .seconds(10))
@@ -60,8 +67,10 @@ import TestSupport
         let runner = try InboxRunner(bot: bot, relays: [relay.url], storePath: temporaryStorePath())
         #expect(await runner.waitConnected() == [relay.url])
         func send(_ index: Int) throws {
-            try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "comment r#1 note \(index)",
-                           "scheme": index % 2 == 0 ? "nip04" : "nip17", "relays": [relay.url]])
+            try peer.call([
+                "op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "comment r#1 note \(index)",
+                "scheme": index % 2 == 0 ? "nip04" : "nip17", "relays": [relay.url]
+            ])
         }
         for index in 0..<3 { try send(index) }
         #expect(await runner.waitFor(count: 3).count == 3)
@@ -87,7 +96,10 @@ import TestSupport
     static func publish(_ events: [Event], to relay: String, as author: KeyPair) async throws -> Bool {
         let sender = RelayPool(relays: try RelayList([RelayEndpoint(url: relay)]), keyPair: author, logger: Logger(label: "test.sender")) { [:] }
         return await withTaskGroup(of: Bool?.self) { group in
-            group.addTask { await sender.run(); return nil }
+            group.addTask {
+                await sender.run()
+                return nil
+            }
             group.addTask {
                 await sender.waitForConnections(timeout: .seconds(5))
                 var accepted = true
@@ -102,8 +114,10 @@ import TestSupport
 
     /// A NIP-04 DM and a NIP-17 message (its wrap backdated `wrapAge` more) from `author`, both written at `time`.
     static func directMessages(_ text: String, from author: KeyPair, to bot: PublicKey, at time: Int64, wrapAge: Int64 = 0) -> [Event] {
-        let dm = EventTemplate(kind: 4, content: NIP04.encrypt(text + " 04", secretKey: author.secretKey, publicKey: bot),
-                               tags: [["p", bot.hex]], createdAt: time).sign(with: author)
+        let dm = EventTemplate(
+            kind: 4, content: NIP04.encrypt(text + " 04", secretKey: author.secretKey, publicKey: bot),
+            tags: [["p", bot.hex]], createdAt: time
+        ).sign(with: author)
         let rumor = EventTemplate(kind: 14, content: text + " 17", tags: [["p", bot.hex]], createdAt: time).rumor(author: author.publicKey)
         return [dm, NIP59.wrap(rumor, author: author, recipient: bot, sealTime: time - wrapAge, wrapTime: time - wrapAge)]
     }
@@ -152,12 +166,16 @@ import TestSupport
         let alice = SecretKey.generate()
         let runner = try InboxRunner(bot: bot, relays: [readAuth.url, writeAuth.url], storePath: temporaryStorePath())
         _ = await runner.waitConnected()
-        try peer.call(["op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "read behind auth", "scheme": "nip17", "relays": [readAuth.url]])
+        try peer.call([
+            "op": "client_send", "sec": alice.hex, "to": bot.publicKey.hex, "text": "read behind auth", "scheme": "nip17", "relays": [readAuth.url]
+        ])
         let received = await runner.waitFor(count: 1)
         #expect(received.map(\.text) == ["read behind auth"])
 
-        let reply = EventTemplate(kind: 4, content: NIP04.encrypt("ok", secretKey: bot, publicKey: alice.publicKey),
-                                  tags: [["p", alice.publicKey.hex]], createdAt: Self.now()).sign(with: KeyPair(secretKey: bot))
+        let reply = EventTemplate(
+            kind: 4, content: NIP04.encrypt("ok", secretKey: bot, publicKey: alice.publicKey),
+            tags: [["p", alice.publicKey.hex]], createdAt: Self.now()
+        ).sign(with: KeyPair(secretKey: bot))
         let report = await runner.pool.publish(reply, deadline: .seconds(10))
         #expect(report.outcomes[writeAuth.url]?.isAccepted == true, "\(report.outcomes)")
         await runner.stop()
@@ -168,11 +186,16 @@ import TestSupport
         let live = try RelayProcess(.localRelay())
         let deadURL = "ws://127.0.0.1:\(try FreePort.find())"
         let bot = KeyPair(secretKey: .generate())
-        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: live.url), RelayEndpoint(url: deadURL)]), keyPair: bot,
-                             configuration: InboxRunner.fastReconnect, logger: Logger(label: "test")) { [:] }
+        let pool = RelayPool(
+            relays: try RelayList([RelayEndpoint(url: live.url), RelayEndpoint(url: deadURL)]), keyPair: bot,
+            configuration: InboxRunner.fastReconnect, logger: Logger(label: "test")
+        ) { [:] }
         let event = EventTemplate(kind: 1, content: "hello", createdAt: Self.now()).sign(with: bot)
         let report = await withTaskGroup(of: PublishReport?.self) { group in
-            group.addTask { await pool.run(); return nil }
+            group.addTask {
+                await pool.run()
+                return nil
+            }
             group.addTask {
                 await pool.waitForConnections(timeout: .seconds(2))
                 return await pool.publish(event, deadline: .seconds(5))

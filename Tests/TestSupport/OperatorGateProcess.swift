@@ -30,20 +30,25 @@ public enum OperatorGateProcess {
             if date > newest?.0 ?? .distantPast { newest = (date, file.path) }
         }
         if let (date, file) = newest, date > built {
-            return .failure(RustNostrPeer.PeerError("\(path) is older than \(file): run scripts/test, or `swift build --product operator-gate` first"))
+            return .failure(
+                RustNostrPeer.PeerError("\(path) is older than \(file): run scripts/test, or `swift build --product operator-gate` first"))
         }
         return .success(())
     }()
 
     /// Starts it with `arguments` (and `environment` added to this process's), writes `stdin` and closes it.
     /// Both outputs are read as they come (a pipe nobody reads stalls the process once 64 KiB are written).
-    public static func start(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (process: Process, stdout: PipeDrain, stderr: PipeDrain) {
+    public static func start(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> (
+        process: Process, stdout: PipeDrain, stderr: PipeDrain
+    ) {
         try checkCurrent()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
@@ -56,24 +61,30 @@ public enum OperatorGateProcess {
 
     /// Waits for it (terminating it after `timeout`) and returns the status and both outputs.
     public static func finish(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain), timeout: TimeInterval = 30)
-        -> (status: Int32, stdout: String, stderr: String) {
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let deadline = Date().addingTimeInterval(timeout)
         while started.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         return collect(started)
     }
 
     /// Terminates it if still running, waits for the exit and reads both outputs.
-    private static func collect(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain)) -> (status: Int32, stdout: String, stderr: String) {
+    private static func collect(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain)) -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         if started.process.isRunning { started.process.terminate() }
         started.process.waitUntilExit()
-        return (started.process.terminationStatus, String(decoding: started.stdout.wait(), as: UTF8.self),
-                String(decoding: started.stderr.wait(), as: UTF8.self))
+        return (
+            started.process.terminationStatus, String(decoding: started.stdout.wait(), as: UTF8.self),
+            String(decoding: started.stderr.wait(), as: UTF8.self)
+        )
     }
 
     /// Waits without blocking a thread of the concurrency pool. Use this from async tests: an in-process server
     /// (the Gitea simulator) needs those threads to answer the very process being waited for.
     public static func finish(_ started: (process: Process, stdout: PipeDrain, stderr: PipeDrain), timeout: TimeInterval = 30) async
-        -> (status: Int32, stdout: String, stderr: String) {
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let deadline = Date().addingTimeInterval(timeout)
         while started.process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return collect(started)
@@ -81,12 +92,15 @@ public enum OperatorGateProcess {
 
     /// Start, then finish, without blocking a pool thread while waiting.
     public static func run(_ arguments: [String], stdin: String = "", environment: [String: String] = [:], timeout: TimeInterval = 30) async throws
-        -> (status: Int32, stdout: String, stderr: String) {
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         await finish(try start(arguments, stdin: stdin, environment: environment), timeout: timeout)
     }
 
     /// Start, then finish.
-    public static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ arguments: [String], stdin: String = "", timeout: TimeInterval = 30) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         finish(try start(arguments, stdin: stdin), timeout: timeout)
     }
 

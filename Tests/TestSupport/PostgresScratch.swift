@@ -14,11 +14,17 @@ public enum PostgresScratch {
     /// server must fail the run instead of skipping them silently.
     public static var testsRun: Bool { serverURL != nil || ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } == true }
 
-    public static let quiet: Logger = { var logger = Logger(label: "test.postgres"); logger.logLevel = .critical; return logger }()
+    public static let quiet: Logger = {
+        var logger = Logger(label: "test.postgres")
+        logger.logLevel = .critical
+        return logger
+    }()
 
     /// Creates `og_<random>` on the server and returns its URL.
     public static func createDatabase() async throws -> String {
-        guard let serverURL else { throw RustNostrPeer.PeerError("OPERATOR_GATE_TEST_POSTGRES is not set (scripts/test sets it), and CI requires the PostgreSQL tests") }
+        guard let serverURL else {
+            throw RustNostrPeer.PeerError("OPERATOR_GATE_TEST_POSTGRES is not set (scripts/test sets it), and CI requires the PostgreSQL tests")
+        }
         let name = "og_" + UUID().uuidString.prefix(12).lowercased().filter(\.isHexDigit)
         try await withClient(url: serverURL) { client in
             try await client.query("CREATE DATABASE \(unescaped: name)", logger: quiet)
@@ -32,7 +38,10 @@ public enum PostgresScratch {
     public static func withClient<T: Sendable>(url: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: try PostgresLedger.configuration(url: url, password: password), backgroundLogger: quiet)
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { await client.run(); return nil }
+            group.addTask {
+                await client.run()
+                return nil
+            }
             defer { group.cancelAll() }
             return try await body(client)
         }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real relay process on 127.0.0.1, started from the test venv: rust-nostr's LocalRelay or PyPI nostr-relay.
@@ -65,8 +66,10 @@ public final class RelayProcess: @unchecked Sendable {
         case .localRelay(let nip42):
             process.arguments = [peers.appendingPathComponent("local_relay.py").path, "\(port)"] + (nip42.map { ["--nip42", $0] } ?? [])
         case .nostrRelay(let maxEventSize):
-            process.arguments = [peers.appendingPathComponent("nostr_relay_server.py").path, "\(port)", dataDirectory.path,
-                                 "--max-event-size", "\(maxEventSize)"]
+            process.arguments = [
+                peers.appendingPathComponent("nostr_relay_server.py").path, "\(port)", dataDirectory.path,
+                "--max-event-size", "\(maxEventSize)"
+            ]
         }
         let input = Pipe()
         process.standardInput = input

@@ -2,5 +2,5 @@ import FuzzTargets
 
 // The target is named by this executable's name (Fuzz/FuzzTargets/FuzzTarget.swift).
 #if !FUZZING
-@main enum Entry { static func main() { FuzzTarget.ofThisExecutable.replayArguments() } }
+    @main enum Entry { static func main() { FuzzTarget.ofThisExecutable.replayArguments() } }
 #endif
