@@ -49,13 +49,8 @@ public struct BotAssembly: Sendable {
         postgres = opened.postgres
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
-        let pipeline = try InboxPipeline(
-            decoder: DirectMessageDecoder(keys: keys), store: store,
-            senders: .operators(configuration.operators, replyToStrangers: configuration.replyToStrangers),
-            limits: configuration.limits, now: now(), logger: logger)
-        let gate = GateExecutor(
-            ledger: ledger, forge: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
-            botLogin: configuration.giteaLogin, logger: logger)
+        let pipeline = try Self.pipeline(configuration: configuration, keys: keys, store: store, now: now(), logger: logger)
+        let gate = Self.gate(configuration: configuration, ledger: ledger, giteaToken: giteaToken, giteaTimeout: giteaTimeout, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
         var connection = RelayConnectionConfiguration()
         // Strangers' kind-4 DMs are dropped before they are even decoded.

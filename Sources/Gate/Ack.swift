@@ -11,8 +11,8 @@ public struct Ack: Codable, Sendable, Equatable {
     public var number: Int?
     public var title: String?
     public var url: String?
-    /// Final state: `open`, `closed`, `merged`, `scheduled`.
-    public var state: String?
+    /// What the issue or pull request was left as (`status`: the ledger entry's state).
+    public var state: AckState?
     /// What happened, or what Gitea or a rule said.
     public var message: String
     /// The command had already been executed (this answer repeats the original result).
@@ -24,7 +24,7 @@ public struct Ack: Codable, Sendable, Equatable {
 
     public init(
         success: Bool, key: String, action: GateAction, repository: String, number: Int? = nil, title: String? = nil,
-        url: String? = nil, state: String? = nil, message: String, priorExecution: Bool = false, executedAt: Int64? = nil,
+        url: String? = nil, state: AckState? = nil, message: String, priorExecution: Bool = false, executedAt: Int64? = nil,
         warnings: [String] = []
     ) {
         self.success = success

@@ -22,6 +22,7 @@ extension GateExecutor {
         let list = wanted.isEmpty ? "nobody" : wanted.map { "@" + $0 }.joined(separator: " ")
         let warnings = await proof(repo, number, "Assignees set to \(list).", command, key)
         return done(
-            command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
+            command, key, "assigned \(list) on", number: number, title: issue.title, url: issue.htmlURL, state: AckState(gitea: issue.state),
+            warnings: warnings)
     }
 }

@@ -15,6 +15,8 @@ extension GateExecutor {
         let gotAssignees = Set((issue.assignees ?? []).map { $0.login.lowercased() })
         let missing = logins.filter { !gotAssignees.contains($0.lowercased()) }
         if !missing.isEmpty { warnings.append("Gitea did not assign \(missing.joined(separator: ", ")) (no permission?)") }
-        return done(command, key, "created", number: issue.number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
+        return done(
+            command, key, "created", number: issue.number, title: issue.title, url: issue.htmlURL, state: AckState(gitea: issue.state),
+            warnings: warnings)
     }
 }

@@ -17,6 +17,7 @@ extension GateExecutor {
         let summary = (add.map { "+" + $0 } + remove.map { "-" + $0 }).joined(separator: " ")
         warnings += await proof(repo, number, "Labels changed: \(summary).", command, key)
         return done(
-            command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.htmlURL, state: issue.state, warnings: warnings)
+            command, key, "labelled (\(summary))", number: number, title: issue.title, url: issue.htmlURL, state: AckState(gitea: issue.state),
+            warnings: warnings)
     }
 }

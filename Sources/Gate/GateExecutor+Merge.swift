@@ -7,7 +7,7 @@ extension GateExecutor {
         let repo = command.repository
         let pull = try await pullRequest(repo, number)
         if pull.merged {
-            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
+            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: .merged, prior: true)
         }
         guard pull.state == IssueState.open.rawValue else { throw GateRefusal.pullRequestClosed(number) }
         guard pull.draft != true else { throw GateRefusal.pullRequestDraft(number) }
@@ -16,7 +16,7 @@ extension GateExecutor {
             throw GateRefusal.headMoved(expected: headSHA, actual: pull.head.sha)
         }
         guard let status = try await mergeStatus(repo, number, style: style, headSHA: headSHA ?? pull.head.sha, deleteBranch: deleteBranch) else {
-            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: "merged", prior: true)
+            return done(command, key, "was already merged", number: number, title: pull.title, url: pull.htmlURL, state: .merged, prior: true)
         }
         let scheduled = status == 201
         let warnings = await proof(
@@ -26,7 +26,7 @@ extension GateExecutor {
                 : "Merged (\(style.rawValue)) at \(pull.head.sha.prefix(12)).", command, key)
         return done(
             command, key, scheduled ? "scheduled to merge (\(style.rawValue)), not merged yet:" : "merged (\(style.rawValue))", number: number,
-            title: pull.title, url: pull.htmlURL, state: scheduled ? "scheduled" : "merged", warnings: warnings)
+            title: pull.title, url: pull.htmlURL, state: scheduled ? .scheduled : .merged, warnings: warnings)
     }
 
     func pullRequest(_ repo: Repository, _ number: Int) async throws -> GiteaPullRequest {

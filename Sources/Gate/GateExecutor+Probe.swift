@@ -14,7 +14,7 @@ extension GateExecutor {
     func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64) async throws -> Ack? {
         let repo = command.repository
         let since = GiteaTime.rfc3339(claimedAt - configuration.probeMargin)
-        func found(_ number: Int, _ title: String?, _ url: String?, _ state: String?, _ message: String) -> Ack {
+        func found(_ number: Int, _ title: String?, _ url: String?, _ state: AckState?, _ message: String) -> Ack {
             Ack(
                 success: true, key: key.hex, action: command.action, repository: repo.description, number: number, title: title, url: url,
                 state: state, message: message, executedAt: claimedAt)
@@ -25,14 +25,14 @@ extension GateExecutor {
             for page in 1...200 {
                 let issues = try await forge.issues(repo, createdBy: botLogin, since: since, page: page)
                 if let issue = issues.first(where: { wroteIt($0.user) && GateFooter.contains($0.body ?? "", key: key) }) {
-                    return found(issue.number, issue.title, issue.htmlURL, issue.state, "created")
+                    return found(issue.number, issue.title, issue.htmlURL, AckState(gitea: issue.state), "created")
                 }
                 if issues.count < GiteaClient.pageSize { break }
             }
             return nil
         case .mergePR(let number, _, _, _):
             let pull = try await forge.pullRequest(repo, number)
-            return pull.merged ? found(number, pull.title, pull.htmlURL, "merged", "merged") : nil
+            return pull.merged ? found(number, pull.title, pull.htmlURL, .merged, "merged") : nil
         case .addComment(let number, _), .closeIssue(let number, _), .reopenIssue(let number), .assignIssue(let number, _, _, _),
             .labelIssue(let number, _, _):
             let comments = try await forge.comments(repo, number, since: since)
@@ -41,11 +41,11 @@ extension GateExecutor {
             }
             if case .closeIssue = command.payload {
                 let issue = try await forge.issue(repo, number)
-                if issue.state == IssueState.closed.rawValue { return found(number, issue.title, issue.htmlURL, issue.state, IssueState.closed.verb) }
+                if issue.state == IssueState.closed.rawValue { return found(number, issue.title, issue.htmlURL, .closed, IssueState.closed.verb) }
             }
             if case .reopenIssue = command.payload {
                 let issue = try await forge.issue(repo, number)
-                if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.htmlURL, issue.state, IssueState.open.verb) }
+                if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.htmlURL, .open, IssueState.open.verb) }
             }
             return nil
         case .show, .status:

@@ -3,8 +3,7 @@ extension GateExecutor {
     func show(_ command: Command, _ number: Int) async -> Ack {
         do {
             let issue = try await forge.issue(command.repository, number)
-            var state = issue.state
-            if issue.pullRequest?.merged == true { state = "merged" }
+            let state = issue.pullRequest?.merged == true ? "merged" : issue.state
             let kind = issue.pullRequest == nil ? "issue" : "pull request"
             let labels = (issue.labels ?? []).map(\.name)
             let assignees = (issue.assignees ?? []).map { "@" + $0.login }
@@ -13,7 +12,7 @@ extension GateExecutor {
             if !assignees.isEmpty { details += ", assigned to " + assignees.joined(separator: " ") }
             return Ack(
                 success: true, key: "", action: .show, repository: command.repository.description, number: number, title: issue.title,
-                url: issue.htmlURL, state: state, message: details + ":")
+                url: issue.htmlURL, state: AckState(rawValue: state), message: details + ":")
         } catch {
             return Ack(success: false, key: "", action: .show, repository: command.repository.description, number: number, message: "\(error)")
         }
@@ -32,7 +31,7 @@ extension GateExecutor {
             let more = entries.count > 1 ? " (\(entries.count - 1) more with this prefix)" : ""
             return Ack(
                 success: true, key: entry.key.hex, action: .status, repository: entry.repository, number: result?.number,
-                title: result?.title, url: result?.url, state: entry.state.rawValue,
+                title: result?.title, url: result?.url, state: AckState(entry.state),
                 message: "\(entry.action.rawValue) is \(entry.state.rawValue)\(entry.error.map { ": " + $0 } ?? "")\(more):",
                 executedAt: entry.completedAt)
         } catch {

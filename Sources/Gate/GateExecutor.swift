@@ -330,7 +330,7 @@ public final class GateExecutor: Sendable {
 
     func done(
         _ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
-        state: String?, warnings: [String] = [], prior: Bool = false
+        state: AckState?, warnings: [String] = [], prior: Bool = false
     ) -> Ack {
         Ack(
             success: true, key: key.hex, action: command.action, repository: command.repository.description, number: number, title: title,
@@ -345,7 +345,7 @@ public final class GateExecutor: Sendable {
         case .addComment(let number, let body):
             let issue = try await forge.issue(repo, number)
             let comment = try await forge.createComment(repo, number, body: footer(body, command, key))
-            return done(command, key, "commented on", number: number, title: issue.title, url: comment.htmlURL, state: issue.state)
+            return done(command, key, "commented on", number: number, title: issue.title, url: comment.htmlURL, state: AckState(gitea: issue.state))
         case .closeIssue(let number, let comment):
             return try await setState(command, key: key, number: number, target: .closed, note: comment)
         case .reopenIssue(let number):

@@ -48,16 +48,15 @@ struct ReplayCommand: AsyncParsableCommand {
                     ledgerSettings = LedgerSettings(backend: .sqlite(path: ledgerCopy))
                 }
                 let start = events.first.map { Int64($0.receivedAt.timeIntervalSince1970) } ?? Int64(Date().timeIntervalSince1970)
-                // Nothing persisted: the inbox's seen record is kept in memory for the replay.
-                let pipeline = try InboxPipeline(
-                    decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: inputs.secretKey)), store: nil,
-                    senders: .operators(inputs.configuration.operators, replyToStrangers: inputs.configuration.replyToStrangers),
-                    limits: inputs.configuration.limits, now: start, logger: logger)
-                let gitea = GiteaClient(baseURL: inputs.configuration.giteaURL, token: inputs.giteaToken, logger: logger)
-                let login = inputs.configuration.giteaLogin
+                // The pipeline and Gate `run` builds; nothing persisted: the inbox's seen record is kept in memory.
+                let pipeline = try BotAssembly.pipeline(
+                    configuration: inputs.configuration, keys: ConversationKeyCache(secretKey: inputs.secretKey), store: nil, now: start,
+                    logger: logger)
+                let configuration = inputs.configuration
+                let token = inputs.giteaToken
                 let gateLogger = logger
                 lines = try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: false, logger: logger) { ledger in
-                    let gate = GateExecutor(ledger: ledger, forge: gitea, botLogin: login, logger: gateLogger)
+                    let gate = BotAssembly.gate(configuration: configuration, ledger: ledger, giteaToken: token, logger: gateLogger)
                     var printed = 0
                     for inbound in events {
                         let time = Int64(inbound.receivedAt.timeIntervalSince1970)

@@ -25,9 +25,9 @@ import Testing
             let number = created.number!
             #expect(await gate.handle(H.command(.addComment(issue: number, body: "on it"))).success)
             let closed = await gate.handle(H.command(.closeIssue(issue: number, comment: "fixed upstream")))
-            #expect(closed.success && closed.state == "closed")
+            #expect(closed.success && closed.state == .closed)
             let reopened = await gate.handle(H.command(.reopenIssue(issue: number)))
-            #expect(reopened.success && reopened.state == "open")
+            #expect(reopened.success && reopened.state == .open)
             let assigned = await gate.handle(H.command(.assignIssue(issue: number, set: nil, add: ["alice"], remove: ["bob"])))
             #expect(assigned.success, "\(assigned.message)")
             #expect(await h.state.item(H.repo, number)!.assignees == ["alice"])
@@ -36,10 +36,10 @@ import Testing
             let shown = await gate.handle(H.command(.show(number: number)))
             #expect(shown.success && shown.message.contains("ops") && shown.message.contains("urgent") && !shown.message.contains("bug"))
             let merged = await gate.handle(H.command(.mergePR(pr: 1, style: .squash, headSHA: "0123456", deleteBranch: true)))
-            #expect(merged.success && merged.state == "merged", "\(merged.message)")
+            #expect(merged.success && merged.state == .merged, "\(merged.message)")
             #expect(await h.state.item(H.repo, 1)!.pull!.merged)
             let status = await gate.handle(H.command(.status(keyPrefix: String(closed.key.prefix(8)))))
-            #expect(status.success && status.state == "done" && status.number == number)
+            #expect(status.success && status.state == .done && status.number == number)
 
             // Every write left the key: bodies or proof comments.
             let comments = await h.state.item(H.repo, number)!.comments
@@ -100,7 +100,7 @@ import Testing
         try await H.with(transport) { h in
             await h.state.setPullState(H.repo, 1, merged: true, state: "closed")
             let ack = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: nil, deleteBranch: false)))
-            #expect(ack.success && ack.priorExecution && ack.state == "merged")
+            #expect(ack.success && ack.priorExecution && ack.state == .merged)
             #expect(await h.state.writes.isEmpty)
             let moved = try await h.executor().handle(H.command(.mergePR(pr: 1, style: .merge, headSHA: "ffff000", deleteBranch: false)))
             #expect(moved.priorExecution)
@@ -242,7 +242,7 @@ import Testing
             let created = await gate.handle(H.command(.createIssue(title: "Nth", body: "", labels: [], assignees: [])))
             await h.state.inject(.fail500AtRequest(3))
             let closed = await gate.handle(H.command(.closeIssue(issue: created.number!, comment: nil)))
-            #expect(closed.success && closed.state == "closed")
+            #expect(closed.success && closed.state == .closed)
             #expect(await h.state.firedFaults == [.fail500AtRequest(1)])
             #expect(closed.warnings.count == 1 && closed.warnings[0].contains("proof comment"), "\(closed.warnings)")
         }

@@ -23,9 +23,9 @@ public enum OperatorGateProcess {
         let sources = RustNostrPeer.packageRoot.appendingPathComponent("Sources")
         var newest: (Date, String)?
         // The benchmarks are another executable: `operator-gate` is not rebuilt when only they change.
-        let notLinked = ["operator-gate-bench", "CSecp256k1Bench"].map { sources.appendingPathComponent($0).path + "/" }
+        let notLinked: Set<String> = ["operator-gate-bench", "CSecp256k1Bench"]
         for case let file as URL in files.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey]) ?? .init() {
-            if notLinked.contains(where: { file.path.hasPrefix($0) }) { continue }
+            if !notLinked.isDisjoint(with: file.pathComponents) { continue }
             guard let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate else { continue }
             if date > newest?.0 ?? .distantPast { newest = (date, file.path) }
         }
