@@ -201,16 +201,31 @@ import Testing
         }
     }
 
+    /// How many requests Gitea received while `body` ran.
+    static func requests(_ h: H, _ body: () async throws -> Void) async throws -> Int {
+        let before = await h.state.requestCount
+        try await body()
+        return await h.state.requestCount - before
+    }
+
     /// The write is committed but the response never arrives (the client times out): the probe finds the key in
     /// Gitea and records it done; nothing is written twice.
     @Test(arguments: H.Transport.allCases) func droppedResponseAfterACommittedCreateLeavesExactlyOneIssue(_ transport: H.Transport) async throws {
         try await H.with(transport) { h in
             let gate = try h.executor(timeout: 1)
+            let plain = try await Self.requests(h) {
+                _ = await gate.handle(H.command(.createIssue(title: "Plain", body: "", labels: [], assignees: [])))
+            }
             await h.state.inject(.stallAfterCommit(seconds: 3))
-            let ack = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-stall"))
+            var answer: Ack?
+            let held = try await Self.requests(h) {
+                answer = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-stall"))
+            }
+            let ack = try #require(answer)
             #expect(ack.success, "the probe should have found the committed issue: \(ack.message)")
+            #expect(held > plain, "the outcome was found by probing Gitea (\(held) requests, a plain create takes \(plain))")
             #expect(await h.state.firedFaults == [.stallAfterCommit(seconds: 3)])
-            #expect(await h.state.writes.count == 1, "the held write was committed")
+            #expect(await h.state.writes.count == 2, "the plain create and the held write were committed")
             try await Task.sleep(for: .seconds(2.5))
             _ = await gate.recover()
             let again = await gate.handle(H.command(.createIssue(title: "Half-open", body: "b", labels: [], assignees: []), origin: "e-2"))
@@ -223,9 +238,17 @@ import Testing
     @Test(arguments: H.Transport.allCases) func droppedConnectionAfterACommittedCreateLeavesExactlyOneIssue(_ transport: H.Transport) async throws {
         try await H.with(transport) { h in
             let gate = try h.executor()
+            let plain = try await Self.requests(h) {
+                _ = await gate.handle(H.command(.createIssue(title: "Plain", body: "", labels: [], assignees: [])))
+            }
             await h.state.inject(.dropAfterCommit)
-            let ack = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop"))
+            var answer: Ack?
+            let dropped = try await Self.requests(h) {
+                answer = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop"))
+            }
+            let ack = try #require(answer)
             #expect(ack.success, "the probe should have found the committed issue: \(ack.message)")
+            #expect(dropped > plain, "the outcome was found by probing Gitea (\(dropped) requests, a plain create takes \(plain))")
             #expect(await h.state.firedFaults == [.dropAfterCommit])
             #expect(ack.number != nil)
             let again = await gate.handle(H.command(.createIssue(title: "Dropped", body: "b", labels: [], assignees: []), origin: "e-drop-2"))
