@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NostrCore
+import NostrIngress
+import TestSupport
+import Testing
+
+@testable import Bot
+
+/// The reply publisher owns the only retry path for answers (issue #12): a stored reply that no relay accepted is
+/// offered again by its own timer and published once a relay takes it; then nothing is pending.
+@Suite(.serialized) struct ReplyPublisherTests {
+    @Test func aReplyNoRelayAcceptedIsRetriedUntilOneDoes() async throws {
+        let relay = try RelayProcess(.localRelay())
+        relay.kill()  // down: the first attempt finds no relay
+        let store = try InboxStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
+        let bot = KeyPair(secretKey: .generate())
+        let now = Int64(Date().timeIntervalSince1970)
+        let reply = EventTemplate(kind: 1, content: "✓ answered", tags: [], createdAt: now).sign(with: bot)
+        let message = DirectMessage(
+            id: String(repeating: "a", count: 64), carrierID: String(repeating: "a", count: 64), sender: bot.publicKey, scheme: .nip04,
+            createdAt: now, text: "show #1", tags: [])
+        try store.markProcessed(message, now: now, reply: [reply])
+
+        let lines = NIOLockedValueBox<[String]>([])
+        var logger = Logger(label: "test.publisher") { label in
+            JSONLogHandler(label: label) { data in lines.withLockedValue { $0.append(String(decoding: data, as: UTF8.self)) } }
+        }
+        logger.logLevel = .warning
+        let connection = RelayConnectionConfiguration(backoff: .init(base: .milliseconds(200), cap: .seconds(1)), handshakeTimeout: .seconds(3))
+        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: bot, configuration: connection, logger: logger) {
+            [:]
+        }
+        let publisher = ReplyPublisher(
+            pool: pool, storage: LocalInboxStorage(local: store), metrics: BotMetrics(), logger: logger,
+            now: { Int64(Date().timeIntervalSince1970) }, retryInterval: .milliseconds(500))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            group.addTask { await publisher.run() }
+            await publisher.enqueuePending()
+            // The first attempt waits out its 10 s deadline with no relay, and is reported for a retry.
+            let refused = Date().addingTimeInterval(20)
+            while !lines.withLockedValue({ $0.contains { $0.contains("reply not accepted by any relay; will retry") } }) && Date() < refused {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(try store.pendingReplies().count == 1, "not published while no relay is up")
+            try relay.start()
+            let deadline = Date().addingTimeInterval(20)
+            while try !store.pendingReplies().isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(try store.pendingReplies().isEmpty, "the retry published it once the relay was up")
+            #expect(lines.withLockedValue { $0.filter { $0.contains("will retry") }.count } >= 1)
+            group.cancelAll()
+        }
+    }
+}
