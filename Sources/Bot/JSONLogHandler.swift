@@ -33,7 +33,7 @@ public struct JSONLogHandler: LogHandler {
             out.append(UInt8(ascii: ":"))
             CanonicalJSON.appendString(value, to: &out)
         }
-        member("ts", ISO8601DateFormatter().string(from: Date()))
+        member("ts", RFC3339.utc(Int64(Date().timeIntervalSince1970.rounded(.down))))
         member("level", event.level.rawValue)
         member("label", label)
         member("message", Self.redact(event.message.description))

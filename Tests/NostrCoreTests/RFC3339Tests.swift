@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+@testable import Encoding
+
+/// The arithmetic RFC 3339 timestamps against Foundation's formatter, which they replace in the log handler and
+/// in Gitea's `since` parameter.
+@Suite struct RFC3339Tests {
+    @Test func aWorkedTable() {
+        let table: [(Int64, String)] = [
+            (0, "1970-01-01T00:00:00Z"), (-1, "1969-12-31T23:59:59Z"), (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_796_247_263, "2026-12-02T21:34:23Z"), (4_107_542_399, "2100-02-28T23:59:59Z"), (4_107_542_400, "2100-03-01T00:00:00Z"),
+            (-62_167_219_200, "0000-01-01T00:00:00Z"), (253_402_300_799, "9999-12-31T23:59:59Z"),
+            (.max, "9999-12-31T23:59:59Z"), (.min, "0000-01-01T00:00:00Z")
+        ]
+        for (seconds, text) in table { #expect(RFC3339.utc(seconds) == text, "\(seconds)") }
+    }
+
+    @Test func agreesWithFoundationOnRandomTimes() {
+        let formatter = ISO8601DateFormatter()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator)  // 1900 to 2100
+            #expect(RFC3339.utc(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+    }
+}
