@@ -37,12 +37,8 @@ public struct BotConfiguration: Sendable {
     /// The operator with this key, if any.
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
 
+    /// The bot's own fields; `data_dir`, `gitea` and the ledger's are GateSettings' (``GateSettings/parse(_:directory:)``).
     private struct File: Decodable {
-        struct Gitea: Decodable {
-            let url: String?
-            let token_file: String?
-            let login: String?
-        }
         struct OperatorEntry: Decodable {
             let npub: String?
             let name: String?
@@ -59,8 +55,6 @@ public struct BotConfiguration: Sendable {
         }
         let key_file: String?
         let relays_file: String?
-        let data_dir: String?
-        let gitea: Gitea?
         let operators: [OperatorEntry]?
         let limits: LimitsEntry?
         let reply_to_strangers: Bool?
