@@ -179,13 +179,13 @@ public final class GiteaClient: Forge {
 
     /// Every label of the repository, and of its owner when the owner is an organisation (paged through).
     public func labels(_ repository: Repository) async throws(GiteaError) -> (repository: [GiteaLabel], organisation: [GiteaLabel]) {
-        let own = try await allPages { page throws(GiteaError) in
+        let own = try await Self.allPages { page throws(GiteaError) in
             try decode(
                 [GiteaLabel].self, try await send(.get, path(repository, "/labels"), query: [("page", "\(page)"), ("limit", "\(Self.pageSize)")]).0)
         }
         var organisation: [GiteaLabel] = []
         do {
-            organisation = try await allPages { page throws(GiteaError) in
+            organisation = try await Self.allPages { page throws(GiteaError) in
                 try decode(
                     [GiteaLabel].self,
                     try await send(.get, "/orgs/\(repository.owner)/labels", query: [("page", "\(page)"), ("limit", "\(Self.pageSize)")]).0)
@@ -224,7 +224,8 @@ public final class GiteaClient: Forge {
         ).1
     }
 
-    private func allPages<T>(_ fetch: (Int) async throws(GiteaError) -> [T]) async throws(GiteaError) -> [T] {
+    /// Every page of a list Gitea pages by ``pageSize``, until a short page (at most 1,000 pages).
+    public static func allPages<T>(_ fetch: (Int) async throws(GiteaError) -> [T]) async throws(GiteaError) -> [T] {
         var all: [T] = []
         for page in 1...1000 {
             let items = try await fetch(page)

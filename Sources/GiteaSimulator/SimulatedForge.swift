@@ -97,22 +97,16 @@ public struct SimulatedForge: Forge {
     }
 
     public func labels(_ repository: Repository) async throws(GiteaError) -> (repository: [GiteaLabel], organisation: [GiteaLabel]) {
-        var own: [GiteaLabel] = []
-        var organisation: [GiteaLabel] = []
-        for page in 1...200 {
-            let labels = try await call(write: false) { state, _ throws(SimulatorFailure) in
+        let own = try await GiteaClient.allPages { page throws(GiteaError) in
+            try await call(write: false) { state, _ throws(SimulatorFailure) in
                 try await state.repositoryLabels(repository.description, limit: GiteaClient.pageSize, page: page)
             }
-            own += labels
-            if labels.count < GiteaClient.pageSize { break }
         }
-        for page in 1...200 {
+        let organisation = try await GiteaClient.allPages { page throws(GiteaError) in
             // A user-owned repository has no organisation labels (Gitea answers 404).
-            let labels = try await call(write: false) { state, _ in
+            try await call(write: false) { state, _ in
                 (try? await state.organisationLabels(repository.owner, limit: GiteaClient.pageSize, page: page)) ?? []
             }
-            organisation += labels
-            if labels.count < GiteaClient.pageSize { break }
         }
         return (own, organisation)
     }
