@@ -26,8 +26,8 @@ public actor InboxPipeline {
     /// are then kept in memory (the most recent 100,000).
     public nonisolated let store: InboxStore?
     public nonisolated let limits: BotConfiguration.Limits
-    /// The sender rule, copied out of the policy for the checks before any cryptography (off the actor).
-    private nonisolated let opening: InboxPolicy
+    /// The policy's sender rule, for the checks before any cryptography (off the actor).
+    private nonisolated let senderRule: InboxPolicy.SenderRule
     private var policy: InboxPolicy
     private let logger: Logger
     private let startCursor: InboxCursor
@@ -46,7 +46,7 @@ public actor InboxPipeline {
         self.logger = logger
         self.startCursor = try store?.cursor() ?? InboxCursor()
         self.policy = InboxPolicy(senders: senders, limits: limits, startCursor: startCursor, now: now)
-        self.opening = policy
+        self.senderRule = policy.senderRule
     }
 
     /// The REQs for (re)connecting relays, following the persisted cursors; a first start looks back `max_dm_age_s`.
@@ -63,7 +63,7 @@ public actor InboxPipeline {
     /// Step 1 and 2 on an undecoded frame's summary (the relay connection's prescreen): kind 1059, or kind 4 from
     /// a sender the policy may open. What it lets through is decoded and judged in full by ``admit(_:now:)``.
     public nonisolated func accepts(_ summary: EventPrescreen.Summary) -> Bool {
-        summary.kind == 1059 || (summary.kind == 4 && opening.mayOpen(from: summary.pubkey))
+        summary.kind == 1059 || (summary.kind == 4 && senderRule.mayOpen(from: summary.pubkey))
     }
 
     /// Classifies one inbound event: ``prepare(_:resuming:)`` then ``admit(_:now:resuming:)``.
@@ -80,7 +80,7 @@ public actor InboxPipeline {
         do { try decoder.isAddressedToUs(event) } catch {
             return PreparedEvent(event: event, stage: .dropped(reason: .undecodable(error), detail: error.description))
         }
-        if event.kind == 4, !opening.mayOpen(from: event.pubkey) {
+        if event.kind == 4, !senderRule.mayOpen(from: event.pubkey) {
             return PreparedEvent(event: event, stage: .dropped(reason: .stranger, detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator"))
         }
         // NIP-44 base64 is 4/3 of the padded plaintext, and a wrap holds a seal holding the rumor: about 16/9 × text + JSON.
@@ -92,9 +92,9 @@ public actor InboxPipeline {
         }
         // A gift wrap whose seal claims a sender the policy refuses stops before the seal is verified or opened;
         // the claim is checked again, verified, in admit.
-        let opening = self.opening
+        let senderRule = self.senderRule
         do {
-            let message = try decoder.decode(event, acceptingSealAuthor: { opening.mayOpen(from: $0) })
+            let message = try decoder.decode(event, acceptingSealAuthor: { senderRule.mayOpen(from: $0) })
             return PreparedEvent(event: event, stage: .decoded(message))
         } catch {
             return PreparedEvent(event: event, stage: .undecodable(error))

@@ -62,7 +62,18 @@ public struct InboxPolicy: Sendable {
         public let memo: Memo?
     }
 
+    /// The sender rule before any cryptography: whether a kind 4 by a key, or a seal claiming a key as its signer,
+    /// is worth verifying and opening. Immutable, so the pipeline checks it off its actor. What passes is checked
+    /// again, verified, by ``admit(_:seen:now:resuming:)``.
+    public struct SenderRule: Sendable {
+        let openToAll: Bool
+        let operatorKeys: Set<String>
+
+        public func mayOpen(from pubkey: String) -> Bool { openToAll || operatorKeys.contains(pubkey) }
+    }
+
     public let limits: BotConfiguration.Limits
+    public let senderRule: SenderRule
     private let operators: [String: Operator]
     /// `nostr:<npub>` per operator (hex key), stamped into commands; bech32 costs a few µs per message otherwise.
     private let sources: [String: String]
@@ -88,6 +99,7 @@ public struct InboxPolicy: Sendable {
             replyToStrangers = false
         }
         self.operators = Dictionary(operators.map { ($0.publicKey.hex, $0) }, uniquingKeysWith: { first, _ in first })
+        self.senderRule = SenderRule(openToAll: anyone || replyToStrangers, operatorKeys: Set(operators.map(\.publicKey.hex)))
         self.sources = Dictionary(operators.map { ($0.publicKey.hex, "nostr:" + $0.publicKey.npub) }, uniquingKeysWith: { first, _ in first })
         self.limits = limits
         self.limiter = RateLimiter(perMinute: limits.commandsPerMinute)
@@ -95,11 +107,8 @@ public struct InboxPolicy: Sendable {
         self.startedAt = now
     }
 
-    /// The sender rule before any cryptography: whether a kind 4 by `pubkey`, or a seal claiming `pubkey` as its
-    /// signer, is worth verifying and opening. What passes is checked again, verified, by ``admit(_:seen:now:resuming:)``.
-    public func mayOpen(from pubkey: String) -> Bool {
-        anyone || replyToStrangers || operators[pubkey] != nil
-    }
+    /// ``SenderRule/mayOpen(from:)``.
+    public func mayOpen(from pubkey: String) -> Bool { senderRule.mayOpen(from: pubkey) }
 
     /// Steps 5 to 10 on a prepared event, in arrival order.
     ///
