@@ -13,11 +13,8 @@ public struct GateSettings: Sendable, Equatable {
     public let ledger: LedgerSettings
 
     public init(dataDirectory: String, giteaURL: URL, giteaTokenFile: String?, giteaLogin: String, ledger: LedgerSettings) {
-        self.dataDirectory = dataDirectory
-        self.giteaURL = giteaURL
-        self.giteaTokenFile = giteaTokenFile
-        self.giteaLogin = giteaLogin
-        self.ledger = ledger
+        (self.dataDirectory, self.giteaURL, self.giteaTokenFile, self.giteaLogin, self.ledger) =
+            (dataDirectory, giteaURL, giteaTokenFile, giteaLogin, ledger)
     }
 
     private struct File: Decodable {

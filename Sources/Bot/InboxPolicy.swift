@@ -39,10 +39,7 @@ public struct InboxPolicy: Sendable {
         public var event: Bool
         /// The decrypted message (a kind 4's own id, or a wrap's rumor).
         public var message: Bool
-        public init(event: Bool, message: Bool) {
-            self.event = event
-            self.message = message
-        }
+        public init(event: Bool, message: Bool) { (self.event, self.message) = (event, message) }
         public static let neither = Seen(event: false, message: false)
     }
 

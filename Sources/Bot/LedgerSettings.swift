@@ -23,10 +23,7 @@ public struct LedgerSettings: Sendable, Equatable {
     public let leaseSeconds: Int64
 
     public init(backend: Backend, passwordFile: String? = nil, instance: String = ProcessInfo.processInfo.hostName, leaseSeconds: Int64 = 30) {
-        self.backend = backend
-        self.passwordFile = passwordFile
-        self.instance = instance
-        self.leaseSeconds = leaseSeconds
+        (self.backend, self.passwordFile, self.instance, self.leaseSeconds) = (backend, passwordFile, instance, leaseSeconds)
     }
 
     /// Parses the `ledger` value; relative SQLite paths resolve against `directory`, the default is `defaultPath`.

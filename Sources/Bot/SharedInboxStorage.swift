@@ -10,11 +10,7 @@ public struct SharedInboxStorage: InboxStorage {
     public let shared: PostgresInbox
     private let logger: Logger
 
-    public init(local: InboxStore, shared: PostgresInbox, logger: Logger) {
-        self.local = local
-        self.shared = shared
-        self.logger = logger
-    }
+    public init(local: InboxStore, shared: PostgresInbox, logger: Logger) { (self.local, self.shared, self.logger) = (local, shared, logger) }
 
     public var claimLease: Int64? { shared.lease }
 

@@ -10,10 +10,7 @@ public struct LoopbackServers: Sendable {
     private let bound = LoopbackPorts()
     private let logger: Logger
 
-    public init(forge: GiteaSimulatorState, logger: Logger) {
-        self.forge = forge
-        self.logger = logger
-    }
+    public init(forge: GiteaSimulatorState, logger: Logger) { (self.forge, self.logger) = (forge, logger) }
 
     /// The two servers, until cancelled.
     public var tasks: [@Sendable () async throws -> Void] {

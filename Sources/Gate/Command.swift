@@ -17,10 +17,7 @@ public struct Command: Hashable, Sendable {
     public struct Origin: Hashable, Sendable, Codable {
         public let eventID: String
         public let createdAt: Int64
-        public init(eventID: String, createdAt: Int64) {
-            self.eventID = eventID
-            self.createdAt = createdAt
-        }
+        public init(eventID: String, createdAt: Int64) { (self.eventID, self.createdAt) = (eventID, createdAt) }
         enum CodingKeys: String, CodingKey {
             case eventID = "event_id"
             case createdAt = "created_at"

@@ -3,19 +3,13 @@
 public struct GiteaUser: Codable, Sendable, Equatable {
     public let id: Int64
     public let login: String
-    public init(id: Int64, login: String) {
-        self.id = id
-        self.login = login
-    }
+    public init(id: Int64, login: String) { (self.id, self.login) = (id, login) }
 }
 
 public struct GiteaLabel: Codable, Sendable, Equatable {
     public let id: Int64
     public let name: String
-    public init(id: Int64, name: String) {
-        self.id = id
-        self.name = name
-    }
+    public init(id: Int64, name: String) { (self.id, self.name) = (id, name) }
 }
 
 public struct GiteaIssue: Codable, Sendable, Equatable {
@@ -23,11 +17,7 @@ public struct GiteaIssue: Codable, Sendable, Equatable {
         public let merged: Bool?
         public let draft: Bool?
         public let htmlURL: String?
-        public init(merged: Bool?, draft: Bool?, htmlURL: String?) {
-            self.merged = merged
-            self.draft = draft
-            self.htmlURL = htmlURL
-        }
+        public init(merged: Bool?, draft: Bool?, htmlURL: String?) { (self.merged, self.draft, self.htmlURL) = (merged, draft, htmlURL) }
         enum CodingKeys: String, CodingKey {
             case merged, draft
             case htmlURL = "html_url"
@@ -83,11 +73,7 @@ public struct GiteaComment: Codable, Sendable, Equatable {
         case createdAt = "created_at"
     }
     public init(id: Int64, body: String, htmlURL: String, user: GiteaUser, createdAt: String) {
-        self.id = id
-        self.body = body
-        self.htmlURL = htmlURL
-        self.user = user
-        self.createdAt = createdAt
+        (self.id, self.body, self.htmlURL, self.user, self.createdAt) = (id, body, htmlURL, user, createdAt)
     }
 }
 
@@ -95,10 +81,7 @@ public struct GiteaPullRequest: Codable, Sendable, Equatable {
     public struct Branch: Codable, Sendable, Equatable {
         public let ref: String
         public let sha: String
-        public init(ref: String, sha: String) {
-            self.ref = ref
-            self.sha = sha
-        }
+        public init(ref: String, sha: String) { (self.ref, self.sha) = (ref, sha) }
     }
     public let number: Int
     public let title: String
@@ -135,11 +118,7 @@ public struct GiteaRepository: Codable, Sendable, Equatable {
         public let admin: Bool
         public let push: Bool
         public let pull: Bool
-        public init(admin: Bool, push: Bool, pull: Bool) {
-            self.admin = admin
-            self.push = push
-            self.pull = pull
-        }
+        public init(admin: Bool, push: Bool, pull: Bool) { (self.admin, self.push, self.pull) = (admin, push, pull) }
     }
     public let fullName: String
     public let permissions: Permissions?
@@ -147,8 +126,5 @@ public struct GiteaRepository: Codable, Sendable, Equatable {
         case permissions
         case fullName = "full_name"
     }
-    public init(fullName: String, permissions: Permissions?) {
-        self.fullName = fullName
-        self.permissions = permissions
-    }
+    public init(fullName: String, permissions: Permissions?) { (self.fullName, self.permissions) = (fullName, permissions) }
 }

@@ -10,10 +10,7 @@ public struct SimulatedForge: Forge {
     /// The caller's token, as the HTTP simulator would receive it.
     public let token: String
 
-    public init(state: GiteaSimulatorState, token: String) {
-        self.state = state
-        self.token = token
-    }
+    public init(state: GiteaSimulatorState, token: String) { (self.state, self.token) = (state, token) }
 
     /// One call: authentication, the next fault, then `body` on the state as the caller.
     private func call<T: Sendable>(write: Bool, _ body: @Sendable (GiteaSimulatorState, String) async throws(SimulatorFailure) -> T)

@@ -22,6 +22,14 @@ extension Event: Codable {
 
     /// Encodes the same fields; prefer ``jsonString`` for exact bytes.
     public func encode(to encoder: any Encoder) throws {
+        try Event.encodeObject(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: sig, to: encoder)
+    }
+
+    /// Encodes an event object (a rumor when `sig` is `nil`) through `Codable`.
+    static func encodeObject(
+        id: String, pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String,
+        sig: String?, to encoder: any Encoder
+    ) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(pubkey, forKey: .pubkey)
@@ -29,7 +37,7 @@ extension Event: Codable {
         try container.encode(kind, forKey: .kind)
         try container.encode(tags, forKey: .tags)
         try container.encode(content, forKey: .content)
-        try container.encode(sig, forKey: .sig)
+        try container.encodeIfPresent(sig, forKey: .sig)
     }
 
     static func field<T: Decodable>(
@@ -92,22 +100,20 @@ extension Event: Codable {
         id: String, pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String,
         sig: String?, to out: inout [UInt8]
     ) {
-        CanonicalJSON.appendRaw("{\"id\":", to: &out)
-        CanonicalJSON.appendString(id, to: &out)
-        CanonicalJSON.appendRaw(",\"pubkey\":", to: &out)
-        CanonicalJSON.appendString(pubkey, to: &out)
+        func member(_ key: StaticString, _ value: String) {
+            CanonicalJSON.appendRaw(key, to: &out)
+            CanonicalJSON.appendString(value, to: &out)
+        }
+        member("{\"id\":", id)
+        member(",\"pubkey\":", pubkey)
         CanonicalJSON.appendRaw(",\"created_at\":", to: &out)
         CanonicalJSON.appendInteger(createdAt, to: &out)
         CanonicalJSON.appendRaw(",\"kind\":", to: &out)
         CanonicalJSON.appendInteger(kind, to: &out)
         CanonicalJSON.appendRaw(",\"tags\":", to: &out)
         CanonicalJSON.appendTags(tags, to: &out)
-        CanonicalJSON.appendRaw(",\"content\":", to: &out)
-        CanonicalJSON.appendString(content, to: &out)
-        if let sig {
-            CanonicalJSON.appendRaw(",\"sig\":", to: &out)
-            CanonicalJSON.appendString(sig, to: &out)
-        }
+        member(",\"content\":", content)
+        if let sig { member(",\"sig\":", sig) }
         out.append(UInt8(ascii: "}"))
     }
 

@@ -10,10 +10,7 @@ public enum EventPrescreen {
         public let kind: Int
         /// The `pubkey` value as written (64 lowercase hex characters when the event is valid).
         public let pubkey: String
-        public init(kind: Int, pubkey: String) {
-            self.kind = kind
-            self.pubkey = pubkey
-        }
+        public init(kind: Int, pubkey: String) { (self.kind, self.pubkey) = (kind, pubkey) }
     }
 
     public static func summary(_ frame: String) -> Summary? {

@@ -8,10 +8,7 @@ public struct EventTemplate: Hashable, Sendable {
     public var createdAt: Int64
 
     public init(kind: Int, content: String, tags: [[String]] = [], createdAt: Int64) {
-        self.kind = kind
-        self.content = content
-        self.tags = tags
-        self.createdAt = createdAt
+        (self.kind, self.content, self.tags, self.createdAt) = (kind, content, tags, createdAt)
     }
 
     /// Signs with fresh BIP-340 auxiliary randomness.

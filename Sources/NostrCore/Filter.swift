@@ -55,34 +55,26 @@ public struct Filter: Hashable, Sendable {
             CanonicalJSON.appendString(name, to: &out)
             out.append(UInt8(ascii: ":"))
         }
-        if let ids {
-            key("ids")
-            CanonicalJSON.appendStrings(ids, to: &out)
+        func strings(_ name: String, _ values: [String]?) {
+            guard let values else { return }
+            key(name)
+            CanonicalJSON.appendStrings(values, to: &out)
         }
-        if let authors {
-            key("authors")
-            CanonicalJSON.appendStrings(authors, to: &out)
+        func integer(_ name: String, _ value: Int64?) {
+            guard let value else { return }
+            key(name)
+            CanonicalJSON.appendInteger(value, to: &out)
         }
+        strings("ids", ids)
+        strings("authors", authors)
         if let kinds {
             key("kinds")
             out.append(contentsOf: Array(("[" + kinds.map(String.init).joined(separator: ",") + "]").utf8))
         }
-        for letter in tags.keys.sorted() {
-            key("#" + letter)
-            CanonicalJSON.appendStrings(tags[letter]!, to: &out)
-        }
-        if let since {
-            key("since")
-            CanonicalJSON.appendInteger(since, to: &out)
-        }
-        if let until {
-            key("until")
-            CanonicalJSON.appendInteger(until, to: &out)
-        }
-        if let limit {
-            key("limit")
-            CanonicalJSON.appendInteger(limit, to: &out)
-        }
+        for letter in tags.keys.sorted() { strings("#" + letter, tags[letter]) }
+        integer("since", since)
+        integer("until", until)
+        integer("limit", limit.map(Int64.init))
         out.append(UInt8(ascii: "}"))
     }
 }

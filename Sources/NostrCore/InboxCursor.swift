@@ -19,10 +19,7 @@ public struct InboxCursor: Sendable, Equatable {
     public static let skew: Int64 = 5 * 60
     public static let giftWrapBackdating: Int64 = 2 * 24 * 60 * 60
 
-    public init(nip04: Int64? = nil, nip17: Int64? = nil) {
-        self.nip04 = nip04
-        self.nip17 = nip17
-    }
+    public init(nip04: Int64? = nil, nip17: Int64? = nil) { (self.nip04, self.nip17) = (nip04, nip17) }
 
     /// The `since` for kind 4.
     public func nip04Since(now: Int64, lookback: Int64) -> Int64 {

@@ -38,13 +38,7 @@ public struct Rumor: Hashable, Sendable, Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Event.CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(pubkey, forKey: .pubkey)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(content, forKey: .content)
+        try Event.encodeObject(id: id, pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content, sig: nil, to: encoder)
     }
 
     /// Parses a rumor from JSON text.

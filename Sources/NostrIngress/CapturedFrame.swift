@@ -32,11 +32,7 @@ public struct CapturedFrame: Sendable, Equatable, Codable {
     /// The largest `received_at` taken: year 5138, far inside `Int64` seconds.
     public static let latestTime: Double = 99_999_999_999
 
-    public init(relay: String, receivedAt: Double, frame: String) {
-        self.relay = relay
-        self.receivedAt = receivedAt
-        self.frame = frame
-    }
+    public init(relay: String, receivedAt: Double, frame: String) { (self.relay, self.receivedAt, self.frame) = (relay, receivedAt, frame) }
 
     /// The JSONL line (without newline), escaped canonically so the frame's bytes survive exactly.
     public var jsonLine: String {

@@ -11,9 +11,6 @@ public struct InboundEvent: Sendable {
     public let receivedAt: Date
 
     public init(relay: String, subscriptionID: String, event: Event, receivedAt: Date) {
-        self.relay = relay
-        self.subscriptionID = subscriptionID
-        self.event = event
-        self.receivedAt = receivedAt
+        (self.relay, self.subscriptionID, self.event, self.receivedAt) = (relay, subscriptionID, event, receivedAt)
     }
 }

@@ -7,9 +7,5 @@ public struct RelayEndpoint: Hashable, Sendable, Codable {
     /// Publish acknowledgements here.
     public let write: Bool
 
-    public init(url: String, read: Bool = true, write: Bool = true) {
-        self.url = url
-        self.read = read
-        self.write = write
-    }
+    public init(url: String, read: Bool = true, write: Bool = true) { (self.url, self.read, self.write) = (url, read, write) }
 }

@@ -13,9 +13,26 @@ struct SchemeOptions: ParsableArguments {
         guard nip04 != nip44 else { throw ValidationError("choose exactly one of --nip04 or --nip44") }
     }
 
-    /// The secret key (`--sec` or its sources) and the peer's public key (`--pub`).
-    func keys() throws -> (secret: SecretKey, peer: PublicKey) {
-        (try key.secretKey(), try parsePublicKey(pub, option: "--pub"))
+    /// Encrypts `text` for `--pub` with the chosen scheme.
+    func encrypt(_ text: String) throws -> String {
+        let (secret, peer) = (try key.secretKey(), try parsePublicKey(pub, option: "--pub"))
+        if nip04 { return NIP04.encrypt(text, secretKey: secret, publicKey: peer) }
+        do { return try NIP44.encrypt(text, conversationKey: NIP44.conversationKey(secretKey: secret, publicKey: peer)) } catch {
+            throw CLIError(String(describing: error))
+        }
+    }
+
+    /// Decrypts a payload from `--pub` with the chosen scheme; a payload that does not decrypt is a `CLIError`.
+    func decrypt(_ payload: String) throws -> String {
+        let (secret, peer) = (try key.secretKey(), try parsePublicKey(pub, option: "--pub"))
+        do {
+            if nip04 { return try NIP04.decrypt(payload, secretKey: secret, publicKey: peer) }
+            return try NIP44.decrypt(payload, conversationKey: NIP44.conversationKey(secretKey: secret, publicKey: peer))
+        } catch let error as NIP04Error {
+            throw CLIError(error.description)
+        } catch let error as NIP44Error {
+            throw CLIError(error.description)
+        }
     }
 }
 
@@ -26,17 +43,7 @@ struct EncryptCommand: ParsableCommand {
     @OptionGroup var options: SchemeOptions
 
     func run() throws {
-        try runTool {
-            let (secret, peer) = try options.keys()
-            let text = try StandardIO.readText()
-            if options.nip04 {
-                StandardIO.printLine(NIP04.encrypt(text, secretKey: secret, publicKey: peer))
-            } else {
-                do {
-                    StandardIO.printLine(try NIP44.encrypt(text, conversationKey: NIP44.conversationKey(secretKey: secret, publicKey: peer)))
-                } catch { throw CLIError(String(describing: error)) }
-            }
-        }
+        try runTool { StandardIO.printLine(try options.encrypt(try StandardIO.readText())) }
     }
 }
 
@@ -47,20 +54,6 @@ struct DecryptCommand: ParsableCommand {
     @OptionGroup var options: SchemeOptions
 
     func run() throws {
-        try runTool {
-            let (secret, peer) = try options.keys()
-            let payload = try StandardIO.readTrimmed()
-            do {
-                if options.nip04 {
-                    StandardIO.write(try NIP04.decrypt(payload, secretKey: secret, publicKey: peer))
-                } else {
-                    StandardIO.write(try NIP44.decrypt(payload, conversationKey: NIP44.conversationKey(secretKey: secret, publicKey: peer)))
-                }
-            } catch let error as NIP04Error {
-                throw CLIError(error.description)
-            } catch let error as NIP44Error {
-                throw CLIError(error.description)
-            }
-        }
+        try runTool { StandardIO.write(try options.decrypt(try StandardIO.readTrimmed())) }
     }
 }
