@@ -25,13 +25,22 @@ public struct BotAssembly: Sendable {
     public let health: BotHealth
     private let maintenance: LedgerMaintenance
     private let sweeper: SharedInboxSweeper?
+    /// The operators' relay lists, kept fresh.
+    public let directory: RelayListDirectory
+    /// Publishes the bot's profile and relay lists at start, then ends.
+    public let announcer: AnnouncementService
 
     /// What a `ServiceGroup` runs, in order. A graceful shutdown goes in reverse: the intake stops and finishes its
     /// command, the sweeper and maintenance stop, the publisher publishes what is queued, then the relay pool and
     /// the PostgreSQL client close.
     public var services: [any Service] {
-        (postgres.map { [$0.client as any Service] } ?? []) + [RelayPoolService(pool: pool), publisher, maintenance]
+        (postgres.map { [$0.client as any Service] } ?? []) + [RelayPoolService(pool: pool), directory, publisher, maintenance]
             + (sweeper.map { [$0 as any Service] } ?? []) + [consumer]
+    }
+
+    /// ``services`` as a `ServiceGroup` takes them, plus the ``announcer``, whose end does not end the group.
+    public var serviceConfigurations: [ServiceGroupConfiguration.ServiceConfiguration] {
+        services.map { .init(service: $0) } + [.init(service: announcer, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)]
     }
 
     /// - Parameters:
@@ -52,6 +61,7 @@ public struct BotAssembly: Sendable {
         let pipeline = try Self.pipeline(configuration: configuration, keys: keys, store: store, now: now(), logger: logger)
         let gate = Self.gate(configuration: configuration, ledger: ledger, giteaToken: giteaToken, giteaTimeout: giteaTimeout, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
+        let reachability = configuration.reachability
         var connection = RelayConnectionConfiguration()
         // Strangers' kind-4 DMs are dropped before they are even decoded.
         connection.prescreen = { summary in
@@ -62,11 +72,22 @@ public struct BotAssembly: Sendable {
         storage =
             postgres.map { SharedInboxStorage(local: store, shared: PostgresInbox(ledger: $0), logger: logger) } ?? LocalInboxStorage(local: store)
         let storage = self.storage
-        pool = RelayPool(relays: relays, keyPair: bot, configuration: connection, capture: capture, logger: logger) {
+        pool = RelayPool(relays: try reachability.readingList(relays), keyPair: bot, configuration: connection, capture: capture, logger: logger) {
             // With a shared inbox, resume from wherever any instance got to.
             pipeline.subscriptions(now: now(), shared: await storage.sharedCursor())
         }
-        publisher = ReplyPublisher(pool: pool, storage: storage, metrics: metrics, logger: logger, now: now)
+        let onDemand = OnDemandRelays(keyPair: bot, maximumConnections: reachability.onDemandConnections, logger: logger)
+        directory = RelayListDirectory(
+            store: store, onDemand: onDemand, lookupRelays: relays.relays.map(\.url) + reachability.discoveryRelays,
+            people: configuration.operators.filter { reachability.operatorRelays[$0.publicKey] == nil }.map(\.publicKey.hex), logger: logger,
+            now: now)
+        let router = ReplyRouter(
+            directory: directory, reachability: reachability, operators: configuration.operators, bot: bot.publicKey, relays: relays)
+        publisher = ReplyPublisher(pool: pool, storage: storage, metrics: metrics, logger: logger, now: now, routing: (router, onDemand))
+        announcer = AnnouncementService(
+            announcement: BotAnnouncement(reachability: reachability, relays: relays), keyPair: bot,
+            relays: relays.writeRelays.map(\.url) + reachability.discoveryRelays.filter { url in !relays.relays.contains { $0.url == url } },
+            onDemand: onDemand, logger: logger, now: now)
         let consumer = InboxConsumer(
             pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,
             startup: BotStartup(postgres: postgres, gate: gate, publisher: publisher, logger: logger),
@@ -80,6 +101,6 @@ public struct BotAssembly: Sendable {
     /// Runs ``services`` in a `ServiceGroup` without signal handlers, until the task is cancelled (`demo`, the
     /// benchmarks; `run` adds the signals, the metrics endpoint and the shutdown timeout).
     public func run(logger: Logger) async throws {
-        try await ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger)).run()
+        try await ServiceGroup(configuration: .init(services: serviceConfigurations, logger: logger)).run()
     }
 }

@@ -33,6 +33,8 @@ public struct BotConfiguration: Sendable {
     public let replyToStrangers: Bool
     /// Where the ledger lives (`ledger`, `ledger_password_file`, `instance`, `ledger_lease_s`).
     public let ledger: LedgerSettings
+    /// The profile and relay lists the bot publishes, and where answers go (``BotReachability``).
+    public let reachability: BotReachability
 
     /// The operator with this key, if any.
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
@@ -144,7 +146,7 @@ public struct BotConfiguration: Sendable {
             keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
             dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
             giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false,
-            ledger: gate.ledger)
+            ledger: gate.ledger, reachability: try BotReachability.parse(data))
     }
 
     /// The bot's secret key: `OPERATOR_GATE_NSEC` if set, else the key file, which must not be readable by group or others.

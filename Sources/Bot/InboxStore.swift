@@ -9,7 +9,7 @@ import NostrCore
 /// database (while every recorded id fits in memory, a miss there needs no read either); the tables are pruned
 /// of records older than any subscription could still deliver. One process writes a store.
 public final class InboxStore: Sendable {
-    private let database: DatabasePool
+    let database: DatabasePool
     /// The most recent ids, and whether they are all the ids the table holds: while they are, a miss in memory
     /// is a definite "not seen" and costs no database read.
     private let recent: NIOLockedValueBox<(set: BoundedSet<String>, complete: Bool)>
@@ -48,6 +48,8 @@ public final class InboxStore: Sendable {
             }
             try db.create(index: "outbox_pending", on: "outbox", columns: ["created_at"], condition: Column("published_at") == nil)
         }
+        // Operators' relay lists, looked up for routing answers (``RelayListDirectory``).
+        migrator.registerMigration("inbox-v3-relay-lists", migrate: Self.createRelayListTable)
         try migrator.migrate(database)
         try loadMemory()
     }

@@ -17,14 +17,17 @@ public actor ReplyPublisher: Service {
     private let logger: Logger
     private let now: @Sendable () -> Int64
     private let retryInterval: Duration
+    /// Where each answer goes beyond the pool's write relays; `nil`: the write relays only.
+    private let routing: (router: ReplyRouter, onDemand: OnDemandRelays)?
     private let stream: AsyncStream<(messageID: String, events: [Event])>
     private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
     private var queued: Set<String> = []
 
     public init(
         pool: RelayPool, storage: any InboxStorage, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
-        retryInterval: Duration = .seconds(15)
+        retryInterval: Duration = .seconds(15), routing: (router: ReplyRouter, onDemand: OnDemandRelays)? = nil
     ) {
+        self.routing = routing
         self.pool = pool
         self.storage = storage
         self.metrics = metrics
@@ -73,16 +76,7 @@ public actor ReplyPublisher: Service {
         for await reply in stream {
             var accepted = true
             for event in reply.events {
-                let report = await pool.publish(event, deadline: .seconds(10))
-                if !report.succeeded {
-                    accepted = false
-                    logger.warning(
-                        "reply not accepted by any relay; will retry",
-                        metadata: [
-                            "message": "\(reply.messageID)", "event": "\(event.id)",
-                            "rejected": "\(report.rejected)"
-                        ])
-                }
+                if await !deliver(event, messageID: reply.messageID) { accepted = false }
             }
             metrics.reply(published: accepted)
             queued.remove(reply.messageID)
@@ -91,5 +85,38 @@ public actor ReplyPublisher: Service {
                 logger.warning("cannot record a published reply", metadata: ["message": "\(reply.messageID)", "error": "\(error)"])
             }
         }
+    }
+
+    /// Publishes one event where its ``DeliveryRoute`` says; `true` once a relay of the route accepted it.
+    private func deliver(_ event: Event, messageID: String) async -> Bool {
+        guard let (router, onDemand) = routing else {
+            let report = await pool.publish(event, deadline: .seconds(10))
+            if !report.succeeded { warnUndelivered(event, messageID: messageID, route: nil, rejected: report.rejected) }
+            return report.succeeded
+        }
+        let route = await router.route(for: event)
+        let direct = route.relays.filter { !router.writeRelays.contains($0) }
+        async let pooled = pool.publish(event, deadline: .seconds(10))
+        let directReport = direct.isEmpty ? nil : await onDemand.publish(event, to: direct, timeout: .seconds(10))
+        let outcomes = (await pooled).outcomes.merging(directReport?.outcomes ?? [:]) { _, direct in direct }
+        let delivered = route.relays.contains { outcomes[$0]?.isAccepted == true }
+        let accepted = outcomes.filter(\.value.isAccepted).keys.sorted()
+        if delivered {
+            logger.debug(
+                "answer delivered",
+                metadata: ["message": "\(messageID)", "event": "\(event.id)", "route": "\(route.source.rawValue)", "accepted": "\(accepted)"])
+        } else {
+            warnUndelivered(event, messageID: messageID, route: route, rejected: outcomes.filter { !$0.value.isAccepted }.mapValues(\.description))
+        }
+        return delivered
+    }
+
+    private func warnUndelivered(_ event: Event, messageID: String, route: DeliveryRoute?, rejected: [String: String]) {
+        logger.warning(
+            "reply not accepted by any relay of its route; will retry",
+            metadata: [
+                "message": "\(messageID)", "event": "\(event.id)", "route": "\(route?.source.rawValue ?? "write relays")",
+                "relays": "\(route?.relays ?? [])", "rejected": "\(rejected)"
+            ])
     }
 }

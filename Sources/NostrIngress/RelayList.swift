@@ -60,6 +60,10 @@ public struct RelayList: Hashable, Sendable {
     /// The relays to publish to.
     public var writeRelays: [RelayEndpoint] { relays.filter(\.write) }
 
+    /// `raw` as this list would hold it (lowercase scheme and host, no bare trailing `/`), or `nil` when it is not a
+    /// usable `ws`/`wss` address: for URLs that come from other people's relay lists.
+    public static func normalizedURL(_ raw: String) -> String? { try? normalize(raw, index: 0) }
+
     static func normalize(_ raw: String, index: Int) throws(RelayListError) -> String {
         let trimmed = raw.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased() else {

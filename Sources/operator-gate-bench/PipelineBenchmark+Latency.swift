@@ -57,7 +57,7 @@ extension PipelineBenchmark {
                  "gitea": {"url": "http://127.0.0.1:\(giteaPort)", "login": "gatebot"},
                  "operators": [{"npub": "\(fixture.alice.publicKey.npub)", "repos": ["ops/*"],
                    "actions": ["add_comment", "show", "status"], "default_repo": "ops/tc"}],
-                 "limits": {"commands_per_minute": 100000000}}
+                 "limits": {"commands_per_minute": 100000000}, "discovery_relays": []}
                 """.utf8), directory: fixture.scratch.path)
     }
 

@@ -34,7 +34,7 @@ struct DemoScript {
                                         "label_issue", "merge_pr", "show", "status"],
                             "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}}],
              "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
-             "reply_to_strangers": false}
+             "reply_to_strangers": false, "discovery_relays": []}
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }

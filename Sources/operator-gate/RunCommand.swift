@@ -54,12 +54,13 @@ struct RunCommand: AsyncParsableCommand {
             } catch let error as BotConfigurationError {
                 throw CLIError("\(config): \(error)")
             } catch { throw CLIError("cannot open the data directory \(loaded.configuration.dataDirectory) or the ledger: \(error)") }
-            var services = assembly.services
+            var services = assembly.serviceConfigurations
             if let metrics {
-                services.append(try MetricsEndpoint.application(address: metrics, registry: registry, health: assembly.health, logger: logger))
+                services.append(
+                    .init(service: try MetricsEndpoint.application(address: metrics, registry: registry, health: assembly.health, logger: logger)))
             }
             var groupConfiguration = ServiceGroupConfiguration(
-                services: services.map { .init(service: $0) },
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             groupConfiguration.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownTimeout * 1000))
             groupConfiguration.maximumCancellationDuration = .seconds(2)

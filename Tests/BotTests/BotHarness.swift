@@ -27,9 +27,15 @@ final class BotHarness: @unchecked Sendable {
     var logFile: String { directory.appendingPathComponent("bot.log").path }
     var configPath: String { directory.appendingPathComponent("operator-gate.json").path }
 
-    /// - Parameter extraRelays: more relay URLs for relays.json (in-process doubles such as ``HostileRelay``); the
-    ///   operators' client does not use them.
-    init(relays: [RelayProcess], state: GiteaSimulatorState, giteaURL: URL, limits: String = "", extraRelays: [String] = []) throws {
+    /// - Parameters:
+    ///   - extraRelays: more relay URLs for relays.json (in-process doubles such as ``HostileRelay``); the operators'
+    ///     client does not use them.
+    ///   - reachability: configuration text after `operators` (`profile`, `dm_relays`, `discovery_relays`…). The
+    ///     default names no discovery relay: tests never reach past loopback.
+    init(
+        relays: [RelayProcess], state: GiteaSimulatorState, giteaURL: URL, limits: String = "", extraRelays: [String] = [],
+        reachability: String = #", "discovery_relays": []"#
+    ) throws {
         self.relays = relays
         self.state = state
         self.giteaURL = giteaURL
@@ -53,7 +59,7 @@ final class BotHarness: @unchecked Sendable {
                {"npub": "\(bob.publicKey.npub)", "name": "bob", "repos": ["other/*"], "actions": ["show", "status"]},
                {"npub": "\(carol.publicKey.npub)", "name": "carol", "repos": ["ops/*"],
                 "actions": ["create_issue", "add_comment", "close_issue", "show", "status"], "default_repo": "ops/tc"}
-             ]\(limits)}
+             ]\(limits)\(reachability)}
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
@@ -61,6 +67,7 @@ final class BotHarness: @unchecked Sendable {
     /// Runs `body` with a simulator seeded with ``GiteaSimulatorState/seedExample()`` and the given relays.
     static func with(
         _ kinds: [RelayProcess.Kind], limits: String = "", extraRelays: [String] = [],
+        reachability: @escaping @Sendable ([RelayProcess]) -> String = { _ in #", "discovery_relays": []"# },
         _ body: @Sendable (BotHarness) async throws -> Void
     ) async throws {
         let state = GiteaSimulatorState()
@@ -75,7 +82,7 @@ final class BotHarness: @unchecked Sendable {
             while port.value.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
             let harness = try BotHarness(
                 relays: relays, state: state, giteaURL: URL(string: "http://127.0.0.1:\(port.value.withLockedValue { $0! })")!, limits: limits,
-                extraRelays: extraRelays)
+                extraRelays: extraRelays, reachability: reachability(relays))
             defer {
                 harness.process.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL) } }
                 for process in harness.instances.values where process.isRunning {

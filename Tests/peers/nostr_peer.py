@@ -61,6 +61,12 @@ def handle(req):
         return asyncio.run(client_fetch(req))
     if op == "client_send_many":
         return asyncio.run(client_send_many(req))
+    if op == "client_publish":
+        return asyncio.run(client_publish(req))
+    if op == "client_fetch_events":
+        return asyncio.run(client_fetch_events(req))
+    if op == "client_send_gossip":
+        return asyncio.run(client_send_gossip(req))
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -116,6 +122,51 @@ async def client_send_many(req):
     finally:
         await client.shutdown()
     return {"event_ids": ids}
+
+
+async def client_publish(req):
+    """Signs an event (kind, content, tags) as `sec` and publishes it with rust-nostr's Client to `relays`."""
+    k = keys(req["sec"])
+    builder = n.EventBuilder(n.Kind(req["kind"]), req.get("content", "")).tags([n.Tag.parse(t) for t in req.get("tags", [])])
+    event = builder.finalize(k)
+    client = await connected_client(req["relays"], k)
+    try:
+        output = await client.send_event(event)
+        return {"event_id": event.id().to_hex(), "success": sorted(str(u) for u in output.success)}
+    finally:
+        await client.shutdown()
+
+
+async def client_fetch_events(req):
+    """Fetches the events of `authors` and `kinds` from `relays` (as `sec`, answering AUTH) with rust-nostr."""
+    k = keys(req["sec"])
+    client = await connected_client(req["relays"], k)
+    try:
+        flt = n.Filter().authors([pub(a) for a in req["authors"]]).kinds([n.Kind(x) for x in req["kinds"]])
+        events = await client.fetch_events(n.ReqTarget.auto([flt]), timedelta(seconds=req.get("timeout", 5)))
+    finally:
+        await client.shutdown()
+    return {"events": [json.loads(e.as_json()) for e in events]}
+
+
+async def client_send_gossip(req):
+    """Sends a NIP-17 message the way gossip clients do: the client knows only the recipient's key and `relays`
+    (discovery), looks up the recipient's kind 10050 through rust-nostr's gossip and sends there (to_nip17)."""
+    k = keys(req["sec"])
+    n.uniffi_set_event_loop(asyncio.get_running_loop())
+    config = n.GossipConfig().allowed(n.GossipAllowedRelays(local=True))
+    builder = n.ClientBuilder().gossip(n.NostrGossip.in_memory()).gossip_config(config)
+    client = builder.authenticator(n.SignerAuthenticator(k)).build()
+    for url in req["relays"]:
+        await client.add_relay(n.RelayUrl.parse(url))
+    await client.connect(timedelta(seconds=5))
+    try:
+        event = n.nip17_make_private_msg(k, pub(req["to"]), req["text"])
+        output = await client.send_event(event, n.SendEventTarget.to_nip17())
+        return {"event_id": event.id().to_hex(), "success": sorted(str(u) for u in output.success),
+                "failed": {str(u): str(e) for u, e in output.failed.items()}}
+    finally:
+        await client.shutdown()
 
 
 async def client_fetch(req):

@@ -1,0 +1,118 @@
+import Logging
+import NostrCore
+
+/// Short-lived connections to relays outside the pool: the operators' DM inbox relays, the relay-list indexers
+/// (`discovery_relays`), a recipient's relays for `dm send`.
+///
+/// Each call opens one connection per relay (at most ``maximumConnections`` at once), answers NIP-42 AUTH
+/// challenges with ``keyPair`` (many inbox relays serve and accept kind 1059 only after AUTH), does its one job and
+/// closes the connections: nothing stays open while idle. Every wait is bounded by the call's `timeout`.
+public struct OnDemandRelays: Sendable {
+    /// Signs AUTH answers; `nil` leaves challenges unanswered.
+    public let keyPair: KeyPair?
+    /// Connections open at once, over all relays of one call.
+    public let maximumConnections: Int
+    private let configuration: RelayConnectionConfiguration
+    private let logger: Logger
+
+    /// - Parameter configuration: the pool's settings; its prescreen is not used (it is the inbox's).
+    public init(keyPair: KeyPair?, maximumConnections: Int = 16, configuration: RelayConnectionConfiguration = .init(), logger: Logger) {
+        var configuration = configuration
+        configuration.prescreen = nil
+        (self.keyPair, self.configuration, self.logger) = (keyPair, configuration, logger)
+        self.maximumConnections = max(1, maximumConnections)
+    }
+
+    /// The events matching `filters` that `urls` hold, each relay read until its EOSE or `timeout`. Only events whose
+    /// id and signature verify are returned, each id once, at most `maximumEvents` per relay.
+    public func query(_ filters: [Filter], on urls: [String], timeout: Duration, maximumEvents: Int = 200) async -> [Event] {
+        let perRelay = await forEach(urls) { url in
+            await self.queryOne(filters, url: url, timeout: timeout, maximumEvents: maximumEvents)
+        }
+        var seen: Set<String> = []
+        return perRelay.flatMap(\.1).filter { seen.insert($0.id).inserted }
+    }
+
+    /// Publishes `event` to each of `urls` and waits for their verdicts (OK, refusal, or not reached within `timeout`).
+    public func publish(_ event: Event, to urls: [String], timeout: Duration) async -> PublishReport {
+        let outcomes = await forEach(urls) { url -> PublishOutcome in
+            await self.withConnection(url: url, subscriptions: [:], deliver: { _ in false }) { connection in
+                guard await connection.waitUntilConnected(timeout: timeout) else {
+                    return .notConnected("could not connect within \(timeout)")
+                }
+                return await connection.publish(event)
+            }
+        }
+        return PublishReport(eventID: event.id, outcomes: Dictionary(outcomes, uniquingKeysWith: { first, _ in first }), attempts: 1)
+    }
+
+    private func queryOne(_ filters: [Filter], url: String, timeout: Duration, maximumEvents: Int) async -> [Event] {
+        let collected = EventCollector(limit: maximumEvents)
+        let subscription = "og-query"
+        return await withConnection(url: url, subscriptions: [subscription: filters], deliver: { await collected.add($0.event) }) {
+            connection in
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline, !Task.isCancelled {
+                if await connection.status.subscriptionsAtEOSE.contains(subscription) { break }
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            return await collected.events.filter(\.isValid)
+        }
+    }
+
+    /// Runs `body` against a connection to `url` that lives only for the call.
+    private func withConnection<T: Sendable>(
+        url: String, subscriptions: [String: [Filter]], deliver: @escaping @Sendable (InboundEvent) async -> Bool,
+        _ body: @escaping @Sendable (RelayConnection) async -> T
+    ) async -> T {
+        let connection = RelayConnection(
+            url: url, configuration: configuration, keyPair: keyPair, capture: nil, logger: logger,
+            subscriptions: { subscriptions }, deliver: deliver)
+        return await withTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await connection.run()
+                return nil
+            }
+            let result = await body(connection)
+            group.cancelAll()
+            return result
+        }
+    }
+
+    /// `work` for each distinct URL, at most ``maximumConnections`` at a time; results in the order of `urls`.
+    private func forEach<T: Sendable>(_ urls: [String], _ work: @escaping @Sendable (String) async -> T) async -> [(String, T)] {
+        var distinct: [String] = []
+        for url in urls where !distinct.contains(url) { distinct.append(url) }
+        var results: [String: T] = [:]
+        var index = 0
+        await withTaskGroup(of: (String, T).self) { group in
+            while index < distinct.count && index < maximumConnections {
+                let url = distinct[index]
+                group.addTask { (url, await work(url)) }
+                index += 1
+            }
+            for await (url, result) in group {
+                results[url] = result
+                if index < distinct.count {
+                    let next = distinct[index]
+                    group.addTask { (next, await work(next)) }
+                    index += 1
+                }
+            }
+        }
+        return distinct.map { ($0, results[$0]!) }
+    }
+}
+
+/// Events one query received, bounded.
+private actor EventCollector {
+    private(set) var events: [Event] = []
+    private let limit: Int
+    init(limit: Int) { self.limit = limit }
+
+    func add(_ event: Event) -> Bool {
+        guard events.count < limit else { return false }
+        events.append(event)
+        return true
+    }
+}
