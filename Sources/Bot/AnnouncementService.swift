@@ -61,7 +61,8 @@ public struct AnnouncementService: Service {
         return complete
     }
 
-    static func name(of kind: Int) -> String {
+    /// How logs and `doctor` name each announced kind.
+    public static func name(of kind: Int) -> String {
         switch kind {
         case BotProfile.kind: return "profile (kind 0)"
         case RelayListEvent.inboxKind: return "DM inbox relays (kind 10050)"

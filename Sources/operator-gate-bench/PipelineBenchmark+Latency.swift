@@ -16,7 +16,7 @@ extension PipelineBenchmark {
         let quiet = fixture.quiet
         let servers = LoopbackServers(forge: forge, logger: quiet)
         let measured = try await whileRunning(servers.tasks) {
-            let (giteaPort, relayPort) = try await servers.ports()
+            let (giteaPort, relayPort, _) = try await servers.ports()
             let relays = try RelayList([RelayEndpoint(url: "ws://127.0.0.1:\(relayPort)")])
             let assembly = try BotAssembly(
                 configuration: try Self.configuration(fixture, giteaPort: giteaPort), secretKey: fixture.bot,

@@ -45,13 +45,16 @@ struct DemoCommand: AsyncParsableCommand {
             let servers = LoopbackServers(forge: forge, logger: serverLogger)
             let keep = self.keep
             let ok = try await whileRunning(servers.tasks) {
-                let (giteaPort, relayPort) = try await servers.ports()
-                let script = try DemoScript(folder: folder, giteaURL: "http://127.0.0.1:\(giteaPort)", relayURL: "ws://127.0.0.1:\(relayPort)")
+                let (giteaPort, relayPort, inboxPort) = try await servers.ports()
+                let script = try DemoScript(
+                    folder: folder, giteaURL: "http://127.0.0.1:\(giteaPort)", relayURL: "ws://127.0.0.1:\(relayPort)",
+                    inboxURL: "ws://127.0.0.1:\(inboxPort)")
                 StandardIO.printLine("operator-gate demo: relay ws://127.0.0.1:\(relayPort), Gitea simulator http://127.0.0.1:\(giteaPort)")
                 StandardIO.printLine("bot      \(script.bot.publicKey.npub)")
                 StandardIO.printLine("alice    \(script.alice.publicKey.npub)  (operator: ops/*, every action)")
                 StandardIO.printLine("stranger \(script.stranger.publicKey.npub)  (not an operator)")
                 if keep { StandardIO.printLine("folder   \(folder.path)") }
+                try await script.publishOperatorInbox(logger: serverLogger)
                 StandardIO.printLine("")
 
                 let inputs = try BotRuntimeInputs.load(config: script.configPath)
@@ -59,6 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
                     configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
                     giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: logger)
                 return try await whileRunning([{ try await assembly.run(logger: logger) }]) {
+                    await script.printBotInbox(logger: serverLogger)
                     let ok = try await script.converse(logger: logger)
                     try await script.printForge(forge, ledger: assembly.ledger)
                     return ok

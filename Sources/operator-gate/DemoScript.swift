@@ -14,11 +14,13 @@ struct DemoScript {
     let alice = SecretKey.generate()
     let stranger = SecretKey.generate()
     let relayURL: String
+    /// Alice's DM inbox relay (her kind 10050): not one of the bot's relays.
+    let inboxURL: String
     var configPath: String { folder.appendingPathComponent("operator-gate.json").path }
 
-    init(folder: URL, giteaURL: String, relayURL: String) throws {
+    init(folder: URL, giteaURL: String, relayURL: String, inboxURL: String) throws {
         self.folder = folder
-        self.relayURL = relayURL
+        (self.relayURL, self.inboxURL) = (relayURL, inboxURL)
         let keyFile = folder.appendingPathComponent("bot.nsec").path
         try (bot.nsec + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
@@ -45,17 +47,22 @@ struct DemoScript {
         quiet.logLevel = .critical
         let now = Int64(Date().timeIntervalSince1970)
         let client = KeyPair(secretKey: alice)
+        // As her client does: NIP-17 answers are read on her DM inbox relay only, NIP-04 ones on the bot's relay.
         let filters = InboxCursor().filters(recipient: alice.publicKey, now: now, lookback: 60)
-        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relayURL)]), keyPair: client, logger: quiet) { filters }
+        let inboxPool = RelayPool(relays: try RelayList([RelayEndpoint(url: inboxURL)]), keyPair: client, logger: quiet) {
+            filters.filter { $0.key == "inbox-nip17" }
+        }
+        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relayURL)]), keyPair: client, logger: quiet) {
+            filters.filter { $0.key == "inbox-nip04" }
+        }
         let decoder = DirectMessageDecoder(keys: ConversationKeyCache(secretKey: alice))
         let strangerPool = RelayPool(relays: try RelayList([RelayEndpoint(url: relayURL)]), keyPair: nil, logger: quiet) { [:] }
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await pool.run() }
-            group.addTask { await strangerPool.run() }
-            await pool.waitForConnections(timeout: .seconds(5))
-            await strangerPool.waitForConnections(timeout: .seconds(5))
+            for running in [pool, inboxPool, strangerPool] { group.addTask { await running.run() } }
+            for running in [pool, inboxPool, strangerPool] { await running.waitForConnections(timeout: .seconds(5)) }
             let mailbox = AnswerMailbox()
             group.addTask { await mailbox.collect(pool.events, decoder: decoder, from: bot.publicKey) }
+            group.addTask { await mailbox.collect(inboxPool.events, decoder: decoder, from: bot.publicKey) }
             // Let the bot connect and subscribe.
             try await Task.sleep(for: .milliseconds(500))
             var allGood = true
@@ -97,6 +104,34 @@ struct DemoScript {
             group.cancelAll()
             return allGood
         }
+    }
+
+    /// Publishes alice's kind 10050 (her DM inbox relay) on the bot's relay, where the bot looks it up; before the bot
+    /// starts, as a real operator's list exists before they first write to the bot.
+    func publishOperatorInbox(logger: Logger) async throws {
+        let list = RelayListEvent.inbox(relays: [inboxURL], createdAt: Int64(Date().timeIntervalSince1970)).sign(with: alice.keyPair)
+        let report = await OnDemandRelays(keyPair: alice.keyPair, logger: logger).publish(list, to: [relayURL], timeout: .seconds(5))
+        guard report.succeeded else { throw CLIError("demo: the relay refused alice's relay list: \(report.rejected)") }
+        StandardIO.printLine("alice's DM inbox relays (her kind 10050): \(inboxURL)")
+    }
+
+    /// Prints the bot's kind 10050 as a client finds it on the relay (the bot publishes it at start; up to 5 s).
+    func printBotInbox(logger: Logger) async {
+        let filter = Filter(authors: [bot.publicKey.hex], kinds: [RelayListEvent.inboxKind])
+        let relays = OnDemandRelays(keyPair: nil, logger: logger)
+        for _ in 0..<50 {
+            let found = await relays.query([filter], on: [relayURL], timeout: .seconds(1))
+            if let list = RelayListEvent.newest(found, kind: RelayListEvent.inboxKind, author: bot.publicKey.hex) {
+                StandardIO.printLine(
+                    "the bot's DM inbox relays (its kind 10050, as alice's client finds it): "
+                        + RelayListEvent.inboxRelays(in: list).joined(separator: ", "))
+                StandardIO.printLine("(NIP-17 answers go to alice's inbox relay, NIP-04 ones to the bot's relay)")
+                StandardIO.printLine("")
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        StandardIO.printLine("the bot's DM inbox relays: (not found on the relay within 5 s)")
     }
 
     /// Prints the simulator's repository and the ledger.

@@ -56,6 +56,11 @@ struct DoctorCommand: AsyncParsableCommand {
                     "relay \(status.url): "
                         + (status.state == .connected ? "connected" : "\(status.state.rawValue)\(status.lastError.map { " (\($0))" } ?? "")"))
             }
+            if let bot {
+                for (passed, line) in await Self.announcementChecks(configuration, relays: relays, bot: bot, timeout: wait, logger: quiet) {
+                    check(passed, line)
+                }
+            }
         } catch {
             check(false, "relay list \(configuration.relaysFile): \(error)")
         }

@@ -200,8 +200,21 @@ import Testing
             #expect(out.contains("token belongs to gatebot"), "\(out)")
             #expect(out.contains("✓ repositories ops/*"), "\(out)")
             #expect(out.contains("✗ repositories other/*"), "\(out)")
-            #expect(out.contains("1 check(s) failed."), "\(out)")
+            // Before any `run`, the relay lacks the bot's profile and lists: the second failing check.
+            let relay = h.relays[0].url
+            #expect(out.contains("  DM inbox relays (kind 10050): \(relay)"), "\(out)")
+            #expect(
+                out.contains("✗ relay \(relay) lacks the current profile (kind 0), DM inbox relays (kind 10050), relay list (kind 10002)"), "\(out)")
+            #expect(out.contains("2 check(s) failed."), "\(out)")
             #expect(!out.contains("bot-token") && !out.contains(h.bot.nsec))
+
+            try h.startBot()
+            try await h.waitUntilRunning()
+            try await ReachabilityEndToEndTests.awaitLog(h, "published the bot's relay list", count: 1)
+            let (_, after, _) = try await OperatorGateProcess.run(["doctor", "--config", h.configPath], environment: ["GITEA_TOKEN": ""])
+            #expect(after.contains("✓ relay \(relay) serves the bot's profile and relay lists"), "\(after)")
+            #expect(after.contains("1 check(s) failed."), "\(after)")
+            h.killBot()
 
             h.relays[0].kill()
             let (_, down, _) = try await OperatorGateProcess.run(["doctor", "--config", h.configPath, "--timeout", "1"])
@@ -291,5 +304,10 @@ import Testing
         #expect(out.contains("bot → alice: Already done earlier"), "\(out)")
         #expect(out.contains("issue #2 [closed] Deploy broke on prod"), "\(out)")
         #expect(out.contains("pull  #1 [closed, merged]"), "\(out)")
+        // Issue #14: the operator's inbox relay and the bot's own 10050, as a client finds it, are in the transcript.
+        let inbox = try #require(out.split(separator: "\n").first { $0.hasPrefix("alice's DM inbox relays (her kind 10050): ws://127.0.0.1:") })
+        let relay = try #require(out.split(separator: "\n").first { $0.hasPrefix("operator-gate demo: relay ") })
+        #expect(!relay.contains(inbox.split(separator: " ").last!), "the inbox relay is not the bot's relay")
+        #expect(out.contains("the bot's DM inbox relays (its kind 10050, as alice's client finds it): ws://127.0.0.1:"), "\(out)")
     }
 }

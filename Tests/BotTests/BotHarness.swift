@@ -252,7 +252,7 @@ final class BotHarness: @unchecked Sendable {
     }
 
     /// Runs a blocking peer call on its own thread, so the concurrency pool keeps serving the simulator.
-    private func peerCall(_ request: [String: Any]) async throws -> RustNostrPeer.Answer {
+    func peerCall(_ request: [String: Any]) async throws -> RustNostrPeer.Answer {
         let box = UncheckedBox(request)
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
