@@ -47,6 +47,26 @@ enum FuzzChecks {
             }
         }
         if let full { check((try? RelayMessage.parse(full.jsonString)) == full, "a decoded frame does not survive re-encoding") }
+        if case .event(_, let event)? = full { relayLists(event) }
+    }
+
+    /// An event's tags read as both relay-list kinds (issue #14: other people's lists pick where answers go): bounded,
+    /// and every URL that normalizes is a fixed point of normalization (a cached list compares equal to itself).
+    static func relayLists(_ event: Event) {
+        func `as`(_ kind: Int) -> Event {
+            Event(id: event.id, pubkey: event.pubkey, createdAt: event.createdAt, kind: kind, tags: event.tags, content: "", sig: event.sig)
+        }
+        let inbox = RelayListEvent.inboxRelays(in: `as`(RelayListEvent.inboxKind))
+        let entries = RelayListEvent.entries(in: `as`(RelayListEvent.relayListKind))
+        for urls in [inbox, entries.map(\.url)] {
+            check(urls.count <= RelayListEvent.maximumRelays, "a relay list read past its bound")
+            check(urls.allSatisfy { $0.utf8.count <= RelayListEvent.maximumURLBytes }, "a relay URL read past its bound")
+            check(Set(urls).count == urls.count, "a relay list read a URL twice")
+        }
+        for url in inbox + entries.map(\.url) {
+            guard let normalized = RelayList.normalizedURL(url) else { continue }
+            check(RelayList.normalizedURL(normalized) == normalized, "relay URL normalization is not idempotent")
+        }
     }
 
     static func nip04(_ data: Data) {

@@ -3,8 +3,9 @@ import NostrCore
 import NostrIngress
 import ServiceLifecycle
 
-/// Publishes the bot's ``BotAnnouncement`` at start where it is missing or outdated: asks the bot's write relays and
-/// the discovery relays what they hold, signs what differs, and publishes it to the same relays. Relays that cannot
+/// Publishes the bot's ``BotAnnouncement`` at start where it is missing or outdated: asks each of the bot's write
+/// relays and discovery relays what it holds, and sends each relay what it lacks (the current copy another relay
+/// holds, else a new event dated after the newest copy anywhere). Relays that cannot
 /// be reached are asked again later (after 10 s, 1 min, 5 min), then the service ends; it ends at once on shutdown.
 public struct AnnouncementService: Service {
     let announcement: BotAnnouncement
@@ -31,31 +32,47 @@ public struct AnnouncementService: Service {
                 guard let retry else { break }
                 try await Task.sleep(for: retry)
             }
-            logger.warning("could not publish the bot's profile and relay lists to any relay; they are tried again at the next start")
+            logger.warning("some relays did not take the bot's profile and relay lists; they are tried again at the next start")
         }
     }
 
-    /// One round; `true` when every outdated event was accepted by at least one relay (or none was outdated).
+    /// One round: asks each relay what it holds and brings every relay up to date; `true` when each relay that
+    /// lacked an event accepted it (or none lacked any).
     func announceOnce() async -> Bool {
-        let filter = Filter(authors: [keyPair.publicKey.hex], kinds: BotAnnouncement.kinds)
-        let existing = await onDemand.query([filter], on: relays, timeout: .seconds(5))
-        let outdated = announcement.outdated(existing: existing, author: keyPair.publicKey.hex, now: now())
-        if outdated.isEmpty {
-            logger.info("profile and relay lists are up to date on the relays")
+        let author = keyPair.publicKey.hex
+        let filter = Filter(authors: [author], kinds: BotAnnouncement.kinds)
+        let held = await withTaskGroup(of: (String, [Event]).self) { group in
+            for url in relays { group.addTask { (url, await onDemand.query([filter], on: [url], timeout: .seconds(5))) } }
+            return await group.reduce(into: [String: [Event]]()) { $0[$1.0] = $1.1 }
+        }
+        var lacking: [Int: [String]] = [:]
+        for url in relays {
+            for template in announcement.outdated(existing: held[url] ?? [], author: author, now: 0) {
+                lacking[template.kind, default: []].append(url)
+            }
+        }
+        if lacking.isEmpty {
+            logger.info("profile and relay lists are up to date on the relays", metadata: ["relays": "\(relays)"])
             return true
         }
+        let everything = held.values.flatMap { $0 }
+        let stale = Dictionary(announcement.outdated(existing: everything, author: author, now: now()).map { ($0.kind, $0) }) { first, _ in first }
         var complete = true
-        for template in outdated {
-            let event = template.sign(with: keyPair)
-            let report = await onDemand.publish(event, to: relays, timeout: .seconds(10))
+        for kind in BotAnnouncement.kinds {
+            guard let targets = lacking[kind] else { continue }
+            // The current copy another relay already holds goes out unchanged (same id); else a new one, dated
+            // after the newest copy anywhere.
+            guard let event = stale[kind].map({ $0.sign(with: keyPair) }) ?? RelayListEvent.newest(everything, kind: kind, author: author)
+            else { continue }
+            let report = await onDemand.publish(event, to: targets, timeout: .seconds(10))
             let metadata: Logger.Metadata = [
-                "kind": "\(event.kind)", "event": "\(event.id)", "accepted": "\(report.accepted)", "rejected": "\(report.rejected)"
+                "kind": "\(kind)", "event": "\(event.id)", "accepted": "\(report.accepted)", "rejected": "\(report.rejected)"
             ]
-            if report.succeeded {
-                logger.notice("published the bot's \(Self.name(of: event.kind))", metadata: metadata)
+            if report.accepted.count == targets.count {
+                logger.notice("published the bot's \(Self.name(of: kind))", metadata: metadata)
             } else {
                 complete = false
-                logger.warning("no relay accepted the bot's \(Self.name(of: event.kind))", metadata: metadata)
+                logger.warning("not every relay accepted the bot's \(Self.name(of: kind))", metadata: metadata)
             }
         }
         return complete

@@ -5,15 +5,15 @@
 /// read relays of the user's NIP-65 list (kind 10002). Every answer also goes to the bot's write relays, but when
 /// the recipient has lists, only their relays' OKs count. The worked table (`w` = the bot's write relays):
 ///
-/// | scheme | `operators[].relays` | 10050 | 10002 read | ``relays`` | ``source`` |
-/// |--------|---------------------|-------|------------|------------|------------|
-/// | NIP-17 | `[c]`               | any   | any        | `[c]`      | configured |
-/// | NIP-17 | –                   | `[i]` | any        | `[i]`      | inboxList  |
-/// | NIP-17 | –                   | –     | `[r]`      | `[r]`      | readRelays |
-/// | NIP-17 | –                   | –     | –          | `w`        | botRelays  |
-/// | NIP-04 | `[c]`               | any   | any        | `[c]`      | configured |
-/// | NIP-04 | –                   | any   | `[r]`      | `[r]`      | readRelays |
-/// | NIP-04 | –                   | `[i]` | –          | `w`        | botRelays  |
+/// | scheme | `operators[].relays` | 10050 | 10002 read | ``relays`` | ``source``  |
+/// |--------|---------------------|-------|------------|------------|-------------|
+/// | NIP-17 | `[c]`               | any   | any        | `[c]`      | configured  |
+/// | NIP-17 | –                   | `[i]` | any        | `[i]`      | inboxList   |
+/// | NIP-17 | –                   | –     | `[r]`      | `[r]`      | readRelays  |
+/// | NIP-17 | –                   | –     | –          | `w`        | writeRelays |
+/// | NIP-04 | `[c]`               | any   | any        | `[c]`      | configured  |
+/// | NIP-04 | –                   | any   | `[r]`      | `[r]`      | readRelays  |
+/// | NIP-04 | –                   | `[i]` | –          | `w`        | writeRelays |
 public struct DeliveryRoute: Sendable, Equatable {
     /// Which knowledge chose the relays.
     public enum Source: String, Sendable, Equatable {
@@ -24,7 +24,7 @@ public struct DeliveryRoute: Sendable, Equatable {
         /// The read relays of the recipient's kind-10002 list.
         case readRelays
         /// Nothing known: the bot's own write relays.
-        case botRelays
+        case writeRelays
     }
 
     /// How the answer is encrypted, which decides the list a client reads it from.
@@ -44,7 +44,7 @@ public struct DeliveryRoute: Sendable, Equatable {
         if let configured, !configured.isEmpty { return DeliveryRoute(relays: configured, source: .configured) }
         if scheme == .nip17, let inbox = lists?.inbox, !inbox.isEmpty { return DeliveryRoute(relays: inbox, source: .inboxList) }
         if let read = lists?.read, !read.isEmpty { return DeliveryRoute(relays: read, source: .readRelays) }
-        return DeliveryRoute(relays: botWriteRelays, source: .botRelays)
+        return DeliveryRoute(relays: botWriteRelays, source: .writeRelays)
     }
 
     /// Every relay the answer is sent to: ``relays`` and the bot's write relays, each once.

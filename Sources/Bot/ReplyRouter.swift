@@ -23,9 +23,9 @@ public struct ReplyRouter: Sendable {
 
     /// The route of one answer event.
     public func route(for event: Event) async -> DeliveryRoute {
-        guard let recipient = event.tagValues("p").first else { return DeliveryRoute(relays: botWriteRelays, source: .botRelays) }
+        guard let recipient = event.tagValues("p").first else { return DeliveryRoute(relays: botWriteRelays, source: .writeRelays) }
         if recipient == botKey { return DeliveryRoute(relays: botInbox, source: .inboxList) }
-        guard operators.contains(recipient) else { return DeliveryRoute(relays: botWriteRelays, source: .botRelays) }
+        guard operators.contains(recipient) else { return DeliveryRoute(relays: botWriteRelays, source: .writeRelays) }
         let scheme: DeliveryRoute.Scheme = event.kind == 4 ? .nip04 : .nip17
         let lists = configured[recipient] == nil ? await directory.lists(of: recipient) : nil
         return DeliveryRoute.plan(scheme: scheme, configured: configured[recipient], lists: lists, botWriteRelays: botWriteRelays)

@@ -21,9 +21,16 @@ struct DMCommand: AsyncParsableCommand {
         @Flag(name: .customLong("nip04"), help: "Send a kind-4 NIP-04 DM.") var nip04 = false
         @Flag(name: .customLong("nip17"), help: "Send a NIP-17 gift-wrapped DM, plus a copy to the sender (default).") var nip17 = false
         @Option(help: "Seconds to keep retrying before giving up.") var timeout: Double = 20
+        @Option(
+            name: .customLong("discovery-relay"),
+            help: "Also look up the recipient's relay lists here (repeat for several); only without --relay.")
+        var discoveryRelays: [String] = []
         @OptionGroup var relayOptions: RelayOptions
 
         func validate() throws {
+            for url in discoveryRelays where RelayList.normalizedURL(url) == nil {
+                throw ValidationError("--discovery-relay \(url) is not a ws:// or wss:// relay address")
+            }
             guard !(nip04 && nip17) else { throw ValidationError("choose one of --nip04 or --nip17") }
             guard timeout > 0, timeout <= 31_536_000 else { throw ValidationError("--timeout must be 0 to 31536000 seconds") }
         }
@@ -50,19 +57,12 @@ struct DMCommand: AsyncParsableCommand {
                         ("self_copy_id", .string(message.toSelf.id))
                     ]
                 }
-                let pool = RelayPool(relays: list, keyPair: author, logger: relayOptions.logger(label: "operator-gate.dm-send")) { [:] }
-                let toPublish = events
-                let timeout = self.timeout
-                let reports = try await whileRunning([{ await pool.run() }]) {
-                    await pool.waitForConnections(timeout: .seconds(min(5, timeout)))
-                    var reports: [PublishReport] = []
-                    for event in toPublish { reports.append(await pool.publish(event, deadline: .seconds(timeout))) }
-                    return reports
-                }
+                let logger = relayOptions.logger(label: "operator-gate.dm-send")
+                let (reports, routeFields) = try await publish(events, author: author, recipient: recipient, list: list, logger: logger)
                 let main = reports[0]
                 StandardIO.printLine(
                     JSONOutput.object(
-                        idFields + [
+                        idFields + routeFields + [
                             ("accepted", .array(main.accepted.map { .string($0) })),
                             ("rejected", .object(main.rejected.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
                         ]

@@ -80,11 +80,11 @@ import Testing
         #expect(plan(.nip17, ["wss://c"], lists) == DeliveryRoute(relays: ["wss://c"], source: .configured))
         #expect(plan(.nip17, nil, lists) == DeliveryRoute(relays: ["wss://i"], source: .inboxList))
         #expect(plan(.nip17, nil, onlyRead) == DeliveryRoute(relays: ["wss://r"], source: .readRelays))
-        #expect(plan(.nip17, nil, nil) == DeliveryRoute(relays: write, source: .botRelays))
+        #expect(plan(.nip17, nil, nil) == DeliveryRoute(relays: write, source: .writeRelays))
         #expect(plan(.nip04, ["wss://c"], lists) == DeliveryRoute(relays: ["wss://c"], source: .configured))
         #expect(plan(.nip04, nil, lists) == DeliveryRoute(relays: ["wss://r"], source: .readRelays))
-        #expect(plan(.nip04, nil, onlyInbox) == DeliveryRoute(relays: write, source: .botRelays))
-        #expect(plan(.nip17, [], KnownRelayLists(fetchedAt: 0)).source == .botRelays)
+        #expect(plan(.nip04, nil, onlyInbox) == DeliveryRoute(relays: write, source: .writeRelays))
+        #expect(plan(.nip17, [], KnownRelayLists(fetchedAt: 0)).source == .writeRelays)
         #expect(
             DeliveryRoute(relays: ["wss://i", "wss://w"], source: .inboxList).targets(botWriteRelays: ["wss://w", "wss://x"]) == [
                 "wss://i", "wss://w", "wss://x"

@@ -66,7 +66,8 @@ import Testing
     }
 
     /// The profile and lists are published once; a restart without a change publishes nothing; a changed profile
-    /// is published again at the next start, newer than the one it replaces, and the unchanged lists are not.
+    /// is published again at the next start, newer than the one it replaces, and the unchanged lists are not; a new
+    /// discovery relay gets the current events as they are.
     @Test func announcementIsRepublishedAfterAConfigurationChangeOnly() async throws {
         let discovery = try RelayProcess(.localRelay())
         try await BotHarness.with([.localRelay()], reachability: { _ in #", "discovery_relays": ["\#(discovery.url)"]"# }) { h in
@@ -92,6 +93,18 @@ import Testing
             #expect(second[10050]?.id == first[10050]?.id && second[10002]?.id == first[10002]?.id)
             #expect(BotHarness.count("published the bot's profile", in: h.logFile) == 2)
             #expect(BotHarness.count("published the bot's DM inbox relays", in: h.logFile) == 1)
+
+            // A relay added to discovery_relays gets the very events the others hold (same ids, nothing re-signed).
+            try await Self.stop(h)
+            let added = try RelayProcess(.localRelay())
+            config = try String(contentsOfFile: h.configPath, encoding: .utf8)
+            config = config.replacingOccurrences(of: #"["\#(discovery.url)"]"#, with: #"["\#(discovery.url)", "\#(added.url)"]"#)
+            try config.write(toFile: h.configPath, atomically: true, encoding: .utf8)
+            try h.startBot()
+            try await h.waitUntilRunning()
+            let copied = try await Self.awaitAnnouncement(h, on: added.url) { $0.count == 3 }
+            #expect(copied.mapValues(\.id) == second.mapValues(\.id))
+            #expect(try await Self.announcement(h, on: discovery.url).mapValues(\.id) == second.mapValues(\.id))
         }
     }
 

@@ -90,6 +90,32 @@ import Testing
         #expect(Set((fetched.messages ?? []).map { "\($0.scheme):\($0.text)" }) == ["nip04:reply --nip04", "nip17:reply --nip17"])
     }
 
+    /// Without `--relay`, `dm send` looks up the recipient's kind 10050 on the list's relays and a discovery relay and
+    /// sends there (an AUTH-requiring relay outside the list), as NIP-17 clients do; rust-nostr reads it there alone.
+    /// A recipient without lists gets the list's write relays.
+    @Test func sendWithoutRelayFollowsTheRecipientsInboxList() async throws {
+        let own = try RelayProcess(.localRelay())
+        let discovery = try RelayProcess(.localRelay())
+        let inbox = try RelayProcess(.localRelay(nip42: "both"))
+        let peer = try RustNostrPeer()
+        let (sender, alice, nobody) = (SecretKey.generate(), SecretKey.generate(), SecretKey.generate())
+        try peer.call(["op": "client_publish", "sec": alice.hex, "kind": 10050, "tags": [["relay", inbox.url]], "relays": [discovery.url]])
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("og-relays-\(UUID().uuidString).json").path
+        try #"{"relays": [{"url": "\#(own.url)"}]}"#.write(toFile: list, atomically: true, encoding: .utf8)
+        let common = ["--sec", sender.hex, "--relays", list, "--discovery-relay", discovery.url, "--timeout", "10"]
+        let (status, out, errors) = try await Self.run(["dm", "send", "--to", alice.publicKey.npub, "--text", "via inbox"] + common)
+        #expect(status == 0, "\(out)\(errors)")
+        let answer = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        #expect(answer?["route"] as? String == "inboxList" && answer?["relays"] as? [String] == [inbox.url], "\(out)")
+        #expect(answer?["accepted"] as? [String] == [inbox.url], "\(out)")
+        let since = Int(Date().timeIntervalSince1970) - 3 * 86400
+        let fetched = try peer.call(["op": "client_fetch", "sec": alice.hex, "relays": [inbox.url], "since": since, "timeout": 3])
+        #expect(fetched.messages?.map(\.text) == ["via inbox"])
+
+        let (fallback, plain, _) = try await Self.run(["dm", "send", "--to", nobody.publicKey.hex, "--text", "no lists", "--nip04"] + common)
+        #expect(fallback == 0 && plain.contains(#""route":"writeRelays""#) && plain.contains(#""accepted":["\#(own.url)"]"#), "\(plain)")
+    }
+
     @Test func listenTimesOutWithExitCode2AndSendFailsWithoutRelays() async throws {
         let relay = try RelayProcess(.localRelay())
         let bot = SecretKey.generate()
