@@ -215,6 +215,7 @@ let package = Package(
             dependencies: [
                 "NostrCore",
                 "Bot",
+                "LoopbackRelay",
                 "TestSupport",
                 "NostrIngress",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -138,6 +138,12 @@ enum FuzzChecks {
         _ = try? BotConfiguration.parse(data, directory: "/nonexistent-fuzz")
         _ = try? RelayList.parse(data)
         _ = try? CaptureReader.parse(data)
+        // A relay's NIP-11 document (issue #14): a stated length is positive, and a refusal is decided without trapping.
+        if let information = RelayInformation.parse(data) {
+            check(information.maximumMessageLength.map { $0 > 0 } ?? true, "a NIP-11 length that is not positive was kept")
+            let event = Event(id: "", pubkey: "", createdAt: 0, kind: 1, tags: [], content: text(data.prefix(2048)), sig: "")
+            _ = information.refusal(for: event, canAuthenticate: false)
+        }
     }
 
     static func giteaJSON(_ data: Data) {

@@ -19,7 +19,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case nip19
     /// The DM command grammar and the JSON command form of `gate exec`.
     case command
-    /// The configuration file, `relays.json` and frame captures.
+    /// The configuration file, `relays.json`, frame captures and relays' NIP-11 documents.
     case config
     /// Gitea API response bodies, decoded as every model the Gate reads.
     case giteaJSON = "gitea-json"

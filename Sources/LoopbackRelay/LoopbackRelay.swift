@@ -8,12 +8,21 @@ import NIOCore
 /// and the end-to-end tests use real relays.
 public enum LoopbackRelay {
     /// Runs until the task is cancelled. `onPort` receives the bound port.
+    /// - Parameter information: a NIP-11 document, served on `GET /` with `Accept: application/nostr+json`.
     public static func run(
-        state: LoopbackRelayState, port: Int = 0, logger: Logger,
+        state: LoopbackRelayState, port: Int = 0, information: String? = nil, logger: Logger,
         onPort: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
+        let router = Router()
+        if let information {
+            router.get("/") { request, _ -> Response in
+                guard request.headers[.accept]?.contains("application/nostr+json") == true else { return Response(status: .notFound) }
+                return Response(
+                    status: .ok, headers: [.contentType: "application/nostr+json"], body: .init(byteBuffer: ByteBuffer(string: information)))
+            }
+        }
         let app = Application(
-            router: Router(),
+            router: router,
             server: .http1WebSocketUpgrade(
                 configuration: .init(ws: .init(maxFrameSize: 1 << 20)),
                 shouldUpgrade: { _, _, _ in

@@ -14,12 +14,15 @@ public struct OnDemandRelays: Sendable {
     public let maximumConnections: Int
     private let configuration: RelayConnectionConfiguration
     private let logger: Logger
+    /// The relays' NIP-11 limits, checked before an event is sent.
+    private let information: RelayInformationCache
 
     /// - Parameter configuration: the pool's settings; its prescreen is not used (it is the inbox's).
     public init(keyPair: KeyPair?, maximumConnections: Int = 16, configuration: RelayConnectionConfiguration = .init(), logger: Logger) {
         var configuration = configuration
         configuration.prescreen = nil
         (self.keyPair, self.configuration, self.logger) = (keyPair, configuration, logger)
+        information = RelayInformationCache()
         self.maximumConnections = max(1, maximumConnections)
     }
 
@@ -34,9 +37,14 @@ public struct OnDemandRelays: Sendable {
     }
 
     /// Publishes `event` to each of `urls` and waits for their verdicts (OK, refusal, or not reached within `timeout`).
+    /// A relay whose NIP-11 document says the event cannot be taken (too long, AUTH required and no key) is not sent
+    /// it: its outcome is a rejection saying why.
     public func publish(_ event: Event, to urls: [String], timeout: Duration) async -> PublishReport {
         let outcomes = await forEach(urls) { url -> PublishOutcome in
-            await self.withConnection(url: url, subscriptions: [:], deliver: { _ in false }) { connection in
+            if let reason = await self.information.information(for: url)?.refusal(for: event, canAuthenticate: self.keyPair != nil) {
+                return .rejected(message: "not sent: \(reason)")
+            }
+            return await self.withConnection(url: url, subscriptions: [:], deliver: { _ in false }) { connection in
                 guard await connection.waitUntilConnected(timeout: timeout) else {
                     return .notConnected("could not connect within \(timeout)")
                 }

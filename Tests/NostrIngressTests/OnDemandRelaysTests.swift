@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LoopbackRelay
 import NostrCore
 import TestSupport
 import Testing
@@ -39,5 +40,50 @@ import Testing
         #expect(ContinuousClock.now - start < .seconds(5))
         #expect(!report.succeeded && found.isEmpty)
         if case .notConnected = report.outcomes.values.first {} else { Issue.record("expected not connected: \(report.outcomes)") }
+    }
+
+    /// A relay whose NIP-11 document says it takes messages up to 600 bytes is not sent a longer event (the outcome
+    /// says why, and the relay never sees it); a short one goes through. A relay requiring AUTH is not sent anything
+    /// by a sender without a key.
+    @Test func nip11LimitsAreRespectedBeforeSending() async throws {
+        let state = LoopbackRelayState()
+        let port = PortBox()
+        let document = #"{"name": "small", "limitation": {"max_message_length": 600, "auth_required": false, "restricted_writes": "odd"}}"#
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await LoopbackRelay.run(state: state, information: document, logger: Self.logger) { await port.set($0) } }
+            let url = "ws://127.0.0.1:\(try await port.wait())"
+            let me = KeyPair(secretKey: SecretKey.generate())
+            let relays = OnDemandRelays(keyPair: me, logger: Self.logger)
+            let long = EventTemplate(kind: 1, content: String(repeating: "x", count: 600), createdAt: 1).sign(with: me)
+            let report = await relays.publish(long, to: [url], timeout: .seconds(5))
+            #expect(
+                report.outcomes[url]
+                    == .rejected(
+                        message:
+                            "not sent: the relay takes messages up to 600 bytes (NIP-11 max_message_length); this one is \(ClientMessage.event(long).jsonString.utf8.count)"
+                    ))
+            let short = EventTemplate(kind: 1, content: "hi", createdAt: 1).sign(with: me)
+            #expect(await relays.publish(short, to: [url], timeout: .seconds(5)).accepted == [url])
+            #expect(await state.accepted == 1, "the long event never reached the relay")
+            group.cancelAll()
+        }
+        let locked = RelayInformation.parse(Data(#"{"limitation": {"auth_required": true}}"#.utf8))
+        let event = EventTemplate(kind: 1, content: "", createdAt: 1).sign(with: KeyPair(secretKey: SecretKey.generate()))
+        #expect(locked?.refusal(for: event, canAuthenticate: false)?.contains("requires NIP-42 AUTH") == true)
+        #expect(locked?.refusal(for: event, canAuthenticate: true) == nil)
+        #expect(RelayInformation.parse(Data("[1]".utf8)) == nil && RelayInformation.parse(Data("{}".utf8)) == RelayInformation())
+    }
+}
+
+/// A port reported by a server task.
+actor PortBox {
+    private var port: Int?
+    func set(_ port: Int) { self.port = port }
+    func wait() async throws -> Int {
+        for _ in 0..<500 {
+            if let port { return port }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw RustNostrPeer.PeerError("the server did not start")
     }
 }
