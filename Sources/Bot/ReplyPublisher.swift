@@ -22,6 +22,8 @@ public actor ReplyPublisher: Service {
     private let stream: AsyncStream<(messageID: String, events: [Event])>
     private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
     private var queued: Set<String> = []
+    /// Relays outside the pool that keep refusing answers, skipped for a while.
+    private var refusing = RefusingRelays()
 
     public init(
         pool: RelayPool, storage: any InboxStorage, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
@@ -95,9 +97,16 @@ public actor ReplyPublisher: Service {
             return report.succeeded
         }
         let route = await router.route(for: event)
-        let direct = route.relays.filter { !router.writeRelays.contains($0) }
+        let direct = refusing.usable(route.relays.filter { !router.writeRelays.contains($0) }, now: .now)
         async let pooled = pool.publish(event, deadline: .seconds(10))
         let directReport = direct.isEmpty ? nil : await onDemand.publish(event, to: direct, timeout: .seconds(10))
+        for (url, outcome) in directReport?.outcomes ?? [:] {
+            if let rest = refusing.record(url, outcome: outcome, now: .now) {
+                logger.notice(
+                    "relay keeps refusing answers; set aside",
+                    metadata: ["relay": "\(url)", "for_s": "\(rest.components.seconds)", "last": "\(outcome)"])
+            }
+        }
         let outcomes = (await pooled).outcomes.merging(directReport?.outcomes ?? [:]) { _, direct in direct }
         let delivered = route.relays.contains { outcomes[$0]?.isAccepted == true }
         let accepted = outcomes.filter(\.value.isAccepted).keys.sorted()

@@ -108,4 +108,23 @@ import Testing
         let forged = RelayListEvent.inbox(relays: ["wss://evil"], createdAt: 999).sign(with: Self.bot)
         #expect(first.merging([forged], author: author, fetchedAt: 40, usable: RelayList.normalizedURL).inbox == ["wss://inbox.example"])
     }
+
+    @Test func refusingRelaysRestByTheTableAndAnAcceptClearsThem() {
+        #expect(
+            (1...9).map { RefusingRelays.rest(afterRefusals: $0) } == [
+                nil, nil, .seconds(60), .seconds(120), .seconds(240), .seconds(480), .seconds(960), .seconds(1800), .seconds(1800)
+            ])
+        var book = RefusingRelays()
+        let start = ContinuousClock.now
+        #expect(book.record("wss://a", outcome: .rejected(message: "blocked: no"), now: start) == nil)
+        #expect(book.record("wss://a", outcome: .timedOut, now: start) == nil)
+        #expect(book.record("wss://a", outcome: .notConnected("refused"), now: start) == .seconds(60))
+        #expect(book.isResting("wss://a", now: start + .seconds(59)) && !book.isResting("wss://a", now: start + .seconds(60)))
+        #expect(book.usable(["wss://a", "wss://b"], now: start + .seconds(1)) == ["wss://b"])
+        #expect(book.usable(["wss://a"], now: start + .seconds(1)) == ["wss://a"], "never nowhere to go")
+        #expect(book.record("wss://a", outcome: .retryable(message: "rate-limited:"), now: start + .seconds(61)) == .seconds(120))
+        book.record("wss://a", outcome: .accepted(message: ""), now: start + .seconds(200))
+        #expect(!book.isResting("wss://a", now: start + .seconds(200)))
+        #expect(book.record("wss://a", outcome: .timedOut, now: start + .seconds(201)) == nil, "the count starts over")
+    }
 }
