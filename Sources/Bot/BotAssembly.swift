@@ -29,12 +29,14 @@ public struct BotAssembly: Sendable {
     public let directory: RelayListDirectory
     /// Publishes the bot's profile and relay lists at start, then ends.
     public let announcer: AnnouncementService
+    /// Connections to relays outside `relays.json`, kept between answers.
+    public let onDemand: OnDemandRelays
 
     /// What a `ServiceGroup` runs, in order. A graceful shutdown goes in reverse: the intake stops and finishes its
     /// command, the sweeper and maintenance stop, the publisher publishes what is queued, then the relay pool and
     /// the PostgreSQL client close.
     public var services: [any Service] {
-        (postgres.map { [$0.client as any Service] } ?? []) + [RelayPoolService(pool: pool), directory, publisher, maintenance]
+        (postgres.map { [$0.client as any Service] } ?? []) + [RelayPoolService(pool: pool), onDemand, directory, publisher, maintenance]
             + (sweeper.map { [$0 as any Service] } ?? []) + [consumer]
     }
 
@@ -77,6 +79,7 @@ public struct BotAssembly: Sendable {
             pipeline.subscriptions(now: now(), shared: await storage.sharedCursor())
         }
         let onDemand = OnDemandRelays(keyPair: bot, maximumConnections: reachability.onDemandConnections, logger: logger)
+        self.onDemand = onDemand
         directory = RelayListDirectory(
             store: store, onDemand: onDemand, lookupRelays: relays.relays.map(\.url) + reachability.discoveryRelays,
             people: configuration.operators.filter { reachability.operatorRelays[$0.publicKey] == nil }.map(\.publicKey.hex), logger: logger,

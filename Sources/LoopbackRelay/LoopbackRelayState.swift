@@ -12,6 +12,9 @@ public actor LoopbackRelayState {
     public let capacity: Int
     /// Events accepted since start.
     public private(set) var accepted = 0
+    /// Client connections open now, and opened since start.
+    public var openConnections: Int { connections.count }
+    public var connectionsOpened: Int { nextConnection }
 
     public init(capacity: Int = 100_000) { self.capacity = capacity }
 

@@ -1,13 +1,16 @@
 import Logging
 import NostrCore
+import ServiceLifecycle
 
 /// Short-lived connections to relays outside the pool: the operators' DM inbox relays, the relay-list indexers
 /// (`discovery_relays`), a recipient's relays for `dm send`.
 ///
-/// Each call opens one connection per relay (at most ``maximumConnections`` at once), answers NIP-42 AUTH
-/// challenges with ``keyPair`` (many inbox relays serve and accept kind 1059 only after AUTH), does its one job and
-/// closes the connections: nothing stays open while idle. Every wait is bounded by the call's `timeout`.
-public struct OnDemandRelays: Sendable {
+/// Connections answer NIP-42 AUTH challenges with ``keyPair`` (many inbox relays serve and accept kind 1059 only
+/// after AUTH). While ``run()`` runs (a service of the bot), publishing connections are kept between events and
+/// closed after `idleTimeout` without use, at most ``maximumConnections`` of them; otherwise, and for queries, each
+/// call opens one connection per relay (at most ``maximumConnections`` at once), does its one job and closes it.
+/// Every wait is bounded by the call's `timeout`.
+public struct OnDemandRelays: Sendable, Service {
     /// Signs AUTH answers; `nil` leaves challenges unanswered.
     public let keyPair: KeyPair?
     /// Connections open at once, over all relays of one call.
@@ -16,13 +19,18 @@ public struct OnDemandRelays: Sendable {
     private let logger: Logger
     /// The relays' NIP-11 limits, checked before an event is sent.
     private let information: RelayInformationCache
+    private let kept: OnDemandConnections
 
     /// - Parameter configuration: the pool's settings; its prescreen is not used (it is the inbox's).
-    public init(keyPair: KeyPair?, maximumConnections: Int = 16, configuration: RelayConnectionConfiguration = .init(), logger: Logger) {
+    public init(
+        keyPair: KeyPair?, maximumConnections: Int = 16, idleTimeout: Duration = .seconds(60), configuration: RelayConnectionConfiguration = .init(),
+        logger: Logger
+    ) {
         var configuration = configuration
         configuration.prescreen = nil
         (self.keyPair, self.configuration, self.logger) = (keyPair, configuration, logger)
         information = RelayInformationCache()
+        kept = OnDemandConnections(maximum: max(1, maximumConnections), idle: idleTimeout)
         self.maximumConnections = max(1, maximumConnections)
     }
 
@@ -44,12 +52,18 @@ public struct OnDemandRelays: Sendable {
             if let reason = await self.information.information(for: url)?.refusal(for: event, canAuthenticate: self.keyPair != nil) {
                 return .rejected(message: "not sent: \(reason)")
             }
-            return await self.withConnection(url: url, subscriptions: [:], deliver: { _ in false }) { connection in
+            let send: @Sendable (RelayConnection) async -> PublishOutcome = { connection in
                 guard await connection.waitUntilConnected(timeout: timeout) else {
                     return .notConnected("could not connect within \(timeout)")
                 }
                 return await connection.publish(event)
             }
+            if let connection = await self.kept.lease(url, make: { self.connection(url, subscriptions: [:], deliver: { _ in false }) }) {
+                let outcome = await send(connection)
+                await self.kept.release(url)
+                return outcome
+            }
+            return await self.withConnection(url: url, subscriptions: [:], deliver: { _ in false }, send)
         }
         return PublishReport(eventID: event.id, outcomes: Dictionary(outcomes, uniquingKeysWith: { first, _ in first }), attempts: 1)
     }
@@ -73,9 +87,7 @@ public struct OnDemandRelays: Sendable {
         url: String, subscriptions: [String: [Filter]], deliver: @escaping @Sendable (InboundEvent) async -> Bool,
         _ body: @escaping @Sendable (RelayConnection) async -> T
     ) async -> T {
-        let connection = RelayConnection(
-            url: url, configuration: configuration, keyPair: keyPair, capture: nil, logger: logger,
-            subscriptions: { subscriptions }, deliver: deliver)
+        let connection = connection(url, subscriptions: subscriptions, deliver: deliver)
         return await withTaskGroup(of: T?.self) { group in
             group.addTask {
                 await connection.run()
@@ -86,6 +98,22 @@ public struct OnDemandRelays: Sendable {
             return result
         }
     }
+
+    private func connection(
+        _ url: String, subscriptions: [String: [Filter]], deliver: @escaping @Sendable (InboundEvent) async -> Bool
+    ) -> RelayConnection {
+        RelayConnection(
+            url: url, configuration: configuration, keyPair: keyPair, capture: nil, logger: logger, subscriptions: { subscriptions },
+            deliver: deliver)
+    }
+
+    /// Keeps publishing connections open between events until cancelled (or a graceful shutdown), then closes them.
+    public func run() async {
+        await cancelWhenGracefulShutdown { await kept.run() }
+    }
+
+    /// The relays with a kept publishing connection.
+    public var keptRelays: [String] { get async { await kept.openRelays } }
 
     /// `work` for each distinct URL, at most ``maximumConnections`` at a time; results in the order of `urls`.
     private func forEach<T: Sendable>(_ urls: [String], _ work: @escaping @Sendable (String) async -> T) async -> [(String, T)] {

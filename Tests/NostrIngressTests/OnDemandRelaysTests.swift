@@ -75,6 +75,49 @@ import Testing
     }
 }
 
+extension OnDemandRelaysTests {
+    /// While it runs, publishing reuses one connection per relay and closes it after the idle time; without it,
+    /// each call connects and closes.
+    @Test func publishingConnectionsAreKeptWhileRunningAndClosedWhenIdle() async throws {
+        let state = LoopbackRelayState()
+        let port = PortBox()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await LoopbackRelay.run(state: state, logger: Self.logger) { await port.set($0) } }
+            let url = "ws://127.0.0.1:\(try await port.wait())"
+            let me = KeyPair(secretKey: SecretKey.generate())
+            let scoped = OnDemandRelays(keyPair: me, logger: Self.logger)
+            #expect(await scoped.publish(Self.note(me, "a"), to: [url], timeout: .seconds(5)).accepted == [url])
+            try await Self.settle { await state.openConnections == 0 }
+            #expect(await state.connectionsOpened == 1, "one connection, closed after the call")
+
+            let kept = OnDemandRelays(keyPair: me, idleTimeout: .milliseconds(600), logger: Self.logger)
+            group.addTask { await kept.run() }
+            try await Task.sleep(for: .milliseconds(50))
+            for text in ["b", "c", "d"] { #expect(await kept.publish(Self.note(me, text), to: [url], timeout: .seconds(5)).accepted == [url]) }
+            let (opened, open) = (await state.connectionsOpened, await state.openConnections)
+            #expect(opened == 2 && open == 1, "three events over one kept connection")
+            #expect(await kept.keptRelays == [url])
+            try await Self.settle { await state.openConnections == 0 }
+            #expect(await kept.keptRelays.isEmpty, "closed after the idle time")
+            #expect(await state.accepted == 4)
+            group.cancelAll()
+        }
+    }
+
+    static func note(_ key: KeyPair, _ text: String) -> Event {
+        EventTemplate(kind: 1, content: text, createdAt: Int64(Date().timeIntervalSince1970)).sign(with: key)
+    }
+
+    /// Waits up to 5 s for `condition`.
+    static func settle(_ condition: () async -> Bool) async throws {
+        for _ in 0..<250 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("condition not reached in 5 s")
+    }
+}
+
 /// A port reported by a server task.
 actor PortBox {
     private var port: Int?
