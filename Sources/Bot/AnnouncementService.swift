@@ -87,3 +87,8 @@ public struct AnnouncementService: Service {
         }
     }
 }
+
+extension AnnouncementService: CustomStringConvertible {
+    /// Short, and without the key (the service group logs its services).
+    public var description: String { "AnnouncementService(relays: \(relays.count))" }
+}

@@ -140,6 +140,11 @@ public struct OnDemandRelays: Sendable, Service {
     }
 }
 
+extension OnDemandRelays: CustomStringConvertible {
+    /// Short, and without the key (the service group logs its services).
+    public var description: String { "OnDemandRelays(maximumConnections: \(maximumConnections))" }
+}
+
 /// Events one query received, bounded.
 private actor EventCollector {
     private(set) var events: [Event] = []

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NostrCore
+import NostrIngress
 import Testing
 
 /// The JSON log format and its redaction net: no secret reaches a line, whichever field it hides in.
@@ -54,5 +55,30 @@ import Testing
         let second = try #require(try JSONSerialization.jsonObject(with: Data(lines.all[1].utf8)) as? [String: String])
         #expect(second["message"] == "quote \" and newline\n inside")
         #expect(lines.all.allSatisfy { $0.dropLast().contains("\n") == false })
+    }
+}
+
+/// No printed form of a value that holds the bot's key carries the secret: the service group logs its services with
+/// `String(describing:)` at debug level (found by HostileRelayTests, whose line held libsecp256k1's keypair bytes).
+@Suite struct SecretPrintingTests {
+    @Test func keyPairsAndTheServicesHoldingThemPrintNoSecret() throws {
+        let secret = SecretKey.generate()
+        let pair = KeyPair(secretKey: secret)
+        let bytes = secret.bytes.map(String.init).joined(separator: ", ")
+        let onDemand = OnDemandRelays(keyPair: pair, logger: Logger(label: "test"))
+        let announcer = AnnouncementService(
+            announcement: BotAnnouncement(reachability: BotReachability(), relays: try RelayList([RelayEndpoint(url: "ws://127.0.0.1:1")])),
+            keyPair: pair, relays: ["ws://127.0.0.1:1"], onDemand: onDemand, logger: Logger(label: "test"), now: { 0 })
+        var dumped = ""
+        dump(pair, to: &dumped)
+        let printed: [String] = [
+            String(describing: pair), String(reflecting: pair), "\(pair)", dumped, String(describing: onDemand), String(describing: announcer),
+            String(describing: [onDemand as Any, announcer as Any]), String(describing: (pair, 1))
+        ]
+        for text in printed {
+            #expect(!text.contains(secret.hex) && !text.contains(secret.nsec), "\(text)")
+            #expect(!text.contains("raw") && !text.contains(String(bytes.prefix(40))), "\(text)")
+        }
+        #expect(String(describing: pair).contains(pair.publicKey.hex))
     }
 }
