@@ -61,6 +61,8 @@ public struct BotAssembly: Sendable {
         let store = try InboxStore(path: data.appendingPathComponent("inbox.sqlite").path)
         let keys = ConversationKeyCache(secretKey: secretKey)
         let pipeline = try Self.pipeline(configuration: configuration, keys: keys, store: store, now: now(), logger: logger)
+        // The bot's own copies of answers stored before this start come back from relays too.
+        pipeline.noteOwnEvents(try store.replyEventIDs())
         let gate = Self.gate(configuration: configuration, ledger: ledger, giteaToken: giteaToken, giteaTimeout: giteaTimeout, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
         let reachability = configuration.reachability

@@ -149,6 +149,7 @@ public final class InboxConsumer: Service, Sendable {
             logger.error("cannot record a processed message and its reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
             return
         }
+        pipeline.noteOwnEvents(events.map(\.id))
         StopPoint.reached(.replyStored)
         await publisher.enqueue(messageID: message.id, events: events)
     }

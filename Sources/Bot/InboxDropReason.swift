@@ -20,6 +20,8 @@ public enum InboxDropReason: Sendable, Equatable, CustomStringConvertible {
     case sharedInboxUnavailable
     /// Another instance answers it.
     case handledElsewhere
+    /// The bot's own NIP-17 copy of one of its answers (it is p-tagged to the bot), known by id before any cryptography.
+    case ownCopy
 
     public var label: String {
         switch self {
@@ -31,6 +33,7 @@ public enum InboxDropReason: Sendable, Equatable, CustomStringConvertible {
         case .rateLimited: "rate_limited"
         case .sharedInboxUnavailable: "shared_inbox_unavailable"
         case .handledElsewhere: "handled_elsewhere"
+        case .ownCopy: "own_copy"
         }
     }
 

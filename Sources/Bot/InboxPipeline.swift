@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import Logging
+import NIOConcurrencyHelpers
 import NostrCore
 import NostrIngress
 
@@ -35,6 +36,8 @@ public actor InboxPipeline {
     private var seenInMemory = BoundedSet<String>(capacity: 100_000)
     /// Decisions by label since start.
     public private(set) var counts: [String: Int] = [:]
+    /// Ids of the events the bot published (its NIP-17 self-copies come back to it): dropped before any cryptography.
+    private nonisolated let ownEvents = NIOLockedValueBox(BoundedSet<String>(capacity: 20_000))
 
     public init(
         decoder: DirectMessageDecoder, store: InboxStore?, senders: InboxPolicy.Senders, limits: BotConfiguration.Limits,
@@ -66,6 +69,12 @@ public actor InboxPipeline {
         summary.kind == 1059 || (summary.kind == 4 && senderRule.mayOpen(from: summary.pubkey))
     }
 
+    /// Records ids of events the bot itself signed and stores (its answers, with their self-copies), so that those
+    /// coming back from relays are dropped as ``InboxDropReason/ownCopy`` without decoding.
+    public nonisolated func noteOwnEvents(_ ids: some Sequence<String>) {
+        ownEvents.withLockedValue { set in for id in ids { _ = set.insertEvicting(id) } }
+    }
+
     /// Classifies one inbound event: ``prepare(_:resuming:)`` then ``admit(_:now:resuming:)``.
     public func admit(_ event: Event, now: Int64) -> InboxDecision {
         admit(prepare(event), now: now)
@@ -79,6 +88,9 @@ public actor InboxPipeline {
     public nonisolated func prepare(_ event: Event, resuming: Bool = false) -> PreparedEvent {
         do { try decoder.isAddressedToUs(event) } catch {
             return PreparedEvent(event: event, stage: .dropped(reason: .undecodable(error), detail: error.description))
+        }
+        if event.kind == 1059, ownEvents.withLockedValue({ $0.contains(event.id) }) {
+            return PreparedEvent(event: event, stage: .dropped(reason: .ownCopy, detail: "the bot's own copy of an answer"))
         }
         if event.kind == 4, !senderRule.mayOpen(from: event.pubkey) {
             return PreparedEvent(event: event, stage: .dropped(reason: .stranger, detail: "kind 4 from \(event.pubkey.prefix(16))…, not an operator"))

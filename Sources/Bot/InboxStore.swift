@@ -200,6 +200,16 @@ public final class InboxStore: Sendable {
         }
     }
 
+    /// The ids of the events of the most recent stored replies (published or not), newest first, at most `limit`
+    /// replies: the bot's own copies among them come back from relays after a restart.
+    public func replyEventIDs(limit: Int = 10_000) throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT events FROM outbox ORDER BY created_at DESC LIMIT ?", arguments: [limit]).flatMap { text in
+                ((try? JSONDecoder().decode([Event].self, from: Data(text.utf8))) ?? []).map(\.id)
+            }
+        }
+    }
+
     /// Records that a stored reply reached at least one relay.
     public func markPublished(messageID: String, at: Int64) throws {
         try database.write { db in

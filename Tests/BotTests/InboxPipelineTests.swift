@@ -83,6 +83,25 @@ import Testing
         #expect(await p.admit(try nip17("issue x", from: stranger), now: now).label == "stranger")
     }
 
+    /// The bot's own NIP-17 copy of an answer comes back p-tagged to the bot; noted by id when the answer is stored,
+    /// it is dropped as `own_copy` before any cryptography (a tampered signature would otherwise read as invalid),
+    /// where before it cost a partial unwrap and counted as a stranger's event. Ids of a restart's stored replies too.
+    @Test func theBotsOwnCopiesAreDroppedByIdBeforeAnyCryptography() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-own-\(UUID().uuidString)/inbox.sqlite").path
+        let store = try InboxStore(path: path)
+        let p = try pipeline(store: store)
+        let answer = try NIP17.message("✓ done", author: bot.keyPair, recipient: alice.publicKey, now: now)
+        #expect(await p.admit(answer.toSelf, now: now).label == "stranger", "unknown: opened and judged as before")
+        let later = try NIP17.message("✓ again", author: bot.keyPair, recipient: alice.publicKey, now: now)
+        p.noteOwnEvents([later.toRecipient.id, later.toSelf.id])
+        #expect(await p.admit(later.toSelf.withSignature(String(repeating: "0", count: 128)), now: now).label == "own_copy")
+        #expect(await p.admit(later.toSelf, now: now).label == "own_copy")
+
+        let message = try #require(DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)).decode(try nip17("show #1", from: alice)))
+        try store.markProcessed(message, now: now, reply: [later.toRecipient, later.toSelf])
+        #expect(try store.replyEventIDs() == [later.toRecipient.id, later.toSelf.id])
+    }
+
     @Test func commandsAreAdmittedAndRepeatsDropped() async throws {
         let p = try pipeline(persist: false)
         let event = try nip17("close #4 done", from: alice)

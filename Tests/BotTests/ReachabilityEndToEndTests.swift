@@ -62,6 +62,9 @@ import Testing
             #expect(answers.count == 1 && answers.first?.scheme == "nip17")
             #expect(answers.first?.text.contains(h.alice.publicKey.npub) == true, "\(answers)")
             #expect(h.log().contains("relay lists looked up"))
+            // The bot's own copy of that answer comes back on its inbox relay: dropped by id, not opened as a stranger's.
+            try await Self.awaitLog(h, "reason=own_copy", count: 1)
+            #expect(!h.log().contains("reason=stranger"))
         }
     }
 
