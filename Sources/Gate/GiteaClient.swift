@@ -20,14 +20,29 @@ public final class GiteaClient: Forge {
     /// Gitea's cap on `limit`.
     public static let pageSize = 50
 
-    public init(baseURL: URL, token: String, timeout: TimeInterval = 15, logger: Logger) {
+    public convenience init(baseURL: URL, token: String, timeout: TimeInterval = 15, logger: Logger) {
+        self.init(baseURL: baseURL, token: token, session: Self.sessionConfiguration(timeout: timeout), logger: logger)
+    }
+
+    /// A client on a session of the caller's choosing (`operator-gate-bench gitea` compares configurations).
+    public init(baseURL: URL, token: String, session configuration: URLSessionConfiguration, logger: Logger) {
         self.baseURL = baseURL
         self.token = token
+        self.session = URLSession(configuration: configuration)
+        self.logger = logger
+    }
+
+    /// The session the bot uses: no response cache (API answers are never reused, and FoundationNetworking's cache
+    /// costs file-system calls per request), no cookies, keep-alive as libcurl does by default.
+    public static func sessionConfiguration(timeout: TimeInterval) -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = timeout
         configuration.timeoutIntervalForResource = timeout * 2
-        self.session = URLSession(configuration: configuration)
-        self.logger = logger
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return configuration
     }
 
     enum Method: String {

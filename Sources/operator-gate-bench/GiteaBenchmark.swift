@@ -1,0 +1,90 @@
+import ArgumentParser
+import CLISupport
+import Foundation
+import Gate
+import GiteaSimulator
+import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `operator-gate-bench gitea`: what one Gitea request costs through the bot's client, against the simulator on
+/// loopback, with the session the bot uses beside Foundation's default ephemeral session (which the bot used before).
+struct GiteaBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gitea",
+        abstract: "ms per Gitea GET and POST through GiteaClient against the loopback simulator: the bot's session beside a default one.")
+    @Option(help: "Requests per kind and session.") var requests = 1000
+
+    func validate() throws {
+        guard (10...1_000_000).contains(requests) else { throw ValidationError("--requests must be 10...1000000") }
+    }
+
+    func run() async throws {
+        try await runAsyncTool {
+            let quiet = {
+                var logger = Logger(label: "bench.gitea")
+                logger.logLevel = .critical
+                return logger
+            }()
+            let forge = GiteaSimulatorState()
+            await forge.seedExample()
+            let servers = LoopbackServers(forge: forge, logger: quiet)
+            let requests = self.requests
+            let rows = try await whileRunning(servers.tasks) {
+                let base = URL(string: "http://127.0.0.1:\(try await servers.ports().gitea)")!
+                let sessions: [(String, URLSessionConfiguration)] = [
+                    ("bot session (no cache, no cookies)", GiteaClient.sessionConfiguration(timeout: 15)),
+                    ("default ephemeral session", Self.defaultEphemeral()),
+                ]
+                var rows: [String] = []
+                for (name, configuration) in sessions {
+                    let client = GiteaClient(baseURL: base, token: "bot-token", session: configuration, logger: quiet)
+                    let (get, post) = try await Self.measure(client, requests: requests)
+                    rows.append(
+                        name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                            + String(format: "  GET p50 %6.3f p99 %6.3f   POST p50 %6.3f p99 %6.3f", get.0, get.1, post.0, post.1))
+                }
+                return rows
+            }
+            StandardIO.printLine("session                               ms per request (loopback simulator, \(requests) each)")
+            for row in rows { StandardIO.printLine(row) }
+        }
+    }
+
+    static func defaultEphemeral() -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 15
+        configuration.timeoutIntervalForResource = 30
+        return configuration
+    }
+
+    /// p50 and p99 in ms of `requests` GETs of ops/tc#1, then as many comment POSTs, one at a time after a warm-up.
+    static func measure(_ client: GiteaClient, requests: Int) async throws -> ((Double, Double), (Double, Double)) {
+        let repository = try Repository("ops/tc")
+        for _ in 0..<20 { _ = try await client.issue(repository, 1) }
+        var gets: [Double] = []
+        var posts: [Double] = []
+        for _ in 0..<requests {
+            let start = ContinuousClock.now
+            _ = try await client.issue(repository, 1)
+            gets.append(milliseconds(ContinuousClock.now - start))
+        }
+        for index in 0..<requests {
+            let start = ContinuousClock.now
+            _ = try await client.createComment(repository, 1, body: "bench \(index)")
+            posts.append(milliseconds(ContinuousClock.now - start))
+        }
+        return (percentiles(gets), percentiles(posts))
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    static func percentiles(_ values: [Double]) -> (Double, Double) {
+        let sorted = values.sorted()
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
+    }
+}
