@@ -48,19 +48,12 @@ public struct BotReachability: Sendable, Equatable {
     }
 
     private struct File: Decodable {
-        struct Profile: Decodable {
-            let name: String?
-            let display_name: String?
-            let about: String?
-            let picture: String?
-            let nip05: String?
-            let website: String?
-        }
         struct OperatorEntry: Decodable {
             let npub: String?
             let relays: [String]?
         }
-        let profile: Profile?
+        /// `name`, `display_name`, `about`, `picture`, `nip05`, `website`: all strings.
+        let profile: [String: String]?
         let dm_relays: [String]?
         let discovery_relays: [String]?
         let operators: [OperatorEntry]?
@@ -75,10 +68,14 @@ public struct BotReachability: Sendable, Equatable {
         }
         var reachability = BotReachability()
         if let entry = file.profile {
+            let known: Set = ["name", "display_name", "about", "picture", "nip05", "website"]
+            if let unknown = entry.keys.sorted().first(where: { !known.contains($0) }) {
+                throw BotConfigurationError(field: "profile.\(unknown)", problem: "unknown; known: \(known.sorted().joined(separator: ", "))")
+            }
             let fallback = defaultProfile
             reachability.profile = BotProfile(
-                name: entry.name ?? fallback.name, displayName: entry.display_name ?? entry.name ?? fallback.displayName,
-                about: entry.about ?? fallback.about, picture: entry.picture, nip05: entry.nip05, website: entry.website)
+                name: entry["name"] ?? fallback.name, displayName: entry["display_name"] ?? entry["name"] ?? fallback.displayName,
+                about: entry["about"] ?? fallback.about, picture: entry["picture"], nip05: entry["nip05"], website: entry["website"])
         }
         if let urls = file.dm_relays {
             guard !urls.isEmpty else { throw BotConfigurationError(field: "dm_relays", problem: "empty: leave it out to use the read relays") }

@@ -36,7 +36,7 @@ struct GiteaBenchmark: AsyncParsableCommand {
                 let base = URL(string: "http://127.0.0.1:\(try await servers.ports().gitea)")!
                 let sessions: [(String, URLSessionConfiguration)] = [
                     ("bot session (no cache, no cookies)", GiteaClient.sessionConfiguration(timeout: 15)),
-                    ("default ephemeral session", Self.defaultEphemeral()),
+                    ("default ephemeral session", Self.defaultEphemeral())
                 ]
                 var rows: [String] = []
                 for (name, configuration) in sessions {

@@ -42,6 +42,8 @@ import Testing
         #expect(field(#", "dm_relays": []"#)?.hasPrefix("dm_relays: empty") == true)
         #expect(field(#", "discovery_relays": ["wss://ok", "nope"]"#)?.hasPrefix("discovery_relays[1]") == true)
         #expect(field(#", "on_demand_relays": 0"#)?.hasPrefix("on_demand_relays: must be 1...256") == true)
+        #expect(field(#", "profile": {"nmae": "x"}"#)?.hasPrefix("profile.nmae: unknown; known: about, display_name") == true)
+        #expect(field(#", "profile": {"name": 3}"#)?.hasPrefix("profile.name: wrong type") == true)
         let entry = #"{"npub": "\#(BotConfigurationTests.alice.npub)", "repos": ["a/*"], "relays": ["ftp://x"]}"#
         do {
             _ = try BotConfiguration.parse(Data(BotConfigurationTests.json(entry).utf8), directory: "/")
