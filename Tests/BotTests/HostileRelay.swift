@@ -6,8 +6,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 
-/// A relay that attacks its clients: on the first connection, once the client subscribed, it sends the battery of
-/// hostile frames issue #11 lists, then a frame over the 1 MiB limit (which ends the connection); later
+/// A relay that attacks its clients: on the first connection that opens the bot's inbox subscription, it sends the
+/// battery of hostile frames issue #11 lists, then a frame over the 1 MiB limit (which ends the connection); other
 /// connections get nothing. Frames no real relay sends on demand, so an in-process double. Test-only.
 enum HostileRelay {
     /// What was sent, for the test's report.
@@ -15,6 +15,7 @@ enum HostileRelay {
         let framesSent = NIOLockedValueBox(0)
         let connections = NIOLockedValueBox(0)
         let batteryDone = NIOLockedValueBox(false)
+        let batteryStarted = NIOLockedValueBox(false)
         let port = NIOLockedValueBox<Int?>(nil)
     }
 
@@ -69,13 +70,17 @@ enum HostileRelay {
             router: Router(),
             server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 22)) { _, _, _ in
                 .upgrade([:]) { inbound, outbound, _ in
-                    var attack = log.connections.withLockedValue { count in
-                        count += 1
-                        return count == 1
-                    }
+                    log.connections.withLockedValue { $0 += 1 }
                     for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard attack, case .text(let text) = message, text.hasPrefix(#"["REQ",""#) else { continue }
-                        attack = false
+                        // The bot's inbox subscription (its pool connection), once: not its short lookups, which
+                        // close after their own timeout and could cut the battery short on a slow (TSan) run.
+                        guard case .text(let text) = message, text.hasPrefix(#"["REQ","inbox-"#) else { continue }
+                        guard
+                            log.batteryStarted.withLockedValue({ started in
+                                defer { started = true }
+                                return !started
+                            })
+                        else { continue }
                         let subscription = String(text.dropFirst(8).prefix { $0 != "\"" })
                         for frame in battery(subscription: subscription) {
                             try await outbound.write(frame)
