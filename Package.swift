@@ -208,7 +208,8 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Gate", "GatePostgres", "GiteaSimulator", "NostrCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio")
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift")
             ]
         ),
         .testTarget(

@@ -56,11 +56,15 @@ public final class SQLiteLedger: Ledger {
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
     }
 
-    /// Checkpoints the write-ahead log every `interval` (passive: beside commits, never blocking them) until the
-    /// task is cancelled. The bot runs it for as long as it runs; short-lived tools need not.
+    /// Checkpoints the write-ahead log (passive: beside commits, never blocking them) `interval` after a commit,
+    /// one checkpoint for all the commits of that interval, until the task is cancelled. Driven by commits: an idle
+    /// ledger costs no wakeups. The bot runs it for as long as it runs; short-lived tools need not.
     public func maintain(interval: Duration = .milliseconds(200)) async {
-        while !Task.isCancelled {
+        let (commits, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await batcher.watchCommits(watcher)
+        for await _ in commits {
             try? await Task.sleep(for: interval)
+            if Task.isCancelled { break }
             _ = try? await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         }
     }

@@ -24,8 +24,16 @@ actor WriteBatcher {
     /// Commits and jobs since start, to show the batching at work.
     private(set) var commits = 0
     private(set) var jobs = 0
+    /// Told after each commit (the ledger's checkpointer waits on it instead of polling).
+    private var commitWatcher: AsyncStream<Void>.Continuation?
 
     init(database: DatabasePool) { self.database = database }
+
+    /// Sends a value to `watcher` after every commit from now on, in place of any earlier watcher (which is finished).
+    func watchCommits(_ watcher: AsyncStream<Void>.Continuation?) {
+        commitWatcher?.finish()
+        commitWatcher = watcher
+    }
 
     /// Runs `work` inside a shared `BEGIN IMMEDIATE` transaction and returns its result once that transaction committed.
     func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -63,5 +71,6 @@ actor WriteBatcher {
             // The commit itself failed: nothing in the batch is durable.
             for job in batch { job.result = .failure(error) }
         }
+        commitWatcher?.yield()
     }
 }

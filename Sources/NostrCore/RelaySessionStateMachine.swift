@@ -187,6 +187,15 @@ public struct RelaySessionStateMachine: Sendable {
         }
     }
 
+    /// The earliest time ``tick(now:)`` has something to do: an OK or an AUTH answer whose wait runs out, or a
+    /// rate-limited subscription due again. `nil` when nothing is pending, so the driver need not wake at all.
+    public var nextDeadline: ContinuousClock.Instant? {
+        var earliest = resubscribeAt.values.min()
+        if case .pending(_, let deadline) = auth { earliest = min(earliest ?? deadline, deadline) }
+        if let publish = inFlight.values.map(\.deadline).min() { earliest = min(earliest ?? publish, publish) }
+        return earliest
+    }
+
     /// Advances time: publishes past their deadline time out, rate-limited subscriptions are re-sent when due,
     /// and an unanswered AUTH is assumed to have worked.
     public mutating func tick(now: ContinuousClock.Instant) -> [Action] {

@@ -29,6 +29,8 @@ actor RelayConnection {
     /// Whether the reader is waiting for the inbox to take an event (backpressure): pongs are not read meanwhile,
     /// so a missing pong then is not a dead peer.
     private var delivering = false
+    /// Wakes the connection's ticker when the session has a deadline again (it sleeps while nothing is pending).
+    private var wake: AsyncStream<Void>.Continuation?
 
     init(
         url: String, configuration: RelayConnectionConfiguration, keyPair: KeyPair?, capture: FrameCapture?,
@@ -78,6 +80,9 @@ actor RelayConnection {
     private func connectOnce() async {
         let pingInterval = configuration.pingInterval
         let tickInterval = configuration.tickInterval
+        let (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
+        defer { wake.finish() }
         do {
             let channel = try await RelaySocket.connect(
                 url: url, maximumMessageSize: configuration.maximumFrameSize,
@@ -88,9 +93,16 @@ actor RelayConnection {
                 // pong, error) ends the connection.
                 return try await withThrowingTaskGroup(of: String?.self) { group -> String in
                     group.addTask {
+                        // Ticks only while the session waits for something (an OK, an AUTH answer, a
+                        // resubscription); otherwise it sleeps until woken, so an idle connection costs no wakeups.
+                        var wakeups = wakes.makeAsyncIterator()
                         while !Task.isCancelled {
-                            try await Task.sleep(for: tickInterval)
-                            await self.tick()
+                            if await self.hasDeadline() {
+                                try await Task.sleep(for: tickInterval)
+                                await self.tick()
+                            } else if await wakeups.next() == nil {
+                                break
+                            }
                         }
                         return nil
                     }
@@ -181,6 +193,8 @@ actor RelayConnection {
         await perform(session.tick(now: .now))
     }
 
+    private func hasDeadline() -> Bool { session.nextDeadline != nil }
+
     private func countMalformed(_ detail: String) {
         status.malformedFrames += 1
         log(.warning, "malformed frame from relay", ["detail": "\(detail.utf8Prefix(300))"])
@@ -269,5 +283,6 @@ actor RelayConnection {
                 log(.debug, "unexpected frame", ["detail": "\(detail)"])
             }
         }
+        if session.nextDeadline != nil { wake?.yield() }
     }
 }

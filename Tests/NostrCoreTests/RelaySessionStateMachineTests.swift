@@ -187,4 +187,27 @@ import Testing
             return
         }
     }
+
+    /// What the driver sleeps until: nothing pending is `nil` (an idle connection needs no wakeups); an EVENT waits for
+    /// its OK, an AUTH for its answer, a rate-limited subscription for its resend; each clears when settled.
+    @Test func nextDeadlineNamesTheEarliestWaitAndNothingWhenIdle() {
+        var session = RelaySessionStateMachine(configuration: .init(okTimeout: .seconds(10), authTimeout: .seconds(3)))
+        _ = session.connected(subscriptions: Self.filters)
+        #expect(session.nextDeadline == nil)
+        let e = event()
+        _ = session.publish(e, now: t0)
+        #expect(session.nextDeadline == t0 + .seconds(10))
+        _ = session.receive(#"["CLOSED","inbox","rate-limited: slow down"]"#, now: t0 + .seconds(1))
+        #expect(session.nextDeadline == t0 + .seconds(3), "the resend in 2 s comes before the OK's 10 s")
+        _ = session.receive(#"["AUTH","c-9"]"#, now: t0 + .seconds(1))
+        _ = session.authSigned(NIP42.authEvent(relayURL: "ws://r", challenge: "c-9", keyPair: Self.key, now: 1_800_000_000), now: t0)
+        #expect(session.nextDeadline == t0 + .seconds(3))
+        _ = session.tick(now: t0 + .seconds(3))
+        #expect(session.nextDeadline == t0 + .seconds(10), "resend and AUTH settled; the OK still waits")
+        _ = session.receive(#"["OK","\#(e.id)",true,""]"#, now: t0 + .seconds(4))
+        #expect(session.nextDeadline == nil)
+        _ = session.publish(event("y"), now: t0)
+        _ = session.disconnected(reason: "gone")
+        #expect(session.nextDeadline == nil, "a disconnect settles every wait")
+    }
 }
