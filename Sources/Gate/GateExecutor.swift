@@ -29,6 +29,8 @@ public final class GateExecutor: Sendable {
     /// this process is only ever taken over when nobody in the process works on it (crash leftovers, unknown
     /// outcomes), never underneath a running execution.
     private let handling = NIOLockedValueBox<Set<String>>([])
+    /// Titles of issues seen lately, for answers (``IssueTitles``).
+    let titles = NIOLockedValueBox(IssueTitles())
 
     public init(
         ledger: any Ledger, forge: any Forge, botLogin: String, configuration: Configuration = .init(), logger: Logger,
@@ -332,7 +334,8 @@ public final class GateExecutor: Sendable {
         _ command: Command, _ key: IdempotencyKey, _ message: String, number: Int?, title: String?, url: String?,
         state: AckState?, warnings: [String] = [], prior: Bool = false
     ) -> Ack {
-        Ack(
+        if let number, let title { titles.withLockedValue { $0.note(command.repository, number, title: title, state: state) } }
+        return Ack(
             success: true, key: key.hex, action: command.action, repository: command.repository.description, number: number, title: title,
             url: url, state: state, message: message, priorExecution: prior, executedAt: now(), warnings: warnings)
     }
@@ -343,9 +346,10 @@ public final class GateExecutor: Sendable {
         case .createIssue(let title, let body, let labelNames, let assignees):
             return try await createIssue(command, key, title: title, body: body, labelNames: labelNames, assignees: assignees)
         case .addComment(let number, let body):
-            let issue = try await forge.issue(repo, number)
+            // No GET for the title: the answer names it when the Gate saw this issue lately (one request less).
+            let known = titles.withLockedValue { $0.entry(repo, number) }
             let comment = try await forge.createComment(repo, number, body: footer(body, command, key))
-            return done(command, key, "commented on", number: number, title: issue.title, url: comment.htmlURL, state: AckState(gitea: issue.state))
+            return done(command, key, "commented on", number: number, title: known?.title, url: comment.htmlURL, state: known?.state)
         case .closeIssue(let number, let comment):
             return try await setState(command, key: key, number: number, target: .closed, note: comment)
         case .reopenIssue(let number):

@@ -9,6 +9,24 @@ import Testing
 @Suite(.serialized) struct GateExecutorTests {
     typealias H = SimulatorHarness
 
+    /// `add_comment` makes one request, the POST (issue #13: it used to GET the issue for its title alone); the answer
+    /// names the issue when this Gate saw it lately (created here), and goes without a title when it did not.
+    @Test func addCommentMakesOneRequestAndNamesTheIssueOnlyWhenSeen() async throws {
+        try await H.with(.http) { h in
+            let gate = try h.executor()
+            let created = await gate.handle(H.command(.createIssue(title: "Seen here", body: "", labels: [], assignees: [])))
+            var before = await h.state.requestCount
+            let known = await gate.handle(H.command(.addComment(issue: created.number!, body: "first")))
+            #expect(known.success && known.title == "Seen here" && known.state == .open, "\(known.sentence)")
+            #expect(await h.state.requestCount - before == 1)
+            let fresh = try h.executor()
+            before = await h.state.requestCount
+            let unknown = await fresh.handle(H.command(.addComment(issue: 1, body: "on the pull request")))
+            #expect(unknown.success && unknown.title == nil && unknown.sentence.hasPrefix("✓ commented on ops/tc#1 http"), "\(unknown.sentence)")
+            #expect(await h.state.requestCount - before == 1)
+        }
+    }
+
     @Test(arguments: H.Transport.allCases) func everyActionWorksAndLeavesTheKeyInGitea(_ transport: H.Transport) async throws {
         try await H.with(transport) { h in
             let gate = try h.executor()
