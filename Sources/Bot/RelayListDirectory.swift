@@ -20,6 +20,8 @@ public actor RelayListDirectory: Service {
     private let logger: Logger
     private let now: @Sendable () -> Int64
     private var memory: [String: KnownRelayLists] = [:]
+    /// Lookups under way, by key, with the callers waiting for their result.
+    private var lookingUp: [String: [CheckedContinuation<KnownRelayLists, Never>]] = [:]
 
     /// - Parameters:
     ///   - lookupRelays: the bot's relays and the discovery relays.
@@ -37,17 +39,36 @@ public actor RelayListDirectory: Service {
         // Shutdown ends it (the sleep throws); that is not a failure.
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                for person in self.people { _ = await self.lists(of: person) }
+                // All at once: a relay that never ends its stored events costs the lookup timeout once, not per operator.
+                await withTaskGroup(of: Void.self) { group in
+                    for person in self.people { group.addTask { _ = await self.lists(of: person, refresh: true) } }
+                }
                 try await Task.sleep(for: .seconds(min(self.freshFor, self.emptyFreshFor)))
             }
         }
     }
 
-    /// The lists of `pubkey` (hex): cached while fresh, else looked up (up to 5 s).
-    public func lists(of pubkey: String) async -> KnownRelayLists {
+    /// The lists of `pubkey` (hex). Fresh cached lists are returned at once, and so are stale ones unless `refresh`
+    /// (the service refreshes them: an answer never waits for that). With nothing cached they are looked up (up to
+    /// 5 s); a caller arriving while a lookup of the same key is under way waits for its result instead of asking
+    /// the relays again.
+    public func lists(of pubkey: String, refresh: Bool = false) async -> KnownRelayLists {
         let cached = memory[pubkey] ?? (try? store?.relayLists(of: pubkey)) ?? nil
+        if let cached {
+            memory[pubkey] = cached
+            if !refresh || now() - cached.fetchedAt < (cached.isEmpty ? emptyFreshFor : freshFor) { return cached }
+        }
+        if lookingUp[pubkey] != nil {
+            return await withCheckedContinuation { lookingUp[pubkey, default: []].append($0) }
+        }
+        lookingUp[pubkey] = []
+        let merged = await lookUp(pubkey, cached: cached)
+        for waiter in lookingUp.removeValue(forKey: pubkey) ?? [] { waiter.resume(returning: merged) }
+        return merged
+    }
+
+    private func lookUp(_ pubkey: String, cached: KnownRelayLists?) async -> KnownRelayLists {
         let time = now()
-        if let cached, time - cached.fetchedAt < (cached.isEmpty ? emptyFreshFor : freshFor) { return cached }
         let filter = Filter(authors: [pubkey], kinds: [RelayListEvent.inboxKind, RelayListEvent.relayListKind])
         let events = await onDemand.query([filter], on: lookupRelays, timeout: .seconds(5))
         let merged = (cached ?? KnownRelayLists(fetchedAt: time)).merging(events, author: pubkey, fetchedAt: time, usable: RelayList.normalizedURL)
@@ -55,7 +76,7 @@ public actor RelayListDirectory: Service {
         do { try store?.storeRelayLists(merged, of: pubkey) } catch {
             logger.warning("cannot cache relay lists", metadata: ["pubkey": "\(pubkey)", "error": "\(error)"])
         }
-        if merged != cached {
+        if merged.inbox != cached?.inbox || merged.read != cached?.read {
             logger.info(
                 "relay lists looked up",
                 metadata: ["pubkey": "\(pubkey)", "inbox": "\(merged.inbox)", "read": "\(merged.read)", "events": "\(events.count)"])

@@ -1,5 +1,8 @@
+import Bot
 import Foundation
+import Logging
 import NostrCore
+import NostrIngress
 import TestSupport
 import Testing
 
@@ -125,5 +128,38 @@ import Testing
             guard Date() < deadline else { throw RustNostrPeer.PeerError("the log never said \"\(needle)\" \(count) time(s)") }
             try await Task.sleep(for: .milliseconds(100))
         }
+    }
+}
+
+/// The relay-list directory against a real relay: an answer never waits for a refresh, and concurrent first
+/// lookups of one key share one.
+@Suite(.serialized) struct RelayListDirectoryTests {
+    @Test func staleListsAreServedAtOnceAndRefreshedByTheService() async throws {
+        let relay = try RelayProcess(.localRelay())
+        let logger = Logger(label: "test.directory")
+        let onDemand = OnDemandRelays(keyPair: nil, logger: logger)
+        let (person, other) = (KeyPair(secretKey: SecretKey.generate()), KeyPair(secretKey: SecretKey.generate()))
+        let now = Int64(Date().timeIntervalSince1970)
+        for (key, url) in [(person, "wss://new.example"), (other, "wss://other.example")] {
+            let published = await onDemand.publish(
+                RelayListEvent.inbox(relays: [url], createdAt: now).sign(with: key), to: [relay.url], timeout: .seconds(5))
+            #expect(published.succeeded, "\(published.outcomes)")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-dir-\(UUID().uuidString)/inbox.sqlite").path
+        let store = try InboxStore(path: path)
+        try store.storeRelayLists(KnownRelayLists(inbox: ["wss://old.example"], inboxCreatedAt: 1, fetchedAt: now - 7200), of: person.publicKey.hex)
+        let directory = RelayListDirectory(
+            store: store, onDemand: onDemand, lookupRelays: [relay.url], people: [person.publicKey.hex], logger: logger, now: { now })
+
+        let start = ContinuousClock.now
+        #expect(await directory.lists(of: person.publicKey.hex).inbox == ["wss://old.example"], "stale, served at once")
+        #expect(ContinuousClock.now - start < .milliseconds(500))
+        #expect(await directory.lists(of: person.publicKey.hex, refresh: true).inbox == ["wss://new.example"])
+        #expect(try store.relayLists(of: person.publicKey.hex)?.fetchedAt == now)
+
+        async let first = directory.lists(of: other.publicKey.hex)
+        async let second = directory.lists(of: other.publicKey.hex)
+        let (a, b) = await (first, second)
+        #expect(a.inbox == ["wss://other.example"] && a == b)
     }
 }
