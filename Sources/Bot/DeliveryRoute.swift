@@ -46,9 +46,4 @@ public struct DeliveryRoute: Sendable, Equatable {
         if let read = lists?.read, !read.isEmpty { return DeliveryRoute(relays: read, source: .readRelays) }
         return DeliveryRoute(relays: botWriteRelays, source: .writeRelays)
     }
-
-    /// Every relay the answer is sent to: ``relays`` and the bot's write relays, each once.
-    public func targets(botWriteRelays: [String]) -> [String] {
-        relays + botWriteRelays.filter { !relays.contains($0) }
-    }
 }

@@ -87,10 +87,6 @@ import Testing
         #expect(plan(.nip04, nil, lists) == DeliveryRoute(relays: ["wss://r"], source: .readRelays))
         #expect(plan(.nip04, nil, onlyInbox) == DeliveryRoute(relays: write, source: .writeRelays))
         #expect(plan(.nip17, [], KnownRelayLists(fetchedAt: 0)).source == .writeRelays)
-        #expect(
-            DeliveryRoute(relays: ["wss://i", "wss://w"], source: .inboxList).targets(botWriteRelays: ["wss://w", "wss://x"]) == [
-                "wss://i", "wss://w", "wss://x"
-            ])
     }
 
     @Test func lookedUpListsMergeNewerOnlyAndKeepUsableURLs() {
