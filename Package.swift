@@ -184,7 +184,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "GatePostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "GatePostgres", "NostrCore", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log")
             ],
             path: "Tests/TestSupport"),

@@ -10,21 +10,23 @@ import Testing
 /// rust-nostr as the operator's client, routing the way real NIP-17 clients do.
 @Suite(.serialized) struct ReachabilityEndToEndTests {
     /// The bot's announcement as the discovery relay serves it: the newest event of each kind.
-    static func announcement(_ h: BotHarness, on relay: String) async throws -> [Int: RustNostrPeer.Answer.FetchedEvent] {
+    static func announcement(_ h: BotHarness, on relay: String) async throws -> [Int: Event] {
         let answer = try await h.peerCall([
-            "op": "client_fetch_events", "sec": h.stranger.hex, "authors": [h.bot.publicKey.hex], "kinds": [0, 10050, 10002],
+            "op": "client_fetch_events", "sec": h.stranger.hex, "authors": [h.bot.publicKey.hex], "kinds": BotAnnouncement.kinds,
             "relays": [relay], "timeout": 3
         ])
-        var newest: [Int: RustNostrPeer.Answer.FetchedEvent] = [:]
-        for event in answer.events ?? [] where (newest[event.kind]?.createdAt ?? -1) < event.createdAt { newest[event.kind] = event }
-        return newest
+        let events = answer.events ?? []
+        return Dictionary(
+            uniqueKeysWithValues: BotAnnouncement.kinds.compactMap { kind in
+                RelayListEvent.newest(events, kind: kind, author: h.bot.publicKey.hex).map { (kind, $0) }
+            })
     }
 
     static func awaitAnnouncement(
-        _ h: BotHarness, on relay: String, timeout: TimeInterval = 30, until done: ([Int: RustNostrPeer.Answer.FetchedEvent]) -> Bool
-    ) async throws -> [Int: RustNostrPeer.Answer.FetchedEvent] {
+        _ h: BotHarness, on relay: String, timeout: TimeInterval = 30, until done: ([Int: Event]) -> Bool
+    ) async throws -> [Int: Event] {
         let deadline = Date().addingTimeInterval(timeout)
-        var latest: [Int: RustNostrPeer.Answer.FetchedEvent] = [:]
+        var latest: [Int: Event] = [:]
         while Date() < deadline {
             latest = try await announcement(h, on: relay)
             if done(latest) { return latest }

@@ -1,4 +1,5 @@
 import Foundation
+import NostrCore
 
 /// rust-nostr (PyPI `nostr-sdk`) driven through `Tests/peers/nostr_peer.py`, one JSON line per call.
 ///
@@ -65,25 +66,11 @@ public final class RustNostrPeer: @unchecked Sendable {
         /// `client_send_many`: the ids of the events sent, in order.
         public let eventIDs: [String]?
 
-        /// `client_fetch_events`: the events rust-nostr fetched.
-        public let events: [FetchedEvent]?
+        /// `client_fetch_events`: the events rust-nostr fetched, decoded strictly by NostrCore.
+        public let events: [Event]?
         /// `client_publish`, `client_send_gossip`: the relays that accepted the event, and those that did not (why).
         public let success: [String]?
         public let failed: [String: String]?
-
-        /// One event as rust-nostr fetched it.
-        public struct FetchedEvent: Decodable, Sendable, Equatable {
-            public let id: String
-            public let pubkey: String
-            public let createdAt: Int64
-            public let kind: Int
-            public let tags: [[String]]
-            public let content: String
-            enum CodingKeys: String, CodingKey {
-                case id, pubkey, kind, tags, content
-                case createdAt = "created_at"
-            }
-        }
 
         /// One DM as rust-nostr decrypted it (`client_fetch`).
         public struct Message: Decodable, Sendable, Equatable {

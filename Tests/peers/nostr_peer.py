@@ -55,18 +55,8 @@ def handle(req):
         rumor = gift.rumor()
         return {"sender": gift.sender().to_hex(), "kind": rumor.kind().as_u16(), "content": rumor.content(),
                 "created_at": rumor.created_at().as_secs(), "rumor_id": rumor.id().to_hex() if rumor.id() else None}
-    if op == "client_send":
-        return asyncio.run(client_send(req))
-    if op == "client_fetch":
-        return asyncio.run(client_fetch(req))
-    if op == "client_send_many":
-        return asyncio.run(client_send_many(req))
-    if op == "client_publish":
-        return asyncio.run(client_publish(req))
-    if op == "client_fetch_events":
-        return asyncio.run(client_fetch_events(req))
-    if op == "client_send_gossip":
-        return asyncio.run(client_send_gossip(req))
+    if op in CLIENT_OPS:
+        return asyncio.run(CLIENT_OPS[op](req))
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -190,6 +180,14 @@ async def client_fetch(req):
             messages.append({"scheme": "nip17", "from": gift.sender().to_hex(), "text": rumor.content(),
                              "id": rumor.id().to_hex()})
     return {"messages": messages}
+
+
+# The ops that drive a rust-nostr Client over relays, each an async function of the request.
+CLIENT_OPS = {
+    "client_send": client_send, "client_fetch": client_fetch, "client_send_many": client_send_many,
+    "client_publish": client_publish, "client_fetch_events": client_fetch_events,
+    "client_send_gossip": client_send_gossip,
+}
 
 
 def main():
