@@ -41,21 +41,13 @@ public struct AnnouncementService: Service {
     func announceOnce() async -> Bool {
         let author = keyPair.publicKey.hex
         let filter = Filter(authors: [author], kinds: BotAnnouncement.kinds)
-        let held = await withTaskGroup(of: (String, [Event]).self) { group in
-            for url in relays { group.addTask { (url, await onDemand.query([filter], on: [url], timeout: .seconds(5))) } }
-            return await group.reduce(into: [String: [Event]]()) { $0[$1.0] = $1.1 }
-        }
-        var lacking: [Int: [String]] = [:]
-        for url in relays {
-            for template in announcement.outdated(existing: held[url] ?? [], author: author, now: 0) {
-                lacking[template.kind, default: []].append(url)
-            }
-        }
+        let held = await onDemand.queryEach([filter], on: relays, timeout: .seconds(5))
+        let lacking = announcement.lacking(held: held, author: author)
         if lacking.isEmpty {
             logger.info("profile and relay lists are up to date on the relays", metadata: ["relays": "\(relays)"])
             return true
         }
-        let everything = held.values.flatMap { $0 }
+        let everything = held.flatMap(\.events)
         let stale = Dictionary(announcement.outdated(existing: everything, author: author, now: now()).map { ($0.kind, $0) }) { first, _ in first }
         var complete = true
         for kind in BotAnnouncement.kinds {

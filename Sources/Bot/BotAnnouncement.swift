@@ -40,4 +40,13 @@ public struct BotAnnouncement: Sendable, Equatable {
             return dated
         }
     }
+
+    /// Which relays lack the current event of each kind, given what each relay holds (in the order given).
+    public func lacking(held: [(relay: String, events: [Event])], author: String) -> [Int: [String]] {
+        var lacking: [Int: [String]] = [:]
+        for (relay, events) in held {
+            for template in outdated(existing: events, author: author, now: 0) { lacking[template.kind, default: []].append(relay) }
+        }
+        return lacking
+    }
 }

@@ -91,7 +91,7 @@ public struct BotAssembly: Sendable {
         publisher = ReplyPublisher(pool: pool, storage: storage, metrics: metrics, logger: logger, now: now, routing: (router, onDemand))
         announcer = AnnouncementService(
             announcement: BotAnnouncement(reachability: reachability, relays: relays), keyPair: bot,
-            relays: relays.writeRelays.map(\.url) + reachability.discoveryRelays.filter { url in !relays.relays.contains { $0.url == url } },
+            relays: reachability.announcementRelays(relays),
             onDemand: onDemand, logger: logger, now: now)
         let consumer = InboxConsumer(
             pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,

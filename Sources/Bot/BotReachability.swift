@@ -40,6 +40,13 @@ public struct BotReachability: Sendable, Equatable {
     /// The bot's DM inbox relays: `dm_relays`, or the read relays of `relays`.
     public func inboxRelays(_ relays: RelayList) -> [String] { dmRelays ?? relays.readRelays.map(\.url) }
 
+    /// Where the bot's profile and relay lists go: the write relays of `relays`, then each discovery relay not
+    /// among them.
+    public func announcementRelays(_ relays: RelayList) -> [String] {
+        let write = relays.writeRelays.map(\.url)
+        return write + discoveryRelays.filter { !write.contains($0) }
+    }
+
     /// `relays` plus every `dm_relays` entry it lacks, as a read-only relay: the bot reads DMs on all of its 10050.
     public func readingList(_ relays: RelayList) throws(RelayListError) -> RelayList {
         let known = Set(relays.relays.map(\.url))

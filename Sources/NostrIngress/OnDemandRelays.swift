@@ -37,11 +37,19 @@ public struct OnDemandRelays: Sendable, Service {
     /// The events matching `filters` that `urls` hold, each relay read until its EOSE or `timeout`. Only events whose
     /// id and signature verify are returned, each id once, at most `maximumEvents` per relay.
     public func query(_ filters: [Filter], on urls: [String], timeout: Duration, maximumEvents: Int = 200) async -> [Event] {
-        let perRelay = await forEach(urls) { url in
-            await self.queryOne(filters, url: url, timeout: timeout, maximumEvents: maximumEvents)
-        }
         var seen: Set<String> = []
-        return perRelay.flatMap(\.1).filter { seen.insert($0.id).inserted }
+        return await queryEach(filters, on: urls, timeout: timeout, maximumEvents: maximumEvents).flatMap(\.events).filter {
+            seen.insert($0.id).inserted
+        }
+    }
+
+    /// ``query(_:on:timeout:maximumEvents:)`` relay by relay: what each of `urls` holds (verified), in the order of
+    /// `urls`, each URL once.
+    public func queryEach(
+        _ filters: [Filter], on urls: [String], timeout: Duration, maximumEvents: Int = 200
+    ) async -> [(relay: String, events: [Event])] {
+        await forEach(urls) { url in await self.queryOne(filters, url: url, timeout: timeout, maximumEvents: maximumEvents) }
+            .map { (relay: $0.0, events: $0.1) }
     }
 
     /// Publishes `event` to each of `urls` and waits for their verdicts (OK, refusal, or not reached within `timeout`).

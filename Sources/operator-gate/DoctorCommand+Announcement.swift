@@ -20,17 +20,13 @@ extension DoctorCommand {
                 + announcement.relayList.map { "\($0.url)\($0.read && $0.write ? "" : $0.read ? " (read)" : " (write)")" }.joined(separator: ", "))
         let onDemand = OnDemandRelays(keyPair: bot, maximumConnections: reachability.onDemandConnections, logger: logger)
         let filter = Filter(authors: [bot.publicKey.hex], kinds: BotAnnouncement.kinds)
-        var targets = relays.writeRelays.map(\.url)
-        targets += reachability.discoveryRelays.filter { !targets.contains($0) }
-        var results: [(passed: Bool, line: String)] = []
-        for url in targets {
-            let held = await onDemand.query([filter], on: [url], timeout: timeout)
-            let outdated = announcement.outdated(existing: held, author: bot.publicKey.hex, now: 0).map { AnnouncementService.name(of: $0.kind) }
-            results.append(
-                outdated.isEmpty
-                    ? (true, "relay \(url) serves the bot's profile and relay lists")
-                    : (false, "relay \(url) lacks the current \(outdated.joined(separator: ", ")) (`run` publishes them at start)"))
+        let targets = reachability.announcementRelays(relays)
+        let lacking = announcement.lacking(held: await onDemand.queryEach([filter], on: targets, timeout: timeout), author: bot.publicKey.hex)
+        return targets.map { url in
+            let missing = BotAnnouncement.kinds.filter { lacking[$0]?.contains(url) == true }.map(AnnouncementService.name(of:))
+            return missing.isEmpty
+                ? (true, "relay \(url) serves the bot's profile and relay lists")
+                : (false, "relay \(url) lacks the current \(missing.joined(separator: ", ")) (`run` publishes them at start)")
         }
-        return results
     }
 }

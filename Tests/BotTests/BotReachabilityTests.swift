@@ -61,6 +61,10 @@ import Testing
         let held = fresh.map { $0.sign(with: Self.bot) }
         #expect(announcement.outdated(existing: held, author: author, now: 2000).isEmpty, "a restart without a change publishes nothing")
         #expect(announcement.outdated(existing: held, author: "ab", now: 2000).count == 3, "someone else's lists do not count")
+        let lacking = announcement.lacking(held: [("wss://has", held), ("wss://empty", []), ("wss://partial", [held[0]])], author: author)
+        #expect(lacking == [0: ["wss://empty"], 10050: ["wss://empty", "wss://partial"], 10002: ["wss://empty", "wss://partial"]])
+        let reach = BotReachability(discoveryRelays: ["ws://127.0.0.1:3", "ws://127.0.0.1:2", "wss://index"])
+        #expect(reach.announcementRelays(Self.relays) == ["ws://127.0.0.1:1", "ws://127.0.0.1:3", "ws://127.0.0.1:2", "wss://index"])
 
         var changed = BotReachability(dmRelays: ["wss://inbox"])
         changed.profile.about = "new words"
