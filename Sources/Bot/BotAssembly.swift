@@ -96,7 +96,7 @@ public struct BotAssembly: Sendable {
         let consumer = InboxConsumer(
             pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,
             startup: BotStartup(postgres: postgres, gate: gate, publisher: publisher, logger: logger),
-            bot: bot, metrics: metrics, logger: logger, now: now)
+            bot: bot, metrics: metrics, logger: logger, now: now, parallelCommands: configuration.limits.parallelCommands)
         self.consumer = consumer
         maintenance = LedgerMaintenance(gate: gate, store: store, maxDMAge: configuration.limits.maxDMAge, logger: logger, now: now)
         sweeper = storage.claimLease.map { SharedInboxSweeper(storage: storage, lease: $0, consumer: consumer, logger: logger, now: now) }

@@ -9,7 +9,8 @@ import NostrCore
 ///  "gitea": {"url": "https://forge.example", "token_file": "gitea.token", "login": "gatebot"},
 ///  "operators": [{"npub": "npub1…", "name": "alice", "repos": ["owner/*"], "actions": ["create_issue", "show"],
 ///                 "default_repo": "owner/name", "aliases": {"tc": "owner/name"}}],
-///  "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
+///  "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300,
+///             "parallel_commands": 16},
 ///  "reply_to_strangers": false}
 /// ```
 public struct BotConfiguration: Sendable {
@@ -18,6 +19,8 @@ public struct BotConfiguration: Sendable {
         public var commandsPerMinute = 30
         public var maxDMAge: Int64 = 900
         public var clockSkew: Int64 = 300
+        /// Commands on different targets that run at once at most (``ParallelCommands``).
+        public var parallelCommands = 16
         /// The documented defaults.
         public init() {}
     }
@@ -54,6 +57,7 @@ public struct BotConfiguration: Sendable {
             let commands_per_minute: Int?
             let max_dm_age_s: Int64?
             let clock_skew_s: Int64?
+            let parallel_commands: Int?
         }
         let key_file: String?
         let relays_file: String?
@@ -141,6 +145,8 @@ public struct BotConfiguration: Sendable {
                 try bounded(entry.commands_per_minute, "commands_per_minute", max: 1_000_000_000, unit: "a minute") ?? limits.commandsPerMinute
             limits.maxDMAge = try bounded(entry.max_dm_age_s, "max_dm_age_s", max: 30 * 86_400, unit: "seconds (30 days)") ?? limits.maxDMAge
             limits.clockSkew = try bounded(entry.clock_skew_s, "clock_skew_s", max: 86_400, unit: "seconds (a day)") ?? limits.clockSkew
+            limits.parallelCommands =
+                try bounded(entry.parallel_commands, "parallel_commands", max: 256, unit: "commands") ?? limits.parallelCommands
         }
         return BotConfiguration(
             keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),

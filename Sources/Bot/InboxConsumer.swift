@@ -9,9 +9,11 @@ import ServiceLifecycle
 /// → ``ReplyPublisher``.
 ///
 /// On start it first runs the ``BotStartup`` steps (migrate a shared database, reconcile ledger entries a crash
-/// left `claimed`, queue stored replies). Events are verified and decrypted on every core, and admitted and
-/// executed one at a time, in arrival order (an operator's "close" then "reopen" must not swap). On graceful
-/// shutdown intake stops and the command in flight finishes; the service group's shutdown timeout bounds it.
+/// left `claimed`, queue stored replies). Events are verified and decrypted on every core and admitted one at a
+/// time, in arrival order. Admitted commands run in parallel when their targets differ (``ParallelCommands``, up to
+/// `limits.parallel_commands`); on one issue, pull request or repository they keep arrival order (an operator's
+/// "close" then "reopen" must not swap). On graceful shutdown intake stops and the commands already admitted
+/// finish and are answered; the service group's shutdown timeout bounds it.
 ///
 /// A message that reaches an answer or an execution is first claimed in the ``InboxStorage``: with several
 /// instances only the one that wins answers it, and its claim is renewed while the command runs.
@@ -28,11 +30,13 @@ public final class InboxConsumer: Service, Sendable {
     private let now: @Sendable () -> Int64
     /// How many inbound events are verified and decrypted at once (the number of cores by default).
     private let decodeWidth: Int
+    /// How many commands run at once at most (on different targets).
+    private let parallelCommands: Int
 
     public init(
         pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, storage: any InboxStorage, publisher: ReplyPublisher,
         startup: BotStartup, bot: KeyPair, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
-        decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount
+        decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount, parallelCommands: Int = 16
     ) {
         self.pool = pool
         self.pipeline = pipeline
@@ -45,20 +49,33 @@ public final class InboxConsumer: Service, Sendable {
         self.logger = logger
         self.now = now
         self.decodeWidth = max(1, decodeWidth)
+        self.parallelCommands = max(1, parallelCommands)
     }
 
     public func run() async throws {
         try await startup.run()
         let connected = await pool.waitForConnections(timeout: .seconds(5))
         logger.notice("operator-gate running", metadata: ["bot": "\(bot.publicKey.npub)", "relays_connected": "\(connected)"])
-        // Verify and decrypt on every core; admit and execute one at a time, in arrival order.
+        // Verify and decrypt on every core; admit one at a time, in arrival order; execute by target.
         let pipeline = self.pipeline
         let stage = OrderedParallelMap(width: decodeWidth) { (inbound: InboundEvent) in (inbound, pipeline.prepare(inbound.event)) }
-        await stage.run(pool.events.cancelOnGracefulShutdown()) { inbound, prepared in
-            await handle(inbound, prepared: prepared)
-            // Shutting down: what was prepared but not admitted comes back from the relays after a restart.
-            return !Task.isShuttingDownGracefully
-        }
+        let events = pool.events
+        await ParallelCommands.run(
+            width: parallelCommands, capacity: parallelCommands * 4,
+            intake: { (commands: inout ParallelCommands.Intake<AdmittedCommand>) in
+                await stage.run(events.cancelOnGracefulShutdown()) { inbound, prepared in
+                    metrics.event(relay: inbound.relay, kind: inbound.event.kind)
+                    let decision = await decide(prepared, at: now(), resuming: false)
+                    if case .execute(let message, let op, let command) = decision {
+                        guard await commands.submit((message, op, command), on: CommandTarget(command)) else { return false }
+                    } else {
+                        await answer(decision)
+                    }
+                    // Shutting down: what was prepared but not admitted comes back from the relays after a restart.
+                    return !Task.isShuttingDownGracefully
+                }
+            },
+            execute: { [self] admitted in await execute(admitted.command, for: admitted.message, by: admitted.op) })
         logger.notice("intake stopped; publishing queued replies")
         do { try storage.local.flushSeen() } catch { logger.warning("cannot record dropped events as seen", metadata: ["error": "\(error)"]) }
     }
@@ -84,24 +101,40 @@ public final class InboxConsumer: Service, Sendable {
     }
 
     private func process(_ prepared: PreparedEvent, at time: Int64, resuming: Bool) async -> (decision: InboxDecision, ack: Ack?) {
+        let decision = await decide(prepared, at: time, resuming: resuming)
+        guard case .execute(let message, let op, let command) = decision else {
+            await answer(decision)
+            return (decision, nil)
+        }
+        return (decision, await execute(command, for: message, by: op))
+    }
+
+    /// The pipeline's decision on an event, claimed for this instance (unless resumed) and counted.
+    private func decide(_ prepared: PreparedEvent, at time: Int64, resuming: Bool) async -> InboxDecision {
         var decision = await pipeline.admit(prepared, now: time, resuming: resuming)
         if !resuming, let message = decision.message {
             decision = await claim(message, carrier: prepared.event, decision: decision)
         }
         metrics.decision(decision)
+        return decision
+    }
+
+    /// Carries out a decision that executes nothing: answers what gets an answer.
+    private func answer(_ decision: InboxDecision) async {
         switch decision {
-        case .drop, .deliver:
+        case .drop, .deliver, .execute:
             // `deliver` comes only from `dm listen`'s policy (anyone), never from the bot's.
-            return (decision, nil)
+            return
         case .answer(let message, _, let text, _), .answerStranger(let message, let text):
             await reply(text, to: message)
-            return (decision, nil)
-        case .execute(let message, let op, let command):
-            return (decision, await execute(command, for: message, by: op))
         }
     }
 
+    /// An admitted command, as ``ParallelCommands`` carries it to ``execute(_:for:by:)``.
+    typealias AdmittedCommand = (message: DirectMessage, op: Operator, command: Command)
+
     /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
+    @discardableResult
     private func execute(_ command: Command, for message: DirectMessage, by op: Operator) async -> Ack {
         let started = ContinuousClock.now
         let ack = await holdingClaim(on: message) { await self.gate.handle(command, visibleRepositories: { op.covers($0) }) }

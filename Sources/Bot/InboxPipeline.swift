@@ -20,7 +20,8 @@ import NostrIngress
 /// Everything dropped after the carrier verified is remembered as seen, so a copy from another relay costs no second
 /// verify; an event that failed verification is not (its id may belong to a real event a forgery arrived ahead of).
 /// Messages that reach an answer or an execution are recorded by the caller, together with the reply
-/// (``InboxStore/markProcessed(ids:messageTime:cursor:now:reply:)``), so a crash before that re-delivers them.
+/// (``InboxStore/markProcessed(ids:messageTime:cursor:now:reply:)``), so a crash before that re-delivers them; until
+/// then this run remembers them in memory, so a second copy is not admitted while the first runs.
 public actor InboxPipeline {
     public nonisolated let decoder: DirectMessageDecoder
     /// The seen record and cursors; `nil` when nothing is persisted (`replay --dry-run`, `dm listen`): seen ids
@@ -32,7 +33,8 @@ public actor InboxPipeline {
     private var policy: InboxPolicy
     private let logger: Logger
     private let startCursor: InboxCursor
-    /// Ids seen in this run when nothing is persisted.
+    /// Ids seen in this run: every id when nothing is persisted, else the messages admitted to an answer or an
+    /// execution (persisted only with their reply).
     private var seenInMemory = BoundedSet<String>(capacity: 100_000)
     /// Decisions by label since start.
     public private(set) var counts: [String: Int] = [:]
@@ -121,8 +123,10 @@ public actor InboxPipeline {
         let verdict = policy.admit(prepared, seen: seen, now: now, resuming: resuming)
         if let memo = verdict.memo { remember(memo, now: now) }
         let decision = verdict.decision
-        if store == nil, let message = decision.message {
-            // Nobody records answered and executed messages when nothing is persisted: remember them here.
+        if let message = decision.message {
+            // Remembered at once: with a store the message is recorded only with its reply, and commands on other
+            // targets run meanwhile, so a copy in another wrap (or from a relay the pool did not dedupe) must not be
+            // admitted a second time while the first runs. Without a store, nobody else records it.
             seenInMemory.insert(event.id)
             seenInMemory.insert(message.id)
         }

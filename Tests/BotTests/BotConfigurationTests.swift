@@ -27,6 +27,8 @@ import Testing
         #expect(config.relaysFile == "/etc/operator-gate/relays.json" && config.dataDirectory == "/etc/operator-gate/data")
         #expect(config.giteaTokenFile == "/etc/operator-gate/gitea.token" && config.giteaLogin == "gatebot")
         #expect(config.limits.commandsPerMinute == 10 && config.limits.maxDMBytes == 16_384 && config.limits.maxDMAge == 900)
+        #expect(config.limits.parallelCommands == 16)
+        #expect(try Self.parse(Self.json(extra: #", "limits": {"parallel_commands": 4}"#)).limits.parallelCommands == 4)
         #expect(!config.replyToStrangers)
         let op = try #require(config.operator(Self.alice))
         #expect(op.name == "alice" && op.aliases["tc"]?.description == "timmy/timmy-config")
@@ -114,6 +116,8 @@ import Testing
         #expect(error(Self.json(extra: #", "limits": {"clock_skew_s": 86401}"#))?.field == "limits.clock_skew_s")
         #expect(error(Self.json(extra: #", "limits": {"max_dm_bytes": 1048577}"#))?.field == "limits.max_dm_bytes")
         #expect(error(Self.json(extra: #", "limits": {"commands_per_minute": 1000000001}"#))?.field == "limits.commands_per_minute")
+        #expect(error(Self.json(extra: #", "limits": {"parallel_commands": 257}"#))?.field == "limits.parallel_commands")
+        #expect(error(Self.json(extra: #", "limits": {"parallel_commands": 0}"#))?.field == "limits.parallel_commands")
         // Past Int64: Foundation's decoder refuses it (without a path), which is all that matters here.
         #expect(error(Self.json(extra: #", "limits": {"max_dm_age_s": 99999999999999999999}"#)) != nil)
         #expect(error(Self.json(extra: #", "reply_to_strangers": "no""#))?.field == "reply_to_strangers")

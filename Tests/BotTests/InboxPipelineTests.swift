@@ -138,6 +138,22 @@ import Testing
         #expect(await p.admit(p.prepare(forged), now: now).label == "invalid_event")
     }
 
+    /// Commands run while later events are admitted, so a message is recorded (with its reply) only after its copies
+    /// may arrive: a copy, or the same rumor in another wrap, is a duplicate from the moment the first is admitted.
+    @Test func aCopyOfAMessageStillRunningIsADuplicate() async throws {
+        let p = try pipeline()
+        let nip04Event = nip04("close #12", from: alice)
+        let outgoing = try NIP17.message("close #13", author: alice.keyPair, recipient: bot.publicKey, now: now)
+        let rewrap = NIP59.wrap(outgoing.rumor, author: alice.keyPair, recipient: bot.publicKey, now: now)
+        for (first, copy) in [(nip04Event, nip04Event), (outgoing.toRecipient, rewrap)] {
+            guard case .execute = await p.admit(first, now: now) else {
+                Issue.record("not executed")
+                continue
+            }
+            #expect(await p.admit(copy, now: now).label == "duplicate", "nothing is recorded in the store yet")
+        }
+    }
+
     /// A hostile relay delivers an operator's DM with one signature bit flipped before the honest relays deliver
     /// the real one: the forgery is refused, and the real copy still executes, once.
     @Test func aForgedCopyFirstDoesNotShadowTheRealMessage() async throws {

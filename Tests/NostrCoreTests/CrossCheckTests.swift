@@ -11,7 +11,7 @@ import Testing
 
     @Test func eventsSignedByRustNostrVerifyHereWithTheSameID() throws {
         let peer = try RustNostrPeer()
-        var rng = FuzzTests.SeededGenerator(state: 1)
+        var rng = SeededGenerator(state: 1)
         let secret = SecretKey.generate()
         for _ in 0..<Self.rounds {
             let content = TrickyText.make(using: &rng)
@@ -29,7 +29,7 @@ import Testing
 
     @Test func eventsSignedHereVerifyInRustNostr() throws {
         let peer = try RustNostrPeer()
-        var rng = FuzzTests.SeededGenerator(state: 2)
+        var rng = SeededGenerator(state: 2)
         let keyPair = KeyPair(secretKey: .generate())
         for _ in 0..<Self.rounds {
             let event = EventTemplate(
@@ -60,7 +60,7 @@ import Testing
 
     @Test func nip04BothDirections() throws {
         let peer = try RustNostrPeer()
-        var rng = FuzzTests.SeededGenerator(state: 3)
+        var rng = SeededGenerator(state: 3)
         let alice = SecretKey.generate()
         let bob = SecretKey.generate()
         for _ in 0..<Self.rounds {
@@ -74,7 +74,7 @@ import Testing
 
     @Test func nip44BothDirections() throws {
         let peer = try RustNostrPeer()
-        var rng = FuzzTests.SeededGenerator(state: 4)
+        var rng = SeededGenerator(state: 4)
         let alice = SecretKey.generate()
         let bob = SecretKey.generate()
         let key = NIP44.conversationKey(secretKey: alice, publicKey: bob.publicKey)
@@ -89,7 +89,7 @@ import Testing
 
     @Test func giftWrapsBothDirections() throws {
         let peer = try RustNostrPeer()
-        var rng = FuzzTests.SeededGenerator(state: 5)
+        var rng = SeededGenerator(state: 5)
         let alice = KeyPair(secretKey: .generate())
         let bot = SecretKey.generate()
         let now = Int64(Date().timeIntervalSince1970)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import NostrCore
@@ -93,7 +94,7 @@ import Testing
     }
 
     @Test func agreesWithTheDecoderOnTenThousandMutations() throws {
-        var rng = FuzzTests.SeededGenerator(state: 0xFA57_EE17)
+        var rng = SeededGenerator(state: 0xFA57_EE17)
         let seeds = [frame(), frame(kind: 1059, tags: [["p", keyPair.publicKey.hex]]), frame(content: "a b", tags: [["e", "1"], []])]
         var answered = 0
         for round in 0..<10_000 {

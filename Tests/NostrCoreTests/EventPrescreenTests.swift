@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import NostrCore
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func agreesWithTheDecoderOnTenThousandMutations() throws {
-        var rng = FuzzTests.SeededGenerator(state: 0x5C12_EE17)
+        var rng = SeededGenerator(state: 0x5C12_EE17)
         let seeds = [
             frame().0, frame(kind: 1059, tags: [["p", keyPair.publicKey.hex]]).0,
             frame(content: #"a "kind":5 b"#, tags: [["kind", "5"]]).0

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import NostrCore
@@ -6,17 +7,6 @@ import Testing
 /// Pushes random and mutated inputs through every decoder. Passing means: no crash, and everything either parses
 /// or comes back as a typed error. Bounded (10,000 inputs) and seeded, so a failure reproduces.
 @Suite struct FuzzTests {
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func seeds() throws -> [String] {
         let keyPair = KeyPair(secretKey: try SecretKey(bytes: hex("0000000000000000000000000000000000000000000000000000000000000007")))
         let event = EventTemplate(kind: 4, content: "close timmy-config#12", tags: [["p", keyPair.publicKey.hex]], createdAt: 1_800_000_000)

@@ -1,0 +1,93 @@
+import Bot
+import Foundation
+import Testing
+
+/// ``ParallelCommands`` with real child tasks: jobs that hold until the test releases them show which ran at once,
+/// that a target's second job waits for its first, that the intake waits at capacity, and that held jobs finish
+/// after the intake ended.
+@Suite struct ParallelCommandsTests {
+    /// Records starts and finishes; a job runs until released.
+    actor Probe {
+        private(set) var started: [Int] = []
+        private(set) var finished: [Int] = []
+        private var released: Set<Int> = []
+        private var gates: [Int: CheckedContinuation<Void, Never>] = [:]
+
+        func run(_ id: Int) async {
+            started.append(id)
+            if !released.contains(id) { await withCheckedContinuation { gates[id] = $0 } }
+            finished.append(id)
+        }
+
+        func release(_ id: Int) {
+            released.insert(id)
+            gates.removeValue(forKey: id)?.resume()
+        }
+
+        /// Waits (at most 10 s) until `ids` have all started.
+        func waitUntilStarted(_ ids: Set<Int>) async {
+            let deadline = Date().addingTimeInterval(10)
+            while !ids.isSubset(of: started) && Date() < deadline { try? await Task.sleep(for: .milliseconds(2)) }
+        }
+    }
+
+    static let issue1 = CommandTarget(repository: "ops/tc", number: 1)
+    static let issue2 = CommandTarget(repository: "ops/tc", number: 2)
+
+    @Test func differentTargetsRunAtOnceAndOneTargetWaitsForItsFirstJob() async {
+        let probe = Probe()
+        await ParallelCommands.run(
+            width: 2, capacity: 8,
+            intake: { (intake: inout ParallelCommands.Intake<Int>) in
+                #expect(await intake.submit(1, on: Self.issue1))
+                #expect(await intake.submit(2, on: Self.issue2))
+                #expect(await intake.submit(3, on: Self.issue1))
+                await probe.waitUntilStarted([1, 2])
+                #expect(Set(await probe.started) == [1, 2], "1 and 2 at once; 3 waits behind 1")
+                await probe.release(2)
+                try? await Task.sleep(for: .milliseconds(50))
+                #expect(!(await probe.started).contains(3), "a free place does not let 3 overtake 1")
+                await probe.release(1)
+                await probe.waitUntilStarted([3])
+                await probe.release(3)
+            },
+            execute: { await probe.run($0) })
+        #expect(await probe.started == [1, 2, 3])
+        #expect(await probe.finished == [2, 1, 3])
+    }
+
+    @Test func theIntakeWaitsWhileCapacityJobsAreHeld() async {
+        let probe = Probe()
+        await ParallelCommands.run(
+            width: 1, capacity: 2,
+            intake: { (intake: inout ParallelCommands.Intake<Int>) in
+                #expect(await intake.submit(1, on: Self.issue1))
+                #expect(await intake.submit(2, on: Self.issue1))
+                async let releaser: Void = {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    await probe.release(1)
+                }()
+                #expect(await intake.submit(3, on: Self.issue2))
+                #expect(await probe.finished == [1], "the third job was taken only once the first had finished")
+                await releaser
+                await probe.release(2)
+                await probe.release(3)
+            },
+            execute: { await probe.run($0) })
+        #expect(await probe.finished == [1, 2, 3])
+    }
+
+    @Test func heldJobsFinishAfterTheIntakeEnded() async {
+        let probe = Probe()
+        async let done: Void = ParallelCommands.run(
+            width: 4, capacity: 8,
+            intake: { (intake: inout ParallelCommands.Intake<Int>) in
+                for id in 1...3 { _ = await intake.submit(id, on: Self.issue1) }
+            },
+            execute: { await probe.run($0) })
+        await probe.waitUntilStarted([1])
+        for id in 1...3 { await probe.release(id) }
+        await done
+        #expect(await probe.finished == [1, 2, 3], "the intake's end dropped nothing, and one target kept its order")
+    }
+}
