@@ -203,7 +203,21 @@ final class BotHarness: @unchecked Sendable {
     }
 
     func instanceLogTail(_ number: Int, characters: Int = 4000) -> String {
-        String(((try? String(contentsOfFile: instanceLog(number), encoding: .utf8)) ?? "").suffix(characters))
+        Self.tail(ofLog: instanceLog(number), characters: characters)
+    }
+
+    /// The end of a bot log; when the process crashed, the head of the crash report (what crashed and the first
+    /// frames of the crashed thread) comes first, since the end of a long backtrace says little.
+    static func tail(ofLog path: String, characters: Int) -> String {
+        let log = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let tailStart = log.index(log.endIndex, offsetBy: -characters, limitedBy: log.startIndex) ?? log.startIndex
+        let end = log[tailStart...]
+        guard let crash = log.range(of: "Program crashed") ?? log.range(of: "Fatal error"), crash.lowerBound < tailStart else {
+            return String(end)
+        }
+        let headStart = log.index(crash.lowerBound, offsetBy: -200, limitedBy: log.startIndex) ?? log.startIndex
+        let head = log[headStart...].prefix(characters)
+        return "--- crash report (head) ---\n\(head)\n--- log (tail) ---\n\(end)"
     }
 
     static func count(_ needle: String, in file: String) -> Int {
@@ -248,7 +262,7 @@ final class BotHarness: @unchecked Sendable {
     func log() -> String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
 
     func logTail() -> String {
-        String(((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").suffix(6000))
+        Self.tail(ofLog: logFile, characters: 6000)
     }
 
     /// Runs a blocking peer call on its own thread, so the concurrency pool keeps serving the simulator.
