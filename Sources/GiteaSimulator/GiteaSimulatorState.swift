@@ -101,6 +101,18 @@ public actor GiteaSimulatorState {
         return nextID
     }
 
+    /// Opens an issue; returns its number.
+    @discardableResult
+    public func addIssue(_ repository: String, title: String, author: String) -> Int {
+        var repo = repos[repository.lowercased(), default: Repo()]
+        nextID += 1
+        let number = repo.nextNumber
+        repo.nextNumber += 1
+        repo.items[number] = Item(id: nextID, number: number, title: title, body: "", author: author, createdAt: Date(), updatedAt: Date())
+        repos[repository.lowercased()] = repo
+        return number
+    }
+
     /// Opens a pull request; returns its number.
     @discardableResult
     public func addPullRequest(_ repository: String, title: String, author: String, headSHA: String, mergeable: Bool = true, draft: Bool = false)

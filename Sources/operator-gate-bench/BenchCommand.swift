@@ -9,7 +9,7 @@ import Logging
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "operator-gate-bench", abstract: "Measure operator-gate's performance (use a release build).",
-        subcommands: [Crypto.self, Ledger.self, Pipeline.self, LogBenchmark.self, GiteaBenchmark.self])
+        subcommands: [Crypto.self, Ledger.self, Pipeline.self, LogBenchmark.self, GiteaBenchmark.self, EndToEndBenchmark.self])
 
     struct Crypto: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,109 @@
+import CLISupport
+import Foundation
+
+/// A process a benchmark starts (a relay, a bot): its output goes to a file, its CPU time and memory are read from
+/// /proc, and ``stop()`` ends it (SIGTERM, then SIGKILL after 5 s).
+final class BenchProcess: @unchecked Sendable {
+    let name: String
+    let logPath: String
+    private let process = Process()
+    /// When `run()` returned.
+    let started: ContinuousClock.Instant
+
+    init(_ name: String, executable: String, arguments: [String], environment: [String: String] = [:], logPath: String) throws {
+        self.name = name
+        self.logPath = logPath
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw CLIError("\(name): \(executable) is not an executable file")
+        }
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        started = .now
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    /// Everything the process wrote so far.
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the log contains `needle`; fails when the process exits first or `timeout` passes.
+    func waitForLog(_ needle: String, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !log().contains(needle) {
+            guard process.isRunning else { throw CLIError("\(name) exited (\(process.terminationStatus)):\n\(log().suffix(2000))") }
+            guard ContinuousClock.now < deadline else { throw CLIError("\(name) did not print \"\(needle)\" within \(timeout)") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// User plus system CPU time of the whole process (every thread, living or ended) in ms, from /proc/PID/stat;
+    /// the kernel counts it in clock ticks (10 ms).
+    func cpuMilliseconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return 0 }
+        // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU time of each thread alive now, in ms by thread id, from its schedstat (nanoseconds): precise enough for an
+    /// idle process, where clock ticks are too coarse. Compare two samples with ``cpuMilliseconds(since:)``.
+    func threadCPU() -> [String: Double] {
+        let tasks = "/proc/\(pid)/task"
+        var sample: [String: Double] = [:]
+        for thread in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
+            let text = (try? String(contentsOfFile: "\(tasks)/\(thread)/schedstat", encoding: .utf8)) ?? ""
+            sample[thread] = (Double(text.split(separator: " ").first ?? "") ?? 0) / 1e6
+        }
+        return sample
+    }
+
+    /// CPU ms the threads alive now used since `earlier` (a ``threadCPU()`` sample); a thread that ended in between
+    /// is not counted, one that started counts from zero.
+    func cpuMilliseconds(since earlier: [String: Double]) -> Double {
+        threadCPU().reduce(0) { total, thread in total + max(0, thread.value - (earlier[thread.key] ?? 0)) }
+    }
+
+    /// A memory figure of /proc/PID/status in MB (`VmRSS` now, `VmHWM` the peak).
+    func memoryMB(_ field: String) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+
+    /// SIGTERM, then SIGKILL when it is still running after 5 s.
+    func stop() async {
+        guard process.isRunning else { return }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
+
+    /// A TCP port on 127.0.0.1 free right now (bound to port 0 and released), for a server we start.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw CLIError("cannot open a socket to find a free port") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw CLIError("cannot bind a socket on 127.0.0.1 to find a free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

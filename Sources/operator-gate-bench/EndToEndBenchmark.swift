@@ -1,0 +1,95 @@
+import ArgumentParser
+import CLISupport
+import Foundation
+import GiteaSimulator
+import Logging
+import NostrCore
+import NostrIngress
+
+/// `operator-gate-bench e2e`: the `run` process as an operator meets it, beside the reference bot. Each bot gets a
+/// fresh LocalRelay process (rust-nostr, rate limit lifted, TCP_NODELAY through `scripts/bench/nodelay.c`) and a
+/// fresh Gitea simulator in this process; an operator client in this process sends `comment ops/tc#N …` DMs and
+/// times the answers.
+struct EndToEndBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "e2e",
+        abstract: "DM→answer latency, throughput, CPU per command, idle CPU and RSS of `operator-gate run` (and of a reference bot).")
+
+    @Option(help: "The operator-gate executable to measure.") var bot = ".build/release/operator-gate"
+    @Option(help: "The reference bot's script (../shared/bench/reference_bot.py) to measure beside it.") var reference: String?
+    @Option(help: "The Python with nostr-sdk (scripts/test creates the venv).") var python = ".venv/bin/python"
+    @Option(help: "Closed-loop DMs per scheme.") var samples = 200
+    @Option(help: "DMs published at once in each throughput phase.") var load = 1000
+    @Option(help: "Seconds of idle to measure.") var idleSeconds = 10
+    @Flag(help: "Print JSON instead of the table.") var json = false
+
+    func validate() throws {
+        guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be 10...100000") }
+        guard (10...100_000).contains(load) else { throw ValidationError("--load must be 10...100000") }
+        guard (1...600).contains(idleSeconds) else { throw ValidationError("--idle-seconds must be 1...600") }
+    }
+
+    func run() async throws {
+        try await runAsyncTool {
+            guard FileManager.default.isExecutableFile(atPath: python) else {
+                throw CLIError("\(python) is missing: run scripts/test once (it creates .venv with nostr-sdk), or pass --python")
+            }
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("og-e2e-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let shim = try Self.buildNodelayShim(in: scratch)
+            var subjects: [EndToEndSubject] = [.operatorGate(executable: bot)]
+            if let reference { subjects.append(.reference(script: reference, python: python)) }
+            var results: [EndToEndFigures] = []
+            for (index, subject) in subjects.enumerated() {
+                StandardIO.printError("bench e2e: measuring \(subject.name)…")
+                let run = EndToEndRun(
+                    subject: subject, python: python, shim: shim, directory: scratch.appendingPathComponent("\(index)"),
+                    samples: samples, load: load, idleSeconds: idleSeconds)
+                results.append(try await run.measure())
+            }
+            print(results)
+        }
+    }
+
+    private func print(_ results: [EndToEndFigures]) {
+        if json {
+            var document: [String: Any] = [:]
+            for figures in results {
+                document[figures.bot] = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(figures))) ?? [:]
+            }
+            if results.count == 2 { document["ratios"] = results[0].ratios(to: results[1]) }
+            let data = (try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            StandardIO.printLine(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let header =
+            ["figure".padding(toLength: 44, withPad: " ", startingAt: 0)] + results.map { $0.bot.padding(toLength: 26, withPad: " ", startingAt: 0) }
+        StandardIO.printLine(header.joined(separator: "  "))
+        for (row, (label, _)) in (results.first?.rows ?? []).enumerated() {
+            let cells = results.map { $0.rows[row].1.padding(toLength: 26, withPad: " ", startingAt: 0) }
+            StandardIO.printLine(([label.padding(toLength: 44, withPad: " ", startingAt: 0)] + cells).joined(separator: "  "))
+        }
+        if results.count == 2 {
+            let ratios = results[0].ratios(to: results[1]).sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value))" }
+            StandardIO.printLine("operator-gate / reference: " + ratios.joined(separator: ", "))
+        }
+        StandardIO.printLine(
+            "(\(samples) DMs per scheme closed-loop, \(load) per load phase, \(idleSeconds) s idle; CPU is the bot process's user+system time)")
+    }
+
+    /// Compiles `scripts/bench/nodelay.c` (an LD_PRELOAD shim setting TCP_NODELAY on accepted sockets: LocalRelay
+    /// leaves Nagle on, which adds up to 40 ms per frame) with the system C compiler.
+    static func buildNodelayShim(in directory: URL) throws -> String {
+        let output = directory.appendingPathComponent("nodelay.so").path
+        let compiler = Process()
+        compiler.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compiler.arguments = ["cc", "-O2", "-shared", "-fPIC", "-o", output, "scripts/bench/nodelay.c", "-ldl"]
+        try compiler.run()
+        compiler.waitUntilExit()
+        guard compiler.terminationStatus == 0 else {
+            throw CLIError("cannot build scripts/bench/nodelay.c with cc (run from the package root, with a C compiler installed)")
+        }
+        return output
+    }
+}

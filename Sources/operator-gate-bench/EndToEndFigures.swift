@@ -1,0 +1,72 @@
+import Foundation
+
+/// What `bench e2e` measured of one bot, in one run.
+struct EndToEndFigures: Codable, Sendable {
+    struct Latency: Codable, Sendable {
+        var p50 = 0.0
+        var p99 = 0.0
+        var max = 0.0
+
+        init(_ milliseconds: [Double] = []) {
+            let sorted = milliseconds.sorted()
+            guard !sorted.isEmpty else { return }
+            p50 = sorted[sorted.count / 2]
+            p99 = sorted[Swift.min(sorted.count - 1, sorted.count * 99 / 100)]
+            max = sorted[sorted.count - 1]
+        }
+    }
+
+    /// One open-loop phase: `commands` DMs published at once, each answered.
+    struct Load: Codable, Sendable {
+        var commands = 0
+        var seconds = 0.0
+        /// The bot process's CPU time over the phase divided by the commands.
+        var cpuPerCommandMs = 0.0
+        /// Every command executed once on Gitea and answered once (checked on the simulator and the answers).
+        var exactlyOnce = false
+        var commandsPerSecond: Double { seconds > 0 ? Double(commands) / seconds : 0 }
+    }
+
+    var bot = ""
+    /// From starting the process to the answer of a DM published at that moment.
+    var startupMs = 0.0
+    /// Closed loop: one DM at a time, from publishing it to its answer arriving.
+    var nip04 = Latency()
+    var nip17 = Latency()
+    /// Every DM on another issue.
+    var distinctIssues = Load()
+    /// Every DM on the same issue.
+    var sameIssue = Load()
+    /// CPU time per second while nothing happens (threads alive over the idle window).
+    var idleCPUMsPerSecond = 0.0
+    var rssIdleMB = 0.0
+    var rssPeakMB = 0.0
+
+    /// The table rows: label, then this bot's figure, formatted.
+    var rows: [(String, String)] {
+        func ms(_ value: Double) -> String { String(format: "%.2f", value) }
+        return [
+            ("NIP-04 DM→answer p50 / p99 / max (ms)", "\(ms(nip04.p50)) / \(ms(nip04.p99)) / \(ms(nip04.max))"),
+            ("NIP-17 DM→answer p50 / p99 / max (ms)", "\(ms(nip17.p50)) / \(ms(nip17.p99)) / \(ms(nip17.max))"),
+            ("throughput, distinct issues (commands/s)", String(format: "%.0f", distinctIssues.commandsPerSecond)),
+            ("throughput, one issue (commands/s)", String(format: "%.0f", sameIssue.commandsPerSecond)),
+            ("CPU per command, distinct / one issue (ms)", "\(ms(distinctIssues.cpuPerCommandMs)) / \(ms(sameIssue.cpuPerCommandMs))"),
+            ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
+            ("RSS idle / peak (MB)", String(format: "%.1f / %.1f", rssIdleMB, rssPeakMB)),
+            ("startup to first answer (ms)", String(format: "%.0f", startupMs)),
+            ("every command once, every answer once", distinctIssues.exactlyOnce && sameIssue.exactlyOnce ? "yes" : "NO")
+        ]
+    }
+
+    /// Ratios of `self` to `reference` for the headline figures (lower is better for latency and CPU).
+    func ratios(to reference: EndToEndFigures) -> [String: Double] {
+        func ratio(_ a: Double, _ b: Double) -> Double { b > 0 ? a / b : 0 }
+        return [
+            "nip04_p50": ratio(nip04.p50, reference.nip04.p50), "nip04_p99": ratio(nip04.p99, reference.nip04.p99),
+            "nip17_p50": ratio(nip17.p50, reference.nip17.p50), "nip17_p99": ratio(nip17.p99, reference.nip17.p99),
+            "throughput_distinct": ratio(distinctIssues.commandsPerSecond, reference.distinctIssues.commandsPerSecond),
+            "throughput_same_issue": ratio(sameIssue.commandsPerSecond, reference.sameIssue.commandsPerSecond),
+            "cpu_per_command": ratio(distinctIssues.cpuPerCommandMs, reference.distinctIssues.cpuPerCommandMs)
+        ]
+    }
+}

@@ -1,0 +1,74 @@
+import CLISupport
+import Dispatch
+import Foundation
+import GiteaSimulator
+import NostrCore
+
+extension EndToEndRun {
+    /// Starts the bot and measures it: startup, 20 warm-up DMs, `samples` closed-loop DMs per scheme, `idleSeconds`
+    /// of idle, then `load` DMs at once on distinct issues and `load` on one issue.
+    func phases(_ client: OperatorClient, bot: SecretKey, relay: String, giteaPort: Int, forge: GiteaSimulatorState) async throws
+        -> EndToEndFigures
+    {
+        var figures = EndToEndFigures()
+        figures.bot = subject.name
+        let spawned = DispatchTime.now().uptimeNanoseconds
+        let process = try subject.start(
+            bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, directory: directory.appendingPathComponent("bot"))
+        do {
+            // Published while the bot starts: it finds the DM when it subscribes.
+            try await client.publish(try client.dm("comment ops/tc#1 startup", .nip04))
+            guard let first = try await client.answers(1, timeout: .seconds(60)).first else { throw CLIError("no first answer") }
+            figures.startupMs = Double(first.arrivedNanos - spawned) / 1e6
+            for index in 0..<20 { _ = try await client.roundTrip("comment ops/tc#1 warm-up \(index)", .nip04) }
+            for scheme in [OperatorClient.Scheme.nip04, .nip17] {
+                var latencies: [Double] = []
+                for index in 0..<samples { latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme)) }
+                if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
+            }
+            try await Task.sleep(for: .seconds(1))
+            let idleStart = process.threadCPU()
+            try await Task.sleep(for: .seconds(idleSeconds))
+            figures.idleCPUMsPerSecond = process.cpuMilliseconds(since: idleStart) / Double(idleSeconds)
+            figures.rssIdleMB = process.memoryMB("VmRSS")
+            figures.distinctIssues = try await loadPhase(client, process: process, forge: forge, distinct: true)
+            figures.sameIssue = try await loadPhase(client, process: process, forge: forge, distinct: false)
+            figures.rssPeakMB = process.memoryMB("VmHWM")
+            await process.stop()
+            return figures
+        } catch {
+            await process.stop()
+            throw CLIError("\(subject.name): \(error)\n--- its log (tail) ---\n\(process.log().suffix(3000))")
+        }
+    }
+
+    /// `load` NIP-04 comments published at once (on issues #2… when `distinct`, else all on #1), timed from the first
+    /// publish to the last answer; then checks that each was written to Gitea once and answered once.
+    func loadPhase(_ client: OperatorClient, process: BenchProcess, forge: GiteaSimulatorState, distinct: Bool) async throws
+        -> EndToEndFigures.Load
+    {
+        let tag = distinct ? "d" : "s"
+        let texts = (0..<load).map { "load-\(tag)-\($0)" }
+        let events = try texts.enumerated().map { index, text in try client.dm("comment ops/tc#\(distinct ? index + 2 : 1) \(text)", .nip04) }
+        let cpuBefore = process.cpuMilliseconds()
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await client.publishAll(events)
+        let answers = try await client.answers(load, timeout: .seconds(300))
+        let end = answers.map(\.arrivedNanos).max() ?? start
+        let cpu = process.cpuMilliseconds() - cpuBefore
+        // Nothing more comes: no command was answered twice.
+        let extra = await client.mailbox.next(timeout: .seconds(2))
+        var writtenOnce = true
+        for (index, text) in texts.enumerated() {
+            let comments = await forge.item("ops/tc", distinct ? index + 2 : 1)?.comments ?? []
+            // operator-gate appends its key line after the text; the reference bot posts the text alone.
+            if comments.filter({ $0.body == text || $0.body.hasPrefix(text + "\n") }).count != 1 { writtenOnce = false }
+        }
+        var figures = EndToEndFigures.Load()
+        figures.commands = load
+        figures.seconds = Double(end - start) / 1e9
+        figures.cpuPerCommandMs = cpu / Double(load)
+        figures.exactlyOnce = writtenOnce && extra == nil && answers.allSatisfy { $0.text.hasPrefix("✓") }
+        return figures
+    }
+}
