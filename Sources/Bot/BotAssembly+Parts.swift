@@ -20,7 +20,7 @@ extension BotAssembly {
         configuration: BotConfiguration, ledger: any Ledger, giteaToken: String, giteaTimeout: TimeInterval = 15, logger: Logger
     ) -> GateExecutor {
         GateExecutor(
-            ledger: ledger, forge: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: giteaTimeout, logger: logger),
+            ledger: ledger, forge: GiteaClient(baseURL: configuration.giteaURL, token: giteaToken, timeout: .seconds(giteaTimeout), logger: logger),
             botLogin: configuration.giteaLogin, logger: logger)
     }
 }

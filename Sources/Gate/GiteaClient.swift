@@ -3,11 +3,7 @@ import Encoding
 import Foundation
 import Logging
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-/// Gitea's REST API over Foundation's URLSession (libcurl on Linux).
+/// Gitea's REST API over a ``GiteaTransport`` (async-http-client in the bot).
 ///
 /// The token goes in `Authorization: token …` and is never logged. Any 2xx is success (Gitea answers PATCH with
 /// 201). Reads are retried with backoff on 429/5xx and transport errors; writes are never retried here: the
@@ -15,34 +11,22 @@ import Logging
 public final class GiteaClient: Forge {
     public let baseURL: URL
     private let token: String
-    private let session: URLSession
+    private let transport: any GiteaTransport
+    private let timeout: Duration
     private let logger: Logger
     /// Gitea's cap on `limit`.
     public static let pageSize = 50
 
-    public convenience init(baseURL: URL, token: String, timeout: TimeInterval = 15, logger: Logger) {
-        self.init(baseURL: baseURL, token: token, session: Self.sessionConfiguration(timeout: timeout), logger: logger)
-    }
-
-    /// A client on a session of the caller's choosing (`operator-gate-bench gitea` compares configurations).
-    public init(baseURL: URL, token: String, session configuration: URLSessionConfiguration, logger: Logger) {
+    /// A client on `transport` (the bot's ``AsyncHTTPGiteaTransport`` by default); `timeout` bounds each request.
+    public init(
+        baseURL: URL, token: String, transport: any GiteaTransport = AsyncHTTPGiteaTransport(), timeout: Duration = .seconds(15),
+        logger: Logger
+    ) {
         self.baseURL = baseURL
         self.token = token
-        self.session = URLSession(configuration: configuration)
+        self.transport = transport
+        self.timeout = timeout
         self.logger = logger
-    }
-
-    /// The session the bot uses: no response cache (API answers are never reused, and FoundationNetworking's cache
-    /// costs file-system calls per request), no cookies, keep-alive as libcurl does by default.
-    public static func sessionConfiguration(timeout: TimeInterval) -> URLSessionConfiguration {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout * 2
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        return configuration
     }
 
     enum Method: String {
@@ -60,40 +44,39 @@ public final class GiteaClient: Forge {
     {
         var components = URLComponents(url: baseURL.appendingPathComponent("api/v1" + path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
-        var request = URLRequest(url: components.url!)
-        request.httpMethod = method.rawValue
-        request.setValue("token \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        var request = GiteaHTTPRequest(
+            method: method.rawValue, url: components.url!, headers: [("Authorization", "token \(token)"), ("Accept", "application/json")],
+            body: nil, timeout: timeout)
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            do { request.httpBody = try JSONEncoder().encode(body) } catch { throw .transport("cannot encode request: \(error)") }
+            request.headers.append(("Content-Type", "application/json"))
+            do { request.body = try JSONEncoder().encode(body) } catch { throw .transport("cannot encode request: \(error)") }
         }
         let attempts = method == .get ? 3 : 1
         var lastError = GiteaError.transport("no attempt")
         for attempt in 1...attempts {
             let started = ContinuousClock.now
             do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                let elapsed = ContinuousClock.now - started
-                Timer(label: "operator_gate_gitea_request_duration_seconds", dimensions: [("method", method.rawValue), ("status", String(status))])
-                    .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-                logger.debug(
-                    "gitea",
-                    metadata: [
-                        "method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)",
-                        "ms":
-                            "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)"
-                    ])
+                let (status, data) = try await transport.exchange(request)
+                record(method, path, status: status, elapsed: ContinuousClock.now - started)
                 if (200..<300).contains(status) { return (data, status) }
                 lastError = .from(status: status, message: Self.errorMessage(body: data))
             } catch {
-                lastError = .transport(error.localizedDescription)
+                lastError = .transport("\(error)")
             }
             guard attempt < attempts, !lastError.certainlyNotApplied else { break }
             try? await Task.sleep(for: .milliseconds(200 << (attempt - 1)))
         }
         throw lastError
+    }
+
+    /// The request's duration in the metrics, and a debug line.
+    private func record(_ method: Method, _ path: String, status: Int, elapsed: Duration) {
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        Timer(label: "operator_gate_gitea_request_duration_seconds", dimensions: [("method", method.rawValue), ("status", String(status))])
+            .recordNanoseconds(nanoseconds)
+        logger.debug(
+            "gitea",
+            metadata: ["method": "\(method.rawValue)", "path": "\(path)", "status": "\(status)", "ms": "\(Double(nanoseconds) / 1e6)"])
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(GiteaError) -> T {

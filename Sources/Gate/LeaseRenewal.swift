@@ -17,7 +17,8 @@ public enum LeaseRenewal {
         return await withTaskGroup(of: T?.self) { group in
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                    // Cancelled at the end of every command: a sleep that leaves no timer behind.
+                    await CancellableSleep.sleep(for: interval)
                     if Task.isCancelled { break }
                     if (try? await renew()) == false {
                         if !finished.withLockedValue({ $0 }) { await lost() }

@@ -1,9 +1,6 @@
+import AsyncHTTPClient
 import Foundation
 import NostrCore
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The NIP-11 documents of relays the bot sends to on demand, fetched once an hour per relay (an unanswered or
 /// unreadable document counts as "no stated limits" for that hour). At most ``capacity`` relays are remembered; the
@@ -29,64 +26,31 @@ public actor RelayInformationCache {
         return information
     }
 
+    /// The client for NIP-11 documents, one for the process: no redirects, a refused connection fails at once.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3)),
+            connectionPool: .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: 2))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// `GET` the relay's URL over HTTP(S) with `Accept: application/nostr+json`.
+    /// The body is read only up to ``RelayInformation/maximumDocumentBytes``: a larger body, another status than
+    /// 200, an error or the timeout gives `nil`, so a hostile relay cannot make the bot buffer a huge document.
     private func fetch(_ relayURL: String) async -> RelayInformation? {
         guard var components = URLComponents(string: relayURL) else { return nil }
         components.scheme = components.scheme == "wss" ? "https" : "http"
         guard let url = components.url else { return nil }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.setValue("application/nostr+json", forHTTPHeaderField: "Accept")
-        return await BoundedDownload.fetch(request, limit: RelayInformation.maximumDocumentBytes, timeout: timeout).flatMap(RelayInformation.parse)
-    }
-}
-
-/// One HTTP GET whose body is read only up to `limit` bytes: a larger body, another status than 200 or an error
-/// gives `nil` (a hostile relay cannot make the bot buffer a huge document).
-private final class BoundedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private let limit: Int
-    private let lock = NSLock()
-    private var body = Data()
-    private var status = 0
-    private var continuation: CheckedContinuation<Data?, Never>?
-
-    private init(limit: Int) { self.limit = limit }
-
-    static func fetch(_ request: URLRequest, limit: Int, timeout: TimeInterval) async -> Data? {
-        let download = BoundedDownload(limit: limit)
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.urlCache = nil
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration, delegate: download, delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        return await withCheckedContinuation { continuation in
-            download.lock.withLock { download.continuation = continuation }
-            session.dataTask(with: request).resume()
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.headers.add(name: "Accept", value: "application/nostr+json")
+        do {
+            let response = try await Self.client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let body = try await response.body.collect(upTo: RelayInformation.maximumDocumentBytes)
+            guard response.status.code == 200 else { return nil }
+            return RelayInformation.parse(Data(body.readableBytesView))
+        } catch {
+            return nil
         }
-    }
-
-    func urlSession(
-        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
-    ) {
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        lock.withLock { self.status = status }
-        completionHandler(status == 200 ? .allow : .cancel)
-    }
-
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        let tooLarge = lock.withLock {
-            body.append(data.prefix(limit + 1 - min(body.count, limit + 1)))
-            return body.count > limit
-        }
-        if tooLarge { dataTask.cancel() }
-    }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        let (continuation, result): (CheckedContinuation<Data?, Never>?, Data?) = lock.withLock {
-            defer { self.continuation = nil }
-            return (self.continuation, error == nil && status == 200 && body.count <= limit ? body : nil)
-        }
-        continuation?.resume(returning: result)
     }
 }

@@ -5,16 +5,12 @@ import Gate
 import GiteaSimulator
 import Logging
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// `operator-gate-bench gitea`: what one Gitea request costs through the bot's client, against the simulator on
-/// loopback, with the session the bot uses beside Foundation's default ephemeral session (which the bot used before).
+/// loopback, on the bot's transport (async-http-client) beside the URLSession transports it used before.
 struct GiteaBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gitea",
-        abstract: "ms per Gitea GET and POST through GiteaClient against the loopback simulator: the bot's session beside a default one.")
+        abstract: "ms per Gitea GET and POST through GiteaClient against the loopback simulator: the bot's transport beside URLSession.")
     @Option(help: "Requests per kind and session.") var requests = 1000
 
     func validate() throws {
@@ -34,13 +30,14 @@ struct GiteaBenchmark: AsyncParsableCommand {
             let requests = self.requests
             let rows = try await whileRunning(servers.tasks) {
                 let base = URL(string: "http://127.0.0.1:\(try await servers.ports().gitea)")!
-                let sessions: [(String, URLSessionConfiguration)] = [
-                    ("bot session (no cache, no cookies)", GiteaClient.sessionConfiguration(timeout: 15)),
-                    ("default ephemeral session", Self.defaultEphemeral())
+                let transports: [(String, any GiteaTransport)] = [
+                    ("async-http-client (the bot's)", AsyncHTTPGiteaTransport()),
+                    ("URLSession, no cache or cookies", URLSessionGiteaTransport(cached: false)),
+                    ("URLSession, default ephemeral", URLSessionGiteaTransport(cached: true))
                 ]
                 var rows: [String] = []
-                for (name, configuration) in sessions {
-                    let client = GiteaClient(baseURL: base, token: "bot-token", session: configuration, logger: quiet)
+                for (name, transport) in transports {
+                    let client = GiteaClient(baseURL: base, token: "bot-token", transport: transport, logger: quiet)
                     let (get, post) = try await Self.measure(client, requests: requests)
                     rows.append(
                         name.padding(toLength: 36, withPad: " ", startingAt: 0)
@@ -48,16 +45,9 @@ struct GiteaBenchmark: AsyncParsableCommand {
                 }
                 return rows
             }
-            StandardIO.printLine("session                               ms per request (loopback simulator, \(requests) each)")
+            StandardIO.printLine("transport                             ms per request (loopback simulator, \(requests) each)")
             for row in rows { StandardIO.printLine(row) }
         }
-    }
-
-    static func defaultEphemeral() -> URLSessionConfiguration {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 15
-        configuration.timeoutIntervalForResource = 30
-        return configuration
     }
 
     /// p50 and p99 in ms of `requests` GETs of ops/tc#1, then as many comment POSTs, one at a time after a warm-up.

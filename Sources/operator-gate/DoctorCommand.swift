@@ -71,7 +71,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 true,
                 "Gitea token: present (\(ProcessInfo.processInfo.environment["GITEA_TOKEN"].map { $0.isEmpty ? "from gitea.token_file" : "from GITEA_TOKEN" } ?? "from gitea.token_file"))"
             )
-            let client = GiteaClient(baseURL: configuration.giteaURL, token: token, timeout: timeout, logger: quiet)
+            let client = GiteaClient(baseURL: configuration.giteaURL, token: token, timeout: .seconds(timeout), logger: quiet)
             do {
                 let user = try await client.currentUser()
                 check(

@@ -45,7 +45,7 @@ struct GateCommand: AsyncParsableCommand {
             return try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: true, logger: logger) { ledger in
                 try await body(
                     GateExecutor(
-                        ledger: ledger, forge: GiteaClient(baseURL: url, token: token, timeout: timeout, logger: gateLogger),
+                        ledger: ledger, forge: GiteaClient(baseURL: url, token: token, timeout: .seconds(timeout), logger: gateLogger),
                         botLogin: login, logger: gateLogger))
             }
         }

@@ -53,7 +53,7 @@ struct SimulatorHarness {
     }
 
     func client(token: String = "bot-token", timeout: TimeInterval = 5) -> GiteaClient {
-        GiteaClient(baseURL: url, token: token, timeout: timeout, logger: Logger(label: "test.gitea"))
+        GiteaClient(baseURL: url, token: token, timeout: .seconds(timeout), logger: Logger(label: "test.gitea"))
     }
 
     /// The forge as the Gate sees it, by the harness's transport.

@@ -1,0 +1,43 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The bot's ``GiteaTransport``: swift-server's async-http-client, over the NIO event loops the relay connections
+/// already use, with keep-alive connections kept in its pool (up to 16 per host, one per parallel command).
+///
+/// Chosen over Foundation's URLSession (libcurl on Linux), which cost about 1 ms more per loopback request and most of
+/// the bot's CPU per command in dispatch sources and timers (`operator-gate-bench gitea` and `e2e`, issue #13).
+/// A response body larger than ``maximumBodyBytes`` is refused (Gitea's largest answers, 50-item pages, are far
+/// smaller), so a hostile or broken server cannot grow memory.
+public struct AsyncHTTPGiteaTransport: GiteaTransport {
+    /// The largest response body read.
+    public static let maximumBodyBytes = 8 << 20
+
+    public init() {}
+
+    /// One client for the process (never shut down: it lives as long as the process). A refused connection fails
+    /// the request at once instead of being retried until its deadline (the Gate decides about retries), and at
+    /// most 5 redirects are followed (an `http://` URL moved to `https://`).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 5, allowCycles: false), timeout: .init(connect: .seconds(10)),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    public func exchange(_ request: GiteaHTTPRequest) async throws -> (status: Int, body: Data) {
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await Self.client.execute(outgoing, timeout: .nanoseconds(Self.nanoseconds(request.timeout)))
+        let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
+        return (Int(response.status.code), Data(body.readableBytesView))
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}
