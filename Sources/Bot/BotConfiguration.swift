@@ -43,7 +43,7 @@ public struct BotConfiguration: Sendable {
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
 
     /// The bot's own fields; `data_dir`, `gitea` and the ledger's are GateSettings' (``GateSettings/parse(_:directory:)``).
-    private struct File: Decodable {
+    fileprivate struct File: Decodable {
         struct OperatorEntry: Decodable {
             let npub: String?
             let name: String?
@@ -130,24 +130,7 @@ public struct BotConfiguration: Sendable {
                     publicKey: key, name: entry.name ?? "operator \(index)", repositories: repos, actions: actions,
                     defaultRepository: defaultRepository, aliases: aliases))
         }
-        var limits = Limits()
-        if let entry = file.limits {
-            // Bounded above too: the bot does arithmetic with these (time windows, sizes), which must never overflow.
-            func bounded<T: BinaryInteger>(_ value: T?, _ name: String, max: T, unit: String) throws(BotConfigurationError) -> T? {
-                guard let value else { return nil }
-                guard value > 0 else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be positive") }
-                guard value <= max else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be at most \(max) \(unit)") }
-                return value
-            }
-            limits.maxDMBytes =
-                try bounded(entry.max_dm_bytes, "max_dm_bytes", max: 1 << 20, unit: "bytes (a relay frame's limit)") ?? limits.maxDMBytes
-            limits.commandsPerMinute =
-                try bounded(entry.commands_per_minute, "commands_per_minute", max: 1_000_000_000, unit: "a minute") ?? limits.commandsPerMinute
-            limits.maxDMAge = try bounded(entry.max_dm_age_s, "max_dm_age_s", max: 30 * 86_400, unit: "seconds (30 days)") ?? limits.maxDMAge
-            limits.clockSkew = try bounded(entry.clock_skew_s, "clock_skew_s", max: 86_400, unit: "seconds (a day)") ?? limits.clockSkew
-            limits.parallelCommands =
-                try bounded(entry.parallel_commands, "parallel_commands", max: 256, unit: "commands") ?? limits.parallelCommands
-        }
+        let limits = try Limits.parse(file.limits)
         return BotConfiguration(
             keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
             dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
@@ -201,5 +184,29 @@ public struct BotConfiguration: Sendable {
         guard !codingPath.isEmpty else { return "operator-gate.json" }
         return codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
             in: CharacterSet(charactersIn: "."))
+    }
+}
+
+extension BotConfiguration.Limits {
+    /// The `limits` object: each field optional (the default stays), positive, and bounded above.
+    fileprivate static func parse(_ entry: BotConfiguration.File.LimitsEntry?) throws(BotConfigurationError) -> Self {
+        var limits = Self()
+        guard let entry else { return limits }
+        // Bounded above too: the bot does arithmetic with these (time windows, sizes), which must never overflow.
+        func bounded<T: BinaryInteger>(_ value: T?, _ name: String, max: T, unit: String) throws(BotConfigurationError) -> T? {
+            guard let value else { return nil }
+            guard value > 0 else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be positive") }
+            guard value <= max else { throw BotConfigurationError(field: "limits.\(name)", problem: "must be at most \(max) \(unit)") }
+            return value
+        }
+        limits.maxDMBytes =
+            try bounded(entry.max_dm_bytes, "max_dm_bytes", max: 1 << 20, unit: "bytes (a relay frame's limit)") ?? limits.maxDMBytes
+        limits.commandsPerMinute =
+            try bounded(entry.commands_per_minute, "commands_per_minute", max: 1_000_000_000, unit: "a minute") ?? limits.commandsPerMinute
+        limits.maxDMAge = try bounded(entry.max_dm_age_s, "max_dm_age_s", max: 30 * 86_400, unit: "seconds (30 days)") ?? limits.maxDMAge
+        limits.clockSkew = try bounded(entry.clock_skew_s, "clock_skew_s", max: 86_400, unit: "seconds (a day)") ?? limits.clockSkew
+        limits.parallelCommands =
+            try bounded(entry.parallel_commands, "parallel_commands", max: 256, unit: "commands") ?? limits.parallelCommands
+        return limits
     }
 }

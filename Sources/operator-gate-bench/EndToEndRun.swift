@@ -20,11 +20,7 @@ struct EndToEndRun: Sendable {
 
     func measure() async throws -> EndToEndFigures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let quiet = {
-            var logger = Logger(label: "bench.e2e")
-            logger.logLevel = .critical
-            return logger
-        }()
+        let quiet = Logger.quiet("bench.e2e")
         let forge = GiteaSimulatorState()
         await forge.seedExample()
         for index in 0..<load { await forge.addIssue("ops/tc", title: "Load \(index)", author: "alice") }

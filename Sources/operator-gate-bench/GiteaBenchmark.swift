@@ -19,11 +19,7 @@ struct GiteaBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         try await runAsyncTool {
-            let quiet = {
-                var logger = Logger(label: "bench.gitea")
-                logger.logLevel = .critical
-                return logger
-            }()
+            let quiet = Logger.quiet("bench.gitea")
             let forge = GiteaSimulatorState()
             await forge.seedExample()
             let servers = LoopbackServers(forge: forge, logger: quiet)

@@ -17,11 +17,7 @@ extension PipelineBenchmark {
         let bot = SecretKey.generate()
         let alice = SecretKey.generate()
         let now = Int64(Date().timeIntervalSince1970)
-        let quiet = {
-            var logger = Logger(label: "bench")
-            logger.logLevel = .critical
-            return logger
-        }()
+        let quiet = Logger.quiet("bench")
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-bench-\(UUID().uuidString.prefix(8))")
         let limits: BotConfiguration.Limits
         let op: Operator

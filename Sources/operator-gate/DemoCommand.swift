@@ -31,11 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
                 logger.logLevel = verbose ? .info : .critical
                 return logger
             }()
-            let serverLogger = {
-                var quiet = logger
-                quiet.logLevel = .critical
-                return quiet
-            }()
+            let serverLogger = logger.quieted
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("operator-gate-demo-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { if !keep { try? FileManager.default.removeItem(at: folder) } }

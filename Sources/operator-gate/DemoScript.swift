@@ -43,8 +43,7 @@ struct DemoScript {
 
     /// Sends the DMs and prints each with its answer; true when every answer was as expected.
     func converse(logger: Logger) async throws -> Bool {
-        var quiet = logger
-        quiet.logLevel = .critical
+        let quiet = logger.quieted
         let now = Int64(Date().timeIntervalSince1970)
         let client = KeyPair(secretKey: alice)
         // As her client does: NIP-17 answers are read on her DM inbox relay only, NIP-04 ones on the bot's relay.

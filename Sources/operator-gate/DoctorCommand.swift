@@ -39,8 +39,7 @@ struct DoctorCommand: AsyncParsableCommand {
             check(true, "bot key: \(bot!.publicKey.npub)")
         } catch { check(false, "bot key: \(error)") }
 
-        var quiet = Logger(label: "operator-gate.doctor")
-        quiet.logLevel = .critical
+        let quiet = Logger.quiet("operator-gate.doctor")
         do {
             let relays = try RelayList.load(path: configuration.relaysFile, requireRead: true, requireWrite: true)
             check(true, "relay list \(configuration.relaysFile): \(relays.relays.count) relay(s)")
@@ -99,8 +98,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     /// The ledger: SQLite file writable, or PostgreSQL reachable, schema version known, writable.
     static func ledgerChecks(_ settings: LedgerSettings) async -> [(passed: Bool, line: String, note: String?)] {
-        var logger = Logger(label: "operator-gate.doctor")
-        logger.logLevel = .critical
+        let logger = Logger.quiet("operator-gate.doctor")
         let place: String
         switch settings.backend {
         case .sqlite(let path): place = path

@@ -24,9 +24,13 @@ public enum OperatorGateProcess {
         var newest: (Date, String)?
         // The benchmarks are another executable: `operator-gate` is not rebuilt when only they change.
         let notLinked: Set<String> = ["operator-gate-bench", "CSecp256k1Bench"]
-        for case let file as URL in files.enumerator(at: sources, includingPropertiesForKeys: [.contentModificationDateKey]) ?? .init() {
+        let keys: Set<URLResourceKey> = [.contentModificationDateKey, .isRegularFileKey]
+        for case let file as URL in files.enumerator(at: sources, includingPropertiesForKeys: Array(keys)) ?? .init() {
             if !notLinked.isDisjoint(with: file.pathComponents) { continue }
-            guard let date = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate else { continue }
+            // Files only: a folder's time changes when a tool (swift format -i) rewrites a file in it unchanged.
+            guard let values = try? file.resourceValues(forKeys: keys), values.isRegularFile == true,
+                let date = values.contentModificationDate
+            else { continue }
             if date > newest?.0 ?? .distantPast { newest = (date, file.path) }
         }
         if let (date, file) = newest, date > built {
