@@ -49,6 +49,10 @@ struct EndToEndBenchmark: AsyncParsableCommand {
                 results.append(try await run.measure())
             }
             print(results)
+            // A benchmark that saw a command written or answered twice (or not at all) must not pass quietly.
+            for figures in results where !(figures.distinctIssues.exactlyOnce && figures.sameIssue.exactlyOnce) {
+                throw CLIError("\(figures.bot): not every command was written to Gitea once and answered once")
+            }
         }
     }
 

@@ -67,12 +67,20 @@ struct MultiInstanceTests {
             // Gitea slows down (0.25 s a request) so that instance 0 is killed while it holds a claim.
             for _ in 0..<60 { await h.state.inject(.delay(seconds: 0.25)) }
             try await h.sendMany(Array(commands[0..<70]))
+            // Frozen first (SIGSTOP), then checked, then killed: a claim seen a moment before the kill may have been
+            // completed in that moment, and a frozen process completes nothing.
             let killDeadline = Date().addingTimeInterval(20)
-            while try await !Self.claimedInstances(ledger).contains("gate-0") && Date() < killDeadline {
-                try await Task.sleep(for: .milliseconds(20))
+            var killedHoldingAClaim = false
+            while !killedHoldingAClaim && Date() < killDeadline {
+                if try await Self.claimedInstances(ledger).contains("gate-0") {
+                    h.signalInstance(0, SIGSTOP)
+                    killedHoldingAClaim = try await Self.claimedInstances(ledger).contains("gate-0")
+                    if !killedHoldingAClaim { h.signalInstance(0, SIGCONT) }
+                } else {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
             h.signalInstance(0, SIGKILL)
-            let killedHoldingAClaim = try await Self.claimedInstances(ledger).contains("gate-0")
             try await h.sendMany(Array(commands[70..<140]))
             h.signalInstance(1, SIGTERM)
             let stopped = try #require(h.instances[1])
