@@ -22,11 +22,7 @@ public final class GiteaClient: Forge {
         baseURL: URL, token: String, transport: any GiteaTransport = AsyncHTTPGiteaTransport(), timeout: Duration = .seconds(15),
         logger: Logger
     ) {
-        self.baseURL = baseURL
-        self.token = token
-        self.transport = transport
-        self.timeout = timeout
-        self.logger = logger
+        (self.baseURL, self.token, self.transport, self.timeout, self.logger) = (baseURL, token, transport, timeout, logger)
     }
 
     enum Method: String {
