@@ -50,7 +50,7 @@ public final class SQLiteLedger: Ledger {
         }
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
-        batcher = WriteBatcher(database: database)
+        batcher = WriteBatcher(database: database, commitsInline: durability == .normal)
         var checkpointConfiguration = Configuration()
         checkpointConfiguration.busyMode = .timeout(10)
         checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
