@@ -2,20 +2,6 @@ import Foundation
 
 /// What `bench e2e` measured of one bot, in one run.
 struct EndToEndFigures: Codable, Sendable {
-    struct Latency: Codable, Sendable {
-        var p50 = 0.0
-        var p99 = 0.0
-        var max = 0.0
-
-        init(_ milliseconds: [Double] = []) {
-            let sorted = milliseconds.sorted()
-            guard !sorted.isEmpty else { return }
-            p50 = sorted[sorted.count / 2]
-            p99 = sorted[Swift.min(sorted.count - 1, sorted.count * 99 / 100)]
-            max = sorted[sorted.count - 1]
-        }
-    }
-
     /// One open-loop phase: `commands` DMs published at once, each answered.
     struct Load: Codable, Sendable {
         var commands = 0
@@ -31,8 +17,8 @@ struct EndToEndFigures: Codable, Sendable {
     /// From starting the process to the answer of a DM published at that moment.
     var startupMs = 0.0
     /// Closed loop: one DM at a time, from publishing it to its answer arriving.
-    var nip04 = Latency()
-    var nip17 = Latency()
+    var nip04 = LatencySummary()
+    var nip17 = LatencySummary()
     /// Every DM on another issue.
     var distinctIssues = Load()
     /// Every DM on the same issue.

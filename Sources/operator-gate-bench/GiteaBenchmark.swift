@@ -62,15 +62,11 @@ struct GiteaBenchmark: AsyncParsableCommand {
             _ = try await client.createComment(repository, 1, body: "bench \(index)")
             posts.append(milliseconds(ContinuousClock.now - start))
         }
-        return (percentiles(gets), percentiles(posts))
+        let (get, post) = (LatencySummary(gets), LatencySummary(posts))
+        return ((get.p50, get.p99), (post.p50, post.p99))
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
-
-    static func percentiles(_ values: [Double]) -> (Double, Double) {
-        let sorted = values.sorted()
-        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
     }
 }

@@ -35,16 +35,15 @@ extension PipelineBenchmark {
                 await pool.waitForConnections(timeout: .seconds(5))
                 try await Task.sleep(for: .milliseconds(500))
                 let idle = Self.memory("VmRSS")
-                var latencies = try await roundTripLatencies(fixture, pool: pool, mailbox: mailbox).sorted()
-                if latencies.isEmpty { latencies = [0] }
+                let latencies = try await roundTripLatencies(fixture, pool: pool, mailbox: mailbox)
                 return (idle: idle, latencies: latencies, peak: Self.memory("VmHWM"))
             }
         }
-        let latencies = measured.latencies
+        let latencies = LatencySummary(measured.latencies)
         report.rssIdleMB = measured.idle
-        report.latencyP50 = latencies[latencies.count / 2]
-        report.latencyP99 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
-        report.latencyMax = latencies.last ?? 0
+        report.latencyP50 = latencies.p50
+        report.latencyP99 = latencies.p99
+        report.latencyMax = latencies.max
         report.rssPeakMB = measured.peak
     }
 
