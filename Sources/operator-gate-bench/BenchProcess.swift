@@ -73,8 +73,11 @@ final class BenchProcess: @unchecked Sendable {
     }
 
     /// A memory figure of /proc/PID/status in MB (`VmRSS` now, `VmHWM` the peak).
-    func memoryMB(_ field: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+    func memoryMB(_ field: String) -> Double { Self.memoryMB(field, of: "\(pid)") }
+
+    /// A memory figure of /proc/`process`/status in MB (`self` for this process).
+    static func memoryMB(_ field: String, of process: String) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
             let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return 0 }

@@ -87,13 +87,7 @@ struct PipelineBenchmark {
         }
     }
 
-    static func memory(_ field: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kb / 1024
-    }
+    static func memory(_ field: String) -> Double { BenchProcess.memoryMB(field, of: "self") }
 
     /// Every phase, in order: throughput, the per-step breakdown, strangers, the C bound, latency and memory.
     func run() async throws -> Report {
