@@ -83,14 +83,8 @@ public final class InboxConsumer: Service, Sendable {
     /// One inbound event, start to finish: the pipeline's decision, and the Gate's acknowledgement when it executed.
     @discardableResult
     public func handle(_ inbound: InboundEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
-        await handle(inbound, prepared: pipeline.prepare(inbound.event), at: time)
-    }
-
-    /// ``handle(_:at:)`` for an event already prepared (``InboxPipeline/prepare(_:resuming:)``).
-    @discardableResult
-    public func handle(_ inbound: InboundEvent, prepared: PreparedEvent, at time: Int64? = nil) async -> (decision: InboxDecision, ack: Ack?) {
         metrics.event(relay: inbound.relay, kind: inbound.event.kind)
-        return await process(prepared, at: time ?? now(), resuming: false)
+        return await process(pipeline.prepare(inbound.event), at: time ?? now(), resuming: false)
     }
 
     /// A message another instance claimed and stopped answering, taken over from the shared inbox
