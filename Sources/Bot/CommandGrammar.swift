@@ -18,6 +18,11 @@ import Gate
 /// | `merge [repo]!N [style] [sha:<head>]`               | merge (merge, rebase, rebase-merge, squash,          |
 /// |                                                     | fast-forward-only)                                   |
 /// | `show [repo]#N`, `status <key prefix>`              | read-only                                            |
+/// | `list [repo] [open|closed|all] [label:x]… [@user]`  | read-only: issues (newest 10), `prs` the same for    |
+/// | `  [text…]`, `prs …`                                | pull requests; text goes to Gitea's search           |
+/// | `run [repo] <workflow> [ref] [key=value…]`          | dispatch a Gitea Actions workflow (file or name)     |
+/// | `runs [repo] [workflow]`                            | read-only: the latest 5 runs                         |
+/// | `rerun [repo] <run number> [failed]`                | rerun a run, or only its failed jobs                 |
 /// | `help [verb]`, `whoami`                             | answered by the bot itself                           |
 /// | `again <command>`                                   | bypass the duplicate window                          |
 /// | `{"action": …}`                                     | the Gate's JSON form (source and origin are the DM's) |
@@ -42,7 +47,10 @@ public struct CommandGrammar: Sendable {
         case invalid(message: String, usage: String)
     }
 
-    public static let verbs = ["issue", "comment", "close", "reopen", "assign", "label", "merge", "show", "status", "help", "whoami"]
+    public static let verbs = [
+        "issue", "comment", "close", "reopen", "assign", "label", "merge", "show", "status", "list", "prs", "run", "runs", "rerun", "help",
+        "whoami"
+    ]
 
     /// One line of usage per verb, for replies.
     public static func usage(_ verb: String) -> String {
@@ -56,6 +64,11 @@ public struct CommandGrammar: Sendable {
         case "merge": return "merge [repo]!N [merge|rebase|rebase-merge|squash|fast-forward-only] [sha:<head>]"
         case "show": return "show [repo]#N"
         case "status": return "status <key prefix>"
+        case "list": return "list [repo] [open|closed|all] [label:name]… [@assignee] [search words…]"
+        case "prs": return "prs [repo] [open|closed|all] [label:name]… [@assignee] [search words…]"
+        case "run": return "run [repo] <workflow file or name> [ref] [input=value…]"
+        case "runs": return "runs [repo] [workflow]"
+        case "rerun": return "rerun [repo] <run number> [failed]"
         case "help": return "help [verb]"
         case "whoami": return "whoami"
         default: return "verbs: " + verbs.joined(separator: ", ") + " (help <verb> for details)"
@@ -110,6 +123,10 @@ public struct CommandGrammar: Sendable {
         case "issue": return try issue(words, body: body)
         case "merge": return try merge(words)
         case "status": return try status(words)
+        case "list", "prs": return try list(words, pulls: verb == "prs")
+        case "run": return try run(words)
+        case "runs": return try runs(words)
+        case "rerun": return try rerun(words)
         case "comment", "close", "reopen", "assign", "label", "show":
             guard let target = words.first else { throw Invalid("\(verb) needs an issue like #12 or owner/name#12") }
             let (repository, number) = try reference(target, marker: "#", verb: verb)

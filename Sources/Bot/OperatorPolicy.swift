@@ -24,7 +24,7 @@ public struct Operator: Sendable, Equatable {
     }
 
     /// What an operator whose entry names no `actions` may do.
-    public static let readOnlyActions: [GateAction] = [.show, .status]
+    public static let readOnlyActions: [GateAction] = [.show, .status, .list]
 
     /// Whether `repository` (`owner/name`) is one of the operator's (`status` shows only ledger entries of these).
     public func covers(_ repository: String) -> Bool {

@@ -21,11 +21,13 @@ public struct Ack: Codable, Sendable, Equatable {
     public var executedAt: Int64?
     /// Things that went partly wrong (labels or assignees Gitea silently dropped, a proof comment that failed).
     public var warnings: [String]
+    /// A list answer's lines (`list`, `prs`, `runs`), after ``message`` (its count line); `nil` for the rest.
+    public var lines: [String]?
 
     public init(
         success: Bool, key: String, action: GateAction, repository: String, number: Int? = nil, title: String? = nil,
         url: String? = nil, state: AckState? = nil, message: String, priorExecution: Bool = false, executedAt: Int64? = nil,
-        warnings: [String] = []
+        warnings: [String] = [], lines: [String]? = nil
     ) {
         self.success = success
         self.key = key
@@ -39,6 +41,7 @@ public struct Ack: Codable, Sendable, Equatable {
         self.priorExecution = priorExecution
         self.executedAt = executedAt
         self.warnings = warnings
+        self.lines = lines
     }
 
     /// One short sentence for a chat reply.
@@ -49,6 +52,7 @@ public struct Ack: Codable, Sendable, Equatable {
         let keyNote = key.isEmpty ? "" : " (key \(key.prefix(12)))"
         let warningNote = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: "; ") + "."
         if !success { return "✗ \(action.rawValue) \(target): \(message)\(keyNote)" }
+        if let lines { return ([message] + lines).joined(separator: "\n") }
         let prefix = priorExecution ? "Already done earlier: " : "✓ "
         return "\(prefix)\(message) \(target)\(titled)\(link)\(keyNote).\(warningNote)"
     }

@@ -27,14 +27,15 @@ public struct AsyncHTTPGiteaTransport: GiteaTransport {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
-    public func exchange(_ request: GiteaHTTPRequest) async throws -> (status: Int, body: Data) {
+    public func exchange(_ request: GiteaHTTPRequest) async throws -> GiteaHTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await Self.client.execute(outgoing, timeout: .nanoseconds(Self.nanoseconds(request.timeout)))
         let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
-        return (Int(response.status.code), Data(body.readableBytesView))
+        let total = response.headers.first(name: "X-Total-Count").flatMap { Int($0) }
+        return GiteaHTTPResponse(status: Int(response.status.code), body: Data(body.readableBytesView), totalCount: total)
     }
 
     static func nanoseconds(_ duration: Duration) -> Int64 {

@@ -15,6 +15,8 @@ extension Command {
             let issue_num: Int?, comment: String?, add: [String]?, remove: [String]?
             let pr_num: Int?, style: String?, head_sha: String?, delete_branch: Bool?
             let number: Int?, key: String?
+            let state: String?, assignee: String?, text: String?, kind: String?
+            let workflow: String?, ref: String?, inputs: [String: String]?, run_num: Int?, failed_only: Bool?
         }
     }
 
@@ -92,6 +94,24 @@ extension Command {
                 throw .invalidField(action: name, field: "key", reason: "must be at least 4 hex characters of a gate key")
             }
             return .status(keyPrefix: key.lowercased())
+        case .list:
+            switch p?.kind ?? "issues" {
+            case "runs": return .runs(workflow: p?.workflow.flatMap { $0.isEmpty ? nil : $0 })
+            case "issues", "pulls": break
+            default: throw .invalidField(action: name, field: "kind", reason: "must be issues, pulls or runs")
+            }
+            var filter = IssueFilter(labels: p?.labels ?? [], assignee: p?.assignee, text: p?.text)
+            if let raw = p?.state {
+                guard let state = IssueFilter.State(rawValue: raw) else {
+                    throw .invalidField(action: name, field: "state", reason: "must be open, closed or all")
+                }
+                filter.state = state
+            }
+            return .list(filter: filter, pulls: p?.kind == "pulls")
+        case .dispatchWorkflow:
+            return .dispatchWorkflow(workflow: try text(p?.workflow, "workflow"), ref: p?.ref, inputs: p?.inputs ?? [:])
+        case .rerunWorkflow:
+            return .rerunWorkflow(run: try number(p?.run_num, "run_num"), failedOnly: p?.failed_only ?? false)
         }
     }
 
@@ -131,6 +151,18 @@ extension Command {
             payloadFields = [("number", "\(number)")]
         case .status(let prefix):
             payloadFields = [("key", q(prefix))]
+        case .list(let filter, let pulls):
+            payloadFields =
+                [("state", q(filter.state.rawValue)), ("labels", list(filter.labels))] + (filter.assignee.map { [("assignee", q($0))] } ?? [])
+                + (filter.text.map { [("text", q($0))] } ?? []) + [("kind", q(pulls ? "pulls" : "issues"))]
+        case .runs(let workflow):
+            payloadFields = [("kind", q("runs"))] + (workflow.map { [("workflow", q($0))] } ?? [])
+        case .dispatchWorkflow(let workflow, let ref, let inputs):
+            let pairs = inputs.keys.sorted().map { q($0) + ":" + q(inputs[$0] ?? "") }
+            payloadFields =
+                [("workflow", q(workflow))] + (ref.map { [("ref", q($0))] } ?? []) + [("inputs", "{" + pairs.joined(separator: ",") + "}")]
+        case .rerunWorkflow(let run, let failedOnly):
+            payloadFields = [("run_num", "\(run)"), ("failed_only", "\(failedOnly)")]
         }
         return "{" + payloadFields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }

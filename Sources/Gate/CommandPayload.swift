@@ -10,6 +10,14 @@ public enum CommandPayload: Hashable, Sendable {
     case mergePR(pr: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool)
     case show(number: Int)
     case status(keyPrefix: String)
+    /// Read-only: issues (`pulls` false) or pull requests matching `filter`, newest first.
+    case list(filter: IssueFilter, pulls: Bool)
+    /// Read-only: the latest runs, of one workflow (file or name) when given.
+    case runs(workflow: String?)
+    /// Dispatches a workflow (file name or name) on `ref` (the default branch when nil) with `inputs`.
+    case dispatchWorkflow(workflow: String, ref: String?, inputs: [String: String])
+    /// Reruns the run with this number, or only its failed jobs.
+    case rerunWorkflow(run: Int, failedOnly: Bool)
 
     /// The action this payload belongs to.
     public var action: GateAction {
@@ -23,13 +31,16 @@ public enum CommandPayload: Hashable, Sendable {
         case .mergePR: return .mergePR
         case .show: return .show
         case .status: return .status
+        case .list, .runs: return .list
+        case .dispatchWorkflow: return .dispatchWorkflow
+        case .rerunWorkflow: return .rerunWorkflow
         }
     }
 
     /// The issue or pull request number the command targets, if any.
     public var number: Int? {
         switch self {
-        case .createIssue, .status: return nil
+        case .createIssue, .status, .list, .runs, .dispatchWorkflow, .rerunWorkflow: return nil
         case .addComment(let issue, _), .closeIssue(let issue, _), .reopenIssue(let issue), .assignIssue(let issue, _, _, _),
             .labelIssue(let issue, _, _):
             return issue

@@ -26,6 +26,22 @@ public protocol Forge: Sendable {
     func pullRequest(_ repository: Repository, _ number: Int) async throws(GiteaError) -> GiteaPullRequest
     /// Merges; returns the HTTP status (200 merged, 201 scheduled for when checks succeed).
     func merge(_ repository: Repository, _ number: Int, style: MergeStyle, headSHA: String?, deleteBranch: Bool) async throws(GiteaError) -> Int
+    /// One page of issues (`pulls` false) or pull requests matching `filter`, newest first, with the total count.
+    func issueList(_ repository: Repository, _ filter: IssueFilter, pulls: Bool, limit: Int) async throws(GiteaError) -> GiteaPage<GiteaIssue>
+
+    // MARK: Actions
+
+    /// The workflows of the default branch.
+    func workflows(_ repository: Repository) async throws(GiteaError) -> [GiteaWorkflow]
+    /// Dispatches `workflow` (its file name) on `ref`, asking for the run's details (`nil` when Gitea answered 204).
+    func dispatchWorkflow(_ repository: Repository, workflow: String, ref: String, inputs: [String: String]) async throws(GiteaError)
+        -> GiteaRunDetails?
+    /// One page of runs, newest first, optionally of one event (`workflow_dispatch`).
+    func workflowRuns(_ repository: Repository, event: String?, page: Int, limit: Int) async throws(GiteaError) -> GiteaPage<GiteaWorkflowRun>
+    func workflowRun(_ repository: Repository, id: Int64) async throws(GiteaError) -> GiteaWorkflowRun
+    func workflowJobs(_ repository: Repository, run: Int64) async throws(GiteaError) -> [GiteaWorkflowJob]
+    /// Reruns a completed run, or only its failed jobs.
+    func rerunWorkflow(_ repository: Repository, run: Int64, failedOnly: Bool) async throws(GiteaError)
 }
 
 extension Forge {

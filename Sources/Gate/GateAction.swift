@@ -11,9 +11,15 @@ public enum GateAction: String, Sendable, Codable, CaseIterable {
     case show
     /// Read-only: a ledger lookup.
     case status
+    /// Read-only: lists of issues, pull requests and workflow runs.
+    case list
+    /// Runs a Gitea Actions workflow (`workflow_dispatch`).
+    case dispatchWorkflow = "dispatch_workflow"
+    /// Reruns a workflow run, or its failed jobs.
+    case rerunWorkflow = "rerun_workflow"
 
     /// Whether the action writes to Gitea (and so goes through the ledger).
-    public var writes: Bool { self != .show && self != .status }
+    public var writes: Bool { self != .show && self != .status && self != .list }
 }
 
 /// How a pull request is merged (Gitea's `Do` values).

@@ -11,7 +11,7 @@ extension GateExecutor {
     /// Looks on Gitea for an earlier execution of `command` (its key in a body or comment by the bot's login, or
     /// the target state). Returns `nil` when there is none; throws when Gitea cannot be asked (callers then refuse
     /// to write).
-    func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64) async throws -> Ack? {
+    func probe(_ command: Command, key: IdempotencyKey, claimedAt: Int64, entryID: Int64) async throws -> Ack? {
         let repo = command.repository
         let since = GiteaTime.rfc3339(claimedAt - configuration.probeMargin)
         func found(_ number: Int, _ title: String?, _ url: String?, _ state: AckState?, _ message: String) -> Ack {
@@ -48,7 +48,9 @@ extension GateExecutor {
                 if issue.state == IssueState.open.rawValue { return found(number, issue.title, issue.htmlURL, .open, IssueState.open.verb) }
             }
             return nil
-        case .show, .status:
+        case .dispatchWorkflow, .rerunWorkflow:
+            return try await probeWorkflow(command, key: key, entryID: entryID, claimedAt: claimedAt)
+        case .show, .status, .list, .runs:
             return nil
         }
     }

@@ -15,6 +15,10 @@ public final class GateExecutor: Sendable {
         /// only after a probe proved nothing was written; the waits double from ``retryDelay``.
         public var unknownOutcomeRetries = 2
         public var retryDelay: Duration = .seconds(1)
+        /// How many times a probe lists workflow runs for a dispatch whose answer was lost (the request may still be
+        /// going through Gitea), and the wait between listings.
+        public var runDiscoveryAttempts = 3
+        public var runDiscoveryDelay: Duration = .seconds(1)
         public init() {}
     }
 
@@ -55,6 +59,8 @@ public final class GateExecutor: Sendable {
         switch command.payload {
         case .show(let number): return await show(command, number)
         case .status(let prefix): return await status(command, prefix, visible: visibleRepositories)
+        case .list(let filter, let pulls): return await list(command, filter, pulls: pulls)
+        case .runs(let workflow): return await runs(command, workflow: workflow)
         default: break
         }
         let key = IdempotencyKey(command)
@@ -255,7 +261,9 @@ public final class GateExecutor: Sendable {
         while true {
             switch action {
             case .call:
-                do { action = machine.receive(.called(try await perform(command, key: key)), now: now()) } catch let refusal as GateRefusal {
+                do { action = machine.receive(.called(try await perform(command, key: key, entryID: entry.id)), now: now()) } catch let refusal
+                    as GateRefusal
+                {
                     action = machine.receive(.refused(refusal.description), now: now())
                 } catch let error as GiteaError where error.certainlyNotApplied {
                     action = machine.receive(.refused(error.description), now: now())
@@ -265,7 +273,7 @@ public final class GateExecutor: Sendable {
                 }
             case .probe:
                 do {
-                    let found = try await probe(command, key: key, claimedAt: entry.claimedAt)
+                    let found = try await probe(command, key: key, claimedAt: entry.claimedAt, entryID: entry.id)
                     action = machine.receive(.probed(found), now: now(), cancelled: Task.isCancelled)
                 } catch {
                     logger.warning("cannot probe Gitea for an earlier execution", metadata: ["key": "\(key.short)", "error": "\(error)"])
@@ -340,7 +348,7 @@ public final class GateExecutor: Sendable {
             url: url, state: state, message: message, priorExecution: prior, executedAt: now(), warnings: warnings)
     }
 
-    private func perform(_ command: Command, key: IdempotencyKey) async throws -> Ack {
+    private func perform(_ command: Command, key: IdempotencyKey, entryID: Int64) async throws -> Ack {
         let repo = command.repository
         switch command.payload {
         case .createIssue(let title, let body, let labelNames, let assignees):
@@ -360,7 +368,11 @@ public final class GateExecutor: Sendable {
             return try await label(command, key, number: number, add: add, remove: remove)
         case .mergePR(let number, let style, let headSHA, let deleteBranch):
             return try await merge(command, key, number: number, style: style, headSHA: headSHA, deleteBranch: deleteBranch)
-        case .show, .status:
+        case .dispatchWorkflow(let workflow, let ref, let inputs):
+            return try await dispatch(command, key, entryID: entryID, workflow: workflow, ref: ref, inputs: inputs)
+        case .rerunWorkflow(let number, let failedOnly):
+            return try await rerun(command, key, entryID: entryID, number: number, failedOnly: failedOnly)
+        case .show, .status, .list, .runs:
             preconditionFailure("read-only actions do not reach perform")
         }
     }

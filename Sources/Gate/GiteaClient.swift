@@ -38,6 +38,14 @@ public final class GiteaClient: Forge {
     func send(_ method: Method, _ path: String, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil)
         async throws(GiteaError) -> (Data, Int)
     {
+        let response = try await exchange(method, path, query: query, body: body)
+        return (response.body, response.status)
+    }
+
+    /// One request, answered with the whole response (lists read `X-Total-Count`).
+    func exchange(_ method: Method, _ path: String, query: [(String, String)] = [], body: (any Encodable & Sendable)? = nil)
+        async throws(GiteaError) -> GiteaHTTPResponse
+    {
         var components = URLComponents(url: baseURL.appendingPathComponent("api/v1" + path), resolvingAgainstBaseURL: false)!
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         var request = GiteaHTTPRequest(
@@ -52,10 +60,10 @@ public final class GiteaClient: Forge {
         for attempt in 1...attempts {
             let started = ContinuousClock.now
             do {
-                let (status, data) = try await transport.exchange(request)
-                record(method, path, status: status, elapsed: ContinuousClock.now - started)
-                if (200..<300).contains(status) { return (data, status) }
-                lastError = .from(status: status, message: Self.errorMessage(body: data))
+                let response = try await transport.exchange(request)
+                record(method, path, status: response.status, elapsed: ContinuousClock.now - started)
+                if (200..<300).contains(response.status) { return response }
+                lastError = .from(status: response.status, message: Self.errorMessage(body: response.body))
             } catch {
                 lastError = .transport("\(error)")
             }

@@ -13,7 +13,7 @@ public enum GiteaError: Error, Equatable, Sendable, CustomStringConvertible {
     case conflict(message: String)
     /// 412: a precondition failed (closing an issue with open dependencies, state change of a merged PR).
     case preconditionFailed(message: String)
-    /// 422: Gitea rejected the request body (unknown assignee, invalid field).
+    /// 400 or 422: Gitea rejected the request (unknown assignee, invalid field, a rerun of a run still going).
     case validation(message: String)
     /// 423: the repository is archived.
     case locked(message: String)
@@ -33,7 +33,7 @@ public enum GiteaError: Error, Equatable, Sendable, CustomStringConvertible {
         case 405: return .notAllowed(message: message)
         case 409: return .conflict(message: message)
         case 412: return .preconditionFailed(message: message)
-        case 422: return .validation(message: message)
+        case 400, 422: return .validation(message: message)
         case 423: return .locked(message: message)
         case 429, 500...599: return .unavailable(status: status, message: message)
         default: return .unexpected(status: status, message: message)

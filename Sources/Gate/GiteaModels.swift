@@ -112,7 +112,8 @@ struct GiteaAPIError: Decodable {
     let message: String?
 }
 
-/// A repository as the token's user sees it (`GET /repos/{owner}/{repo}`): only what `doctor` checks.
+/// A repository as the token's user sees it (`GET /repos/{owner}/{repo}`): what `doctor` checks and what workflow
+/// dispatch needs.
 public struct GiteaRepository: Codable, Sendable, Equatable {
     public struct Permissions: Codable, Sendable, Equatable {
         public let admin: Bool
@@ -122,9 +123,17 @@ public struct GiteaRepository: Codable, Sendable, Equatable {
     }
     public let fullName: String
     public let permissions: Permissions?
+    /// The branch a workflow runs on when no ref is given.
+    public let defaultBranch: String?
+    /// The repository's web page.
+    public let htmlURL: String?
     enum CodingKeys: String, CodingKey {
         case permissions
         case fullName = "full_name"
+        case defaultBranch = "default_branch"
+        case htmlURL = "html_url"
     }
-    public init(fullName: String, permissions: Permissions?) { (self.fullName, self.permissions) = (fullName, permissions) }
+    public init(fullName: String, permissions: Permissions?, defaultBranch: String? = nil, htmlURL: String? = nil) {
+        (self.fullName, self.permissions, self.defaultBranch, self.htmlURL) = (fullName, permissions, defaultBranch, htmlURL)
+    }
 }

@@ -5,7 +5,16 @@ import Foundation
 public protocol GiteaTransport: Sendable {
     /// Sends `request` and returns the response's status and body; throws when no response came (refused, reset,
     /// timed out), when the write may or may not have happened.
-    func exchange(_ request: GiteaHTTPRequest) async throws -> (status: Int, body: Data)
+    func exchange(_ request: GiteaHTTPRequest) async throws -> GiteaHTTPResponse
+}
+
+/// Gitea's answer: status, body, and the one header the Gate reads (`X-Total-Count` of lists).
+public struct GiteaHTTPResponse: Sendable {
+    public var status: Int
+    public var body: Data
+    /// `X-Total-Count`: how many items a list has in all pages.
+    public var totalCount: Int?
+    public init(status: Int, body: Data, totalCount: Int? = nil) { (self.status, self.body, self.totalCount) = (status, body, totalCount) }
 }
 
 /// One request to Gitea's API, as ``GiteaClient`` builds it.

@@ -16,7 +16,9 @@ import Foundation
 /// assignees:["alice","bob"]              '@' dropped, lowercased, de-duplicated, sorted
 /// ```
 /// Other actions write their fields the same way, in the order of ``CommandPayload``'s associated values
-/// (`issue:12`, `comment:"…"`, `style:"squash"`, `head_sha:"…"` lowercased, `delete_branch:true`, …).
+/// (`issue:12`, `comment:"…"`, `style:"squash"`, `head_sha:"…"` lowercased, `delete_branch:true`, …). A workflow
+/// dispatch writes `workflow:"deploy.yml"`, `ref:"main"` (or `null` for the default branch) and
+/// `inputs:["env":"prod","tag":"v2"]`, its inputs sorted by name.
 /// The key is written into every Gitea write (see the footer format), so a crash can be reconciled by searching for it.
 public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codable {
     /// 64 lowercase hex characters.
@@ -67,6 +69,20 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
             lines += ["number:\(number)"]
         case .status(let prefix):
             lines += ["key:" + quoted(prefix.lowercased())]
+        case .list(let filter, let pulls):
+            lines += [
+                "pulls:\(pulls)", "state:" + quoted(filter.state.rawValue), "labels:" + list(names(filter.labels)),
+                "assignee:" + (filter.assignee.map { quoted($0.lowercased()) } ?? "null"), "text:" + (filter.text.map { quoted(text($0)) } ?? "null")
+            ]
+        case .runs(let workflow):
+            lines += ["workflow:" + (workflow.map { quoted(text($0)) } ?? "null")]
+        case .dispatchWorkflow(let workflow, let ref, let inputs):
+            lines += [
+                "workflow:" + quoted(text(workflow)), "ref:" + (ref.map { quoted(text($0)) } ?? "null"),
+                "inputs:[" + inputs.keys.sorted().map { quoted($0) + ":" + quoted(inputs[$0] ?? "") }.joined(separator: ",") + "]"
+            ]
+        case .rerunWorkflow(let run, let failedOnly):
+            lines += ["run:\(run)", "failed_only:\(failedOnly)"]
         }
         return Array(lines.joined(separator: "\n").utf8)
     }

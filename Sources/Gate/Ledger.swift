@@ -36,6 +36,12 @@ public protocol Ledger: Sendable {
     func takeOver(_ entry: LedgerEntry, now: Int64) async throws -> Bool
     /// Whether a write can start now (health checks).
     func isWritable() async -> Bool
+    /// Records on a claimed entry, durably, what its execution saw right before its write: a write that leaves no
+    /// key on Gitea (a workflow dispatch, a rerun) is found by a probe as "newer than this". Recorded before every
+    /// attempt; an entry without one made no attempt.
+    func recordBaseline(id: Int64, value: String) async throws
+    /// The baseline recorded for an entry, if any.
+    func baseline(id: Int64) async throws -> String?
 }
 
 extension Ledger {

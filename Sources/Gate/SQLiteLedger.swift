@@ -95,6 +95,10 @@ public final class SQLiteLedger: Ledger {
                 table.add(column: "lease_until", .integer)
             }
         }
+        // What an execution saw before a write that carries no key (workflow dispatch, rerun).
+        migrator.registerMigration("ledger-v3-baseline") { db in
+            try db.alter(table: "ledger") { table in table.add(column: "baseline", .text) }
+        }
         return migrator
     }
 
@@ -151,6 +155,16 @@ public final class SQLiteLedger: Ledger {
             try db.cachedStatement(sql: "UPDATE ledger SET state = 'failed', error = ?, completed_at = ? WHERE id = ? AND state = 'claimed'")
                 .execute(arguments: [error, at, id])
         }
+    }
+
+    public func recordBaseline(id: Int64, value: String) async throws {
+        try await batcher.submit { db in
+            try db.cachedStatement(sql: "UPDATE ledger SET baseline = ? WHERE id = ? AND state = 'claimed'").execute(arguments: [value, id])
+        }
+    }
+
+    public func baseline(id: Int64) throws -> String? {
+        try database.read { db in try String.fetchOne(db, sql: "SELECT baseline FROM ledger WHERE id = ?", arguments: [id]) }
     }
 
     public func renewLease(id: Int64, now: Int64) async throws -> Bool {

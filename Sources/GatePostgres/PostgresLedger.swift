@@ -93,6 +93,8 @@ public final class PostgresLedger: Ledger {
                     repository TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL, claimed_at BIGINT NOT NULL,
                     completed_at BIGINT, result TEXT, error TEXT, instance_id TEXT, lease_until BIGINT)
                 """, logger: logger)
+            // Added after schema 1 without changing it: older builds ignore the column.
+            try await connection.query("ALTER TABLE ledger ADD COLUMN IF NOT EXISTS baseline TEXT", logger: logger)
             try await connection.query("CREATE INDEX IF NOT EXISTS ledger_by_key ON ledger (key, id)", logger: logger)
             try await connection.query("CREATE INDEX IF NOT EXISTS ledger_claimed ON ledger (state) WHERE state = 'claimed'", logger: logger)
             // The bot's shared inbox (PostgresInbox): who answers which message, the stored replies, resume cursors.
@@ -207,6 +209,16 @@ public final class PostgresLedger: Ledger {
         try await client.query(
             "UPDATE ledger SET state = 'failed', error = \(error), completed_at = \(at) WHERE id = \(id) AND state = 'claimed'",
             logger: logger)
+    }
+
+    public func recordBaseline(id: Int64, value: String) async throws {
+        try await client.query("UPDATE ledger SET baseline = \(value) WHERE id = \(id) AND state = 'claimed'", logger: logger)
+    }
+
+    public func baseline(id: Int64) async throws -> String? {
+        let rows = try await client.query("SELECT baseline FROM ledger WHERE id = \(id)", logger: logger)
+        for try await value in rows.decode(String?.self) { return value }
+        return nil
     }
 
     public func renewLease(id: Int64, now: Int64) async throws -> Bool {

@@ -14,9 +14,14 @@ extension GiteaSimulator {
                 query.createdBy = parameters["created_by"].map(String.init)
                 query.since = parameters["since"].flatMap { ISO8601DateFormatter().date(from: String($0)) }
                 query.q = parameters["q"].map(String.init)
+                query.labels = parameters["labels"].map { $0.split(separator: ",").map(String.init) } ?? []
+                query.assignedTo = parameters["assigned_by"].map(String.init)
                 query.limit = parameters["limit"].flatMap { Int($0) } ?? 30
                 query.page = parameters["page"].flatMap { Int($0) } ?? 1
-                return try json(try await state.listIssues(try repository(context), query))
+                let (items, total) = try await state.listIssuesCounted(try repository(context), query)
+                var response = try json(items)
+                response.headers[.init("X-Total-Count")!] = String(total)
+                return response
             }
         }
 

@@ -132,5 +132,6 @@ public enum GiteaSimulator {
         commentRoutes(router, state)
         labelRoutes(router, state)
         pullRequestRoutes(router, state)
+        actionRoutes(router, state)
     }
 }

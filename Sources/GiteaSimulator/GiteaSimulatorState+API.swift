@@ -23,14 +23,25 @@ extension GiteaSimulatorState {
         var createdBy: String?
         var since: Date?
         var q: String?
+        /// Label names, all required (unknown names are dropped, as Gitea does).
+        var labels: [String] = []
+        var assignedTo: String?
         var limit = 30
         var page = 1
     }
 
     func listIssues(_ name: String, _ query: IssueQuery) throws(SimulatorFailure) -> [GiteaIssue] {
+        try listIssuesCounted(name, query).items
+    }
+
+    /// One page of the matching issues and how many match (Gitea's `X-Total-Count`).
+    func listIssuesCounted(_ name: String, _ query: IssueQuery) throws(SimulatorFailure) -> (items: [GiteaIssue], total: Int) {
         guard repo(name) != nil else { throw SimulatorFailure(status: 404, message: "repository does not exist") }
+        if let assignee = query.assignedTo, !userExists(assignee) { throw SimulatorFailure(status: 404, message: "user does not exist") }
         let limit = min(50, max(1, query.limit))
         let page = max(1, query.page)
+        let known = allLabels(name)
+        let labelIDs = query.labels.compactMap { label in known.first { $0.name.lowercased() == label.lowercased() }?.id }
         let matching = items(name).sorted { $0.number > $1.number }.filter { item in
             (query.state == "all" || item.state == query.state)
                 && (query.type == nil || (query.type == "issues") == (item.pull == nil))
@@ -39,8 +50,10 @@ extension GiteaSimulatorState {
                 && (query.q.map {
                     (item.title + "\n" + item.body).localizedCaseInsensitiveContains($0) && Date().timeIntervalSince(item.createdAt) >= indexLag
                 } ?? true)
+                && labelIDs.allSatisfy(item.labels.contains)
+                && (query.assignedTo.map { login in item.assignees.contains { $0.lowercased() == login.lowercased() } } ?? true)
         }
-        return matching.dropFirst((page - 1) * limit).prefix(limit).map { json($0, repository: name) }
+        return (matching.dropFirst((page - 1) * limit).prefix(limit).map { json($0, repository: name) }, matching.count)
     }
 
     func issueOrFail(_ name: String, _ number: Int) throws(SimulatorFailure) -> GiteaIssue {

@@ -32,6 +32,11 @@ public actor GiteaSimulatorState {
         var labels: [GiteaLabel] = []
         var writers: Set<String> = []
         var nextNumber = 1
+        var defaultBranch = "main"
+        var branches: Set<String> = ["main"]
+        var workflows: [Workflow] = []
+        var runs: [Run] = []
+        var nextRunNumber = 1
     }
 
     /// Faults to inject, for tests no real Gitea reproduces on demand.
@@ -58,6 +63,8 @@ public actor GiteaSimulatorState {
     var faults: [Fault] = []
     /// Issues newer than this are not yet found by `q` (Gitea's indexer is asynchronous).
     public var indexLag: TimeInterval = 0
+    /// How long a workflow job takes from queued to finished (queued for the first half, in progress after).
+    public var jobDuration: TimeInterval = 2
     /// Every write request applied, for tests to count (method, path).
     public private(set) var writes: [(String, String)] = []
     public private(set) var requestCount = 0
@@ -131,7 +138,8 @@ public actor GiteaSimulatorState {
 
     /// A small forge for tests and `demo`: the bot `gatebot` (token `bot-token`, writer on ops/tc), users alice
     /// (token `alice-token`, writer on ops/tc), bob and reader (token `reader-token`), labels bug and ops on ops/tc,
-    /// urgent on the `ops` organisation, two labels named twin, and pull request !1 "Add deploy script".
+    /// urgent on the `ops` organisation, two labels named twin, pull request !1 "Add deploy script", and the
+    /// workflows deploy.yml ("Deploy": build, deploy) and ci.yml ("CI": test, which fails at its first attempt).
     public func seedExample() {
         let repo = "ops/tc"
         addUser("gatebot", token: "bot-token")
@@ -145,6 +153,8 @@ public actor GiteaSimulatorState {
         _ = addLabel("twin", repository: repo)
         _ = addLabel("urgent", organisation: "ops")
         _ = addPullRequest(repo, title: "Add deploy script", author: "alice", headSHA: "0123456789abcdef0123456789abcdef01234567")
+        addWorkflow(repo, file: "deploy.yml", name: "Deploy", jobs: ["build", "deploy"])
+        addWorkflow(repo, file: "ci.yml", name: "CI", jobs: ["test"], flaky: ["test"])
     }
 
     public func inject(_ fault: Fault) { faults.append(fault) }
@@ -222,7 +232,9 @@ public actor GiteaSimulatorState {
     /// The repository as `login` sees it (Gitea's `permissions`), or nil when there is none.
     func repositoryView(_ name: String, login: String) -> GiteaRepository? {
         guard let repo = repos[name.lowercased()] else { return nil }
-        return GiteaRepository(fullName: name, permissions: .init(admin: false, push: repo.writers.contains(login.lowercased()), pull: true))
+        return GiteaRepository(
+            fullName: name, permissions: .init(admin: false, push: repo.writers.contains(login.lowercased()), pull: true),
+            defaultBranch: repo.defaultBranch, htmlURL: "\(baseURL)/\(name)")
     }
 
     /// Whether `name` is a user or owns a repository (an organisation).

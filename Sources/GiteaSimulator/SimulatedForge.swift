@@ -131,4 +131,52 @@ public struct SimulatedForge: Forge {
             try await state.merge(repository.description, number, login: login, style: style.rawValue, headCommitID: headSHA)
         }
     }
+
+    public func issueList(_ repository: Repository, _ filter: IssueFilter, pulls: Bool, limit: Int) async throws(GiteaError) -> GiteaPage<GiteaIssue>
+    {
+        var query = GiteaSimulatorState.IssueQuery()
+        (query.state, query.type, query.labels, query.assignedTo) = (
+            filter.state.rawValue, pulls ? "pulls" : "issues", filter.labels, filter.assignee
+        )
+        (query.q, query.limit, query.page) = (filter.text, limit, 1)
+        let (items, total) = try await call(write: false) { [query] state, _ throws(SimulatorFailure) in
+            try await state.listIssuesCounted(repository.description, query)
+        }
+        return GiteaPage(items: items, total: total)
+    }
+
+    public func workflows(_ repository: Repository) async throws(GiteaError) -> [GiteaWorkflow] {
+        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.workflowsOrFail(repository.description) }.workflows ?? []
+    }
+
+    public func dispatchWorkflow(_ repository: Repository, workflow: String, ref: String, inputs: [String: String]) async throws(GiteaError)
+        -> GiteaRunDetails?
+    {
+        try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.dispatch(repository.description, workflow: workflow, ref: ref, login: login)
+        }
+    }
+
+    public func workflowRuns(_ repository: Repository, event: String?, page: Int, limit: Int) async throws(GiteaError)
+        -> GiteaPage<GiteaWorkflowRun>
+    {
+        let list = try await call(write: false) { state, _ throws(SimulatorFailure) in
+            try await state.runsOrFail(repository.description, event: event, status: nil, limit: limit, page: page)
+        }
+        return GiteaPage(items: list.workflowRuns ?? [], total: list.totalCount)
+    }
+
+    public func workflowRun(_ repository: Repository, id: Int64) async throws(GiteaError) -> GiteaWorkflowRun {
+        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.runOrFail(repository.description, id: id) }
+    }
+
+    public func workflowJobs(_ repository: Repository, run: Int64) async throws(GiteaError) -> [GiteaWorkflowJob] {
+        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.jobsOrFail(repository.description, run: run) }.jobs ?? []
+    }
+
+    public func rerunWorkflow(_ repository: Repository, run: Int64, failedOnly: Bool) async throws(GiteaError) {
+        _ = try await call(write: true) { state, login throws(SimulatorFailure) in
+            try await state.rerun(repository.description, run: run, failedOnly: failedOnly, login: login)
+        }
+    }
 }

@@ -25,12 +25,12 @@ struct URLSessionGiteaTransport: GiteaTransport {
         session = URLSession(configuration: configuration)
     }
 
-    func exchange(_ request: GiteaHTTPRequest) async throws -> (status: Int, body: Data) {
+    func exchange(_ request: GiteaHTTPRequest) async throws -> GiteaHTTPResponse {
         var outgoing = URLRequest(url: request.url)
         outgoing.httpMethod = request.method
         for header in request.headers { outgoing.setValue(header.value, forHTTPHeaderField: header.name) }
         outgoing.httpBody = request.body
         let (data, response) = try await session.data(for: outgoing)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        return GiteaHTTPResponse(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 }

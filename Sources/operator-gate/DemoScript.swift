@@ -33,7 +33,8 @@ struct DemoScript {
              "gitea": {"url": "\(giteaURL)", "token_file": "gitea.token", "login": "gatebot"},
              "operators": [{"npub": "\(alice.publicKey.npub)", "name": "alice", "repos": ["ops/*"],
                             "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue",
-                                        "label_issue", "merge_pr", "show", "status"],
+                                        "label_issue", "merge_pr", "show", "status", "list", "dispatch_workflow",
+                                        "rerun_workflow"],
                             "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}}],
              "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
              "reply_to_strangers": false, "discovery_relays": []}
@@ -99,6 +100,11 @@ struct DemoScript {
 
             try await say("close #2 fixed by the rollback", scheme: .nip04, expect: "✓")
             try await say("show #2", scheme: .nip17, expect: "✓")
+            try await say("list all", scheme: .nip17, expect: "ops/tc: 1 issue")
+            try await say("run deploy.yml env=prod", scheme: .nip17, expect: "✓ dispatched deploy.yml on main: run #1")
+            // The simulator's jobs take 2 s; then the run has finished.
+            try await Task.sleep(for: .seconds(2.2))
+            try await say("runs", scheme: .nip04, expect: "ops/tc: latest runs")
             try await say("frobnicate #2", scheme: .nip04, expect: "✗")
             group.cancelAll()
             return allGood
