@@ -36,6 +36,9 @@ extension GiteaSimulatorState {
         repos[repository.lowercased(), default: Repo()].workflows.append(Workflow(file: file, name: name, jobs: jobs, flaky: flaky))
     }
 
+    /// How long jobs take from now on (tests shorten it).
+    public func setJobDuration(_ seconds: TimeInterval) { jobDuration = seconds }
+
     /// Adds a branch workflows may run on.
     public func addBranch(_ repository: String, _ branch: String) {
         repos[repository.lowercased(), default: Repo()].branches.insert(branch)

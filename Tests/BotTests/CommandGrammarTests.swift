@@ -1,3 +1,4 @@
+import Foundation
 import Gate
 import Testing
 
@@ -51,6 +52,54 @@ import Testing
         #expect(Self.parse("help merge") == .help(verb: "merge"))
         #expect(Self.parse("whoami") == .whoami)
         #expect(Self.command("again close #12")?.again == true)
+    }
+
+    /// Lists and Actions: filters before search words, a repository first only when it is one, the ref right after
+    /// the workflow and inputs as key=value, run numbers with or without `#`.
+    @Test func listsAndWorkflowVerbs() {
+        #expect(Self.command("list")?.payload == .list(filter: IssueFilter(), pulls: false))
+        #expect(
+            Self.command("list web closed label:bug label:ops @bob deploy broke")?.payload
+                == .list(filter: IssueFilter(state: .closed, labels: ["bug", "ops"], assignee: "bob", text: "deploy broke"), pulls: false))
+        #expect(Self.command("list web closed")?.repository.description == "timmy/website")
+        // Once search words start, the rest is search text.
+        #expect(Self.command("prs all fix open issues")?.payload == .list(filter: IssueFilter(state: .all, text: "fix open issues"), pulls: true))
+        #expect(
+            Self.command("run deploy.yml")?.payload == .dispatchWorkflow(workflow: "deploy.yml", ref: nil, inputs: [:]))
+        #expect(
+            Self.command("run tc Deploy release/2.0 env=prod tag=v2.0=final")?.payload
+                == .dispatchWorkflow(workflow: "Deploy", ref: "release/2.0", inputs: ["env": "prod", "tag": "v2.0=final"]))
+        #expect(Self.command("run web deploy.yml")?.repository.description == "timmy/website")
+        // A single word is the workflow, even when it is also an alias.
+        #expect(Self.command("run web")?.payload == .dispatchWorkflow(workflow: "web", ref: nil, inputs: [:]))
+        #expect(Self.command("runs")?.payload == .runs(workflow: nil))
+        #expect(Self.command("runs tc deploy.yml")?.payload == .runs(workflow: "deploy.yml"))
+        #expect(Self.command("rerun 12")?.payload == .rerunWorkflow(run: 12, failedOnly: false))
+        #expect(Self.command("rerun web #12 FAILED")?.payload == .rerunWorkflow(run: 12, failedOnly: true))
+        for text in [
+            "list @a @b", "list label:", "run", "run env=prod", "run deploy.yml main other", "run deploy.yml a=1 a=2", "runs a b",
+            "rerun", "rerun twelve", "rerun 0", "rerun 12 everything"
+        ] {
+            guard case .invalid(_, let usage) = Self.parse(text) else {
+                Issue.record("\(text) was accepted")
+                continue
+            }
+            #expect(usage.hasPrefix(String(text.split(separator: " ")[0])), "\(text): \(usage)")
+        }
+    }
+
+    /// The JSON form of the new actions reads back what `jsonString` writes.
+    @Test func workflowCommandsRoundTripThroughJSON() throws {
+        for payload: CommandPayload in [
+            .dispatchWorkflow(workflow: "deploy.yml", ref: "main", inputs: ["b": "2", "a": "1"]),
+            .dispatchWorkflow(workflow: "ci", ref: nil, inputs: [:]),
+            .rerunWorkflow(run: 4, failedOnly: true), .runs(workflow: nil), .runs(workflow: "ci.yml"),
+            .list(filter: IssueFilter(state: .all, labels: ["bug"], assignee: "bob", text: "x y"), pulls: true)
+        ] {
+            let command = Command(source: "s", repository: try Repository("a/b"), payload: payload, receivedAt: 1)
+            let parsed = try Command.parse(Data(command.jsonString.utf8), receivedAt: 1)
+            #expect(parsed.payload == payload, "\(command.jsonString)")
+        }
     }
 
     @Test func jsonFormTakesSourceAndOriginFromTheDM() {

@@ -1,3 +1,4 @@
+import Foundation
 import Gate
 import NostrCore
 import Testing
@@ -120,6 +121,26 @@ import Testing
         #expect(policy.admit(Self.prepared("help"), seen: .neither, now: Self.now).decision.label == "help")
         #expect(policy.admit(Self.prepared("close"), seen: .neither, now: Self.now).decision.label == "invalid")
         #expect(policy.admit(Self.prepared("close other/x#1"), seen: .neither, now: Self.now).decision.label == "refused")
+    }
+
+    /// An operator with the read-only defaults (no `actions` in the configuration) may `list`, `prs` and `runs`,
+    /// and is refused `run` and `rerun`, which name the actions to grant.
+    @Test func readOnlyOperatorsMayListButNotDispatch() {
+        let reader = Operator(
+            publicKey: Self.alice, name: "reader", repositories: ["ops/*"], actions: Set(Operator.readOnlyActions),
+            defaultRepository: try! Repository("ops/tc"), aliases: [:])
+        var policy = Self.policy(.operators([reader], replyToStrangers: false))
+        func id(_ n: Int) -> String { String(repeating: "0", count: 62) + String(format: "%02x", n) }
+        for (n, text) in ["list label:bug", "prs", "runs deploy.yml"].enumerated() {
+            #expect(policy.admit(Self.prepared(text, id: id(n)), seen: .neither, now: Self.now).decision.label == "execute", "\(text)")
+        }
+        for (n, (text, action)) in [("run deploy.yml", "dispatch_workflow"), ("rerun 3 failed", "rerun_workflow")].enumerated() {
+            let decision = policy.admit(Self.prepared(text, id: id(10 + n)), seen: .neither, now: Self.now).decision
+            #expect(decision.label == "refused", "\(text)")
+            guard case .answer(_, _, let answer, _) = decision else { continue }
+            #expect(answer.contains("you may not \(action)"), "\(answer)")
+        }
+        #expect(policy.admit(Self.prepared("list other/repo", id: id(20)), seen: .neither, now: Self.now).decision.label == "refused")
     }
 
     @Test func anyoneDeliversEverySendersMessageInsideTheWindow() {

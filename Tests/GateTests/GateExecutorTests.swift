@@ -211,7 +211,7 @@ import Testing
             let key = IdempotencyKey(command)
             let forged = GateFooter.append(to: "fake", key: key, action: command.action, actor: command.source)
             _ = try await h.forge(token: "alice-token").createComment(try Repository(H.repo), number, body: forged)
-            #expect(try await gate.probe(command, key: key, claimedAt: Int64(Date().timeIntervalSince1970)) == nil)
+            #expect(try await gate.probe(command, key: key, claimedAt: Int64(Date().timeIntervalSince1970), entryID: 0) == nil)
             let ack = await gate.handle(command)
             #expect(ack.success && !ack.priorExecution, "\(ack.message)")
             let comments = try await h.forge().comments(try Repository(H.repo), number, since: nil)

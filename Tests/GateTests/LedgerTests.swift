@@ -105,6 +105,26 @@ import Testing
         }
     }
 
+    /// The baseline a workflow write records before it is sent: read back as written, replaced by the next attempt's,
+    /// and left alone once the entry is finished (a late writer changes nothing).
+    @Test(arguments: LedgerBackend.available)
+    func baselinesAreRecordedOnClaimsOnly(backend: LedgerBackend) async throws {
+        try await backend.withLedger { ledger in
+            let command = Self.command(origin: "e1")
+            guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: 10, window: 3600) else {
+                Issue.record("first claim must execute")
+                return
+            }
+            #expect(try await ledger.baseline(id: entry.id) == nil)
+            try await ledger.recordBaseline(id: entry.id, value: "first attempt")
+            try await ledger.recordBaseline(id: entry.id, value: "second attempt")
+            #expect(try await ledger.baseline(id: entry.id) == "second attempt")
+            try await ledger.complete(id: entry.id, result: "{}", at: 11)
+            try await ledger.recordBaseline(id: entry.id, value: "too late")
+            #expect(try await ledger.baseline(id: entry.id) == "second attempt")
+        }
+    }
+
     @Test(arguments: LedgerBackend.available)
     func failedEntriesMayRunAgain(backend: LedgerBackend) async throws {
         try await backend.withLedger { ledger in

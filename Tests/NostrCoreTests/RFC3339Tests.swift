@@ -24,4 +24,24 @@ import Testing
             #expect(RFC3339.utc(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
         }
     }
+
+    /// Reading Gitea's times back: every formatted time round-trips, zones and fractions are honoured, and anything
+    /// else (Go's zero time parses, as year 1) is nil rather than a trap.
+    @Test func parsesWhatItWritesAndGiteasVariants() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -62_167_219_200...253_402_300_799, using: &generator)
+            #expect(RFC3339.seconds(RFC3339.utc(seconds)) == seconds, "\(seconds)")
+        }
+        #expect(RFC3339.seconds("2026-12-02T22:34:23+01:00") == 1_796_247_263)
+        #expect(RFC3339.seconds("2026-12-02T21:34:23.123456Z") == 1_796_247_263)
+        #expect(RFC3339.seconds("2026-12-02T16:34:23-05:00") == 1_796_247_263)
+        #expect(RFC3339.seconds("0001-01-01T00:00:00Z") == -62_135_596_800)
+        for bad in [
+            "", "2026-12-02", "2026-13-02T00:00:00Z", "2026-12-02T24:00:00Z", "2026-12-02T21:34:23", "2026-12-02T21:34:23+0100",
+            "２０２６-12-02T21:34:23Z", "2026-12-02T21:34:23Zjunk", String(repeating: "9", count: 200)
+        ] {
+            #expect(RFC3339.seconds(bad) == nil, "\(bad)")
+        }
+    }
 }
