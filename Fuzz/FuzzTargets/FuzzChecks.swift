@@ -1,4 +1,5 @@
 import Bot
+import Encoding
 import Foundation
 import Gate
 import NostrCore
@@ -155,6 +156,19 @@ enum FuzzChecks {
         _ = try? GiteaClient.decodeResponse(GiteaRepository.self, data)
         _ = try? GiteaClient.decodeResponse(GiteaUser.self, data)
         _ = try? GiteaClient.decodeResponse([GiteaLabel].self, data)
+        // Gitea Actions (issue #17): run paths split without trapping, times parse or are nil.
+        _ = try? GiteaClient.decodeResponse(GiteaWorkflowList.self, data)
+        _ = try? GiteaClient.decodeResponse(GiteaWorkflowJobList.self, data)
+        _ = try? GiteaClient.decodeResponse(GiteaRunDetails.self, data)
+        if let runs = try? GiteaClient.decodeResponse(GiteaWorkflowRunList.self, data) {
+            for run in runs.workflowRuns ?? [] {
+                _ = run.matches(workflow: run.workflowFile ?? "", ref: run.ref ?? "")
+                _ = run.startedAt.flatMap(RFC3339.seconds)
+            }
+        }
+        if let seconds = RFC3339.seconds(text(data.prefix(64))) {
+            check(RFC3339.seconds(RFC3339.utc(seconds)) == seconds, "a parsed time does not survive formatting")
+        }
         check(GiteaClient.errorMessage(body: data).utf8.count <= 303, "a Gitea error text is not bounded")
     }
 }
