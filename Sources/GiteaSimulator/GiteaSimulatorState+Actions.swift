@@ -97,14 +97,14 @@ extension GiteaSimulatorState {
         return json(run, repository: name, now: Date())
     }
 
-    func jobsOrFail(_ name: String, run id: Int64) throws(SimulatorFailure) -> GiteaWorkflowJobList {
+    func jobsOrFail(_ name: String, run id: Int64, limit: Int = 50, page: Int = 1) throws(SimulatorFailure) -> GiteaWorkflowJobList {
         guard let run = repo(name)?.runs.first(where: { $0.id == id }) else { throw SimulatorFailure(status: 404, message: "run not found") }
         let now = Date()
         let jobs = run.jobs.map { job in
             let (status, conclusion) = Self.status(job, now: now, duration: jobDuration)
             return GiteaWorkflowJob(id: job.id, name: job.name, status: status, conclusion: conclusion, runAttempt: job.attempt)
         }
-        return GiteaWorkflowJobList(totalCount: jobs.count, jobs: jobs)
+        return GiteaWorkflowJobList(totalCount: jobs.count, jobs: Self.page(jobs, limit: min(50, max(1, limit)), page: max(1, page)))
     }
 
     /// Reruns every job of a finished run, or only its failed ones (Gitea answers 400 while the run is going).

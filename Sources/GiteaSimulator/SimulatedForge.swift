@@ -171,7 +171,11 @@ public struct SimulatedForge: Forge {
     }
 
     public func workflowJobs(_ repository: Repository, run: Int64) async throws(GiteaError) -> [GiteaWorkflowJob] {
-        try await call(write: false) { state, _ throws(SimulatorFailure) in try await state.jobsOrFail(repository.description, run: run) }.jobs ?? []
+        try await GiteaClient.allPages { page throws(GiteaError) in
+            try await call(write: false) { state, _ throws(SimulatorFailure) in
+                try await state.jobsOrFail(repository.description, run: run, limit: GiteaClient.pageSize, page: page)
+            }.jobs ?? []
+        }
     }
 
     public func rerunWorkflow(_ repository: Repository, run: Int64, failedOnly: Bool) async throws(GiteaError) {
