@@ -148,9 +148,9 @@ import Testing
         let config = try BotConfigurationTests.parse(
             BotConfigurationTests.json(#"{"npub": "\#(BotConfigurationTests.alice.npub)", "repos": ["ops/*"]}"#))
         let op = try #require(config.operator(BotConfigurationTests.alice))
-        #expect(op.actions == [.show, .status])
+        #expect(op.actions == [.show, .status, .list])
         #expect(op.refusal(.show, on: try Repository("ops/tc")) == nil)
-        for action in [GateAction.mergePR, .closeIssue, .createIssue] {
+        for action in [GateAction.mergePR, .closeIssue, .createIssue, .dispatchWorkflow, .rerunWorkflow] {
             #expect(op.refusal(action, on: try Repository("ops/tc")) != nil, "\(action) allowed without being listed")
         }
         #expect(op.covers("ops/tc") && op.covers("OPS/x") && !op.covers("other/tc") && !op.covers("opsx/tc"))
