@@ -63,7 +63,7 @@ public struct BotAssembly: Sendable {
         let pipeline = try Self.pipeline(configuration: configuration, keys: keys, store: store, now: now(), logger: logger)
         // The bot's own copies of answers stored before this start come back from relays too.
         pipeline.noteOwnEvents(try store.replyEventIDs())
-        let gate = Self.gate(configuration: configuration, ledger: ledger, giteaToken: giteaToken, giteaTimeout: giteaTimeout, logger: logger)
+        let gate = try Self.gate(configuration: configuration, ledger: ledger, giteaToken: giteaToken, giteaTimeout: giteaTimeout, logger: logger)
         let bot = KeyPair(secretKey: secretKey)
         let reachability = configuration.reachability
         var connection = RelayConnectionConfiguration()

@@ -38,6 +38,8 @@ public struct BotConfiguration: Sendable {
     public let ledger: LedgerSettings
     /// The profile and relay lists the bot publishes, and where answers go (``BotReachability``).
     public let reachability: BotReachability
+    /// How long a command on an operator's `confirm` list waits for `yes` (`confirm_ttl_s`, seconds).
+    public let confirmationTTL: Int64
 
     /// The operator with this key, if any.
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
@@ -51,6 +53,9 @@ public struct BotConfiguration: Sendable {
             let actions: [String]?
             let default_repo: String?
             let aliases: [String: String]?
+            let gitea_user: String?
+            let token_file: String?
+            let confirm: [String]?
         }
         struct LimitsEntry: Decodable {
             let max_dm_bytes: Int?
@@ -64,6 +69,7 @@ public struct BotConfiguration: Sendable {
         let operators: [OperatorEntry]?
         let limits: LimitsEntry?
         let reply_to_strangers: Bool?
+        let confirm_ttl_s: Int64?
     }
 
     /// Loads and validates `path`.
@@ -85,57 +91,92 @@ public struct BotConfiguration: Sendable {
         }
         var operators: [Operator] = []
         for (index, entry) in entries.enumerated() {
-            let field = "operators[\(index)]"
-            guard let npub = entry.npub else { throw BotConfigurationError(field: field + ".npub", problem: "missing") }
-            let key: PublicKey
-            do { key = try PublicKey(parsing: npub) } catch { throw BotConfigurationError(field: field + ".npub", problem: error.description) }
-            guard !operators.contains(where: { $0.publicKey == key }) else {
-                throw BotConfigurationError(field: field + ".npub", problem: "repeats an earlier operator")
+            let op = try Self.parseOperator(entry, index: index, directory: directory)
+            guard !operators.contains(where: { $0.publicKey == op.publicKey }) else {
+                throw BotConfigurationError(field: "operators[\(index)].npub", problem: "repeats an earlier operator")
             }
-            let repos = entry.repos ?? []
-            guard !repos.isEmpty else { throw BotConfigurationError(field: field + ".repos", problem: "empty: list owner/name or owner/* patterns") }
-            for (repoIndex, pattern) in repos.enumerated() {
-                let check = pattern.hasSuffix("/*") ? String(pattern.dropLast(2)) + "/x" : pattern
-                guard (try? Repository(check)) != nil else {
-                    throw BotConfigurationError(field: "\(field).repos[\(repoIndex)]", problem: "\"\(pattern)\" is not owner/name or owner/*")
-                }
-            }
-            var actions = Set<GateAction>()
-            // Least privilege: an operator without `actions` may only read (show, status; help and whoami always).
-            for (actionIndex, name) in (entry.actions ?? Operator.readOnlyActions.map(\.rawValue)).enumerated() {
-                guard let action = GateAction(rawValue: name) else {
-                    throw BotConfigurationError(
-                        field: "\(field).actions[\(actionIndex)]",
-                        problem: "unknown action \"\(name)\"; known: \(GateAction.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                actions.insert(action)
-            }
-            var defaultRepository: Repository?
-            if let text = entry.default_repo {
-                do { defaultRepository = try Repository(text) } catch {
-                    throw BotConfigurationError(field: field + ".default_repo", problem: error.description)
-                }
-            }
-            var aliases: [String: Repository] = [:]
-            for (alias, target) in entry.aliases ?? [:] {
-                guard !alias.contains("/"), !alias.contains("#"), !alias.contains("!"), !alias.isEmpty else {
-                    throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: "an alias must be a plain word")
-                }
-                do { aliases[alias] = try Repository(target) } catch {
-                    throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: error.description)
-                }
-            }
-            operators.append(
-                Operator(
-                    publicKey: key, name: entry.name ?? "operator \(index)", repositories: repos, actions: actions,
-                    defaultRepository: defaultRepository, aliases: aliases))
+            operators.append(op)
         }
         let limits = try Limits.parse(file.limits)
+        let ttl = file.confirm_ttl_s ?? 600
+        guard (60...86_400).contains(ttl) else {
+            throw BotConfigurationError(field: "confirm_ttl_s", problem: "\(ttl) is out of range: 60 to 86400 seconds")
+        }
         return BotConfiguration(
             keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
             dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
             giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false,
-            ledger: gate.ledger, reachability: try BotReachability.parse(data))
+            ledger: gate.ledger, reachability: try BotReachability.parse(data), confirmationTTL: ttl)
+    }
+
+    /// One entry of `operators`.
+    fileprivate static func parseOperator(_ entry: File.OperatorEntry, index: Int, directory: String) throws(BotConfigurationError) -> Operator {
+        let field = "operators[\(index)]"
+        guard let npub = entry.npub else { throw BotConfigurationError(field: field + ".npub", problem: "missing") }
+        let key: PublicKey
+        do { key = try PublicKey(parsing: npub) } catch { throw BotConfigurationError(field: field + ".npub", problem: error.description) }
+        let repos = entry.repos ?? []
+        guard !repos.isEmpty else { throw BotConfigurationError(field: field + ".repos", problem: "empty: list owner/name or owner/* patterns") }
+        for (repoIndex, pattern) in repos.enumerated() {
+            let check = pattern.hasSuffix("/*") ? String(pattern.dropLast(2)) + "/x" : pattern
+            guard (try? Repository(check)) != nil else {
+                throw BotConfigurationError(field: "\(field).repos[\(repoIndex)]", problem: "\"\(pattern)\" is not owner/name or owner/*")
+            }
+        }
+        var actions = Set<GateAction>()
+        // Least privilege: an operator without `actions` may only read (show, status; help and whoami always).
+        for (actionIndex, name) in (entry.actions ?? Operator.readOnlyActions.map(\.rawValue)).enumerated() {
+            guard let action = GateAction(rawValue: name) else {
+                throw BotConfigurationError(
+                    field: "\(field).actions[\(actionIndex)]",
+                    problem: "unknown action \"\(name)\"; known: \(GateAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            actions.insert(action)
+        }
+        var defaultRepository: Repository?
+        if let text = entry.default_repo {
+            do { defaultRepository = try Repository(text) } catch {
+                throw BotConfigurationError(field: field + ".default_repo", problem: error.description)
+            }
+        }
+        var aliases: [String: Repository] = [:]
+        for (alias, target) in entry.aliases ?? [:] {
+            guard !alias.contains("/"), !alias.contains("#"), !alias.contains("!"), !alias.isEmpty else {
+                throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: "an alias must be a plain word")
+            }
+            do { aliases[alias] = try Repository(target) } catch {
+                throw BotConfigurationError(field: "\(field).aliases.\(alias)", problem: error.description)
+            }
+        }
+        let (giteaUser, tokenFile, confirm) = try parseIdentity(entry, field: field, directory: directory)
+        return Operator(
+            publicKey: key, name: entry.name ?? "operator \(index)", repositories: repos, actions: actions,
+            defaultRepository: defaultRepository, aliases: aliases, giteaUser: giteaUser, tokenFile: tokenFile, confirm: confirm)
+    }
+
+    /// An operator's Gitea identity (`gitea_user`, `token_file`) and the actions they confirm (`confirm`).
+    fileprivate static func parseIdentity(_ entry: File.OperatorEntry, field: String, directory: String) throws(BotConfigurationError)
+        -> (giteaUser: String?, tokenFile: String?, confirm: Set<GateAction>)
+    {
+        if let user = entry.gitea_user {
+            guard !user.isEmpty, user.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+                throw BotConfigurationError(field: field + ".gitea_user", problem: "\"\(user)\" is not a Gitea login")
+            }
+        }
+        if entry.token_file != nil && entry.gitea_user == nil {
+            throw BotConfigurationError(field: field + ".token_file", problem: "needs gitea_user: the login the token belongs to (probes check it)")
+        }
+        var confirm = Set<GateAction>()
+        for (index, name) in (entry.confirm ?? []).enumerated() {
+            guard let action = GateAction(rawValue: name), action.writes else {
+                throw BotConfigurationError(
+                    field: "\(field).confirm[\(index)]",
+                    problem:
+                        "\"\(name)\" is not a write action; known: \(GateAction.allCases.filter(\.writes).map(\.rawValue).joined(separator: ", "))")
+            }
+            confirm.insert(action)
+        }
+        return (entry.gitea_user, entry.token_file.map { GateSettings.resolve($0, in: directory) }, confirm)
     }
 
     /// The bot's secret key: `OPERATOR_GATE_NSEC` if set, else the key file, which must not be readable by group or others.

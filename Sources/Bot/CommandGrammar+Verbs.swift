@@ -93,7 +93,12 @@ extension CommandGrammar {
         guard let prefix = words.first, prefix.count >= 4, prefix.allSatisfy(\.isHexDigit) else {
             throw Invalid("status needs at least 4 hex characters of a key")
         }
-        let repository = context.defaultRepository ?? (try? Repository("ledger/status"))!
-        return (repository, .status(keyPrefix: prefix.lowercased()))
+        return (try placeholderRepository(), .status(keyPrefix: prefix.lowercased()))
+    }
+
+    /// The repository of a command that is not about one (`status`, `yes`): the default one, or a placeholder.
+    func placeholderRepository() throws -> Repository {
+        if let repository = context.defaultRepository { return repository }
+        do { return try Repository("ledger/status") } catch { throw Invalid("\(error)") }
     }
 }

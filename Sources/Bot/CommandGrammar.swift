@@ -23,6 +23,7 @@ import Gate
 /// | `run [repo] <workflow> [ref] [key=value…]`          | dispatch a Gitea Actions workflow (file or name)     |
 /// | `runs [repo] [workflow]`                            | read-only: the latest 5 runs                         |
 /// | `rerun [repo] <run number> [failed]`                | rerun a run, or only its failed jobs                 |
+/// | `yes <code>` / `no <code>`                          | confirm or drop a command that waits for it          |
 /// | `help [verb]`, `whoami`                             | answered by the bot itself                           |
 /// | `again <command>`                                   | bypass the duplicate window                          |
 /// | `{"action": …}`                                     | the Gate's JSON form (source and origin are the DM's) |
@@ -48,8 +49,8 @@ public struct CommandGrammar: Sendable {
     }
 
     public static let verbs = [
-        "issue", "comment", "close", "reopen", "assign", "label", "merge", "show", "status", "list", "prs", "run", "runs", "rerun", "help",
-        "whoami"
+        "issue", "comment", "close", "reopen", "assign", "label", "merge", "show", "status", "list", "prs", "run", "runs", "rerun", "yes",
+        "no", "help", "whoami"
     ]
 
     /// One line of usage per verb, for replies.
@@ -69,6 +70,8 @@ public struct CommandGrammar: Sendable {
         case "run": return "run [repo] <workflow file or name> [ref] [input=value…]"
         case "runs": return "runs [repo] [workflow]"
         case "rerun": return "rerun [repo] <run number> [failed]"
+        case "yes": return "yes <code>  (executes the command a confirmation preview named)"
+        case "no": return "no <code>  (drops it)"
         case "help": return "help [verb]"
         case "whoami": return "whoami"
         default: return "verbs: " + verbs.joined(separator: ", ") + " (help <verb> for details)"
@@ -127,6 +130,9 @@ public struct CommandGrammar: Sendable {
         case "run": return try run(words)
         case "runs": return try runs(words)
         case "rerun": return try rerun(words)
+        case "yes", "no":
+            guard words.count == 1 else { throw Invalid("\(verb) needs the code from the preview, e.g. \(verb) K7F2") }
+            return (try placeholderRepository(), .confirm(code: words[0], accept: verb == "yes"))
         case "comment", "close", "reopen", "assign", "label", "show":
             guard let target = words.first else { throw Invalid("\(verb) needs an issue like #12 or owner/name#12") }
             let (repository, number) = try reference(target, marker: "#", verb: verb)

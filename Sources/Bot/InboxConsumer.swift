@@ -131,7 +131,10 @@ public final class InboxConsumer: Service, Sendable {
     @discardableResult
     private func execute(_ command: Command, for message: DirectMessage, by op: Operator) async -> Ack {
         let started = ContinuousClock.now
-        let ack = await holdingClaim(on: message) { await self.gate.handle(command, visibleRepositories: { op.covers($0) }) }
+        let command = op.stamp(command)
+        let ack = await holdingClaim(on: message) {
+            await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
+        }
         StopPoint.reached(.ledgerCompleted)
         if !ack.success && Task.isCancelled {
             // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not

@@ -12,6 +12,10 @@ extension InboxPolicy {
         var lines = ["You are \(op.name) (\(op.publicKey.npub))."]
         lines.append("Repositories: " + op.repositories.joined(separator: ", "))
         lines.append("Actions: " + op.actions.map(\.rawValue).sorted().joined(separator: ", "))
+        lines.append(
+            "Acts on Gitea as: "
+                + (op.giteaUser.map { "\($0) (" + (op.tokenFile == nil ? "Sudo" : "personal token") + ")" } ?? "the bot's own account"))
+        if !op.confirm.isEmpty { lines.append("Needs your \"yes\": " + op.confirm.map(\.rawValue).sorted().joined(separator: ", ")) }
         if let repo = op.defaultRepository { lines.append("Default repository: \(repo)") }
         if !op.aliases.isEmpty {
             lines.append("Aliases: " + op.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))

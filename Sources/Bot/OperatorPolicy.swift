@@ -10,10 +10,18 @@ public struct Operator: Sendable, Equatable {
     public let actions: Set<GateAction>
     public let defaultRepository: Repository?
     public let aliases: [String: Repository]
+    /// The Gitea login that acts for this operator (`gitea_user`): with `Sudo:` on the bot's administrator token,
+    /// or with ``tokenFile``; `nil`: the bot's own account acts.
+    public let giteaUser: String?
+    /// The operator's personal Gitea token file (`token_file`, mode 0600), preferred over `Sudo:`.
+    public let tokenFile: String?
+    /// Actions that wait for the operator's `yes CODE` (`confirm`).
+    public let confirm: Set<GateAction>
 
     public init(
         publicKey: PublicKey, name: String, repositories: [String], actions: Set<GateAction>,
-        defaultRepository: Repository?, aliases: [String: Repository]
+        defaultRepository: Repository?, aliases: [String: Repository], giteaUser: String? = nil, tokenFile: String? = nil,
+        confirm: Set<GateAction> = []
     ) {
         self.publicKey = publicKey
         self.name = name
@@ -21,6 +29,16 @@ public struct Operator: Sendable, Equatable {
         self.actions = actions
         self.defaultRepository = defaultRepository
         self.aliases = aliases
+        self.giteaUser = giteaUser
+        self.tokenFile = tokenFile
+        self.confirm = confirm
+    }
+
+    /// `command` as this operator gives it: their name and acting Gitea login stamped on it (the ledger's audit trail).
+    public func stamp(_ command: Command) -> Command {
+        var command = command
+        (command.operatorName, command.actingUser) = (name, giteaUser)
+        return command
     }
 
     /// What an operator whose entry names no `actions` may do.
@@ -38,6 +56,8 @@ public struct Operator: Sendable, Equatable {
 
     /// Whether the operator may run `action` on `repository`; `nil` when allowed, else the reason.
     public func refusal(_ action: GateAction, on repository: Repository) -> String? {
+        // `yes`/`no`: the confirmed command's own action was checked when it was previewed.
+        if action == .confirm { return nil }
         guard actions.contains(action) else {
             return "you may not \(action.rawValue) (allowed: \(actions.map(\.rawValue).sorted().joined(separator: ", ")))"
         }

@@ -21,7 +21,8 @@ public struct Ack: Codable, Sendable, Equatable {
     public var executedAt: Int64?
     /// Things that went partly wrong (labels or assignees Gitea silently dropped, a proof comment that failed).
     public var warnings: [String]
-    /// A list answer's lines (`list`, `prs`, `runs`), after ``message`` (its count line); `nil` for the rest.
+    /// A list answer's lines (`list`, `prs`, `runs`), after ``message`` (its count line); empty for an answer that is
+    /// ``message`` alone (a confirmation's preview); `nil` for the rest.
     public var lines: [String]?
 
     public init(
@@ -51,8 +52,8 @@ public struct Ack: Codable, Sendable, Equatable {
         let link = url.map { " \($0)" } ?? ""
         let keyNote = key.isEmpty ? "" : " (key \(key.prefix(12)))"
         let warningNote = warnings.isEmpty ? "" : " Note: " + warnings.joined(separator: "; ") + "."
+        if let lines { return ([(success ? "" : "✗ ") + message] + lines).joined(separator: "\n") }
         if !success { return "✗ \(action.rawValue) \(target): \(message)\(keyNote)" }
-        if let lines { return ([message] + lines).joined(separator: "\n") }
         let prefix = priorExecution ? "Already done earlier: " : "✓ "
         return "\(prefix)\(message) \(target)\(titled)\(link)\(keyNote).\(warningNote)"
     }

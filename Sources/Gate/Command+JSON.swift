@@ -9,6 +9,8 @@ extension Command {
         let payload: Payload?
         let origin: Origin?
         let again: Bool?
+        let `operator`: String?
+        let acting_user: String?
 
         struct Payload: Decodable {
             let title: String?, body: String?, labels: [String]?, assignees: [String]?
@@ -17,11 +19,14 @@ extension Command {
             let number: Int?, key: String?
             let state: String?, assignee: String?, text: String?, kind: String?
             let workflow: String?, ref: String?, inputs: [String: String]?, run_num: Int?, failed_only: Bool?
+            let code: String?, accept: Bool?
         }
     }
 
     /// Decodes the documented JSON form:
-    /// `{"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?}`.
+    /// `{"source","action","repo","payload":{…},"origin"?:{"event_id","created_at"},"again"?,"operator"?,"acting_user"?}`.
+    /// `operator` and `acting_user` are the audit trail the ledger keeps; a transport that knows who sent the command
+    /// sets them itself (the bot drops them from a DM's JSON).
     /// - Parameters:
     ///   - receivedAt: stamped by the Gate, not read from the JSON.
     ///   - source: when given, replaces (or supplies) `source`: a transport knows who sent the command.
@@ -36,7 +41,7 @@ extension Command {
         guard let source = source ?? wire.source else { throw .malformed("missing \"source\"") }
         return Command(
             source: source, repository: repository, payload: payload, origin: wire.origin,
-            receivedAt: receivedAt, again: wire.again ?? false)
+            receivedAt: receivedAt, again: wire.again ?? false, operatorName: wire.operator, actingUser: wire.acting_user)
     }
 
     private static func payload(_ action: GateAction, _ p: Wire.Payload?) throws(CommandError) -> CommandPayload {
@@ -112,6 +117,8 @@ extension Command {
             return .dispatchWorkflow(workflow: try text(p?.workflow, "workflow"), ref: p?.ref, inputs: p?.inputs ?? [:])
         case .rerunWorkflow:
             return .rerunWorkflow(run: try number(p?.run_num, "run_num"), failedOnly: p?.failed_only ?? false)
+        case .confirm:
+            return .confirm(code: try text(p?.code, "code"), accept: p?.accept ?? true)
         }
     }
 
@@ -121,6 +128,8 @@ extension Command {
         var fields = [("source", q(source)), ("action", q(action.rawValue)), ("repo", q(repository.description)), ("payload", payloadJSON)]
         if let origin { fields.append(("origin", "{\"event_id\":\(q(origin.eventID)),\"created_at\":\(origin.createdAt)}")) }
         fields.append(("again", again ? "true" : "false"))
+        if let operatorName { fields.append(("operator", q(operatorName))) }
+        if let actingUser { fields.append(("acting_user", q(actingUser))) }
         return "{" + fields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 
@@ -163,6 +172,8 @@ extension Command {
                 [("workflow", q(workflow))] + (ref.map { [("ref", q($0))] } ?? []) + [("inputs", "{" + pairs.joined(separator: ",") + "}")]
         case .rerunWorkflow(let run, let failedOnly):
             payloadFields = [("run_num", "\(run)"), ("failed_only", "\(failedOnly)")]
+        case .confirm(let code, let accept):
+            payloadFields = [("code", q(code)), ("accept", "\(accept)")]
         }
         return "{" + payloadFields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }

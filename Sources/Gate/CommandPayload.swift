@@ -18,6 +18,8 @@ public enum CommandPayload: Hashable, Sendable {
     case dispatchWorkflow(workflow: String, ref: String?, inputs: [String: String])
     /// Reruns the run with this number, or only its failed jobs.
     case rerunWorkflow(run: Int, failedOnly: Bool)
+    /// Confirms (`accept`) or declines the command waiting with this code.
+    case confirm(code: String, accept: Bool)
 
     /// The action this payload belongs to.
     public var action: GateAction {
@@ -34,13 +36,14 @@ public enum CommandPayload: Hashable, Sendable {
         case .list, .runs: return .list
         case .dispatchWorkflow: return .dispatchWorkflow
         case .rerunWorkflow: return .rerunWorkflow
+        case .confirm: return .confirm
         }
     }
 
     /// The issue or pull request number the command targets, if any.
     public var number: Int? {
         switch self {
-        case .createIssue, .status, .list, .runs, .dispatchWorkflow, .rerunWorkflow: return nil
+        case .createIssue, .status, .list, .runs, .dispatchWorkflow, .rerunWorkflow, .confirm: return nil
         case .addComment(let issue, _), .closeIssue(let issue, _), .reopenIssue(let issue), .assignIssue(let issue, _, _, _),
             .labelIssue(let issue, _, _):
             return issue

@@ -17,9 +17,12 @@ public enum GateAction: String, Sendable, Codable, CaseIterable {
     case dispatchWorkflow = "dispatch_workflow"
     /// Reruns a workflow run, or its failed jobs.
     case rerunWorkflow = "rerun_workflow"
+    /// `yes CODE` / `no CODE`: settles a command that waited for its operator's confirmation (always allowed: the
+    /// confirmed command's own action was checked when it was previewed).
+    case confirm
 
     /// Whether the action writes to Gitea (and so goes through the ledger).
-    public var writes: Bool { self != .show && self != .status && self != .list }
+    public var writes: Bool { ![.show, .status, .list, .confirm].contains(self) }
 }
 
 /// How a pull request is merged (Gitea's `Do` values).

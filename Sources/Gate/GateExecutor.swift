@@ -15,6 +15,8 @@ public final class GateExecutor: Sendable {
         /// only after a probe proved nothing was written; the waits double from ``retryDelay``.
         public var unknownOutcomeRetries = 2
         public var retryDelay: Duration = .seconds(1)
+        /// How long a command waits for its operator's `yes` (seconds; `confirm_ttl_s`).
+        public var confirmationTTL: Int64 = 600
         /// How many times a probe lists workflow runs for a dispatch whose answer was lost (the request may still be
         /// going through Gitea), and the wait between listings.
         public var runDiscoveryAttempts = 3
@@ -32,13 +34,21 @@ public final class GateExecutor: Sendable {
     /// command with the same key waits for the first here, and the reconciler leaves them alone, so a claim of
     /// this process is only ever taken over when nobody in the process works on it (crash leftovers, unknown
     /// outcomes), never underneath a running execution.
-    private let handling = NIOLockedValueBox<Set<String>>([])
+    private let handling: NIOLockedValueBox<Set<String>>
     /// Titles of issues seen lately, for answers (``IssueTitles``).
-    let titles = NIOLockedValueBox(IssueTitles())
+    let titles: NIOLockedValueBox<IssueTitles>
+    /// The forges of the Gitea logins that act for operators (Sudo, or their personal tokens), by lowercased login.
+    private let actors: [String: any Forge]
+    /// Whether this is the view of one acting login (``acting(_:)``): it acts as `botLogin` and resolves no further.
+    private let isActingView: Bool
 
+    /// - Parameters:
+    ///   - botLogin: the login of `forge`'s token; probes accept only writes Gitea says this login made.
+    ///   - actors: forges acting as other logins, by login: a command whose ``Command/actingUser`` names one is
+    ///     executed, and probed for, as that login.
     public init(
-        ledger: any Ledger, forge: any Forge, botLogin: String, configuration: Configuration = .init(), logger: Logger,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        ledger: any Ledger, forge: any Forge, botLogin: String, actors: [String: any Forge] = [:], configuration: Configuration = .init(),
+        logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.ledger = ledger
         self.forge = forge
@@ -46,6 +56,31 @@ public final class GateExecutor: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.now = now
+        self.handling = NIOLockedValueBox([])
+        self.titles = NIOLockedValueBox(IssueTitles())
+        self.actors = Dictionary(actors.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.isActingView = false
+    }
+
+    /// `base` as `login` acts through `forge`: the same ledger, in-process handling and titles.
+    private init(actingAs login: String, forge: any Forge, base: GateExecutor) {
+        (self.ledger, self.forge, self.botLogin, self.configuration) = (base.ledger, forge, login, base.configuration)
+        (self.logger, self.now, self.handling, self.titles) = (base.logger, base.now, base.handling, base.titles)
+        (self.actors, self.isActingView) = ([:], true)
+    }
+
+    /// The executor that acts for `command`: this one for the bot's own account, a view of the acting login's forge
+    /// otherwise; `nil` when no forge is configured for that login (nothing may then execute: not even as the bot).
+    func acting(_ command: Command) -> GateExecutor? {
+        guard !isActingView, let login = command.actingUser, login.caseInsensitiveCompare(botLogin) != .orderedSame else { return self }
+        guard let forge = actors[login.lowercased()] else { return nil }
+        return GateExecutor(actingAs: login, forge: forge, base: self)
+    }
+
+    private func noIdentity(_ command: Command) -> Ack {
+        Ack(
+            success: false, key: "", action: command.action, repository: command.repository.description, number: command.payload.number,
+            message: "no Gitea identity is configured for \(command.actingUser ?? "?") (operators[].gitea_user), so nothing was executed")
     }
 
     /// The ledger's background upkeep (checkpoints), until the task is cancelled.
@@ -55,12 +90,24 @@ public final class GateExecutor: Sendable {
 
     /// Handles one command and says what happened. Never throws: every failure becomes an unsuccessful ``Ack``.
     /// - Parameter visibleRepositories: which repositories' ledger entries `status` may show (the operator's own).
-    public func handle(_ command: Command, visibleRepositories: @Sendable (String) -> Bool = { _ in true }) async -> Ack {
+    /// - Parameter confirmFirst: a write is not executed yet: the answer previews it with a code, and `yes CODE` from
+    ///   the same source executes it (``CommandPayload/confirm(code:accept:)``).
+    public func handle(
+        _ command: Command, visibleRepositories: @Sendable (String) -> Bool = { _ in true }, confirmFirst: Bool = false
+    ) async -> Ack {
+        guard let executor = acting(command) else { return noIdentity(command) }
+        if confirmFirst && command.action.writes { return await executor.requestConfirmation(command) }
+        return await executor.handleActing(command, visibleRepositories: visibleRepositories)
+    }
+
+    /// ``handle(_:visibleRepositories:)`` on the executor of the command's acting login.
+    private func handleActing(_ command: Command, visibleRepositories: @Sendable (String) -> Bool) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)
         case .status(let prefix): return await status(command, prefix, visible: visibleRepositories)
         case .list(let filter, let pulls): return await list(command, filter, pulls: pulls)
         case .runs(let workflow): return await runs(command, workflow: workflow)
+        case .confirm(let code, let accept): return await confirm(command, code: code, accept: accept)
         default: break
         }
         let key = IdempotencyKey(command)
@@ -124,7 +171,7 @@ public final class GateExecutor: Sendable {
         while handling.withLockedValue({ $0.contains(key.hex) }) && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return await handle(command, visibleRepositories: visibleRepositories)
+        return await handleActing(command, visibleRepositories: visibleRepositories)
     }
 
     /// Reconciles claims left behind, every `interval` until cancelled (the bot runs it): a command whose process
@@ -172,7 +219,13 @@ public final class GateExecutor: Sendable {
                 try? await ledger.fail(id: entry.id, error: "stored command is unreadable", at: now())
                 continue
             }
-            acks.append(await reconcile(entry, command, key: entry.key))
+            // Probed for, and executed if need be, as the login that acted for it.
+            guard let executor = acting(command) else {
+                logger.error("no Gitea identity for a claimed command's acting user", metadata: ["key": "\(entry.key.short)"])
+                acks.append(noIdentity(command))
+                continue
+            }
+            acks.append(await executor.reconcile(entry, command, key: entry.key))
         }
         return acks
     }
@@ -372,7 +425,7 @@ public final class GateExecutor: Sendable {
             return try await dispatch(command, key, entryID: entryID, workflow: workflow, ref: ref, inputs: inputs)
         case .rerunWorkflow(let number, let failedOnly):
             return try await rerun(command, key, entryID: entryID, number: number, failedOnly: failedOnly)
-        case .show, .status, .list, .runs:
+        case .show, .status, .list, .runs, .confirm:
             preconditionFailure("read-only actions do not reach perform")
         }
     }

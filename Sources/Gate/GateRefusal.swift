@@ -13,6 +13,7 @@ public enum GateRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     case runNotFinished(Int, status: String)
     case noFailedJobs(Int)
     case noDefaultBranch
+    case alreadyMerged(Int)
 
     public var description: String {
         switch self {
@@ -35,6 +36,7 @@ public enum GateRefusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .runNotFinished(let n, let status):
             return "run #\(n) is still \(status.replacingOccurrences(of: "_", with: " ")): rerun it once it has finished"
         case .noFailedJobs(let n): return "run #\(n) has no failed jobs to rerun"
+        case .alreadyMerged(let n): return "pull request !\(n) is already merged"
         case .noDefaultBranch: return "Gitea names no default branch for this repository: give a ref, e.g. run deploy.yml main"
         }
     }

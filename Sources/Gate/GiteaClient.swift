@@ -11,6 +11,8 @@ import Logging
 public final class GiteaClient: Forge {
     public let baseURL: URL
     private let token: String
+    /// The login every request acts as (`Sudo:`; Gitea accepts it from a site administrator's token only).
+    public let sudo: String?
     private let transport: any GiteaTransport
     private let timeout: Duration
     private let logger: Logger
@@ -18,11 +20,12 @@ public final class GiteaClient: Forge {
     public static let pageSize = 50
 
     /// A client on `transport` (the bot's ``AsyncHTTPGiteaTransport`` by default); `timeout` bounds each request.
+    /// - Parameter sudo: act as this login (the token must be a site administrator's).
     public init(
-        baseURL: URL, token: String, transport: any GiteaTransport = AsyncHTTPGiteaTransport(), timeout: Duration = .seconds(15),
-        logger: Logger
+        baseURL: URL, token: String, sudo: String? = nil, transport: any GiteaTransport = AsyncHTTPGiteaTransport(),
+        timeout: Duration = .seconds(15), logger: Logger
     ) {
-        (self.baseURL, self.token, self.transport, self.timeout, self.logger) = (baseURL, token, transport, timeout, logger)
+        (self.baseURL, self.token, self.sudo, self.transport, self.timeout, self.logger) = (baseURL, token, sudo, transport, timeout, logger)
     }
 
     enum Method: String {
@@ -51,6 +54,7 @@ public final class GiteaClient: Forge {
         var request = GiteaHTTPRequest(
             method: method.rawValue, url: components.url!, headers: [("Authorization", "token \(token)"), ("Accept", "application/json")],
             body: nil, timeout: timeout)
+        if let sudo { request.headers.append(("Sudo", sudo)) }
         if let body {
             request.headers.append(("Content-Type", "application/json"))
             do { request.body = try JSONEncoder().encode(body) } catch { throw .transport("cannot encode request: \(error)") }

@@ -91,11 +91,20 @@ public struct GiteaPullRequest: Codable, Sendable, Equatable {
     public let draft: Bool?
     public let head: Branch
     public let htmlURL: String
+    /// The size of the change, for a merge's confirmation preview.
+    public let changedFiles: Int?
+    public let additions: Int?
+    public let deletions: Int?
     enum CodingKeys: String, CodingKey {
-        case number, title, state, merged, mergeable, draft, head
+        case number, title, state, merged, mergeable, draft, head, additions, deletions
         case htmlURL = "html_url"
+        case changedFiles = "changed_files"
     }
-    public init(number: Int, title: String, state: String, merged: Bool, mergeable: Bool, draft: Bool?, head: Branch, htmlURL: String) {
+    public init(
+        number: Int, title: String, state: String, merged: Bool, mergeable: Bool, draft: Bool?, head: Branch, htmlURL: String,
+        changedFiles: Int? = nil, additions: Int? = nil, deletions: Int? = nil
+    ) {
+        (self.changedFiles, self.additions, self.deletions) = (changedFiles, additions, deletions)
         self.number = number
         self.title = title
         self.state = state

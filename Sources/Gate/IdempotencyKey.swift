@@ -83,6 +83,8 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
             ]
         case .rerunWorkflow(let run, let failedOnly):
             lines += ["run:\(run)", "failed_only:\(failedOnly)"]
+        case .confirm(let code, let accept):
+            lines += ["code:" + quoted(code.uppercased()), "accept:\(accept)"]
         }
         return Array(lines.joined(separator: "\n").utf8)
     }

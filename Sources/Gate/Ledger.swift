@@ -17,8 +17,9 @@ public protocol Ledger: Sendable {
     func entry(originEventID: String) async throws -> LedgerEntry?
     /// Entries whose key starts with `prefix`, newest first.
     func entries(keyPrefix: String, limit: Int) async throws -> [LedgerEntry]
-    /// Entries in `state` (any when nil) claimed at or after `since` (Unix seconds), newest first, at most `limit`.
-    func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry]
+    /// Entries in `state` (any when nil) claimed at or after `since` (Unix seconds) for the operator named
+    /// `operatorName` (the command's `operator`; any when nil), newest first, at most `limit`.
+    func entries(state: LedgerEntry.State?, since: Int64?, operatorName: String?, limit: Int) async throws -> [LedgerEntry]
     /// Entries still `claimed` that this instance may reconcile (its own, or with an expired lease), oldest first.
     func claimedEntries(now: Int64) async throws -> [LedgerEntry]
     /// How many entries there are.
@@ -42,9 +43,23 @@ public protocol Ledger: Sendable {
     func recordBaseline(id: Int64, value: String) async throws
     /// The baseline recorded for an entry, if any.
     func baseline(id: Int64) async throws -> String?
+
+    /// Stores a command waiting for its operator's `yes`; `false` when its code is taken (draw another). Confirmations
+    /// settled or expired a week ago are deleted on the way (the table stays bounded).
+    func insertConfirmation(_ confirmation: PendingConfirmation, now: Int64) async throws -> Bool
+    /// The confirmation with this (normalized) code.
+    func confirmation(code: String) async throws -> PendingConfirmation?
+    /// Moves a confirmation from `pending` to `state`; `false` when it was no longer pending (another `yes`, here or
+    /// on another instance, settled it first).
+    func settleConfirmation(code: String, to state: PendingConfirmation.State, at: Int64) async throws -> Bool
 }
 
 extension Ledger {
+    /// Entries of every operator.
+    public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry] {
+        try await entries(state: state, since: since, operatorName: nil, limit: limit)
+    }
+
     public func maintain(interval: Duration) async {}
     public var leaseDuration: Int64? { nil }
     public func renewLease(id: Int64, now: Int64) async throws -> Bool { true }

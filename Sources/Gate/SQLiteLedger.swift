@@ -99,6 +99,19 @@ public final class SQLiteLedger: Ledger {
         migrator.registerMigration("ledger-v3-baseline") { db in
             try db.alter(table: "ledger") { table in table.add(column: "baseline", .text) }
         }
+        // Commands waiting for their operator's `yes` (PendingConfirmation).
+        migrator.registerMigration("ledger-v4-confirmation") { db in
+            try db.create(table: "confirmation") { table in
+                table.primaryKey("code", .text)
+                table.column("source", .text).notNull()
+                table.column("command", .text).notNull()
+                table.column("snapshot", .text).notNull()
+                table.column("created_at", .integer).notNull()
+                table.column("expires_at", .integer).notNull()
+                table.column("state", .text).notNull()
+                table.column("settled_at", .integer)
+            }
+        }
         return migrator
     }
 
@@ -165,6 +178,42 @@ public final class SQLiteLedger: Ledger {
 
     public func baseline(id: Int64) throws -> String? {
         try database.read { db in try String.fetchOne(db, sql: "SELECT baseline FROM ledger WHERE id = ?", arguments: [id]) }
+    }
+
+    public func insertConfirmation(_ confirmation: PendingConfirmation, now: Int64) async throws -> Bool {
+        try await batcher.submit { db in
+            try db.execute(sql: "DELETE FROM confirmation WHERE expires_at < ?", arguments: [now - 7 * 86_400])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO confirmation (code, source, command, snapshot, created_at, expires_at, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    confirmation.code, confirmation.source, confirmation.command, confirmation.snapshot, confirmation.createdAt,
+                    confirmation.expiresAt, confirmation.state.rawValue
+                ])
+            return db.changesCount > 0
+        }
+    }
+
+    public func confirmation(code: String) throws -> PendingConfirmation? {
+        try database.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT code, source, command, snapshot, created_at, expires_at, state FROM confirmation WHERE code = ?", arguments: [code]
+            ).map { row in
+                PendingConfirmation(
+                    code: row[0], source: row[1], command: row[2], snapshot: row[3], createdAt: row[4], expiresAt: row[5],
+                    state: PendingConfirmation.State(rawValue: row[6]) ?? .stale)
+            }
+        }
+    }
+
+    public func settleConfirmation(code: String, to state: PendingConfirmation.State, at: Int64) async throws -> Bool {
+        try await batcher.submit { db in
+            try db.execute(
+                sql: "UPDATE confirmation SET state = ?, settled_at = ? WHERE code = ? AND state = 'pending'", arguments: [state.rawValue, at, code])
+            return db.changesCount > 0
+        }
     }
 
     public func renewLease(id: Int64, now: Int64) async throws -> Bool {
@@ -244,9 +293,13 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
-    public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) throws -> [LedgerEntry] {
+    public func entries(state: LedgerEntry.State?, since: Int64?, operatorName: String?, limit: Int) throws -> [LedgerEntry] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
+        if let operatorName {
+            conditions.append("json_extract(command, '$.operator') = ?")
+            arguments += [operatorName]
+        }
         if let state {
             conditions.append("state = ?")
             arguments += [state.rawValue]

@@ -115,6 +115,13 @@ public final class PostgresLedger: Ledger {
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS inbox_cursor (scheme TEXT PRIMARY KEY, message_time BIGINT NOT NULL)",
                 logger: logger)
+            // Commands waiting for their operator's `yes` (PendingConfirmation); added without a schema version change.
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS confirmation (
+                    code TEXT PRIMARY KEY, source TEXT NOT NULL, command TEXT NOT NULL, snapshot TEXT NOT NULL,
+                    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, state TEXT NOT NULL, settled_at BIGINT)
+                """, logger: logger)
             let rows = try await connection.query("SELECT version FROM operator_gate_schema", logger: logger)
             var versions: [Int] = []
             for try await version in rows.decode(Int.self) { versions.append(version) }
@@ -270,14 +277,52 @@ public final class PostgresLedger: Ledger {
                 """, logger: logger))
     }
 
-    public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry] {
+    public func entries(state: LedgerEntry.State?, since: Int64?, operatorName: String?, limit: Int) async throws -> [LedgerEntry] {
+        // The operator is read from the stored command JSON (audit trail), as SQLite's json_extract does.
         try await Self.entries(
             client.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM ledger
                 WHERE (\(state?.rawValue)::text IS NULL OR state = \(state?.rawValue)) AND (\(since)::bigint IS NULL OR claimed_at >= \(since))
+                AND (\(operatorName)::text IS NULL OR command::jsonb ->> 'operator' = \(operatorName))
                 ORDER BY id DESC LIMIT \(limit)
                 """, logger: logger))
+    }
+
+    public func insertConfirmation(_ confirmation: PendingConfirmation, now: Int64) async throws -> Bool {
+        try await client.query("DELETE FROM confirmation WHERE expires_at < \(now - 7 * 86_400)", logger: logger)
+        let rows = try await client.query(
+            """
+            INSERT INTO confirmation (code, source, command, snapshot, created_at, expires_at, state)
+            VALUES (\(confirmation.code), \(confirmation.source), \(confirmation.command), \(confirmation.snapshot),
+                    \(confirmation.createdAt), \(confirmation.expiresAt), \(confirmation.state.rawValue))
+            ON CONFLICT (code) DO NOTHING RETURNING code
+            """, logger: logger)
+        var inserted = false
+        for try await _ in rows.decode(String.self) { inserted = true }
+        return inserted
+    }
+
+    public func confirmation(code: String) async throws -> PendingConfirmation? {
+        let rows = try await client.query(
+            "SELECT code, source, command, snapshot, created_at, expires_at, state FROM confirmation WHERE code = \(code)", logger: logger)
+        for try await (code, source, command, snapshot, created, expires, state) in rows.decode(
+            (String, String, String, String, Int64, Int64, String).self)
+        {
+            return PendingConfirmation(
+                code: code, source: source, command: command, snapshot: snapshot, createdAt: created, expiresAt: expires,
+                state: PendingConfirmation.State(rawValue: state) ?? .stale)
+        }
+        return nil
+    }
+
+    public func settleConfirmation(code: String, to state: PendingConfirmation.State, at: Int64) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE confirmation SET state = \(state.rawValue), settled_at = \(at) WHERE code = \(code) AND state = 'pending' RETURNING code",
+            logger: logger)
+        var settled = false
+        for try await _ in rows.decode(String.self) { settled = true }
+        return settled
     }
 
     /// Claimed entries that are this instance's or whose lease has expired, oldest first.

@@ -61,18 +61,22 @@ public enum GiteaSimulator {
         let header = request.headers[.authorization] ?? ""
         let parts = header.split(separator: " ")
         let token = parts.count == 2 && parts[0] == "token" ? String(parts[1]) : nil
-        switch await state.nextFault(write: write) {
+        let sudo = request.headers[.init("Sudo")!]
+        let fault = await state.nextFault(write: write)
+        let caller: String
+        do { caller = try await state.caller(token: token, sudo: sudo) } catch {
+            return Self.error(HTTPResponse.Status(code: error.status), error.message)
+        }
+        switch fault {
         case .fail500, .fail500AtRequest, .fail500OnWrite: return error(.internalServerError, "simulated failure")
         case .stallAfterCommit(let seconds):
-            guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
-            let response = await run(body, login)
+            let response = await run(body, caller)
             await state.holding(1)
             try? await Task.sleep(for: .seconds(seconds))
             await state.holding(-1)
             return response
         case .dropAfterCommit:
-            guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
-            _ = await run(body, login)
+            _ = await run(body, caller)
             // The write is committed; the client sees the connection close with no response.
             try? await context.channel.close()
             return Response(status: .internalServerError)
@@ -80,8 +84,7 @@ public enum GiteaSimulator {
             try? await Task.sleep(for: .seconds(seconds))
         case nil: break
         }
-        guard let login = await state.login(token: token) else { return error(.unauthorized, "token is required") }
-        return await run(body, login)
+        return await run(body, caller)
     }
 
     private static func run(_ body: @Sendable (String) async throws -> Response, _ login: String) async -> Response {

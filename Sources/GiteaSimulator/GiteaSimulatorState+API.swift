@@ -174,7 +174,8 @@ extension GiteaSimulatorState {
         guard let item = item(name, number), let pull = item.pull else { throw SimulatorFailure(status: 404, message: "pull request does not exist") }
         return GiteaPullRequest(
             number: number, title: item.title, state: item.state, merged: pull.merged, mergeable: pull.mergeable,
-            draft: pull.draft, head: .init(ref: pull.headRef, sha: pull.headSHA), htmlURL: "\(baseURL)/\(name)/pulls/\(number)")
+            draft: pull.draft, head: .init(ref: pull.headRef, sha: pull.headSHA), htmlURL: "\(baseURL)/\(name)/pulls/\(number)",
+            changedFiles: pull.changedFiles, additions: pull.additions, deletions: pull.deletions)
     }
 
     /// Merges (Gitea's 404/405/409/422 answers); returns the status of success, 200.

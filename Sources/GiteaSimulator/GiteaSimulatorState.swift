@@ -25,6 +25,10 @@ public actor GiteaSimulatorState {
         public var draft = false
         public var headSHA: String
         public var headRef = "feature"
+        /// The size of the change (`changed_files`, `additions`, `deletions`).
+        public var changedFiles = 2
+        public var additions = 40
+        public var deletions = 3
     }
 
     struct Repo: Sendable {
@@ -56,6 +60,10 @@ public actor GiteaSimulatorState {
     }
 
     var users: [String: Int64] = [:]
+    /// Logins as created (users' keys are lowercased).
+    var logins: [String: String] = [:]
+    /// Site administrators (lowercased): their tokens may act as anyone with `Sudo:`.
+    var admins: Set<String> = []
     var tokens: [String: String] = [:]
     var repos: [String: Repo] = [:]
     var orgLabels: [String: [GiteaLabel]] = [:]
@@ -89,11 +97,16 @@ public actor GiteaSimulatorState {
 
     // MARK: Setup
 
-    public func addUser(_ login: String, token: String? = nil) {
+    public func addUser(_ login: String, token: String? = nil, admin: Bool = false) {
         nextID += 1
         users[login.lowercased()] = nextID
+        logins[login.lowercased()] = login
+        if admin { admins.insert(login.lowercased()) }
         if let token { tokens[token] = login }
     }
+
+    /// Adds a token for an existing user (a personal access token).
+    public func addToken(_ token: String, for login: String) { tokens[token] = logins[login.lowercased()] ?? login }
 
     public func addRepository(_ name: String, writers: [String]) {
         repos[name.lowercased(), default: Repo()].writers = Set(writers.map { $0.lowercased() })
@@ -136,15 +149,16 @@ public actor GiteaSimulatorState {
         return number
     }
 
-    /// A small forge for tests and `demo`: the bot `gatebot` (token `bot-token`, writer on ops/tc), users alice
-    /// (token `alice-token`, writer on ops/tc), bob and reader (token `reader-token`), labels bug and ops on ops/tc,
+    /// A small forge for tests and `demo`: the bot `gatebot` (token `bot-token`, a site administrator, so it may
+    /// use `Sudo:`; writer on ops/tc), users alice (token `alice-token`, writer on ops/tc), bob (token `bob-token`,
+    /// may read only) and reader (token `reader-token`), labels bug and ops on ops/tc,
     /// urgent on the `ops` organisation, two labels named twin, pull request !1 "Add deploy script", and the
     /// workflows deploy.yml ("Deploy": build, deploy) and ci.yml ("CI": test, which fails at its first attempt).
     public func seedExample() {
         let repo = "ops/tc"
-        addUser("gatebot", token: "bot-token")
+        addUser("gatebot", token: "bot-token", admin: true)
         addUser("alice", token: "alice-token")
-        addUser("bob")
+        addUser("bob", token: "bob-token")
         addUser("reader", token: "reader-token")
         addRepository(repo, writers: ["gatebot", "alice"])
         _ = addLabel("bug", repository: repo)
@@ -211,6 +225,16 @@ public actor GiteaSimulatorState {
     func holding(_ change: Int) { heldAfterCommit += change }
 
     func login(token: String?) -> String? { token.flatMap { tokens[$0] } }
+
+    /// Who a request acts as: the token's user, or with `Sudo:` the named user, which Gitea allows only to a site
+    /// administrator's token (403 otherwise; 404 for a user that does not exist).
+    func caller(token: String?, sudo: String?) throws(SimulatorFailure) -> String {
+        guard let login = login(token: token) else { throw SimulatorFailure(status: 401, message: "token is required") }
+        guard let sudo, !sudo.isEmpty else { return login }
+        guard admins.contains(login.lowercased()) else { throw SimulatorFailure(status: 403, message: "Only administrators allowed to sudo.") }
+        guard let known = logins[sudo.lowercased()] else { throw SimulatorFailure(status: 404, message: "user does not exist [name: \(sudo)]") }
+        return known
+    }
 
     func recordWrite(_ method: String, _ path: String) { writes.append((method, path)) }
 

@@ -9,8 +9,10 @@ public struct SimulatedForge: Forge {
     public let state: GiteaSimulatorState
     /// The caller's token, as the HTTP simulator would receive it.
     public let token: String
+    /// The user to act as (`Sudo:`), which only an administrator's token may.
+    public let sudo: String?
 
-    public init(state: GiteaSimulatorState, token: String) { (self.state, self.token) = (state, token) }
+    public init(state: GiteaSimulatorState, token: String, sudo: String? = nil) { (self.state, self.token, self.sudo) = (state, token, sudo) }
 
     /// One call: authentication, the next fault, then `body` on the state as the caller.
     private func call<T: Sendable>(write: Bool, _ body: @Sendable (GiteaSimulatorState, String) async throws(SimulatorFailure) -> T)
@@ -22,7 +24,8 @@ public struct SimulatedForge: Forge {
         case .fail500, .fail500AtRequest, .fail500OnWrite: throw .unavailable(status: 500, message: "simulated failure")
         default: break
         }
-        guard let login = await state.login(token: token) else { throw .unauthorized(message: "token is required") }
+        let login: String
+        do { login = try await state.caller(token: token, sudo: sudo) } catch { throw GiteaError.from(status: error.status, message: error.message) }
         let result: T
         do { result = try await body(state, login) } catch { throw GiteaError.from(status: error.status, message: error.message) }
         switch fault {

@@ -35,6 +35,7 @@ struct DemoScript {
                             "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue",
                                         "label_issue", "merge_pr", "show", "status", "list", "dispatch_workflow",
                                         "rerun_workflow"],
+                            "gitea_user": "alice", "confirm": ["merge_pr"],
                             "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}}],
              "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
              "reply_to_strangers": false, "discovery_relays": []}
@@ -67,7 +68,8 @@ struct DemoScript {
             try await Task.sleep(for: .milliseconds(500))
             var allGood = true
 
-            func say(_ text: String, scheme: DirectMessage.Scheme, expect: String) async throws {
+            @discardableResult
+            func say(_ text: String, scheme: DirectMessage.Scheme, expect: String) async throws -> String? {
                 let time = Int64(Date().timeIntervalSince1970)
                 let event: Event
                 switch scheme {
@@ -83,12 +85,18 @@ struct DemoScript {
                 allGood = allGood && good
                 StandardIO.printLine("bot → alice: " + (answer ?? "(no answer within 10 s)") + (good ? "" : "   ← expected “\(expect)…”"))
                 StandardIO.printLine("")
+                return answer
             }
 
             try await say("issue Deploy broke on prod\nThe deploy job failed at step 3.\nlabels: bug", scheme: .nip17, expect: "✓")
             try await say("comment tc#2 Rolled back to the previous release; investigating.", scheme: .nip04, expect: "✓")
             try await say("comment tc#2 Rolled back to the previous release; investigating.", scheme: .nip17, expect: "Already done earlier")
-            try await say("merge !1 squash", scheme: .nip17, expect: "✓")
+            // merge_pr is on alice's confirm list: a preview with a code first, then her "yes".
+            let preview = try await say("merge !1 squash", scheme: .nip17, expect: "Confirm: merge ops/tc!1")
+            let code = preview.flatMap { text in
+                text.range(of: #"yes [0-9A-Z]{4,8}"#, options: .regularExpression).map { String(text[$0].dropFirst(4)) }
+            }
+            try await say("yes \(code ?? "?")", scheme: .nip17, expect: "✓ merged (squash)")
 
             let strangerText = "close ops/tc#2"
             let strangerEvent = NIP04.message(
@@ -146,7 +154,8 @@ struct DemoScript {
             let kind = item.pull == nil ? "issue" : "pull "
             let merged = item.pull?.merged == true ? ", merged" : ""
             StandardIO.printLine(
-                "  \(kind) #\(item.number) [\(item.state)\(merged)] \(item.title) — \(item.comments.count) comment(s), labels \(item.labels)")
+                "  \(kind) #\(item.number) [\(item.state)\(merged)] \(item.title) by \(item.author) — \(item.comments.count) comment(s) by "
+                    + Set(item.comments.map(\.user.login)).sorted().joined(separator: ", ") + ", labels \(item.labels)")
         }
         StandardIO.printLine("  write requests: \(await forge.writes.count)")
         let entries = try await ledger.entries(state: nil, since: nil, limit: 100)

@@ -81,6 +81,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 for pattern in Set(configuration.operators.flatMap(\.repositories)).sorted() {
                     await checkRepository(pattern, client: client, check: check)
                 }
+                await Self.checkActingUsers(configuration, token: token, timeout: timeout, check: check)
             } catch {
                 check(false, "Gitea \(configuration.giteaURL.absoluteString): \(error)")
             }
@@ -94,6 +95,29 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         StandardIO.printLine(failed == 0 ? "All checks passed." : "\(failed) check(s) failed.")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    /// Each operator's acting login: `GET /user` with their personal token, or with `Sudo:` on the bot's token, must
+    /// answer with that login.
+    static func checkActingUsers(_ configuration: BotConfiguration, token: String, timeout: TimeInterval, check: (Bool, String) -> Void) async {
+        let forges: [String: any Forge]
+        do { forges = try BotAssembly.actingForges(configuration, giteaToken: token, timeout: timeout, logger: .quiet("operator-gate.doctor")) } catch
+        {
+            check(false, "operators' Gitea identities: \(error)")
+            return
+        }
+        for op in configuration.operators {
+            guard let login = op.giteaUser, let forge = forges[login.lowercased()] else { continue }
+            let how = op.tokenFile == nil ? "Sudo: \(login) on the bot's token" : "personal token \(op.tokenFile ?? "")"
+            do {
+                let user = try await forge.currentUser()
+                let matches = user.login.caseInsensitiveCompare(login) == .orderedSame
+                check(matches, "operator \(op.name) acts as \(login) (\(how))" + (matches ? "" : ", but Gitea answers as \(user.login)"))
+            } catch {
+                let hint = op.tokenFile == nil ? " (Sudo needs a site administrator's token)" : ""
+                check(false, "operator \(op.name) acts as \(login) (\(how)): \(error)\(hint)")
+            }
+        }
     }
 
     /// The ledger: SQLite file writable, or PostgreSQL reachable, schema version known, writable.

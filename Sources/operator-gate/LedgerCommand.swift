@@ -36,6 +36,7 @@ struct LedgerCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
         @Option(help: "Only entries in this state: claimed, done or failed.") var state: String?
         @Option(help: "Only entries claimed at or after T: Unix seconds or ISO 8601 (2026-11-30T09:00:00Z).") var since: String?
+        @Option(help: "Only commands of this operator (their `name`; the audit trail in each entry's command).") var `operator`: String?
         @Option(help: "At most this many entries.") var limit = 100
 
         func run() async throws {
@@ -48,8 +49,8 @@ struct LedgerCommand: AsyncParsableCommand {
                 }
                 let after = try since.map(Self.time)
                 guard limit > 0 else { throw CLIError("--limit must be positive") }
-                let limit = self.limit
-                let entries = try await options.withLedger { try await $0.entries(state: wanted, since: after, limit: limit) }
+                let (limit, name) = (self.limit, self.operator)
+                let entries = try await options.withLedger { try await $0.entries(state: wanted, since: after, operatorName: name, limit: limit) }
                 StandardIO.printLine("[" + entries.map(\.json).joined(separator: ",\n") + "]")
             }
         }

@@ -56,7 +56,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 let token = inputs.giteaToken
                 let gateLogger = logger
                 lines = try await LedgerAccess.with(ledgerSettings, mustExist: false, migrate: false, logger: logger) { ledger in
-                    let gate = BotAssembly.gate(configuration: configuration, ledger: ledger, giteaToken: token, logger: gateLogger)
+                    let gate = try BotAssembly.gate(configuration: configuration, ledger: ledger, giteaToken: token, logger: gateLogger)
                     var printed = 0
                     for inbound in events {
                         let time = Int64(inbound.receivedAt.timeIntervalSince1970)
