@@ -52,7 +52,7 @@ public enum GiteaError: Error, Equatable, Sendable, CustomStringConvertible {
         func said(_ message: String) -> String { message.isEmpty ? "" : " (Gitea said: \(message))" }
         switch self {
         case .unauthorized(let m): return "Gitea refused the bot's token: check gitea.token_file or GITEA_TOKEN" + said(m)
-        case .forbidden(let m): return "the bot's Gitea account may not do this in this repository" + said(m)
+        case .forbidden(let m): return "the Gitea account acting for you may not do this in this repository" + said(m)
         case .notFound(let m): return "not found: check the repository and number, and that the bot can see the repository" + said(m)
         case .notAllowed(let m): return "Gitea does not allow this merge now" + said(m)
         case .conflict(let m): return "conflict: the pull request cannot be merged as asked (conflicts, or its head moved)" + said(m)

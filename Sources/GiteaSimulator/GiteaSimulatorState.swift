@@ -179,8 +179,11 @@ public actor GiteaSimulatorState {
         (repos[repository.lowercased()]?.items.values.map { $0 } ?? []).sorted { $0.number < $1.number }
     }
 
-    public func setPullState(_ repository: String, _ number: Int, merged: Bool? = nil, mergeable: Bool? = nil, state: String? = nil) {
+    public func setPullState(
+        _ repository: String, _ number: Int, merged: Bool? = nil, mergeable: Bool? = nil, state: String? = nil, headSHA: String? = nil
+    ) {
         guard var item = repos[repository.lowercased()]?.items[number] else { return }
+        if let headSHA { item.pull?.headSHA = headSHA }
         if let merged { item.pull?.merged = merged }
         if let mergeable { item.pull?.mergeable = mergeable }
         if let state { item.state = state }

@@ -121,6 +121,29 @@ import Testing
         // Past Int64: Foundation's decoder refuses it (without a path), which is all that matters here.
         #expect(error(Self.json(extra: #", "limits": {"max_dm_age_s": 99999999999999999999}"#)) != nil)
         #expect(error(Self.json(extra: #", "reply_to_strangers": "no""#))?.field == "reply_to_strangers")
+        // Identity and confirmation (#16).
+        let op = #"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "#
+        #expect(error(Self.json(op + #""token_file": "alice.token"}"#))?.field == "operators[0].token_file")
+        #expect(error(Self.json(op + #""gitea_user": "al ice"}"#))?.field == "operators[0].gitea_user")
+        #expect(error(Self.json(op + #""confirm": ["show"]}"#))?.description.contains("is not a write action") == true)
+        #expect(error(Self.json(extra: #", "confirm_ttl_s": 59"#))?.field == "confirm_ttl_s")
+        #expect(error(Self.json(extra: #", "confirm_ttl_s": 86401"#))?.field == "confirm_ttl_s")
+    }
+
+    /// `gitea_user`, `token_file` (resolved against the configuration's folder), `confirm` and `confirm_ttl_s`.
+    @Test func identityAndConfirmation() throws {
+        let config = try Self.parse(
+            Self.json(
+                #"{"npub": "\#(Self.alice.npub)", "repos": ["a/b"], "gitea_user": "alice", "token_file": "alice.token", "confirm": ["merge_pr"]}"#,
+                extra: #", "confirm_ttl_s": 120"#))
+        let op = try #require(config.operators.first)
+        #expect(op.giteaUser == "alice" && op.tokenFile == "/etc/operator-gate/alice.token" && op.confirm == [.mergePR])
+        #expect(config.confirmationTTL == 120)
+        let stamped = op.stamp(Command(source: "nostr:x", repository: try Repository("a/b"), payload: .reopenIssue(issue: 1), receivedAt: 1))
+        #expect(stamped.operatorName == "operator 0" && stamped.actingUser == "alice")
+        let unstamped = Command(source: "nostr:x", repository: try Repository("a/b"), payload: .reopenIssue(issue: 1), receivedAt: 1)
+        #expect(IdempotencyKey(stamped) == IdempotencyKey(unstamped), "who acts is not part of the gate key")
+        #expect(try Self.parse(Self.json()).confirmationTTL == 600)
     }
 
     @Test func keyFileMustBePrivateAndEnvironmentWins() throws {
@@ -199,7 +222,8 @@ import Testing
     @Test func theShippedExampleIsValid() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let config = try BotConfiguration.load(path: root.appendingPathComponent("operator-gate.example.json").path)
-        #expect(config.operators.count == 1 && config.operators[0].actions.count == 9)
+        #expect(config.operators.count == 1 && config.operators[0].actions.count == 12)
+        #expect(config.operators[0].giteaUser == "alice" && config.operators[0].confirm == [.mergePR, .dispatchWorkflow])
         #expect(config.operators[0].publicKey.hex == "7e7e9c42a91bfef19fa929e5fda1b72e0ebc1a4c1141673e2794234d86addf4e")
     }
 }

@@ -76,9 +76,11 @@ import Testing
         #expect(Self.command("runs tc deploy.yml")?.payload == .runs(workflow: "deploy.yml"))
         #expect(Self.command("rerun 12")?.payload == .rerunWorkflow(run: 12, failedOnly: false))
         #expect(Self.command("rerun web #12 FAILED")?.payload == .rerunWorkflow(run: 12, failedOnly: true))
+        #expect(Self.command("yes k7f2")?.payload == .confirm(code: "k7f2", accept: true))
+        #expect(Self.command("No K7F2")?.payload == .confirm(code: "K7F2", accept: false))
         for text in [
             "list @a @b", "list label:", "run", "run env=prod", "run deploy.yml main other", "run deploy.yml a=1 a=2", "runs a b",
-            "rerun", "rerun twelve", "rerun 0", "rerun 12 everything"
+            "rerun", "rerun twelve", "rerun 0", "rerun 12 everything", "yes", "no K7F2 please"
         ] {
             guard case .invalid(_, let usage) = Self.parse(text) else {
                 Issue.record("\(text) was accepted")
@@ -94,7 +96,8 @@ import Testing
             .dispatchWorkflow(workflow: "deploy.yml", ref: "main", inputs: ["b": "2", "a": "1"]),
             .dispatchWorkflow(workflow: "ci", ref: nil, inputs: [:]),
             .rerunWorkflow(run: 4, failedOnly: true), .runs(workflow: nil), .runs(workflow: "ci.yml"),
-            .list(filter: IssueFilter(state: .all, labels: ["bug"], assignee: "bob", text: "x y"), pulls: true)
+            .list(filter: IssueFilter(state: .all, labels: ["bug"], assignee: "bob", text: "x y"), pulls: true),
+            .confirm(code: "K7F2", accept: false)
         ] {
             let command = Command(source: "s", repository: try Repository("a/b"), payload: payload, receivedAt: 1)
             let parsed = try Command.parse(Data(command.jsonString.utf8), receivedAt: 1)

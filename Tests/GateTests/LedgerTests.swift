@@ -125,6 +125,43 @@ import Testing
         }
     }
 
+    /// Pending confirmations: a taken code is refused, only a pending one settles (once), and week-old ones are
+    /// deleted when another is stored.
+    @Test(arguments: LedgerBackend.available)
+    func confirmationsSettleOnce(backend: LedgerBackend) async throws {
+        try await backend.withLedger { ledger in
+            let pending = PendingConfirmation(
+                code: "K7F2", source: "nostr:alice", command: #"{"a":1}"#, snapshot: "{}", createdAt: 1000, expiresAt: 1600)
+            let inserted = try await ledger.insertConfirmation(pending, now: 1000)
+            #expect(inserted)
+            #expect(try await ledger.insertConfirmation(pending, now: 1001) == false, "a code in use is refused")
+            #expect(try await ledger.confirmation(code: "K7F2") == pending)
+            #expect(try await ledger.confirmation(code: "ZZZZ") == nil)
+            #expect(try await ledger.settleConfirmation(code: "K7F2", to: .confirmed, at: 1100) == true)
+            #expect(try await ledger.settleConfirmation(code: "K7F2", to: .declined, at: 1101) == false)
+            #expect(try await ledger.confirmation(code: "K7F2")?.state == .confirmed)
+            let later = PendingConfirmation(code: "AAAA", source: "s", command: "{}", snapshot: "{}", createdAt: 1600 + 8 * 86_400, expiresAt: 0)
+            #expect(try await ledger.insertConfirmation(later, now: 1600 + 8 * 86_400) == true)
+            #expect(try await ledger.confirmation(code: "K7F2") == nil, "expired more than a week ago: deleted")
+        }
+    }
+
+    /// `ledger list --operator`: entries are found by the operator their command names (the audit trail).
+    @Test(arguments: LedgerBackend.available)
+    func entriesByOperator(backend: LedgerBackend) async throws {
+        try await backend.withLedger { ledger in
+            for (index, name) in ["alice", "bob", "alice", nil].enumerated() {
+                var command = Self.command(origin: "e\(index)", issue: index + 1)
+                (command.operatorName, command.actingUser) = (name, name.map { $0 + "-gitea" })
+                _ = try await ledger.claim(key: IdempotencyKey(command), command: command, now: 10, window: 3600)
+            }
+            let alice = try await ledger.entries(state: nil, since: nil, operatorName: "alice", limit: 10)
+            #expect(alice.count == 2 && alice.allSatisfy { $0.command.contains(#""operator":"alice","acting_user":"alice-gitea""#) })
+            #expect(try await ledger.entries(state: nil, since: nil, operatorName: "carol", limit: 10).isEmpty)
+            #expect(try await ledger.entries(state: nil, since: nil, limit: 10).count == 4)
+        }
+    }
+
     @Test(arguments: LedgerBackend.available)
     func failedEntriesMayRunAgain(backend: LedgerBackend) async throws {
         try await backend.withLedger { ledger in

@@ -56,32 +56,36 @@ struct SimulatorHarness {
         GiteaClient(baseURL: url, token: token, timeout: .seconds(timeout), logger: Logger(label: "test.gitea"))
     }
 
-    /// The forge as the Gate sees it, by the harness's transport.
-    func forge(token: String = "bot-token", timeout: TimeInterval = 5) -> any Forge {
+    /// The forge as the Gate sees it, by the harness's transport; `sudo`: acting as that login.
+    func forge(token: String = "bot-token", sudo: String? = nil, timeout: TimeInterval = 5) -> any Forge {
         switch transport {
-        case .http: client(token: token, timeout: timeout)
-        case .inProcess: SimulatedForge(state: state, token: token)
+        case .http: GiteaClient(baseURL: url, token: token, sudo: sudo, timeout: .seconds(timeout), logger: Logger(label: "test.gitea"))
+        case .inProcess: SimulatedForge(state: state, token: token, sudo: sudo)
         }
     }
 
     func executor(
         ledgerPath: String = SimulatorHarness.ledgerPath(), token: String = "bot-token", timeout: TimeInterval = 5,
-        configuration: GateExecutor.Configuration = .init()
+        actors: [String: any Forge] = [:], configuration: GateExecutor.Configuration = .init(),
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) throws -> GateExecutor {
         GateExecutor(
-            ledger: try SQLiteLedger(path: ledgerPath), forge: forge(token: token, timeout: timeout), botLogin: "gatebot",
-            configuration: configuration, logger: Logger(label: "test.gate"))
+            ledger: try SQLiteLedger(path: ledgerPath), forge: forge(token: token, timeout: timeout), botLogin: "gatebot", actors: actors,
+            configuration: configuration, logger: Logger(label: "test.gate"), now: now)
     }
 
     static func ledgerPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("og-gate-\(UUID().uuidString)/ledger.sqlite").path
     }
 
-    static func command(_ payload: CommandPayload, origin: String? = UUID().uuidString, again: Bool = false) -> Command {
+    static func command(
+        _ payload: CommandPayload, origin: String? = UUID().uuidString, again: Bool = false, source: String = "nostr:alice",
+        actingUser: String? = nil
+    ) -> Command {
         Command(
-            source: "nostr:alice", repository: try! Repository(repo), payload: payload,
+            source: source, repository: try! Repository(repo), payload: payload,
             origin: origin.map { .init(eventID: $0, createdAt: Int64(Date().timeIntervalSince1970)) },
-            receivedAt: Int64(Date().timeIntervalSince1970), again: again)
+            receivedAt: Int64(Date().timeIntervalSince1970), again: again, operatorName: actingUser.map { "op-" + $0 }, actingUser: actingUser)
     }
 }
 
