@@ -143,6 +143,21 @@ import Testing
         #expect(policy.admit(Self.prepared("list other/repo", id: id(20)), seen: .neither, now: Self.now).decision.label == "refused")
     }
 
+    /// `whoami` says who acts on Gitea for the operator and what needs their "yes".
+    @Test func whoamiNamesTheActingUserAndTheConfirmations() {
+        let sudo = Operator(
+            publicKey: Self.alice, name: "alice", repositories: ["ops/*"], actions: [.mergePR], defaultRepository: nil, aliases: [:],
+            giteaUser: "alice", confirm: [.mergePR, .closeIssue])
+        let text = InboxPolicy.whoami(sudo)
+        #expect(text.contains("Acts on Gitea as: alice (Sudo)") && text.contains("Needs your \"yes\": close_issue, merge_pr"), "\(text)")
+        let token = Operator(
+            publicKey: Self.alice, name: "alice", repositories: ["ops/*"], actions: [], defaultRepository: nil, aliases: [:],
+            giteaUser: "alice", tokenFile: "/x/alice.token")
+        #expect(InboxPolicy.whoami(token).contains("Acts on Gitea as: alice (personal token)"))
+        #expect(InboxPolicy.whoami(Self.ops[0]).contains("Acts on Gitea as: the bot's own account"))
+        #expect(!InboxPolicy.whoami(Self.ops[0]).contains("Needs your"))
+    }
+
     @Test func anyoneDeliversEverySendersMessageInsideTheWindow() {
         var policy = Self.policy(.anyone)
         guard case .deliver(let message) = policy.admit(Self.prepared("hello", from: Self.stranger), seen: .neither, now: Self.now).decision

@@ -184,3 +184,25 @@ struct PostgresGateTakeOverTests {
         }
     }
 }
+
+/// Confirmations shared by instances: the preview on one, the `yes` on the other (and a second `yes` at once on
+/// the first) merge once.
+@Suite(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+struct PostgresConfirmationTests {
+    @Test func aYesOnAnotherInstanceExecutesOnce() async throws {
+        try await SimulatorHarness.with { h in
+            try await LedgerBackend.withPostgresLedgers(count: 2) { ledgers in
+                let gates = ledgers.map { GateExecutor(ledger: $0, forge: h.client(), botLogin: "gatebot", logger: PostgresScratch.quiet) }
+                let preview = await gates[0].handle(
+                    SimulatorHarness.command(.mergePR(pr: 1, style: .merge, headSHA: nil, deleteBranch: false)), confirmFirst: true)
+                let code = try #require(GateConfirmationTests.code(preview), "\(preview.message)")
+                let answers = await withTaskGroup(of: Ack.self) { group in
+                    for gate in gates { group.addTask { await gate.handle(SimulatorHarness.command(.confirm(code: code, accept: true))) } }
+                    return await group.reduce(into: [Ack]()) { $0.append($1) }
+                }
+                #expect(answers.allSatisfy { $0.success && $0.state == .merged }, "\(answers.map(\.sentence))")
+                #expect(await h.state.writes.filter { $0.1.hasSuffix("/merge") }.count == 1)
+            }
+        }
+    }
+}
