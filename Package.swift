@@ -106,7 +106,8 @@ let package = Package(
         .target(
             name: "GiteaSimulator",
             dependencies: [
-                "Gate",
+                "Gate", "Encoding",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio")
@@ -128,6 +129,7 @@ let package = Package(
             name: "Bot",
             dependencies: [
                 "Encoding", "NostrCore", "NostrIngress", "Gate", "GatePostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -31,13 +31,22 @@ public struct BotAssembly: Sendable {
     public let announcer: AnnouncementService
     /// Connections to relays outside `relays.json`, kept between answers.
     public let onDemand: OnDemandRelays
+    /// Webhook deliveries → operators' DMs, when `webhook` is configured.
+    public let notices: NoticeService?
+    /// The inbox's database (webhook deliveries and subscriptions live there too).
+    public let store: InboxStore
 
     /// What a `ServiceGroup` runs, in order. A graceful shutdown goes in reverse: the intake stops and finishes its
     /// command, the sweeper and maintenance stop, the publisher publishes what is queued, then the relay pool and
     /// the PostgreSQL client close.
     public var services: [any Service] {
-        (postgres.map { [$0.client as any Service] } ?? []) + [RelayPoolService(pool: pool), onDemand, directory, publisher, maintenance]
-            + (sweeper.map { [$0 as any Service] } ?? []) + [consumer]
+        var services: [any Service] = postgres.map { [$0.client] } ?? []
+        services += [RelayPoolService(pool: pool), onDemand, directory, publisher] as [any Service]
+        if let notices { services.append(notices) }
+        services.append(maintenance)
+        if let sweeper { services.append(sweeper) }
+        services.append(consumer)
+        return services
     }
 
     /// ``services`` as a `ServiceGroup` takes them, plus the ``announcer``, whose end does not end the group.
@@ -101,6 +110,31 @@ public struct BotAssembly: Sendable {
         maintenance = LedgerMaintenance(gate: gate, store: store, maxDMAge: configuration.limits.maxDMAge, logger: logger, now: now)
         sweeper = storage.claimLease.map { SharedInboxSweeper(storage: storage, lease: $0, consumer: consumer, logger: logger, now: now) }
         health = BotHealth(pool: pool, ledger: ledger, metrics: metrics)
+        self.store = store
+        notices = try Self.notices(
+            configuration, postgres: postgres, store: store, bot: bot, keys: keys, publisher: publisher, pipeline: pipeline, logger: logger, now: now)
+    }
+
+    /// The notice service when `webhook` is configured. Notices are kept in the local inbox database, so they
+    /// need the SQLite ledger for now (with PostgreSQL the instances would not share them).
+    static func notices(
+        _ configuration: BotConfiguration, postgres: PostgresLedger?, store: InboxStore, bot: KeyPair, keys: ConversationKeyCache,
+        publisher: ReplyPublisher, pipeline: InboxPipeline, logger: Logger, now: @escaping @Sendable () -> Int64
+    ) throws -> NoticeService? {
+        guard let settings = configuration.webhook else { return nil }
+        guard postgres == nil else {
+            throw BotConfigurationError(
+                field: "webhook", problem: "webhook notices work with the SQLite ledger only in this version (not with postgres://)")
+        }
+        return NoticeService(
+            store: store, operators: configuration.operators, settings: settings, bot: bot, keys: keys, publisher: publisher,
+            noteOwnEvents: { pipeline.noteOwnEvents($0) }, logger: logger, now: now)
+    }
+
+    /// The webhook endpoint's logic (verify, store, ring the notices), when `webhook` is configured.
+    public func webhookIntake(secret: String, logger: Logger) -> WebhookIntake? {
+        guard let notices else { return nil }
+        return WebhookIntake(secret: secret, store: store, ring: { notices.ring() }, logger: logger)
     }
 
     /// Runs ``services`` in a `ServiceGroup` without signal handlers, until the task is cancelled (`demo`, the

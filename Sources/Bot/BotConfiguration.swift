@@ -40,6 +40,8 @@ public struct BotConfiguration: Sendable {
     public let reachability: BotReachability
     /// How long a command on an operator's `confirm` list waits for `yes` (`confirm_ttl_s`, seconds).
     public let confirmationTTL: Int64
+    /// The webhook receiver (`webhook`), if configured.
+    public let webhook: WebhookSettings?
 
     /// The operator with this key, if any.
     public func `operator`(_ key: PublicKey) -> Operator? { operators.first { $0.publicKey == key } }
@@ -106,7 +108,8 @@ public struct BotConfiguration: Sendable {
             keyFile: resolve(file.key_file ?? "bot.nsec"), relaysFile: resolve(file.relays_file ?? "relays.json"),
             dataDirectory: gate.dataDirectory, giteaURL: gate.giteaURL, giteaTokenFile: gate.giteaTokenFile,
             giteaLogin: gate.giteaLogin, operators: operators, limits: limits, replyToStrangers: file.reply_to_strangers ?? false,
-            ledger: gate.ledger, reachability: try BotReachability.parse(data), confirmationTTL: ttl)
+            ledger: gate.ledger, reachability: try BotReachability.parse(data), confirmationTTL: ttl,
+            webhook: try WebhookSettings.parse(data, directory: directory))
     }
 
     /// One entry of `operators`.

@@ -66,6 +66,24 @@ extension CommandGrammar {
         return (repository, .runs(workflow: rest.first))
     }
 
+    /// `watch|unwatch [repo] [kinds…]`: `all` or the kinds of ``WatchKind``; `watch` alone is its defaults,
+    /// `unwatch` alone every kind.
+    func watch(_ words: [String], enable: Bool) throws -> (Repository, CommandPayload) {
+        let (repository, rest) = try leadingRepository(words, verb: enable ? "watch" : "unwatch")
+        var kinds: [WatchKind] = []
+        for word in rest.map({ $0.lowercased() }) {
+            if word == "all" {
+                kinds = WatchKind.allCases
+            } else if let kind = WatchKind(rawValue: word) {
+                if !kinds.contains(kind) { kinds.append(kind) }
+            } else {
+                throw Invalid("\"\(word)\" is not one of: \(WatchKind.allCases.map(\.rawValue).joined(separator: ", ")), all")
+            }
+        }
+        if kinds.isEmpty { kinds = enable ? WatchKind.defaults : WatchKind.allCases }
+        return (repository, .watch(kinds: kinds.map(\.rawValue), enable: enable))
+    }
+
     /// `rerun [repo] <run number> [failed]` (the number may be written #12).
     func rerun(_ words: [String]) throws -> (Repository, CommandPayload) {
         let (repository, rest) = try leadingRepository(words, verb: "rerun")

@@ -24,6 +24,7 @@ import Gate
 /// | `runs [repo] [workflow]`                            | read-only: the latest 5 runs                         |
 /// | `rerun [repo] <run number> [failed]`                | rerun a run, or only its failed jobs                 |
 /// | `yes <code>` / `no <code>`                          | confirm or drop a command that waits for it          |
+/// | `watch [repo] [kinds…]`, `unwatch …`, `watching`    | webhook notices the operator gets (kept by the bot)  |
 /// | `help [verb]`, `whoami`                             | answered by the bot itself                           |
 /// | `again <command>`                                   | bypass the duplicate window                          |
 /// | `{"action": …}`                                     | the Gate's JSON form (source and origin are the DM's) |
@@ -50,7 +51,7 @@ public struct CommandGrammar: Sendable {
 
     public static let verbs = [
         "issue", "comment", "close", "reopen", "assign", "label", "merge", "show", "status", "list", "prs", "run", "runs", "rerun", "yes",
-        "no", "help", "whoami"
+        "no", "watch", "unwatch", "watching", "help", "whoami"
     ]
 
     /// One line of usage per verb, for replies.
@@ -72,6 +73,9 @@ public struct CommandGrammar: Sendable {
         case "rerun": return "rerun [repo] <run number> [failed]"
         case "yes": return "yes <code>  (executes the command a confirmation preview named)"
         case "no": return "no <code>  (drops it)"
+        case "watch": return "watch [repo] [issues|pulls|comments|reviews|push|releases|actions|all]…  (default: issues pulls comments)"
+        case "unwatch": return "unwatch [repo] [kinds…]  (default: all)"
+        case "watching": return "watching"
         case "help": return "help [verb]"
         case "whoami": return "whoami"
         default: return "verbs: " + verbs.joined(separator: ", ") + " (help <verb> for details)"
@@ -130,6 +134,10 @@ public struct CommandGrammar: Sendable {
         case "run": return try run(words)
         case "runs": return try runs(words)
         case "rerun": return try rerun(words)
+        case "watch", "unwatch": return try watch(words, enable: verb == "watch")
+        case "watching":
+            guard words.isEmpty else { throw Invalid("watching takes no arguments") }
+            return (try placeholderRepository(), .watching)
         case "yes", "no":
             guard words.count == 1 else { throw Invalid("\(verb) needs the code from the preview, e.g. \(verb) K7F2") }
             return (try placeholderRepository(), .confirm(code: words[0], accept: verb == "yes"))

@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import Logging
+import NIOConcurrencyHelpers
 import NostrCore
 import NostrIngress
 import ServiceLifecycle
@@ -32,6 +33,8 @@ public final class InboxConsumer: Service, Sendable {
     private let decodeWidth: Int
     /// How many commands run at once at most (on different targets).
     private let parallelCommands: Int
+    /// The scheme each operator last wrote in, as recorded (``noteScheme(_:of:)``).
+    private let schemes = NIOLockedValueBox<[String: DirectMessage.Scheme]>([:])
 
     public init(
         pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, storage: any InboxStorage, publisher: ReplyPublisher,
@@ -132,8 +135,10 @@ public final class InboxConsumer: Service, Sendable {
     private func execute(_ command: Command, for message: DirectMessage, by op: Operator) async -> Ack {
         let started = ContinuousClock.now
         let command = op.stamp(command)
+        noteScheme(message, of: op)
         let ack = await holdingClaim(on: message) {
-            await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
+            if command.action == .watch { return SubscriptionCommand.run(command, by: op, store: self.storage.local) }
+            return await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
         }
         StopPoint.reached(.ledgerCompleted)
         if !ack.success && Task.isCancelled {
@@ -156,6 +161,15 @@ public final class InboxConsumer: Service, Sendable {
             ])
         await reply(ack.sentence, to: message)
         return ack
+    }
+
+    /// Remembers the scheme an operator last wrote in (notices follow it); written only when it changes.
+    private func noteScheme(_ message: DirectMessage, of op: Operator) {
+        let changed = schemes.withLockedValue { $0.updateValue(message.scheme, forKey: op.publicKey.hex) != message.scheme }
+        guard changed else { return }
+        do { try storage.local.noteScheme(operator: op.publicKey.hex, scheme: message.scheme) } catch {
+            logger.warning("cannot record the operator's scheme", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Builds and signs the reply, stores it with the message's processed mark, then queues it. Only the instance

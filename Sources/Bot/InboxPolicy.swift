@@ -226,7 +226,7 @@ public struct InboxPolicy: Sendable {
         case .invalid(let problem, let usage):
             return .answer(message, op, text: "✗ \(problem)\nUsage: \(usage)", outcome: .invalid)
         case .command(let command):
-            if let refusal = op.refusal(command.action, on: command.repository) {
+            if let refusal = op.refusal(for: command) {
                 return .answer(message, op, text: "✗ Refused: \(refusal). Nothing was executed.", outcome: .refused)
             }
             return .execute(message, op, command)

@@ -50,6 +50,8 @@ public final class InboxStore: Sendable {
         }
         // Operators' relay lists, looked up for routing answers (``RelayListDirectory``).
         migrator.registerMigration("inbox-v3-relay-lists", migrate: Self.createRelayListTable)
+        // Webhook deliveries, notices waiting for a DM, subscriptions (InboxStore+Webhooks).
+        migrator.registerMigration("inbox-v4-webhooks", migrate: Self.createWebhookTables)
         try migrator.migrate(database)
         try loadMemory()
     }

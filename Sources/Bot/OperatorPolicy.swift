@@ -54,6 +54,15 @@ public struct Operator: Sendable, Equatable {
         }
     }
 
+    /// Whether the operator may run `command`; `nil` when allowed, else the reason. `watching` (a list of one's own
+    /// subscriptions) is about no repository.
+    public func refusal(for command: Command) -> String? {
+        if case .watching = command.payload {
+            return actions.contains(.watch) ? nil : "you may not watch (allowed: \(actions.map(\.rawValue).sorted().joined(separator: ", ")))"
+        }
+        return refusal(command.action, on: command.repository)
+    }
+
     /// Whether the operator may run `action` on `repository`; `nil` when allowed, else the reason.
     public func refusal(_ action: GateAction, on repository: Repository) -> String? {
         // `yes`/`no`: the confirmed command's own action was checked when it was previewed.

@@ -19,7 +19,7 @@ extension Command {
             let number: Int?, key: String?
             let state: String?, assignee: String?, text: String?, kind: String?
             let workflow: String?, ref: String?, inputs: [String: String]?, run_num: Int?, failed_only: Bool?
-            let code: String?, accept: Bool?
+            let code: String?, accept: Bool?, kinds: [String]?, enable: Bool?
         }
     }
 
@@ -119,6 +119,9 @@ extension Command {
             return .rerunWorkflow(run: try number(p?.run_num, "run_num"), failedOnly: p?.failed_only ?? false)
         case .confirm:
             return .confirm(code: try text(p?.code, "code"), accept: p?.accept ?? true)
+        case .watch:
+            guard let kinds = p?.kinds else { return .watching }
+            return .watch(kinds: kinds, enable: p?.enable ?? true)
         }
     }
 
@@ -174,6 +177,10 @@ extension Command {
             payloadFields = [("run_num", "\(run)"), ("failed_only", "\(failedOnly)")]
         case .confirm(let code, let accept):
             payloadFields = [("code", q(code)), ("accept", "\(accept)")]
+        case .watch(let kinds, let enable):
+            payloadFields = [("kinds", list(kinds)), ("enable", "\(enable)")]
+        case .watching:
+            payloadFields = []
         }
         return "{" + payloadFields.map { q($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }

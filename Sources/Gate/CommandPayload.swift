@@ -20,6 +20,11 @@ public enum CommandPayload: Hashable, Sendable {
     case rerunWorkflow(run: Int, failedOnly: Bool)
     /// Confirms (`accept`) or declines the command waiting with this code.
     case confirm(code: String, accept: Bool)
+    /// Subscribes (`enable`) to, or unsubscribes from, webhook notices of these kinds (`issues`, `pulls`, …) on the
+    /// command's repository; kept by the bot, not the Gate.
+    case watch(kinds: [String], enable: Bool)
+    /// Lists the operator's subscriptions.
+    case watching
 
     /// The action this payload belongs to.
     public var action: GateAction {
@@ -37,13 +42,14 @@ public enum CommandPayload: Hashable, Sendable {
         case .dispatchWorkflow: return .dispatchWorkflow
         case .rerunWorkflow: return .rerunWorkflow
         case .confirm: return .confirm
+        case .watch, .watching: return .watch
         }
     }
 
     /// The issue or pull request number the command targets, if any.
     public var number: Int? {
         switch self {
-        case .createIssue, .status, .list, .runs, .dispatchWorkflow, .rerunWorkflow, .confirm: return nil
+        case .createIssue, .status, .list, .runs, .dispatchWorkflow, .rerunWorkflow, .confirm, .watch, .watching: return nil
         case .addComment(let issue, _), .closeIssue(let issue, _), .reopenIssue(let issue), .assignIssue(let issue, _, _, _),
             .labelIssue(let issue, _, _):
             return issue

@@ -20,9 +20,11 @@ public enum GateAction: String, Sendable, Codable, CaseIterable {
     /// `yes CODE` / `no CODE`: settles a command that waited for its operator's confirmation (always allowed: the
     /// confirmed command's own action was checked when it was previewed).
     case confirm
+    /// `watch`, `unwatch`, `watching`: the operator's subscriptions to webhook notices, kept by the bot.
+    case watch
 
     /// Whether the action writes to Gitea (and so goes through the ledger).
-    public var writes: Bool { ![.show, .status, .list, .confirm].contains(self) }
+    public var writes: Bool { ![.show, .status, .list, .confirm, .watch].contains(self) }
 }
 
 /// How a pull request is merged (Gitea's `Do` values).

@@ -107,7 +107,7 @@ extension GateExecutor {
         case .labelIssue(let number, _, _): return "label \(repo)#\(number)"
         case .dispatchWorkflow(let workflow, let ref, _): return "run \(workflow) on \(ref ?? "the default branch") in \(repo)"
         case .rerunWorkflow(let run, let failedOnly): return "rerun \(failedOnly ? "the failed jobs of " : "")run #\(run) in \(repo)"
-        case .show, .status, .list, .runs, .confirm: return command.action.rawValue
+        case .show, .status, .list, .runs, .confirm, .watch, .watching: return command.action.rawValue
         }
     }
 

@@ -50,7 +50,7 @@ extension GateExecutor {
             return nil
         case .dispatchWorkflow, .rerunWorkflow:
             return try await probeWorkflow(command, key: key, entryID: entryID, claimedAt: claimedAt)
-        case .show, .status, .list, .runs, .confirm:
+        case .show, .status, .list, .runs, .confirm, .watch, .watching:
             return nil
         }
     }

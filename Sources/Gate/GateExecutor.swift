@@ -108,6 +108,10 @@ public final class GateExecutor: Sendable {
         case .list(let filter, let pulls): return await list(command, filter, pulls: pulls)
         case .runs(let workflow): return await runs(command, workflow: workflow)
         case .confirm(let code, let accept): return await confirm(command, code: code, accept: accept)
+        case .watch, .watching:
+            return Ack(
+                success: false, key: "", action: .watch, repository: command.repository.description,
+                message: "subscriptions are kept by the bot, not the Gate")
         default: break
         }
         let key = IdempotencyKey(command)
@@ -425,7 +429,7 @@ public final class GateExecutor: Sendable {
             return try await dispatch(command, key, entryID: entryID, workflow: workflow, ref: ref, inputs: inputs)
         case .rerunWorkflow(let number, let failedOnly):
             return try await rerun(command, key, entryID: entryID, number: number, failedOnly: failedOnly)
-        case .show, .status, .list, .runs, .confirm:
+        case .show, .status, .list, .runs, .confirm, .watch, .watching:
             preconditionFailure("read-only actions do not reach perform")
         }
     }

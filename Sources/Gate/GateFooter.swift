@@ -26,6 +26,11 @@ public enum GateFooter {
         body.contains("operator-gate · key \(key.hex) ·")
     }
 
+    /// Whether `body` carries any operator-gate footer (a write the bot made): webhook notices mark those.
+    public static func isPresent(in body: String) -> Bool {
+        body.contains("<sub>operator-gate · key ")
+    }
+
     /// Operator names go into Markdown: keep them to one plain line.
     private static func sanitize(_ actor: String) -> String {
         String(

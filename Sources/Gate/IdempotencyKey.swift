@@ -85,6 +85,10 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
             lines += ["run:\(run)", "failed_only:\(failedOnly)"]
         case .confirm(let code, let accept):
             lines += ["code:" + quoted(code.uppercased()), "accept:\(accept)"]
+        case .watch(let kinds, let enable):
+            lines += ["kinds:" + list(names(kinds)), "enable:\(enable)"]
+        case .watching:
+            break
         }
         return Array(lines.joined(separator: "\n").utf8)
     }

@@ -22,8 +22,23 @@ public enum GiteaSimulator {
                 await state.bound(port: port)
                 await onPort(port)
             }, logger: logger)
-        // No signal handlers: the embedding process owns SIGTERM and SIGINT; the server stops when its task is cancelled.
-        try await app.runService(gracefulShutdownSignals: [])
+        // Webhooks go out as they are queued, one at a time, in order.
+        let (bells, bell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await state.onWebhook { bell.yield() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in bells {
+                    for hook in await state.takeOutgoingWebhooks() {
+                        _ = try? await AsyncHTTPGiteaTransport().exchange(
+                            GiteaHTTPRequest(method: "POST", url: hook.url, headers: hook.headers, body: hook.body, timeout: .seconds(5)))
+                    }
+                }
+            }
+            // No signal handlers: the embedding process owns SIGTERM and SIGINT; the server stops when its task is cancelled.
+            try await app.runService(gracefulShutdownSignals: [])
+            bell.finish()
+            group.cancelAll()
+        }
     }
 
     /// The request context: Hummingbird's basics plus the channel, so a fault can drop the connection.

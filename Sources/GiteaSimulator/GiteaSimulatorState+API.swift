@@ -84,6 +84,9 @@ extension GiteaSimulatorState {
             created = item
         }
         recordWrite("POST", "/repos/\(name)/issues")
+        emit(
+            name, event: "issues",
+            payload: ["action": "opened", "number": created!.number, "issue": issuePayload(name, created!.number), "sender": sender(login)])
         return json(created!, repository: name)
     }
 
@@ -105,6 +108,18 @@ extension GiteaSimulatorState {
             repo.items[number]?.updatedAt = Date()
         }
         recordWrite("PATCH", "/repos/\(name)/issues/\(number)")
+        if let newState, newState != item.state {
+            let action = newState == "closed" ? "closed" : "reopened"
+            if item.pull != nil {
+                emit(
+                    name, event: "pull_request",
+                    payload: ["action": action, "number": number, "pull_request": pullPayload(name, number), "sender": sender(login)])
+            } else {
+                emit(
+                    name, event: "issues", payload: ["action": action, "number": number, "issue": issuePayload(name, number), "sender": sender(login)]
+                )
+            }
+        }
         return json(self.item(name, number)!, repository: name)
     }
 
@@ -128,6 +143,14 @@ extension GiteaSimulatorState {
             repo.items[number]?.updatedAt = Date()
         }
         recordWrite("POST", "/repos/\(name)/issues/\(number)/comments")
+        emit(
+            name, event: "issue_comment",
+            payload: [
+                "action": "created", "issue": issuePayload(name, number), "is_pull": item.pull != nil, "sender": sender(login),
+                "comment": [
+                    "id": comment.id, "body": comment.body, "html_url": comment.htmlURL, "user": sender(login), "created_at": comment.createdAt
+                ]
+            ])
         return comment
     }
 
@@ -196,6 +219,9 @@ extension GiteaSimulatorState {
             repo.items[number]?.updatedAt = Date()
         }
         recordWrite("POST", "/repos/\(name)/pulls/\(number)/merge")
+        emit(
+            name, event: "pull_request",
+            payload: ["action": "closed", "number": number, "pull_request": pullPayload(name, number), "sender": sender(login)])
         return 200
     }
 }

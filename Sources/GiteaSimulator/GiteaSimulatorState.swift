@@ -71,6 +71,10 @@ public actor GiteaSimulatorState {
     var faults: [Fault] = []
     /// Issues newer than this are not yet found by `q` (Gitea's indexer is asynchronous).
     public var indexLag: TimeInterval = 0
+    /// Webhooks: (repository, url, secret), deliveries not sent yet, and who to tell when one is queued.
+    var hooks: [(repository: String, url: URL, secret: String)] = []
+    var outgoingWebhooks: [OutgoingWebhook] = []
+    var webhookBell: (@Sendable () -> Void)?
     /// How long a workflow job takes from queued to finished (queued for the first half, in progress after).
     public var jobDuration: TimeInterval = 2
     /// Every write request applied, for tests to count (method, path).
@@ -89,6 +93,9 @@ public actor GiteaSimulatorState {
     }
 
     private let followsBoundPort: Bool
+
+    /// Called by the HTTP simulator: `bell` rings whenever a webhook delivery is queued.
+    func onWebhook(_ bell: @escaping @Sendable () -> Void) { webhookBell = bell }
 
     /// Called once the server is bound: links then point at it.
     func bound(port: Int) {

@@ -8,6 +8,7 @@ import Logging
 import LoopbackRelay
 import NostrCore
 import NostrIngress
+import ServiceLifecycle
 
 /// `operator-gate demo`: the whole product on loopback, with nothing configured.
 struct DemoCommand: AsyncParsableCommand {
@@ -42,9 +43,10 @@ struct DemoCommand: AsyncParsableCommand {
             let keep = self.keep
             let ok = try await whileRunning(servers.tasks) {
                 let (giteaPort, relayPort, inboxPort) = try await servers.ports()
+                guard let webhookPort = FreePort.loopback() else { throw CLIError("demo: no free loopback port for the webhook receiver") }
                 let script = try DemoScript(
                     folder: folder, giteaURL: "http://127.0.0.1:\(giteaPort)", relayURL: "ws://127.0.0.1:\(relayPort)",
-                    inboxURL: "ws://127.0.0.1:\(inboxPort)")
+                    inboxURL: "ws://127.0.0.1:\(inboxPort)", webhookPort: webhookPort)
                 StandardIO.printLine("operator-gate demo: relay ws://127.0.0.1:\(relayPort), Gitea simulator http://127.0.0.1:\(giteaPort)")
                 StandardIO.printLine("bot      \(script.bot.publicKey.npub)")
                 StandardIO.printLine("alice    \(script.alice.publicKey.npub)  (operator: ops/*, every action)")
@@ -57,9 +59,14 @@ struct DemoCommand: AsyncParsableCommand {
                 let assembly = try BotAssembly(
                     configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
                     giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: logger)
-                return try await whileRunning([{ try await assembly.run(logger: logger) }]) {
+                // Gitea's webhook for ops/tc points at the bot's receiver (as `operator-gate webhook install` would set it).
+                await forge.addHook("ops/tc", url: script.webhookURL, secret: script.webhookSecret)
+                let services =
+                    assembly.serviceConfigurations
+                    + [try WebhookEndpoint.service(assembly, configuration: inputs.configuration, logger: logger)].compactMap { $0 }
+                return try await whileRunning([{ try await ServiceGroup(configuration: .init(services: services, logger: logger)).run() }]) {
                     await script.printBotInbox(logger: serverLogger)
-                    let ok = try await script.converse(logger: logger)
+                    let ok = try await script.converse(forge: forge, logger: logger)
                     try await script.printForge(forge, ledger: assembly.ledger)
                     return ok
                 }

@@ -17,10 +17,17 @@ struct DemoScript {
     /// Alice's DM inbox relay (her kind 10050): not one of the bot's relays.
     let inboxURL: String
     var configPath: String { folder.appendingPathComponent("operator-gate.json").path }
+    /// Where the bot receives Gitea's webhooks, and their secret.
+    let webhookURL: URL
+    let webhookSecret = "demo-webhook-secret"
 
-    init(folder: URL, giteaURL: String, relayURL: String, inboxURL: String) throws {
+    init(folder: URL, giteaURL: String, relayURL: String, inboxURL: String, webhookPort: Int) throws {
         self.folder = folder
         (self.relayURL, self.inboxURL) = (relayURL, inboxURL)
+        webhookURL = URL(string: "http://127.0.0.1:\(webhookPort)/hooks/gitea")!
+        let secretFile = folder.appendingPathComponent("webhook.secret").path
+        try (webhookSecret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile)
         let keyFile = folder.appendingPathComponent("bot.nsec").path
         try (bot.nsec + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
@@ -34,17 +41,18 @@ struct DemoScript {
              "operators": [{"npub": "\(alice.publicKey.npub)", "name": "alice", "repos": ["ops/*"],
                             "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue",
                                         "label_issue", "merge_pr", "show", "status", "list", "dispatch_workflow",
-                                        "rerun_workflow"],
+                                        "rerun_workflow", "watch"],
                             "gitea_user": "alice", "confirm": ["merge_pr"],
                             "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}}],
              "limits": {"max_dm_bytes": 16384, "commands_per_minute": 30, "max_dm_age_s": 900, "clock_skew_s": 300},
-             "reply_to_strangers": false, "discovery_relays": []}
+             "reply_to_strangers": false, "discovery_relays": [],
+             "webhook": {"listen": "127.0.0.1:\(webhookPort)", "secret_file": "webhook.secret", "digest_s": 2}}
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     /// Sends the DMs and prints each with its answer; true when every answer was as expected.
-    func converse(logger: Logger) async throws -> Bool {
+    func converse(forge: GiteaSimulatorState, logger: Logger) async throws -> Bool {
         let quiet = logger.quieted
         let now = Int64(Date().timeIntervalSince1970)
         let client = KeyPair(secretKey: alice)
@@ -114,6 +122,16 @@ struct DemoScript {
             try await Task.sleep(for: .seconds(2.2))
             try await say("runs", scheme: .nip04, expect: "ops/tc: latest runs")
             try await say("frobnicate #2", scheme: .nip04, expect: "✗")
+            // The other way: alice watches ops/tc, bob comments on Gitea, the webhook becomes her DM.
+            try await say("watch", scheme: .nip17, expect: "✓ Watching ops/tc: issues, pulls, comments")
+            let bobsComment = "Rolled back on prod too; it looks stable now."
+            _ = try await SimulatedForge(state: forge, token: "bob-token").createComment(try Repository("ops/tc"), 2, body: bobsComment)
+            StandardIO.printLine("bob (on Gitea, not via the bot) comments on ops/tc#2: \(bobsComment)")
+            let notice = await mailbox.next(timeout: .seconds(10))?.text
+            let noticed = notice?.hasPrefix("ops/tc#2 “Deploy broke on prod” — bob commented: “Rolled back on prod") == true
+            allGood = allGood && noticed
+            StandardIO.printLine("bot → alice (webhook notice): " + (notice ?? "(none within 10 s)") + (noticed ? "" : "   ← expected bob's comment"))
+            StandardIO.printLine("")
             group.cancelAll()
             return allGood
         }

@@ -55,6 +55,7 @@ struct RunCommand: AsyncParsableCommand {
                 throw CLIError("\(config): \(error)")
             } catch { throw CLIError("cannot open the data directory \(loaded.configuration.dataDirectory) or the ledger: \(error)") }
             var services = assembly.serviceConfigurations
+            if let webhook = try WebhookEndpoint.service(assembly, configuration: loaded.configuration, logger: logger) { services.append(webhook) }
             if let metrics {
                 services.append(
                     .init(service: try MetricsEndpoint.application(address: metrics, registry: registry, health: assembly.health, logger: logger)))

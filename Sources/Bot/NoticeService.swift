@@ -1,0 +1,129 @@
+import Foundation
+import Gate
+import Logging
+import NostrCore
+import ServiceLifecycle
+
+/// Turns stored webhook deliveries into DMs to the operators who watch them, exactly once: a delivery is fanned
+/// out to one queued line per operator in one transaction, and lines become a DM stored in the outbox (and
+/// published by the ``ReplyPublisher``, with its retries) in the transaction that removes them.
+///
+/// The first notice about a repository goes to an operator at once; lines arriving within `digest_s` after it wait
+/// and go out together as one digest DM when that time is up (``NoticeText/message(_:)``: ten lines, then "and N
+/// more"), so a burst of 200 events is a few DMs, not 200. Notices go in the scheme the operator last wrote in,
+/// NIP-17 by default. Woken by the intake and by its own next due time; nothing wakes it while nothing waits.
+public final class NoticeService: Service, Sendable {
+    private let store: InboxStore
+    private let operators: [Operator]
+    private let settings: WebhookSettings
+    private let bot: KeyPair
+    private let keys: ConversationKeyCache
+    private let publisher: ReplyPublisher
+    private let noteOwnEvents: @Sendable ([String]) -> Void
+    private let logger: Logger
+    private let now: @Sendable () -> Int64
+    private let signals: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init(
+        store: InboxStore, operators: [Operator], settings: WebhookSettings, bot: KeyPair, keys: ConversationKeyCache,
+        publisher: ReplyPublisher, noteOwnEvents: @escaping @Sendable ([String]) -> Void, logger: Logger,
+        now: @escaping @Sendable () -> Int64
+    ) {
+        (self.store, self.operators, self.settings, self.bot, self.keys) = (store, operators, settings, bot, keys)
+        (self.publisher, self.noteOwnEvents, self.logger, self.now) = (publisher, noteOwnEvents, logger, now)
+        (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Something was stored: look at it soon.
+    public func ring() { continuation.yield() }
+
+    public func run() async {
+        let continuation = self.continuation
+        continuation.yield()  // what a crash left: deliveries not fanned out, lines not sent
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                var scheduled: Int64?
+                for await _ in signals {
+                    let time = now()
+                    if let due = scheduled, due <= time { scheduled = nil }
+                    guard let next = await step(at: time) else { continue }
+                    if scheduled.map({ next < $0 }) ?? true {
+                        scheduled = next
+                        group.addTask {
+                            try? await Task.sleep(for: .seconds(max(0, next - time)))
+                            continuation.yield()
+                        }
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            continuation.finish()
+        }
+    }
+
+    /// Fans out new deliveries, sends what is due; the next time something falls due, if anything waits.
+    @discardableResult
+    public func step(at time: Int64) async -> Int64? {
+        do {
+            try fanOut(at: time)
+            return try await send(at: time)
+        } catch {
+            logger.error("cannot process webhook notices; retrying in 5 s", metadata: ["error": "\(error)"])
+            return time + 5
+        }
+    }
+
+    /// Each stored delivery → one queued line per operator who watches its kind on its repository and may act on it.
+    private func fanOut(at time: Int64) throws {
+        for delivery in try store.deliveriesToFanOut() {
+            guard let event = ForgeEvent(delivery), settings.echo || !event.viaBot else {
+                try store.fanOut(deliveryID: delivery.id, notices: [], now: time)
+                continue
+            }
+            let watchers = Set(try store.watchers(repo: event.repository, kind: event.kind))
+            let line = NoticeText.line(event)
+            let recipients = operators.filter { op in
+                watchers.contains(op.publicKey.hex) && op.actions.contains(.watch) && op.covers(event.repository.lowercased())
+            }
+            try store.fanOut(
+                deliveryID: delivery.id, notices: recipients.map { ($0.publicKey.hex, event.repository.lowercased(), line) }, now: time)
+        }
+    }
+
+    /// Sends every batch whose time has come; returns when the next one is due.
+    private func send(at time: Int64) async throws -> Int64? {
+        var next: Int64?
+        for batch in try store.queuedNotices() {
+            let due = batch.lastSentAt.map { $0 + settings.digestSeconds } ?? time
+            guard due <= time else {
+                next = min(next ?? due, due)
+                continue
+            }
+            guard let op = operators.first(where: { $0.publicKey.hex == batch.recipient }) else {
+                try store.storeNotice(id: "notice:dropped:\(batch.recipient.prefix(16)):\(time)", events: [], batch: batch, now: time)
+                continue
+            }
+            let events = try self.events(
+                NoticeText.message(batch.items.map(\.line)), to: op, scheme: try store.scheme(operator: op.publicKey.hex) ?? .nip17, at: time)
+            let id = "notice:\(op.publicKey.hex.prefix(16)):\(batch.items[0].deliveryID)"
+            try store.storeNotice(id: id, events: events, batch: batch, now: time)
+            noteOwnEvents(events.map(\.id))
+            logger.info("notice stored", metadata: ["operator": "\(op.name)", "repo": "\(batch.repo)", "events": "\(batch.items.count)"])
+            await publisher.enqueue(messageID: id, events: events)
+        }
+        return next
+    }
+
+    /// The signed DM events of a notice, in `scheme` (NIP-17: to the operator and the bot's own copy).
+    private func events(_ text: String, to op: Operator, scheme: DirectMessage.Scheme, at time: Int64) throws -> [Event] {
+        switch scheme {
+        case .nip04:
+            return [NIP04.message(text, author: bot, recipient: op.publicKey, now: time, sharedKey: keys.nip04Key(for: op.publicKey))]
+        case .nip17:
+            let outgoing = try NIP17.message(text, author: bot, recipient: op.publicKey, now: time)
+            return [outgoing.toRecipient, outgoing.toSelf]
+        }
+    }
+}
