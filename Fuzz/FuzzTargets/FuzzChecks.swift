@@ -166,6 +166,19 @@ enum FuzzChecks {
                 _ = run.startedAt.flatMap(RFC3339.seconds)
             }
         }
+        // Webhook deliveries (issue #15): any body, as any event, reads into an event or nothing, and its line is
+        // bounded by what the payload holds; the verifier answers without trapping.
+        let body = text(data)
+        for (event, type) in [
+            ("issues", "issues"), ("issue_comment", "issue_comment"), ("pull_request", "pull_request_review_approved"),
+            ("push", "push"), ("release", "release"), ("workflow_run", "workflow_run")
+        ] {
+            if let forgeEvent = ForgeEvent(WebhookDelivery(id: "f", event: event, eventType: type, body: body, receivedAt: 0)) {
+                check(NoticeText.line(forgeEvent).utf8.count <= 4 * data.count + 400, "a notice line grew past its payload")
+            }
+        }
+        _ = WebhookVerifier(secret: "fuzz").verify(
+            headers: ["x-gitea-signature": text(data.prefix(64)), "x-gitea-delivery": "d", "x-gitea-event": "issues"], body: Array(data), now: 0)
         if let seconds = RFC3339.seconds(text(data.prefix(64))) {
             check(RFC3339.seconds(RFC3339.utc(seconds)) == seconds, "a parsed time does not survive formatting")
         }

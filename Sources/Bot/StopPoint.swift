@@ -12,6 +12,8 @@ public enum StopPoint: String, Sendable, CaseIterable {
     case ledgerCompleted = "ledger-completed"
     /// The signed reply is stored with the message's processed mark; it is not published yet.
     case replyStored = "reply-stored"
+    /// A webhook delivery is stored; it is neither acknowledged to Gitea nor turned into a notice yet.
+    case webhookStored = "webhook-stored"
 
     /// The environment variable naming the point to stop at.
     public static let environmentVariable = "OPERATOR_GATE_TEST_STOP_AT"

@@ -23,6 +23,7 @@ public struct WebhookIntake: Sendable {
         case .accept(let delivery):
             do {
                 let new = try store.storeDelivery(delivery)
+                StopPoint.reached(.webhookStored)
                 if new { ring() }
                 logger.info("webhook stored", metadata: ["delivery": "\(delivery.id)", "event": "\(delivery.eventType)", "new": "\(new)"])
                 return (200, new ? "stored" : "already stored")

@@ -54,7 +54,8 @@ final class BotHarness: @unchecked Sendable {
              "gitea": {"url": "\(giteaURL.absoluteString)", "token_file": "gitea.token", "login": "gatebot"},
              "operators": [
                {"npub": "\(alice.publicKey.npub)", "name": "alice", "repos": ["ops/*"],
-                "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue", "label_issue", "merge_pr", "show", "status"],
+                "actions": ["create_issue", "add_comment", "close_issue", "reopen_issue", "assign_issue", "label_issue", "merge_pr", "show", "status",
+                            "watch"],
                 "default_repo": "ops/tc", "aliases": {"tc": "ops/tc"}},
                {"npub": "\(bob.publicKey.npub)", "name": "bob", "repos": ["other/*"], "actions": ["show", "status"]},
                {"npub": "\(carol.publicKey.npub)", "name": "carol", "repos": ["ops/*"],

@@ -78,9 +78,15 @@ import Testing
         #expect(Self.command("rerun web #12 FAILED")?.payload == .rerunWorkflow(run: 12, failedOnly: true))
         #expect(Self.command("yes k7f2")?.payload == .confirm(code: "k7f2", accept: true))
         #expect(Self.command("No K7F2")?.payload == .confirm(code: "K7F2", accept: false))
+        #expect(Self.command("watch")?.payload == .watch(kinds: ["issues", "pulls", "comments"], enable: true))
+        #expect(Self.command("watch web push Releases")?.payload == .watch(kinds: ["push", "releases"], enable: true))
+        #expect(Self.command("watch web push")?.repository.description == "timmy/website")
+        #expect(Self.command("unwatch")?.payload == .watch(kinds: WatchKind.allCases.map(\.rawValue), enable: false))
+        #expect(Self.command("watch all")?.payload == .watch(kinds: WatchKind.allCases.map(\.rawValue), enable: true))
+        #expect(Self.command("watching")?.payload == .watching)
         for text in [
             "list @a @b", "list label:", "run", "run env=prod", "run deploy.yml main other", "run deploy.yml a=1 a=2", "runs a b",
-            "rerun", "rerun twelve", "rerun 0", "rerun 12 everything", "yes", "no K7F2 please"
+            "rerun", "rerun twelve", "rerun 0", "rerun 12 everything", "yes", "no K7F2 please", "watch forks", "watching all"
         ] {
             guard case .invalid(_, let usage) = Self.parse(text) else {
                 Issue.record("\(text) was accepted")

@@ -143,6 +143,23 @@ import Testing
         #expect(policy.admit(Self.prepared("list other/repo", id: id(20)), seen: .neither, now: Self.now).decision.label == "refused")
     }
 
+    /// `watch` needs the `watch` action and a repository the operator may act on; `watching` needs only the action.
+    @Test func watchIsCheckedLikeAnyAction() {
+        func id(_ n: Int) -> String { String(repeating: "0", count: 62) + String(format: "%02x", n) }
+        var policy = Self.policy()
+        #expect(policy.admit(Self.prepared("watch", id: id(1)), seen: .neither, now: Self.now).decision.label == "execute")
+        #expect(policy.admit(Self.prepared("watching", id: id(2)), seen: .neither, now: Self.now).decision.label == "execute")
+        #expect(policy.admit(Self.prepared("watch other/repo", id: id(3)), seen: .neither, now: Self.now).decision.label == "refused")
+        let reader = Operator(
+            publicKey: Self.alice, name: "reader", repositories: ["ops/*"], actions: Set(Operator.readOnlyActions),
+            defaultRepository: try! Repository("ops/tc"), aliases: [:])
+        var readOnly = Self.policy(.operators([reader], replyToStrangers: false))
+        #expect(readOnly.admit(Self.prepared("watch", id: id(4)), seen: .neither, now: Self.now).decision.label == "refused")
+        #expect(readOnly.admit(Self.prepared("watching", id: id(5)), seen: .neither, now: Self.now).decision.label == "refused")
+        // A stranger's watch never gets as far as the grammar.
+        #expect(policy.admit(Self.prepared("watch", from: Self.stranger, id: id(6)), seen: .neither, now: Self.now).decision.label != "execute")
+    }
+
     /// `whoami` says who acts on Gitea for the operator and what needs their "yes".
     @Test func whoamiNamesTheActingUserAndTheConfirmations() {
         let sudo = Operator(
