@@ -21,15 +21,23 @@ public struct ForgeEvent: Sendable, Equatable {
     public let url: String?
     /// Whether the bot itself made the change (its key footer is in the text).
     public let viaBot: Bool
+    /// The issue's or pull request's assignees as the payload lists them (all of them, not only the new ones).
+    public let assignees: [String]?
+    /// The login asked to review (`review_requested`).
+    public let requestedReviewer: String?
+    /// New text the event brings (an opened issue's or pull request's body, a new comment), for @-mentions.
+    public let newText: String?
+    /// Gitea's `action` (`opened`, `assigned`, `created`, …).
+    public let action: String
 
     private struct User: Decodable { let login: String? }
     private struct Repo: Decodable { let full_name: String? }
     private struct PullRef: Decodable { let merged: Bool? }
     private struct Issue: Decodable {
-        let number: Int?, title: String?, html_url: String?, body: String?, pull_request: PullRef?
+        let number: Int?, title: String?, html_url: String?, body: String?, pull_request: PullRef?, assignees: [User]?
     }
     private struct Comment: Decodable { let body: String?, html_url: String? }
-    private struct Pull: Decodable { let number: Int?, title: String?, html_url: String?, body: String?, merged: Bool? }
+    private struct Pull: Decodable { let number: Int?, title: String?, html_url: String?, body: String?, merged: Bool?, assignees: [User]? }
     private struct Review: Decodable { let type: String?, content: String? }
     private struct Release: Decodable { let tag_name: String?, name: String?, html_url: String? }
     private struct Run: Decodable { let run_number: Int?, path: String?, status: String?, conclusion: String?, html_url: String? }
@@ -49,6 +57,15 @@ public struct ForgeEvent: Sendable, Equatable {
         self.repository = repository
         actor = payload.sender?.login ?? payload.pusher?.login ?? "someone"
         let action = payload.action ?? ""
+        self.action = action
+        requestedReviewer = payload.requested_reviewer?.login
+        assignees = (payload.issue?.assignees ?? payload.pull_request?.assignees)?.compactMap(\.login)
+        switch (kind, action) {
+        case (.comments, "created"): newText = payload.comment?.body
+        case (.issues, "opened"): newText = payload.issue?.body
+        case (.pulls, "opened"): newText = payload.pull_request?.body
+        default: newText = nil
+        }
         switch kind {
         case .comments:
             (number, isPull, title) = (payload.issue?.number, payload.is_pull ?? (payload.issue?.pull_request != nil), payload.issue?.title)
@@ -56,7 +73,8 @@ public struct ForgeEvent: Sendable, Equatable {
             viaBot = GateFooter.isPresent(in: payload.comment?.body ?? "")
         case .issues:
             (number, isPull, title, url) = (payload.issue?.number ?? payload.number, false, payload.issue?.title, payload.issue?.html_url)
-            (what, excerpt) = (action.replacingOccurrences(of: "_", with: " "), nil)
+            let to = (payload.issue?.assignees ?? []).compactMap(\.login).map { "@" + $0 }.joined(separator: ", ")
+            (what, excerpt) = (action == "assigned" && !to.isEmpty ? "assigned to \(to)" : action.replacingOccurrences(of: "_", with: " "), nil)
             viaBot = GateFooter.isPresent(in: payload.issue?.body ?? "")
         case .pulls, .reviews:
             let pull = payload.pull_request

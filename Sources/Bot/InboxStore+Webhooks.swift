@@ -41,6 +41,12 @@ extension InboxStore {
             table.column("kind", .text).notNull()
             table.primaryKey(["operator", "repo", "kind"])
         }
+        try db.create(table: "issue_assignees") { table in
+            table.column("repo", .text).notNull()
+            table.column("number", .integer).notNull()
+            table.column("assignees", .text).notNull()
+            table.primaryKey(["repo", "number"])
+        }
         try db.create(table: "operator_scheme") { table in
             table.primaryKey("operator", .text)
             table.column("scheme", .text).notNull()
@@ -67,9 +73,26 @@ extension InboxStore {
         }
     }
 
-    /// Queues a delivery's notices (operator hex key, repository, line) and marks it fanned out, in one transaction.
-    public func fanOut(deliveryID: String, notices: [(operator: String, repo: String, line: String)], now: Int64) throws {
+    /// The assignees the bot last saw on an issue or pull request (`nil`: never saw it).
+    public func lastAssignees(repo: String, number: Int) throws -> [String]? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT assignees FROM issue_assignees WHERE repo = ? AND number = ?", arguments: [repo.lowercased(), number])
+                .map { $0.split(separator: " ").map(String.init) }
+        }
+    }
+
+    /// Queues a delivery's notices (operator hex key, repository, line) and marks it fanned out, with the assignees
+    /// it shows (the next `assigned` is compared with them), in one transaction.
+    public func fanOut(
+        deliveryID: String, notices: [(operator: String, repo: String, line: String)], assignees: (repo: String, number: Int, logins: [String])? = nil,
+        now: Int64
+    ) throws {
         try database.write { db in
+            if let assignees {
+                try db.execute(
+                    sql: "INSERT INTO issue_assignees (repo, number, assignees) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET assignees = excluded.assignees",
+                    arguments: [assignees.repo.lowercased(), assignees.number, assignees.logins.joined(separator: " ")])
+            }
             for notice in notices {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO notice_queue (delivery_id, operator, repo, line, created_at) VALUES (?, ?, ?, ?, ?)",

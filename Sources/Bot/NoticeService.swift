@@ -83,12 +83,18 @@ public final class NoticeService: Service, Sendable {
                 continue
             }
             let watchers = Set(try store.watchers(repo: event.repository, kind: event.kind))
+            let previous = try event.number.flatMap { try store.lastAssignees(repo: event.repository, number: $0) }
             let line = NoticeText.line(event)
-            let recipients = operators.filter { op in
-                watchers.contains(op.publicKey.hex) && op.actions.contains(.watch) && op.covers(event.repository.lowercased())
+            var notices: [(operator: String, repo: String, line: String)] = []
+            for op in operators where op.covers(event.repository.lowercased()) {
+                // Personal notices need no subscription; watching needs the watch action.
+                let personal = op.giteaUser.flatMap { PersonalNotice.reason(event, login: $0, previousAssignees: previous) }
+                guard personal != nil || (watchers.contains(op.publicKey.hex) && op.actions.contains(.watch)) else { continue }
+                notices.append((op.publicKey.hex, event.repository.lowercased(), line + (personal.map { " — \($0.rawValue)" } ?? "")))
             }
-            try store.fanOut(
-                deliveryID: delivery.id, notices: recipients.map { ($0.publicKey.hex, event.repository.lowercased(), line) }, now: time)
+            var assignees: (repo: String, number: Int, logins: [String])?
+            if let number = event.number, let logins = event.assignees { assignees = (event.repository, number, logins) }
+            try store.fanOut(deliveryID: delivery.id, notices: notices, assignees: assignees, now: time)
         }
     }
 

@@ -72,7 +72,8 @@ extension GiteaSimulatorState {
         guard let item = item(repository, number), let pull = item.pull else { return [:] }
         return [
             "id": item.id, "number": number, "title": item.title, "body": item.body, "state": item.state, "merged": pull.merged,
-            "html_url": "\(baseURL)/\(repository)/pulls/\(number)", "user": sender(item.author), "head": ["ref": pull.headRef, "sha": pull.headSHA]
+            "html_url": "\(baseURL)/\(repository)/pulls/\(number)", "user": sender(item.author), "head": ["ref": pull.headRef, "sha": pull.headSHA],
+            "assignees": item.assignees.map(sender)
         ]
     }
 }

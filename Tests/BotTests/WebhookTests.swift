@@ -145,3 +145,48 @@ import Testing
         }
     }
 }
+
+/// Personal notices: newly assigned (against what the bot saw last), asked to review, @-mentioned; never for what
+/// the operator did.
+@Suite struct PersonalNoticeTests {
+    static func event(action: String, kind: String = "issues", actor: String = "bob", assignees: [String] = [], text: String? = nil) -> ForgeEvent {
+        var issue: [String: Any] = ["number": 4, "title": "T", "body": text ?? "", "assignees": assignees.map { ["login": $0] }]
+        if kind == "pull_request" { issue["merged"] = false }
+        var payload: [String: Any] = ["action": action, "repository": ["full_name": "ops/tc"], "sender": ["login": actor]]
+        payload[kind == "pull_request" ? "pull_request" : "issue"] = issue
+        if action == "review_requested" { payload["requested_reviewer"] = ["login": "Alice"] }
+        if kind == "issue_comment" { payload["comment"] = ["body": text ?? ""] }
+        let body = String(decoding: try! JSONSerialization.data(withJSONObject: payload), as: UTF8.self)
+        return ForgeEvent(WebhookDelivery(id: "d", event: kind, eventType: kind, body: body, receivedAt: 0))!
+    }
+
+    @Test func theReasons() {
+        let assigned = Self.event(action: "assigned", assignees: ["carol", "alice"])
+        #expect(PersonalNotice.reason(assigned, login: "alice", previousAssignees: ["carol"]) == .assigned)
+        #expect(PersonalNotice.reason(assigned, login: "alice", previousAssignees: ["carol", "ALICE"]) == nil, "already assigned before")
+        #expect(PersonalNotice.reason(assigned, login: "alice", previousAssignees: nil) == .assigned)
+        #expect(PersonalNotice.reason(assigned, login: "dave", previousAssignees: nil) == nil)
+        #expect(NoticeText.line(assigned).hasPrefix("ops/tc#4 “T” assigned to @carol, @alice by bob"))
+        #expect(PersonalNotice.reason(Self.event(action: "review_requested", kind: "pull_request"), login: "alice", previousAssignees: nil) == .reviewRequested)
+        let mention = Self.event(action: "created", kind: "issue_comment", text: "cc @alice: please look")
+        #expect(PersonalNotice.reason(mention, login: "ALICE", previousAssignees: nil) == .mentioned)
+        #expect(PersonalNotice.reason(mention, login: "ali", previousAssignees: nil) == nil)
+        #expect(PersonalNotice.reason(Self.event(action: "opened", text: "mail alice@alice.example"), login: "alice", previousAssignees: nil) == nil)
+        #expect(PersonalNotice.reason(Self.event(action: "opened", text: "ping @alice."), login: "alice", previousAssignees: nil) == .mentioned)
+        #expect(PersonalNotice.reason(Self.event(action: "opened", text: "@alice-bot"), login: "alice", previousAssignees: nil) == nil)
+        #expect(PersonalNotice.reason(Self.event(action: "created", kind: "issue_comment", actor: "alice", text: "@alice"), login: "alice", previousAssignees: nil) == nil)
+        #expect(PersonalNotice.reason(Self.event(action: "edited", kind: "issue_comment", text: "@alice"), login: "alice", previousAssignees: nil) == nil)
+    }
+
+    /// The assignees a delivery shows are kept for the next comparison, in the fan-out's transaction.
+    @Test func assigneesAreRememberedWithTheFanOut() throws {
+        let store = try InboxStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("og-hooks-\(UUID().uuidString)/inbox.sqlite").path)
+        #expect(try store.lastAssignees(repo: "ops/tc", number: 4) == nil)
+        let delivery = WebhookDelivery(id: "d1", event: "issues", eventType: "issues", body: "{}", receivedAt: 1)
+        #expect(try store.storeDelivery(delivery) && !store.storeDelivery(delivery))
+        try store.fanOut(deliveryID: "d1", notices: [("aa", "ops/tc", "line")], assignees: ("OPS/tc", 4, ["alice", "carol"]), now: 2)
+        #expect(try store.lastAssignees(repo: "ops/tc", number: 4) == ["alice", "carol"])
+        #expect(try store.deliveriesToFanOut().isEmpty)
+        #expect(try store.queuedNotices().map(\.items.count) == [1])
+    }
+}
