@@ -63,6 +63,11 @@ extension InboxStore {
         }
     }
 
+    /// When the newest delivery arrived (`doctor`); `nil` before the first.
+    public func lastDeliveryTime() throws -> Int64? {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT max(received_at) FROM webhook_delivery") }
+    }
+
     /// Deliveries not yet turned into notices, oldest first.
     public func deliveriesToFanOut(limit: Int = 500) throws -> [WebhookDelivery] {
         try database.read { db in
@@ -76,21 +81,25 @@ extension InboxStore {
     /// The assignees the bot last saw on an issue or pull request (`nil`: never saw it).
     public func lastAssignees(repo: String, number: Int) throws -> [String]? {
         try database.read { db in
-            try String.fetchOne(db, sql: "SELECT assignees FROM issue_assignees WHERE repo = ? AND number = ?", arguments: [repo.lowercased(), number])
-                .map { $0.split(separator: " ").map(String.init) }
+            try String.fetchOne(
+                db, sql: "SELECT assignees FROM issue_assignees WHERE repo = ? AND number = ?", arguments: [repo.lowercased(), number]
+            )
+            .map { $0.split(separator: " ").map(String.init) }
         }
     }
 
     /// Queues a delivery's notices (operator hex key, repository, line) and marks it fanned out, with the assignees
     /// it shows (the next `assigned` is compared with them), in one transaction.
     public func fanOut(
-        deliveryID: String, notices: [(operator: String, repo: String, line: String)], assignees: (repo: String, number: Int, logins: [String])? = nil,
+        deliveryID: String, notices: [(operator: String, repo: String, line: String)],
+        assignees: (repo: String, number: Int, logins: [String])? = nil,
         now: Int64
     ) throws {
         try database.write { db in
             if let assignees {
                 try db.execute(
-                    sql: "INSERT INTO issue_assignees (repo, number, assignees) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET assignees = excluded.assignees",
+                    sql:
+                        "INSERT INTO issue_assignees (repo, number, assignees) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET assignees = excluded.assignees",
                     arguments: [assignees.repo.lowercased(), assignees.number, assignees.logins.joined(separator: " ")])
             }
             for notice in notices {

@@ -141,3 +141,15 @@ public struct GiteaPage<Item: Sendable>: Sendable {
     public let total: Int?
     public init(items: [Item], total: Int?) { (self.items, self.total) = (items, total) }
 }
+
+/// A repository webhook (`GET|POST /repos/{o}/{r}/hooks`); `config.url` is where Gitea delivers.
+public struct GiteaHook: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let type: String?
+    public let active: Bool?
+    public let events: [String]?
+    public let config: [String: String]?
+    public init(id: Int64, type: String?, active: Bool?, events: [String]?, config: [String: String]?) {
+        (self.id, self.type, self.active, self.events, self.config) = (id, type, active, events, config)
+    }
+}

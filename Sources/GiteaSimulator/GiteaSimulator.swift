@@ -151,5 +151,6 @@ public enum GiteaSimulator {
         labelRoutes(router, state)
         pullRequestRoutes(router, state)
         actionRoutes(router, state)
+        hookRoutes(router, state)
     }
 }

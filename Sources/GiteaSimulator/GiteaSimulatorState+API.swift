@@ -111,7 +111,9 @@ extension GiteaSimulatorState {
         if let assignees, canWrite, Set(assignees.map { $0.lowercased() }) != Set(item.assignees.map { $0.lowercased() }) {
             let kind = item.pull == nil ? "issues" : "pull_request"
             let object = item.pull == nil ? issuePayload(name, number) : pullPayload(name, number)
-            emit(name, event: kind, payload: ["action": "assigned", "number": number, item.pull == nil ? "issue" : "pull_request": object, "sender": sender(login)])
+            emit(
+                name, event: kind,
+                payload: ["action": "assigned", "number": number, item.pull == nil ? "issue" : "pull_request": object, "sender": sender(login)])
         }
         if let newState, newState != item.state {
             let action = newState == "closed" ? "closed" : "reopened"

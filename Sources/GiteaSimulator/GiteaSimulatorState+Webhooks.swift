@@ -17,7 +17,27 @@ extension GiteaSimulatorState {
 
     /// Sends every later event of `repository` to `url`, signed with `secret` (`POST /repos/{o}/{r}/hooks`).
     public func addHook(_ repository: String, url: URL, secret: String) {
-        hooks.append((repository.lowercased(), url, secret))
+        hooks.append((repository.lowercased(), url, secret, GiteaClient.hookEvents))
+    }
+
+    /// The repository's hooks as Gitea lists them (writers only).
+    func hooksOrFail(_ repository: String, login: String) throws(SimulatorFailure) -> [GiteaHook] {
+        guard let repo = repo(repository) else { throw SimulatorFailure(status: 404, message: "repository does not exist") }
+        guard repo.writers.contains(login.lowercased()) else { throw SimulatorFailure(status: 403, message: "must be a repository admin") }
+        return hooks.enumerated().filter { $0.element.repository == repository.lowercased() }.map { index, hook in
+            GiteaHook(
+                id: Int64(index + 1), type: "gitea", active: true, events: hook.events,
+                config: ["url": hook.url.absoluteString, "content_type": "json"])
+        }
+    }
+
+    /// `POST /repos/{o}/{r}/hooks`: from now on the repository's events go to `url`.
+    func createHook(_ repository: String, login: String, url: URL, secret: String, events: [String]) throws(SimulatorFailure) -> GiteaHook {
+        _ = try hooksOrFail(repository, login: login)
+        hooks.append((repository.lowercased(), url, secret, events))
+        recordWrite("POST", "/repos/\(repository)/hooks")
+        return GiteaHook(
+            id: Int64(hooks.count), type: "gitea", active: true, events: events, config: ["url": url.absoluteString, "content_type": "json"])
     }
 
     /// Deliveries made so far that nobody sent yet (the HTTP simulator sends them as they come).

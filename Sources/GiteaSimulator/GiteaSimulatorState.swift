@@ -72,7 +72,7 @@ public actor GiteaSimulatorState {
     /// Issues newer than this are not yet found by `q` (Gitea's indexer is asynchronous).
     public var indexLag: TimeInterval = 0
     /// Webhooks: (repository, url, secret), deliveries not sent yet, and who to tell when one is queued.
-    var hooks: [(repository: String, url: URL, secret: String)] = []
+    var hooks: [(repository: String, url: URL, secret: String, events: [String])] = []
     var outgoingWebhooks: [OutgoingWebhook] = []
     var webhookBell: (@Sendable () -> Void)?
     /// How long a workflow job takes from queued to finished (queued for the first half, in progress after).

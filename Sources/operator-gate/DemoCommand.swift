@@ -59,8 +59,12 @@ struct DemoCommand: AsyncParsableCommand {
                 let assembly = try BotAssembly(
                     configuration: inputs.configuration, secretKey: inputs.secretKey, relays: inputs.relays,
                     giteaToken: inputs.giteaToken, giteaTimeout: 5, logger: logger)
-                // Gitea's webhook for ops/tc points at the bot's receiver (as `operator-gate webhook install` would set it).
-                await forge.addHook("ops/tc", url: script.webhookURL, secret: script.webhookSecret)
+                // Gitea's webhook for ops/tc points at the bot's receiver, created through the API as `operator-gate
+                // webhook install` does.
+                let hook = try await GiteaClient(baseURL: URL(string: "http://127.0.0.1:\(giteaPort)")!, token: "bot-token", logger: serverLogger)
+                    .createHook(try Repository("ops/tc"), url: script.webhookURL.absoluteString, secret: script.webhookSecret)
+                StandardIO.printLine("Gitea webhook \(hook.id) of ops/tc → \(script.webhookURL.absoluteString)")
+                StandardIO.printLine("")
                 let services =
                     assembly.serviceConfigurations
                     + [try WebhookEndpoint.service(assembly, configuration: inputs.configuration, logger: logger)].compactMap { $0 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bot
 import CLISupport
+import Encoding
 import Foundation
 import Gate
 import GatePostgres
@@ -82,6 +83,7 @@ struct DoctorCommand: AsyncParsableCommand {
                     await checkRepository(pattern, client: client, check: check)
                 }
                 await Self.checkActingUsers(configuration, token: token, timeout: timeout, check: check)
+                await Self.checkHooks(configuration, client: client, check: check)
             } catch {
                 check(false, "Gitea \(configuration.giteaURL.absoluteString): \(error)")
             }
@@ -118,6 +120,37 @@ struct DoctorCommand: AsyncParsableCommand {
                 check(false, "operator \(op.name) acts as \(login) (\(how)): \(error)\(hint)")
             }
         }
+    }
+
+    /// With `webhook`: every watched repository has an active hook delivering to `public_url`, and when the last
+    /// delivery arrived.
+    static func checkHooks(_ configuration: BotConfiguration, client: GiteaClient, check: (Bool, String) -> Void) async {
+        guard let settings = configuration.webhook else { return }
+        guard let url = settings.publicURL else {
+            check(false, "webhook: public_url is not set (the URL Gitea delivers to; webhook install needs it)")
+            return
+        }
+        let store: InboxStore
+        do { store = try InboxStore(path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("inbox.sqlite").path) } catch {
+            check(false, "webhook: cannot read the inbox database: \(error)")
+            return
+        }
+        let watched = Set(configuration.operators.flatMap { op in (try? store.subscriptions(operator: op.publicKey.hex).keys.map { $0 }) ?? [] })
+        for name in watched.sorted() {
+            guard let repo = try? Repository(name) else { continue }
+            do {
+                let hook = try await client.hooks(repo).first { $0.config?["url"] == url && $0.active != false }
+                check(
+                    hook != nil,
+                    "webhook \(name): "
+                        + (hook.map { "hook \($0.id) delivers to \(url)" }
+                            ?? "no active hook delivers to \(url) (operator-gate webhook install \(name))"))
+            } catch {
+                check(false, "webhook \(name): cannot list hooks: \(error)")
+            }
+        }
+        let last = (try? store.lastDeliveryTime()).flatMap { $0 }
+        StandardIO.printLine("  webhook: " + (last.map { "last delivery received \(RFC3339.utc($0))" } ?? "no delivery received yet"))
     }
 
     /// The ledger: SQLite file writable, or PostgreSQL reachable, schema version known, writable.

@@ -13,7 +13,7 @@ struct OperatorGate: AsyncParsableCommand {
         subcommands: [
             KeyCommand.self, EventCommand.self, EncryptCommand.self, DecryptCommand.self,
             WrapCommand.self, UnwrapCommand.self, DMCommand.self, GateCommand.self, LedgerCommand.self, RunCommand.self, DemoCommand.self,
-            DoctorCommand.self, ReplayCommand.self
+            DoctorCommand.self, ReplayCommand.self, WebhookCommand.self
         ]
     )
 }

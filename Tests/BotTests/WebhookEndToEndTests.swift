@@ -20,7 +20,7 @@ import Testing
         try await BotHarness.with(
             [.nostrRelay()],
             reachability: { _ in
-                #", "discovery_relays": [], "webhook": {"listen": "127.0.0.1:\#(port)", "digest_s": \#(digest)}"#
+                #", "discovery_relays": [], "webhook": {"listen": "127.0.0.1:\#(port)", "digest_s": \#(digest), "public_url": "http://127.0.0.1:\#(port)/hooks/gitea"}"#
             }
         ) { h in try await body(h, url) }
     }
@@ -88,6 +88,28 @@ import Testing
             try await Task.sleep(for: .seconds(3))
             let all = try await h.replies(to: h.alice).map(\.text)
             #expect(all.count == 3 && all.filter { $0.contains("by hand") }.count == 1, "\(all)")
+        }
+    }
+
+    /// `webhook install` creates the hook through Gitea's API (once: a second run finds it), the simulator then
+    /// delivers to the bot, and `doctor` finds the hook of the watched repository.
+    @Test func installCreatesTheHookOnceAndDoctorFindsIt() async throws {
+        try await Self.with { h, url in
+            let environment = ["GITEA_TOKEN": "", "OPERATOR_GATE_WEBHOOK_SECRET": Self.secret]
+            let (status, out, errors) = try await OperatorGateProcess.run(
+                ["webhook", "install", "ops/tc", "--config", h.configPath], environment: environment)
+            #expect(status == 0 && out.contains(#""hook":1"#) && out.contains(#""created":true"#), "\(out)\(errors)")
+            let again = try await OperatorGateProcess.run(["webhook", "install", "ops/tc", "--config", h.configPath], environment: environment)
+            #expect(again.0 == 0 && again.1.contains(#""created":false"#), "\(again.1)\(again.2)")
+            try await Self.start(h)
+            _ = try await h.ask("watch", from: h.alice, scheme: "nip17")
+            let issue = await h.state.addIssue("ops/tc", title: "Via the installed hook", author: "alice")
+            _ = try await SimulatedForge(state: h.state, token: "bob-token").createComment(try Repository("ops/tc"), issue, body: "installed")
+            let replies = try await h.awaitReplies(to: h.alice, count: 2).map(\.text)
+            #expect(replies.contains { $0.contains("bob commented: “installed”") }, "\(replies)")
+            let doctor = try await OperatorGateProcess.run(["doctor", "--config", h.configPath], environment: environment)
+            #expect(doctor.1.contains("✓ webhook ops/tc: hook 1 delivers to \(url.absoluteString)"), "\(doctor.1)")
+            #expect(doctor.1.contains("webhook: last delivery received 20"), "\(doctor.1)")
         }
     }
 

@@ -167,20 +167,26 @@ import Testing
         #expect(PersonalNotice.reason(assigned, login: "alice", previousAssignees: nil) == .assigned)
         #expect(PersonalNotice.reason(assigned, login: "dave", previousAssignees: nil) == nil)
         #expect(NoticeText.line(assigned).hasPrefix("ops/tc#4 “T” assigned to @carol, @alice by bob"))
-        #expect(PersonalNotice.reason(Self.event(action: "review_requested", kind: "pull_request"), login: "alice", previousAssignees: nil) == .reviewRequested)
+        #expect(
+            PersonalNotice.reason(Self.event(action: "review_requested", kind: "pull_request"), login: "alice", previousAssignees: nil)
+                == .reviewRequested)
         let mention = Self.event(action: "created", kind: "issue_comment", text: "cc @alice: please look")
         #expect(PersonalNotice.reason(mention, login: "ALICE", previousAssignees: nil) == .mentioned)
         #expect(PersonalNotice.reason(mention, login: "ali", previousAssignees: nil) == nil)
         #expect(PersonalNotice.reason(Self.event(action: "opened", text: "mail alice@alice.example"), login: "alice", previousAssignees: nil) == nil)
         #expect(PersonalNotice.reason(Self.event(action: "opened", text: "ping @alice."), login: "alice", previousAssignees: nil) == .mentioned)
         #expect(PersonalNotice.reason(Self.event(action: "opened", text: "@alice-bot"), login: "alice", previousAssignees: nil) == nil)
-        #expect(PersonalNotice.reason(Self.event(action: "created", kind: "issue_comment", actor: "alice", text: "@alice"), login: "alice", previousAssignees: nil) == nil)
-        #expect(PersonalNotice.reason(Self.event(action: "edited", kind: "issue_comment", text: "@alice"), login: "alice", previousAssignees: nil) == nil)
+        #expect(
+            PersonalNotice.reason(
+                Self.event(action: "created", kind: "issue_comment", actor: "alice", text: "@alice"), login: "alice", previousAssignees: nil) == nil)
+        #expect(
+            PersonalNotice.reason(Self.event(action: "edited", kind: "issue_comment", text: "@alice"), login: "alice", previousAssignees: nil) == nil)
     }
 
     /// The assignees a delivery shows are kept for the next comparison, in the fan-out's transaction.
     @Test func assigneesAreRememberedWithTheFanOut() throws {
-        let store = try InboxStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("og-hooks-\(UUID().uuidString)/inbox.sqlite").path)
+        let store = try InboxStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-hooks-\(UUID().uuidString)/inbox.sqlite").path)
         #expect(try store.lastAssignees(repo: "ops/tc", number: 4) == nil)
         let delivery = WebhookDelivery(id: "d1", event: "issues", eventType: "issues", body: "{}", receivedAt: 1)
         #expect(try store.storeDelivery(delivery) && !store.storeDelivery(delivery))
