@@ -27,6 +27,9 @@ struct EndToEndFigures: Codable, Sendable {
     var idleCPUMsPerSecond = 0.0
     var rssIdleMB = 0.0
     var rssPeakMB = 0.0
+    /// Closed loop: a signed Gitea webhook posted to the bot's receiver until its notice DM arrives (operator-gate
+    /// only; `nil` for a bot without webhooks).
+    var webhook: LatencySummary?
 
     /// The table rows: label, then this bot's figure, formatted.
     var rows: [(String, String)] {
@@ -40,6 +43,7 @@ struct EndToEndFigures: Codable, Sendable {
             ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
             ("RSS idle / peak (MB)", String(format: "%.1f / %.1f", rssIdleMB, rssPeakMB)),
             ("startup to first answer (ms)", String(format: "%.0f", startupMs)),
+            ("webhook→notice DM p50 / p99 / max (ms)", webhook.map { "\(ms($0.p50)) / \(ms($0.p99)) / \(ms($0.max))" } ?? "(none)"),
             ("every command once, every answer once", distinctIssues.exactlyOnce && sameIssue.exactlyOnce ? "yes" : "NO")
         ]
     }

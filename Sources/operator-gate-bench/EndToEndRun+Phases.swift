@@ -13,8 +13,10 @@ extension EndToEndRun {
         var figures = EndToEndFigures()
         figures.bot = subject.name
         let spawned = DispatchTime.now().uptimeNanoseconds
+        let webhookPort = try BenchProcess.freePort()
         let process = try subject.start(
-            bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, directory: directory.appendingPathComponent("bot"))
+            bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, webhookPort: webhookPort,
+            directory: directory.appendingPathComponent("bot"))
         do {
             // Published while the bot starts: it finds the DM when it subscribes.
             try await client.publish(try client.dm("comment ops/tc#1 startup", .nip04))
@@ -26,6 +28,7 @@ extension EndToEndRun {
                 for index in 0..<samples { latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme)) }
                 if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
             }
+            if case .operatorGate = subject { figures.webhook = try await webhookPhase(client, port: webhookPort) }
             try await Task.sleep(for: .seconds(1))
             let idleStart = process.threadCPU()
             try await Task.sleep(for: .seconds(idleSeconds))

@@ -17,7 +17,8 @@ enum EndToEndSubject: Sendable {
 
     /// Writes what the bot needs into `directory` (key, relay list, Gitea token, configuration) and starts it on
     /// `relay` and the simulator at `giteaPort`, taking commands from `operator`.
-    func start(bot: SecretKey, operator: PublicKey, relay: String, giteaPort: Int, directory: URL) throws -> BenchProcess {
+    /// operator-gate also receives webhooks on `webhookPort` (digests off, so each delivery is its own notice).
+    func start(bot: SecretKey, operator: PublicKey, relay: String, giteaPort: Int, webhookPort: Int, directory: URL) throws -> BenchProcess {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let token = directory.appendingPathComponent("gitea.token").path
         try Self.writePrivate("bot-token", to: token)
@@ -31,12 +32,13 @@ enum EndToEndSubject: Sendable {
             try """
             {"key_file": "bot.nsec", "relays_file": "relays.json", "data_dir": "data",
              "gitea": {"url": "http://127.0.0.1:\(giteaPort)", "token_file": "gitea.token", "login": "gatebot"},
-             "operators": [{"npub": "\(`operator`.npub)", "name": "bench", "repos": ["ops/*"], "actions": ["add_comment"]}],
-             "limits": {"commands_per_minute": 1000000000}, "discovery_relays": []}
+             "operators": [{"npub": "\(`operator`.npub)", "name": "bench", "repos": ["ops/*"], "actions": ["add_comment", "watch"]}],
+             "limits": {"commands_per_minute": 1000000000}, "discovery_relays": [],
+             "webhook": {"listen": "127.0.0.1:\(webhookPort)", "digest_s": 0}}
             """.write(to: config, atomically: true, encoding: .utf8)
             return try BenchProcess(
                 name, executable: executable, arguments: ["run", "--config", config.path, "--log-level", "notice"],
-                environment: ["OPERATOR_GATE_NSEC": "", "GITEA_TOKEN": ""], logPath: log)
+                environment: ["OPERATOR_GATE_NSEC": "", "GITEA_TOKEN": "", "OPERATOR_GATE_WEBHOOK_SECRET": Self.webhookSecret], logPath: log)
         case .reference(let script, let python):
             return try BenchProcess(
                 name, executable: python,
@@ -47,6 +49,8 @@ enum EndToEndSubject: Sendable {
                 logPath: log)
         }
     }
+
+    static let webhookSecret = "bench-webhook-secret"
 
     private static func writePrivate(_ text: String, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
