@@ -33,8 +33,10 @@ public struct BotAssembly: Sendable {
     public let onDemand: OnDemandRelays
     /// Webhook deliveries → operators' DMs, when `webhook` is configured.
     public let notices: NoticeService?
-    /// The inbox's database (webhook deliveries and subscriptions live there too).
+    /// The inbox's database.
     public let store: InboxStore
+    /// The webhook bridge's records: the inbox's database, or the shared PostgreSQL one.
+    public let noticeStore: any NoticeStore
 
     /// What a `ServiceGroup` runs, in order. A graceful shutdown goes in reverse: the intake stops and finishes its
     /// command, the sweeper and maintenance stop, the publisher publishes what is queued, then the relay pool and
@@ -102,30 +104,27 @@ public struct BotAssembly: Sendable {
             announcement: BotAnnouncement(reachability: reachability, relays: relays), keyPair: bot,
             relays: reachability.announcementRelays(relays),
             onDemand: onDemand, logger: logger, now: now)
+        let noticeStore: any NoticeStore = postgres.map { PostgresNoticeStore(ledger: $0, local: store) } ?? store
+        self.noticeStore = noticeStore
         let consumer = InboxConsumer(
             pool: pool, pipeline: pipeline, gate: gate, storage: storage, publisher: publisher,
             startup: BotStartup(postgres: postgres, gate: gate, publisher: publisher, logger: logger),
-            bot: bot, metrics: metrics, logger: logger, now: now, parallelCommands: configuration.limits.parallelCommands)
+            bot: bot, metrics: metrics, logger: logger, now: now, notices: noticeStore, parallelCommands: configuration.limits.parallelCommands)
         self.consumer = consumer
         maintenance = LedgerMaintenance(gate: gate, store: store, maxDMAge: configuration.limits.maxDMAge, logger: logger, now: now)
         sweeper = storage.claimLease.map { SharedInboxSweeper(storage: storage, lease: $0, consumer: consumer, logger: logger, now: now) }
         health = BotHealth(pool: pool, ledger: ledger, metrics: metrics)
         self.store = store
-        notices = try Self.notices(
-            configuration, postgres: postgres, store: store, bot: bot, keys: keys, publisher: publisher, pipeline: pipeline, logger: logger, now: now)
+        notices = Self.noticeService(
+            configuration, store: noticeStore, bot: bot, keys: keys, publisher: publisher, pipeline: pipeline, logger: logger, now: now)
     }
 
-    /// The notice service when `webhook` is configured. Notices are kept in the local inbox database, so they
-    /// need the SQLite ledger for now (with PostgreSQL the instances would not share them).
-    static func notices(
-        _ configuration: BotConfiguration, postgres: PostgresLedger?, store: InboxStore, bot: KeyPair, keys: ConversationKeyCache,
-        publisher: ReplyPublisher, pipeline: InboxPipeline, logger: Logger, now: @escaping @Sendable () -> Int64
-    ) throws -> NoticeService? {
+    /// The notice service when `webhook` is configured, on the shared database with a PostgreSQL ledger.
+    static func noticeService(
+        _ configuration: BotConfiguration, store: any NoticeStore, bot: KeyPair, keys: ConversationKeyCache, publisher: ReplyPublisher,
+        pipeline: InboxPipeline, logger: Logger, now: @escaping @Sendable () -> Int64
+    ) -> NoticeService? {
         guard let settings = configuration.webhook else { return nil }
-        guard postgres == nil else {
-            throw BotConfigurationError(
-                field: "webhook", problem: "webhook notices work with the SQLite ledger only in this version (not with postgres://)")
-        }
         return NoticeService(
             store: store, operators: configuration.operators, settings: settings, bot: bot, keys: keys, publisher: publisher,
             noteOwnEvents: { pipeline.noteOwnEvents($0) }, logger: logger, now: now)
@@ -134,7 +133,7 @@ public struct BotAssembly: Sendable {
     /// The webhook endpoint's logic (verify, store, ring the notices), when `webhook` is configured.
     public func webhookIntake(secret: String, logger: Logger) -> WebhookIntake? {
         guard let notices else { return nil }
-        return WebhookIntake(secret: secret, store: store, ring: { notices.ring() }, logger: logger)
+        return WebhookIntake(secret: secret, store: noticeStore, ring: { notices.ring() }, logger: logger)
     }
 
     /// Runs ``services`` in a `ServiceGroup` without signal handlers, until the task is cancelled (`demo`, the

@@ -22,6 +22,8 @@ public final class InboxConsumer: Service, Sendable {
     public let pipeline: InboxPipeline
     public let gate: GateExecutor
     public let storage: any InboxStorage
+    /// Subscriptions and operators' schemes (the webhook bridge's records).
+    public let notices: any NoticeStore
     private let pool: RelayPool
     private let publisher: ReplyPublisher
     private let startup: BotStartup
@@ -39,12 +41,14 @@ public final class InboxConsumer: Service, Sendable {
     public init(
         pool: RelayPool, pipeline: InboxPipeline, gate: GateExecutor, storage: any InboxStorage, publisher: ReplyPublisher,
         startup: BotStartup, bot: KeyPair, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
+        notices: (any NoticeStore)? = nil,
         decodeWidth: Int = ProcessInfo.processInfo.activeProcessorCount, parallelCommands: Int = 16
     ) {
         self.pool = pool
         self.pipeline = pipeline
         self.gate = gate
         self.storage = storage
+        self.notices = notices ?? storage.local
         self.publisher = publisher
         self.startup = startup
         self.bot = bot
@@ -135,9 +139,9 @@ public final class InboxConsumer: Service, Sendable {
     private func execute(_ command: Command, for message: DirectMessage, by op: Operator) async -> Ack {
         let started = ContinuousClock.now
         let command = op.stamp(command)
-        noteScheme(message, of: op)
+        await noteScheme(message, of: op)
         let ack = await holdingClaim(on: message) {
-            if command.action == .watch { return SubscriptionCommand.run(command, by: op, store: self.storage.local) }
+            if command.action == .watch { return await SubscriptionCommand.run(command, by: op, store: self.notices) }
             return await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
         }
         StopPoint.reached(.ledgerCompleted)
@@ -164,10 +168,10 @@ public final class InboxConsumer: Service, Sendable {
     }
 
     /// Remembers the scheme an operator last wrote in (notices follow it); written only when it changes.
-    private func noteScheme(_ message: DirectMessage, of op: Operator) {
+    private func noteScheme(_ message: DirectMessage, of op: Operator) async {
         let changed = schemes.withLockedValue { $0.updateValue(message.scheme, forKey: op.publicKey.hex) != message.scheme }
         guard changed else { return }
-        do { try storage.local.noteScheme(operator: op.publicKey.hex, scheme: message.scheme) } catch {
+        do { try await notices.noteScheme(operator: op.publicKey.hex, scheme: message.scheme) } catch {
             logger.warning("cannot record the operator's scheme", metadata: ["error": "\(error)"])
         }
     }

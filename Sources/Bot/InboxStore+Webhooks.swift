@@ -90,11 +90,12 @@ extension InboxStore {
 
     /// Queues a delivery's notices (operator hex key, repository, line) and marks it fanned out, with the assignees
     /// it shows (the next `assigned` is compared with them), in one transaction.
+    @discardableResult
     public func fanOut(
         deliveryID: String, notices: [(operator: String, repo: String, line: String)],
         assignees: (repo: String, number: Int, logins: [String])? = nil,
         now: Int64
-    ) throws {
+    ) throws -> Bool {
         try database.write { db in
             if let assignees {
                 try db.execute(
@@ -108,6 +109,7 @@ extension InboxStore {
                     arguments: [deliveryID, notice.operator, notice.repo, notice.line, now])
             }
             try db.execute(sql: "UPDATE webhook_delivery SET fanned_out = 1 WHERE id = ?", arguments: [deliveryID])
+            return true
         }
     }
 
@@ -132,7 +134,8 @@ extension InboxStore {
     }
 
     /// Stores a notice DM (under `id` in the outbox) and removes the lines it carries, in one transaction.
-    public func storeNotice(id: String, events: [Event], batch: NoticeBatch, now: Int64) throws {
+    @discardableResult
+    public func storeNotice(id: String, events: [Event], batch: NoticeBatch, now: Int64) throws -> Bool {
         try database.write { db in
             if !events.isEmpty {
                 let json = "[" + events.map(\.jsonString).joined(separator: ",") + "]"
@@ -145,6 +148,15 @@ extension InboxStore {
             try db.execute(
                 sql: "INSERT INTO notice_last (operator, repo, sent_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET sent_at = excluded.sent_at",
                 arguments: [batch.recipient, batch.repo, now])
+            return true
+        }
+    }
+
+    /// A notice another store recorded (the shared one): a copy in this outbox, for this instance's publisher.
+    public func storeOutboxCopy(id: String, events: [Event], now: Int64) throws {
+        try database.write { db in
+            let json = "[" + events.map(\.jsonString).joined(separator: ",") + "]"
+            try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)", arguments: [id, json, now])
         }
     }
 

@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// more"), so a burst of 200 events is a few DMs, not 200. Notices go in the scheme the operator last wrote in,
 /// NIP-17 by default. Woken by the intake and by its own next due time; nothing wakes it while nothing waits.
 public final class NoticeService: Service, Sendable {
-    private let store: InboxStore
+    private let store: any NoticeStore
     private let operators: [Operator]
     private let settings: WebhookSettings
     private let bot: KeyPair
@@ -26,7 +26,7 @@ public final class NoticeService: Service, Sendable {
     private let continuation: AsyncStream<Void>.Continuation
 
     public init(
-        store: InboxStore, operators: [Operator], settings: WebhookSettings, bot: KeyPair, keys: ConversationKeyCache,
+        store: any NoticeStore, operators: [Operator], settings: WebhookSettings, bot: KeyPair, keys: ConversationKeyCache,
         publisher: ReplyPublisher, noteOwnEvents: @escaping @Sendable ([String]) -> Void, logger: Logger,
         now: @escaping @Sendable () -> Int64
     ) {
@@ -67,7 +67,7 @@ public final class NoticeService: Service, Sendable {
     @discardableResult
     public func step(at time: Int64) async -> Int64? {
         do {
-            try fanOut(at: time)
+            try await fanOut(at: time)
             return try await send(at: time)
         } catch {
             logger.error("cannot process webhook notices; retrying in 5 s", metadata: ["error": "\(error)"])
@@ -76,14 +76,15 @@ public final class NoticeService: Service, Sendable {
     }
 
     /// Each stored delivery → one queued line per operator who watches its kind on its repository and may act on it.
-    private func fanOut(at time: Int64) throws {
-        for delivery in try store.deliveriesToFanOut() {
+    private func fanOut(at time: Int64) async throws {
+        for delivery in try await store.deliveriesToFanOut(limit: 500) {
             guard let event = ForgeEvent(delivery), settings.echo || !event.viaBot else {
-                try store.fanOut(deliveryID: delivery.id, notices: [], now: time)
+                _ = try await store.fanOut(deliveryID: delivery.id, notices: [], assignees: nil, now: time)
                 continue
             }
-            let watchers = Set(try store.watchers(repo: event.repository, kind: event.kind))
-            let previous = try event.number.flatMap { try store.lastAssignees(repo: event.repository, number: $0) }
+            let watchers = Set(try await store.watchers(repo: event.repository, kind: event.kind))
+            var previous: [String]?
+            if let number = event.number { previous = try await store.lastAssignees(repo: event.repository, number: number) }
             let line = NoticeText.line(event)
             var notices: [(operator: String, repo: String, line: String)] = []
             for op in operators where op.covers(event.repository.lowercased()) {
@@ -94,27 +95,28 @@ public final class NoticeService: Service, Sendable {
             }
             var assignees: (repo: String, number: Int, logins: [String])?
             if let number = event.number, let logins = event.assignees { assignees = (event.repository, number, logins) }
-            try store.fanOut(deliveryID: delivery.id, notices: notices, assignees: assignees, now: time)
+            _ = try await store.fanOut(deliveryID: delivery.id, notices: notices, assignees: assignees, now: time)
         }
     }
 
     /// Sends every batch whose time has come; returns when the next one is due.
     private func send(at time: Int64) async throws -> Int64? {
         var next: Int64?
-        for batch in try store.queuedNotices() {
+        for batch in try await store.queuedNotices() {
             let due = batch.lastSentAt.map { $0 + settings.digestSeconds } ?? time
             guard due <= time else {
                 next = min(next ?? due, due)
                 continue
             }
             guard let op = operators.first(where: { $0.publicKey.hex == batch.recipient }) else {
-                try store.storeNotice(id: "notice:dropped:\(batch.recipient.prefix(16)):\(time)", events: [], batch: batch, now: time)
+                _ = try await store.storeNotice(id: "notice:dropped:\(batch.recipient.prefix(16)):\(time)", events: [], batch: batch, now: time)
                 continue
             }
             let events = try self.events(
-                NoticeText.message(batch.items.map(\.line)), to: op, scheme: try store.scheme(operator: op.publicKey.hex) ?? .nip17, at: time)
+                NoticeText.message(batch.items.map(\.line)), to: op, scheme: try await store.scheme(operator: op.publicKey.hex) ?? .nip17, at: time)
             let id = "notice:\(op.publicKey.hex.prefix(16)):\(batch.items[0].deliveryID)"
-            try store.storeNotice(id: id, events: events, batch: batch, now: time)
+            // Another instance sent (some of) these lines first: its DM carries them.
+            guard try await store.storeNotice(id: id, events: events, batch: batch, now: time) else { continue }
             noteOwnEvents(events.map(\.id))
             logger.info("notice stored", metadata: ["operator": "\(op.name)", "repo": "\(batch.repo)", "events": "\(batch.items.count)"])
             await publisher.enqueue(messageID: id, events: events)

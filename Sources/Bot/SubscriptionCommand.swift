@@ -4,7 +4,7 @@ import Gate
 /// (``InboxStore``), only for repositories the operator may act on (the policy checked it, and checks `watch`).
 enum SubscriptionCommand {
     /// Carries out the command for `op` and says what they now watch.
-    static func run(_ command: Command, by op: Operator, store: InboxStore) -> Ack {
+    static func run(_ command: Command, by op: Operator, store: any NoticeStore) async -> Ack {
         let repo = command.repository.normalized
         func answer(_ success: Bool, _ message: String, _ lines: [String] = []) -> Ack {
             Ack(success: success, key: "", action: .watch, repository: command.repository.description, message: message, lines: lines)
@@ -13,12 +13,12 @@ enum SubscriptionCommand {
             switch command.payload {
             case .watch(let names, let enable):
                 let kinds = names.compactMap(WatchKind.init(rawValue:))
-                try store.setSubscription(operator: op.publicKey.hex, repo: repo, kinds: kinds, watch: enable)
-                let now = try store.subscriptions(operator: op.publicKey.hex)[repo] ?? []
+                try await store.setSubscription(operator: op.publicKey.hex, repo: repo, kinds: kinds, watch: enable)
+                let now = try await store.subscriptions(operator: op.publicKey.hex)[repo] ?? []
                 let listed = WatchKind.allCases.filter(now.contains).map(\.rawValue).joined(separator: ", ")
                 return answer(true, now.isEmpty ? "✓ Not watching \(repo) any more." : "✓ Watching \(repo): \(listed).")
             case .watching:
-                let all = try store.subscriptions(operator: op.publicKey.hex)
+                let all = try await store.subscriptions(operator: op.publicKey.hex)
                 guard !all.isEmpty else { return answer(true, "You watch nothing. Try: watch owner/name issues pulls comments") }
                 return answer(
                     true, "You watch:",

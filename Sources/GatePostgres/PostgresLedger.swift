@@ -115,6 +115,18 @@ public final class PostgresLedger: Ledger {
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS inbox_cursor (scheme TEXT PRIMARY KEY, message_time BIGINT NOT NULL)",
                 logger: logger)
+            // The webhook bridge (the bot's PostgresNoticeStore): deliveries, queued notice lines, digests' last times,
+            // subscriptions, assignees last seen, operators' schemes. Added without a schema version change.
+            for table in [
+                "webhook_delivery (id TEXT PRIMARY KEY, event TEXT NOT NULL, event_type TEXT NOT NULL, body TEXT NOT NULL, received_at BIGINT NOT NULL, fanned_out BOOLEAN NOT NULL DEFAULT false)",
+                "notice_queue (delivery_id TEXT NOT NULL, operator TEXT NOT NULL, repo TEXT NOT NULL, line TEXT NOT NULL, created_at BIGINT NOT NULL, PRIMARY KEY (delivery_id, operator))",
+                "notice_last (operator TEXT NOT NULL, repo TEXT NOT NULL, sent_at BIGINT NOT NULL, PRIMARY KEY (operator, repo))",
+                "subscription (operator TEXT NOT NULL, repo TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (operator, repo, kind))",
+                "issue_assignees (repo TEXT NOT NULL, number BIGINT NOT NULL, assignees TEXT NOT NULL, PRIMARY KEY (repo, number))",
+                "operator_scheme (operator TEXT PRIMARY KEY, scheme TEXT NOT NULL)"
+            ] {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS " + table), logger: logger)
+            }
             // Commands waiting for their operator's `yes` (PendingConfirmation); added without a schema version change.
             try await connection.query(
                 """

@@ -19,7 +19,7 @@ enum WebhookEndpoint {
             }
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-            let (status, text) = intake.receive(headers: headers, body: Array(body.readableBytesView), now: Int64(Date().timeIntervalSince1970))
+            let (status, text) = await intake.receive(headers: headers, body: Array(body.readableBytesView), now: Int64(Date().timeIntervalSince1970))
             return Response(
                 status: .init(code: status), headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
         }

@@ -164,7 +164,7 @@ final class BotHarness: @unchecked Sendable {
     /// PostgreSQL URL (password from the environment), `instance` "gate-N" and a short lease.
     func startInstance(
         _ number: Int, ledger: String, password: String, lease: Int, extra: [String] = [],
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], webhookPort: Int? = nil
     ) throws {
         let folder = instanceDirectory(number)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -176,6 +176,10 @@ final class BotHarness: @unchecked Sendable {
                 "ledger": "\(ledger)", "instance": "gate-\(number)", "ledger_lease_s": \(lease)
                 """)
         config = config.replacingOccurrences(of: #""token_file": "gitea.token""#, with: #""token_file": "\#(directory.path)/gitea.token""#)
+        if let webhookPort {
+            config = config.replacingOccurrences(
+                of: #""listen": "127.0.0.1:[0-9]+""#, with: #""listen": "127.0.0.1:\#(webhookPort)""#, options: .regularExpression)
+        }
         let path = instanceConfig(number)
         try config.write(toFile: path, atomically: true, encoding: .utf8)
         instanceStarts[number] = Self.count("operator-gate running", in: instanceLog(number))

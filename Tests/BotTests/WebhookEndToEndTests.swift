@@ -113,6 +113,42 @@ import Testing
         }
     }
 
+    /// Two instances on one PostgreSQL database: the same delivery posted to both, and others to either, each
+    /// become one notice; the subscription made through one instance holds for both.
+    @Test(.enabled(if: PostgresScratch.testsRun, "needs OPERATOR_GATE_TEST_POSTGRES (scripts/test starts a private cluster)"))
+    func twoInstancesOnPostgreSQLSendOneNoticePerDelivery() async throws {
+        try await Self.with { h, _ in
+            let ledger = try await PostgresScratch.createDatabase()
+            let ports = [try FreePort.find(), try FreePort.find()]
+            let environment = ["OPERATOR_GATE_WEBHOOK_SECRET": Self.secret]
+            for number in 0..<2 {
+                try h.startInstance(
+                    number, ledger: ledger, password: PostgresScratch.password ?? "", lease: 5, environment: environment, webhookPort: ports[number])
+            }
+            for number in 0..<2 { try await h.waitUntilInstanceRunning(number) }
+            _ = try await h.ask("watch ops/tc comments", from: h.alice, scheme: "nip17")
+            let urls = ports.map { URL(string: "http://127.0.0.1:\($0)/hooks/gitea")! }
+            let body = Self.comment(text: "posted to both")
+            let both = try await withThrowingTaskGroup(of: Int.self) { group in
+                for url in urls { group.addTask { try await Self.post(url, body: body, delivery: "aaaaaaaa-0000-0000-0000-000000000001").status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(both == [200, 200])
+            for index in 0..<6 { #expect(try await Self.post(urls[index % 2], body: Self.comment(text: "one of six \(index)")).status == 200) }
+            let deadline = Date().addingTimeInterval(30)
+            var notices: [String] = []
+            func covered() -> Int { notices.reduce(0) { $0 + (Int($1.split(separator: " ").first ?? "") ?? 1) } }
+            while Date() < deadline && covered() < 7 {
+                try await Task.sleep(for: .milliseconds(500))
+                notices = try await h.replies(to: h.alice).map(\.text).filter { !$0.hasPrefix("✓") }
+            }
+            try await Task.sleep(for: .seconds(3))
+            notices = try await h.replies(to: h.alice).map(\.text).filter { !$0.hasPrefix("✓") }
+            #expect(covered() == 7, "\(notices)")
+            #expect(notices.joined(separator: "\n").components(separatedBy: "posted to both").count == 2, "\(notices)")
+        }
+    }
+
     /// Killed after a delivery is stored and before Gitea gets its answer or any DM is made: after the restart, one
     /// notice.
     @Test func aKillBetweenStoringTheDeliveryAndTheDMStillSendsOne() async throws {
