@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import Logging
+import NIOConcurrencyHelpers
 import NostrCore
 import ServiceLifecycle
 
@@ -11,7 +12,8 @@ import ServiceLifecycle
 /// The first notice about a repository goes to an operator at once; lines arriving within `digest_s` after it wait
 /// and go out together as one digest DM when that time is up (``NoticeText/message(_:)``: ten lines, then "and N
 /// more"), so a burst of 200 events is a few DMs, not 200. Notices go in the scheme the operator last wrote in,
-/// NIP-17 by default. Woken by the intake and by its own next due time; nothing wakes it while nothing waits.
+/// NIP-17 by default, and at most ``noticesPerMinute`` DMs go to an operator in a minute over all repositories.
+/// Woken by the intake and by its own next due time; nothing wakes it while nothing waits.
 public final class NoticeService: Service, Sendable {
     private let store: any NoticeStore
     private let operators: [Operator]
@@ -22,6 +24,10 @@ public final class NoticeService: Service, Sendable {
     private let noteOwnEvents: @Sendable ([String]) -> Void
     private let logger: Logger
     private let now: @Sendable () -> Int64
+    /// At most this many notice DMs per operator per minute, over all repositories: beyond it lines wait and go
+    /// out together (``RateLimiter``'s sliding window; each instance counts its own).
+    public static let noticesPerMinute = 12
+    private let limiter = NIOLockedValueBox(RateLimiter(perMinute: noticesPerMinute))
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
@@ -106,6 +112,11 @@ public final class NoticeService: Service, Sendable {
             let due = batch.lastSentAt.map { $0 + settings.digestSeconds } ?? time
             guard due <= time else {
                 next = min(next ?? due, due)
+                continue
+            }
+            guard limiter.withLockedValue({ $0.check(batch.recipient, now: time) }) == .allowed else {
+                // Over the operator's rate: the lines wait (more may join them) and are looked at again shortly.
+                next = min(next ?? time + 5, time + 5)
                 continue
             }
             guard let op = operators.first(where: { $0.publicKey.hex == batch.recipient }) else {
