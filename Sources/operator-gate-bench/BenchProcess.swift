@@ -93,20 +93,9 @@ final class BenchProcess: @unchecked Sendable {
         if process.isRunning { kill(pid, SIGKILL) }
     }
 
-    /// A TCP port on 127.0.0.1 free right now (bound to port 0 and released), for a server we start.
+    /// A TCP port on 127.0.0.1 free right now, for a server we start.
     static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CLIError("cannot open a socket to find a free port") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw CLIError("cannot bind a socket on 127.0.0.1 to find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard let port = FreePort.loopback() else { throw CLIError("cannot bind a socket on 127.0.0.1 to find a free port") }
+        return port
     }
 }

@@ -124,17 +124,22 @@ struct DemoScript {
             try await say("frobnicate #2", scheme: .nip04, expect: "✗")
             // The other way: alice watches ops/tc, bob comments on Gitea, the webhook becomes her DM.
             try await say("watch", scheme: .nip17, expect: "✓ Watching ops/tc: issues, pulls, comments")
-            let bobsComment = "Rolled back on prod too; it looks stable now."
-            _ = try await SimulatedForge(state: forge, token: "bob-token").createComment(try Repository("ops/tc"), 2, body: bobsComment)
-            StandardIO.printLine("bob (on Gitea, not via the bot) comments on ops/tc#2: \(bobsComment)")
-            let notice = await mailbox.next(timeout: .seconds(10))?.text
-            let noticed = notice?.hasPrefix("ops/tc#2 “Deploy broke on prod” — bob commented: “Rolled back on prod") == true
-            allGood = allGood && noticed
-            StandardIO.printLine("bot → alice (webhook notice): " + (notice ?? "(none within 10 s)") + (noticed ? "" : "   ← expected bob's comment"))
-            StandardIO.printLine("")
+            allGood = try await bobComments(forge: forge, mailbox: mailbox) && allGood
             group.cancelAll()
             return allGood
         }
+    }
+
+    /// bob comments on ops/tc#2 on Gitea itself; the webhook reaches the bot and alice gets the notice.
+    private func bobComments(forge: GiteaSimulatorState, mailbox: AnswerMailbox) async throws -> Bool {
+        let text = "Rolled back on prod too; it looks stable now."
+        _ = try await SimulatedForge(state: forge, token: "bob-token").createComment(try Repository("ops/tc"), 2, body: text)
+        StandardIO.printLine("bob (on Gitea, not via the bot) comments on ops/tc#2: \(text)")
+        let notice = await mailbox.next(timeout: .seconds(10))?.text
+        let noticed = notice?.hasPrefix("ops/tc#2 “Deploy broke on prod” — bob commented: “Rolled back on prod") == true
+        StandardIO.printLine("bot → alice (webhook notice): " + (notice ?? "(none within 10 s)") + (noticed ? "" : "   ← expected bob's comment"))
+        StandardIO.printLine("")
+        return noticed
     }
 
     /// Publishes alice's kind 10050 (her DM inbox relay) on the bot's relay, where the bot looks it up; before the bot
