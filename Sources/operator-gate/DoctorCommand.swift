@@ -130,27 +130,53 @@ struct DoctorCommand: AsyncParsableCommand {
             check(false, "webhook: public_url is not set (the URL Gitea delivers to; webhook install needs it)")
             return
         }
-        let store: InboxStore
-        do { store = try InboxStore(path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("inbox.sqlite").path) } catch {
-            check(false, "webhook: cannot read the inbox database: \(error)")
-            return
+        do {
+            let (results, last) = try await Self.withNoticeStore(configuration) { store in
+                await Self.hookChecks(of: store, configuration: configuration, url: url, client: client)
+            }
+            for (passed, line) in results { check(passed, line) }
+            StandardIO.printLine("  webhook: " + (last.map { "last delivery received \(RFC3339.utc($0))" } ?? "no delivery received yet"))
+        } catch {
+            check(false, "webhook: cannot read the subscriptions: \(error)")
         }
-        let watched = Set(configuration.operators.flatMap { op in (try? store.subscriptions(operator: op.publicKey.hex).keys.map { $0 }) ?? [] })
+    }
+
+    /// The webhook bridge's records as `run` keeps them: the inbox database, or the shared PostgreSQL one.
+    static func withNoticeStore<T: Sendable>(
+        _ configuration: BotConfiguration, _ body: @escaping @Sendable (any NoticeStore) async throws -> T
+    ) async throws -> T {
+        let local = try InboxStore(path: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("inbox.sqlite").path)
+        switch try configuration.ledger.open(logger: .quiet("operator-gate.doctor")) {
+        case .sqlite:
+            return try await body(local)
+        case .postgres(let ledger):
+            return try await whileRunning([{ await ledger.run() }]) { try await body(PostgresNoticeStore(ledger: ledger, local: local)) }
+        }
+    }
+
+    /// One check per watched repository, and when the last delivery arrived.
+    private static func hookChecks(
+        of store: any NoticeStore, configuration: BotConfiguration, url: String, client: GiteaClient
+    ) async -> (checks: [(Bool, String)], last: Int64?) {
+        var checks: [(Bool, String)] = []
+        var watched = Set<String>()
+        for op in configuration.operators { watched.formUnion((try? await store.subscriptions(operator: op.publicKey.hex).keys) ?? [:].keys) }
         for name in watched.sorted() {
             guard let repo = try? Repository(name) else { continue }
             do {
                 let hook = try await client.hooks(repo).first { $0.config?["url"] == url && $0.active != false }
-                check(
-                    hook != nil,
-                    "webhook \(name): "
-                        + (hook.map { "hook \($0.id) delivers to \(url)" }
-                            ?? "no active hook delivers to \(url) (operator-gate webhook install \(name))"))
+                checks.append(
+                    (
+                        hook != nil,
+                        "webhook \(name): "
+                            + (hook.map { "hook \($0.id) delivers to \(url)" }
+                                ?? "no active hook delivers to \(url) (operator-gate webhook install \(name))")
+                    ))
             } catch {
-                check(false, "webhook \(name): cannot list hooks: \(error)")
+                checks.append((false, "webhook \(name): cannot list hooks: \(error)"))
             }
         }
-        let last = (try? store.lastDeliveryTime()).flatMap { $0 }
-        StandardIO.printLine("  webhook: " + (last.map { "last delivery received \(RFC3339.utc($0))" } ?? "no delivery received yet"))
+        return (checks, (try? await store.lastDeliveryTime()).flatMap { $0 })
     }
 
     /// The ledger: SQLite file writable, or PostgreSQL reachable, schema version known, writable.

@@ -146,6 +146,11 @@ import Testing
             notices = try await h.replies(to: h.alice).map(\.text).filter { !$0.hasPrefix("✓") }
             #expect(covered() == 7, "\(notices)")
             #expect(notices.joined(separator: "\n").components(separatedBy: "posted to both").count == 2, "\(notices)")
+            // doctor reads the subscriptions from the shared database: ops/tc is watched and has no hook yet.
+            let doctor = try await OperatorGateProcess.run(
+                ["doctor", "--config", h.instanceConfig(0)],
+                environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": PostgresScratch.password ?? ""].merging(environment) { $1 })
+            #expect(doctor.1.contains("✗ webhook ops/tc: no active hook delivers to"), "\(doctor.1)")
         }
     }
 
