@@ -12,7 +12,8 @@ import ServiceLifecycle
 /// The first notice about a repository goes to an operator at once; lines arriving within `digest_s` after it wait
 /// and go out together as one digest DM when that time is up (``NoticeText/message(_:)``: ten lines, then "and N
 /// more"), so a burst of 200 events is a few DMs, not 200. Notices go in the scheme the operator last wrote in,
-/// NIP-17 by default, and at most ``noticesPerMinute`` DMs go to an operator in a minute over all repositories.
+/// NIP-17 by default, and at most `notices_per_minute` (``WebhookSettings/noticesPerMinute``) DMs go to an operator in
+/// a minute over all repositories.
 /// Woken by the intake and by its own next due time; nothing wakes it while nothing waits.
 public final class NoticeService: Service, Sendable {
     private let store: any NoticeStore
@@ -24,10 +25,9 @@ public final class NoticeService: Service, Sendable {
     private let noteOwnEvents: @Sendable ([String]) -> Void
     private let logger: Logger
     private let now: @Sendable () -> Int64
-    /// At most this many notice DMs per operator per minute, over all repositories: beyond it lines wait and go
-    /// out together (``RateLimiter``'s sliding window; each instance counts its own).
-    public static let noticesPerMinute = 12
-    private let limiter = NIOLockedValueBox(RateLimiter(perMinute: noticesPerMinute))
+    /// Notice DMs per operator per minute, over all repositories: beyond it lines wait and go out together
+    /// (``RateLimiter``'s sliding window; each instance counts its own).
+    private let limiter: NIOLockedValueBox<RateLimiter>
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
@@ -39,6 +39,7 @@ public final class NoticeService: Service, Sendable {
         (self.store, self.operators, self.settings, self.bot, self.keys) = (store, operators, settings, bot, keys)
         (self.publisher, self.noteOwnEvents, self.logger, self.now) = (publisher, noteOwnEvents, logger, now)
         (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        limiter = NIOLockedValueBox(RateLimiter(perMinute: settings.noticesPerMinute))
     }
 
     /// Something was stored: look at it soon.

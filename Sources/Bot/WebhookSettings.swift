@@ -13,6 +13,8 @@ public struct WebhookSettings: Sendable, Equatable {
     public let echo: Bool
     /// Where Gitea reaches the receiver (behind a reverse proxy), for `webhook install` and `doctor`.
     public let publicURL: String?
+    /// Notice DMs an operator gets per minute at most, over all repositories (`notices_per_minute`, default 12).
+    public let noticesPerMinute: Int
 
     private struct File: Decodable {
         struct Entry: Decodable {
@@ -21,6 +23,7 @@ public struct WebhookSettings: Sendable, Equatable {
             let digest_s: Int64?
             let echo: Bool?
             let public_url: String?
+            let notices_per_minute: Int?
         }
         let webhook: Entry?
     }
@@ -38,12 +41,16 @@ public struct WebhookSettings: Sendable, Equatable {
         else { throw BotConfigurationError(field: "webhook.listen", problem: "\"\(listen)\" is not host:port") }
         let digest = entry.digest_s ?? 10
         guard (0...3600).contains(digest) else { throw BotConfigurationError(field: "webhook.digest_s", problem: "must be 0 to 3600 seconds") }
+        let perMinute = entry.notices_per_minute ?? 12
+        guard (1...10_000).contains(perMinute) else {
+            throw BotConfigurationError(field: "webhook.notices_per_minute", problem: "must be 1 to 10000")
+        }
         if let url = entry.public_url, URL(string: url)?.scheme?.hasPrefix("http") != true {
             throw BotConfigurationError(field: "webhook.public_url", problem: "\"\(url)\" is not an http(s) URL")
         }
         return WebhookSettings(
             host: String(listen[..<colon]), port: port, secretFile: entry.secret_file.map { GateSettings.resolve($0, in: directory) },
-            digestSeconds: digest, echo: entry.echo ?? true, publicURL: entry.public_url)
+            digestSeconds: digest, echo: entry.echo ?? true, publicURL: entry.public_url, noticesPerMinute: perMinute)
     }
 
     /// The shared secret: `OPERATOR_GATE_WEBHOOK_SECRET` if set, else `secret_file` (private to its owner), surrounding

@@ -34,7 +34,7 @@ enum EndToEndSubject: Sendable {
              "gitea": {"url": "http://127.0.0.1:\(giteaPort)", "token_file": "gitea.token", "login": "gatebot"},
              "operators": [{"npub": "\(`operator`.npub)", "name": "bench", "repos": ["ops/*"], "actions": ["add_comment", "watch"]}],
              "limits": {"commands_per_minute": 1000000000}, "discovery_relays": [],
-             "webhook": {"listen": "127.0.0.1:\(webhookPort)", "digest_s": 0}}
+             "webhook": {"listen": "127.0.0.1:\(webhookPort)", "digest_s": 0, "notices_per_minute": 10000}}
             """.write(to: config, atomically: true, encoding: .utf8)
             return try BenchProcess(
                 name, executable: executable, arguments: ["run", "--config", config.path, "--log-level", "notice"],

@@ -65,9 +65,9 @@ import Testing
             try Self.deliver(store, repo: "ops/r\(index)", text: "r\(index)", at: 2000)
         }
         #expect(await service.step(at: 2000) == 2005)
-        #expect(try store.pendingReplies().count == NoticeService.noticesPerMinute)
+        #expect(try store.pendingReplies().count == 12)
         #expect(await service.step(at: 2030) == 2035, "still inside the minute")
-        #expect(try store.pendingReplies().count == NoticeService.noticesPerMinute)
+        #expect(try store.pendingReplies().count == 12)
         #expect(await service.step(at: 2061) == nil)
         #expect(try store.pendingReplies().count == 20)
         #expect(try store.queuedNotices().isEmpty)

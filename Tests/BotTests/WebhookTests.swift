@@ -137,10 +137,14 @@ import Testing
         #expect(try parse("{}") == nil)
         let settings = try #require(try parse(#"{"webhook": {"secret_file": "hook.secret", "public_url": "https://bot.example/hooks/gitea"}}"#))
         #expect(settings.host == "127.0.0.1" && settings.port == 9478 && settings.digestSeconds == 10 && settings.echo)
+        #expect(settings.noticesPerMinute == 12)
         #expect(settings.secretFile == "/etc/og/hook.secret")
         #expect(try settings.secret(environment: ["OPERATOR_GATE_WEBHOOK_SECRET": "  abc \n"]) == "abc")
         #expect(throws: BotConfigurationError.self) { try settings.secret(environment: [:]) }
-        for bad in [#"{"webhook": {"listen": "nope"}}"#, #"{"webhook": {"digest_s": -1}}"#, #"{"webhook": {"public_url": "ftp://x"}}"#] {
+        for bad in [
+            #"{"webhook": {"listen": "nope"}}"#, #"{"webhook": {"digest_s": -1}}"#, #"{"webhook": {"public_url": "ftp://x"}}"#,
+            #"{"webhook": {"notices_per_minute": 0}}"#
+        ] {
             #expect(throws: BotConfigurationError.self, "\(bad)") { _ = try parse(bad) }
         }
     }
