@@ -170,15 +170,24 @@ public final class InboxStore: Sendable {
         }
     }
 
+    /// How long a webhook delivery made into notices is kept after `publishedBefore` (seconds): Gitea's redelivery
+    /// of an older one would notify again.
+    static let deliveryRetention: Int64 = 29 * 86_400
+
     /// Keeps the store bounded: writes waiting ids, deletes seen records whose message time is before
-    /// `seenBefore` and replies published before `publishedBefore`. Returns how many rows went.
+    /// `seenBefore`, replies published before `publishedBefore`, and webhook deliveries made into notices 29 days
+    /// before that. Returns how many seen records and replies went.
     @discardableResult
     public func maintain(seenBefore: Int64, publishedBefore: Int64) throws -> (seen: Int, replies: Int) {
         try flushSeen()
         let seen = try prune(before: seenBefore)
         let replies = try database.write { db in
             try db.execute(sql: "DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?", arguments: [publishedBefore])
-            return db.changesCount
+            let count = db.changesCount
+            // Webhook deliveries made into notices 30 days before: kept that long to recognise a redelivery.
+            try db.execute(
+                sql: "DELETE FROM webhook_delivery WHERE fanned_out AND received_at < ?", arguments: [publishedBefore - Self.deliveryRetention])
+            return count
         }
         return (seen, replies)
     }

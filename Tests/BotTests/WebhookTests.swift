@@ -198,5 +198,12 @@ import Testing
         #expect(try store.lastAssignees(repo: "ops/tc", number: 4) == ["alice", "carol"])
         #expect(try store.deliveriesToFanOut().isEmpty)
         #expect(try store.queuedNotices().map(\.items.count) == [1])
+        // Maintenance keeps it 30 days, then drops it; one not yet fanned out stays.
+        _ = try store.storeDelivery(WebhookDelivery(id: "d2", event: "issues", eventType: "issues", body: "{}", receivedAt: 1))
+        _ = try store.maintain(seenBefore: 0, publishedBefore: 2 + 28 * 86_400)
+        #expect(try !store.storeDelivery(delivery), "still known")
+        _ = try store.maintain(seenBefore: 0, publishedBefore: 2 + 30 * 86_400)
+        #expect(try store.storeDelivery(delivery), "forgotten after 30 days")
+        #expect(try store.deliveriesToFanOut().map(\.id).contains("d2"))
     }
 }
