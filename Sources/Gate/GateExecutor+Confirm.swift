@@ -76,7 +76,10 @@ extension GateExecutor {
         do {
             let current = try await snapshot(stored)
             if let change = current.change(since: TargetSnapshot.parse(found.snapshot)) {
-                _ = try? await ledger.settleConfirmation(code: code, to: .stale, at: now())
+                // Settled by another `yes` first (its merge is the change seen here): answer as it does.
+                guard try await ledger.settleConfirmation(code: code, to: .stale, at: now()) else {
+                    return await confirm(command, code: code, accept: true)
+                }
                 return confirmationAnswer(
                     command, success: false, "\(describe(stored)) was not executed: \(change). Send the command again to see it as it is now.")
             }
