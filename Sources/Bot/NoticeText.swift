@@ -14,11 +14,11 @@ public enum NoticeText {
     public static func line(_ event: ForgeEvent) -> String {
         var line = event.repository
         if let number = event.number { line += (event.isPull ? "!" : "#") + "\(number)" }
-        if let title = event.title, !title.isEmpty { line += " “\(shortened(title, titleLength))”" }
+        if let title = event.title, !title.isEmpty { line += " “\(title.utf8Prefix(titleLength))”" }
         switch event.kind {
         case .comments, .reviews:
             line += " — \(event.actor) \(event.what)"
-            if let excerpt = event.excerpt.map(oneLine), !excerpt.isEmpty { line += ": “\(shortened(excerpt, excerptLength))”" }
+            if let excerpt = event.excerpt.map(oneLine), !excerpt.isEmpty { line += ": “\(excerpt.utf8Prefix(excerptLength))”" }
         case .issues, .pulls:
             line += " \(event.what) by \(event.actor)"
         case .push, .releases, .actions:
@@ -39,9 +39,5 @@ public enum NoticeText {
 
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-    }
-
-    static func shortened(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 }

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 
 /// Confirmation codes: a command on an operator's `confirm` list is previewed (read from Gitea) and stored with a
@@ -102,7 +103,7 @@ extension GateExecutor {
         let repo = command.repository
         switch command.payload {
         case .mergePR(let number, let style, _, _): return "merge \(repo)!\(number) (\(style.rawValue))"
-        case .createIssue(let title, _, _, _): return "open an issue in \(repo) “\(ListAnswer.shortened(title))”"
+        case .createIssue(let title, _, _, _): return "open an issue in \(repo) “\(title.utf8Prefix(ListAnswer.titleLength))”"
         case .addComment(let number, _): return "comment on \(repo)#\(number)"
         case .closeIssue(let number, _): return "close \(repo)#\(number)"
         case .reopenIssue(let number): return "reopen \(repo)#\(number)"

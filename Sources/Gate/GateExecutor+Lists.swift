@@ -14,7 +14,7 @@ extension GateExecutor {
             let items = page.items.prefix(Self.listLength)
             let marker = pulls ? "!" : "#"
             let lines = items.map { issue in
-                var line = "\(marker)\(issue.number) \(ListAnswer.shortened(issue.title))"
+                var line = "\(marker)\(issue.number) \(issue.title.utf8Prefix(ListAnswer.titleLength))"
                 let labels = (issue.labels ?? []).map(\.name)
                 if !labels.isEmpty { line += " (\(labels.joined(separator: ", ")))" }
                 for assignee in (issue.assignees ?? []).prefix(2) { line += " @" + assignee.login }

@@ -4,7 +4,7 @@
 enum ListAnswer {
     /// The longest answer, in characters (Swift `Character`s), kept under 2,000 with room for the key-less reply.
     static let limit = 1_900
-    /// The longest title shown.
+    /// The longest title shown, in UTF-8 bytes (``Swift/String/utf8Prefix(_:)``: titles come from the network).
     static let titleLength = 60
 
     static func ack(_ command: Command, heading: String, lines: [String], total: Int) -> Ack {
@@ -20,10 +20,6 @@ enum ListAnswer {
         return Ack(
             success: true, key: "", action: .list, repository: command.repository.description, message: kept.isEmpty ? heading : heading + ":",
             lines: kept)
-    }
-
-    static func shortened(_ title: String) -> String {
-        title.count <= titleLength ? title : String(title.prefix(titleLength - 1)) + "…"
     }
 
     /// `45s`, `12m`, `3h`, `2d` (a negative age, from a clock ahead of ours, reads `0s`).
