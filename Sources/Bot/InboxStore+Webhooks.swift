@@ -137,10 +137,7 @@ extension InboxStore {
     @discardableResult
     public func storeNotice(id: String, events: [Event], batch: NoticeBatch, now: Int64) throws -> Bool {
         try database.write { db in
-            if !events.isEmpty {
-                let json = "[" + events.map(\.jsonString).joined(separator: ",") + "]"
-                try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)", arguments: [id, json, now])
-            }
+            if !events.isEmpty { try Self.insertOutbox(db, id: id, events: events, now: now) }
             for item in batch.items {
                 try db.execute(
                     sql: "DELETE FROM notice_queue WHERE delivery_id = ? AND operator = ?", arguments: [item.deliveryID, batch.recipient])
@@ -154,10 +151,7 @@ extension InboxStore {
 
     /// A notice another store recorded (the shared one): a copy in this outbox, for this instance's publisher.
     public func storeOutboxCopy(id: String, events: [Event], now: Int64) throws {
-        try database.write { db in
-            let json = "[" + events.map(\.jsonString).joined(separator: ",") + "]"
-            try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)", arguments: [id, json, now])
-        }
+        try database.write { db in try Self.insertOutbox(db, id: id, events: events, now: now) }
     }
 
     // MARK: Subscriptions

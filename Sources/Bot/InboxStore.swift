@@ -90,12 +90,7 @@ public final class InboxStore: Sendable {
         reply: (messageID: String, events: [Event])? = nil
     ) throws {
         try database.write { db in
-            if let reply {
-                let json = "[" + reply.events.map(\.jsonString).joined(separator: ",") + "]"
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)",
-                    arguments: [reply.messageID, json, now])
-            }
+            if let reply { try Self.insertOutbox(db, id: reply.messageID, events: reply.events, now: now) }
             for id in ids { try Self.insertSeen(db, id: id, messageTime: messageTime, seenAt: now) }
             for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
                 guard let value else { continue }
@@ -117,6 +112,13 @@ public final class InboxStore: Sendable {
         try markProcessed(
             ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: cursor, now: now,
             reply: reply.map { (message.id, $0) })
+    }
+
+    /// Stores signed events in the outbox under `id` (a message's answer, or a notice) until they are published; a
+    /// second store of the same id changes nothing.
+    static func insertOutbox(_ db: Database, id: String, events: [Event], now: Int64) throws {
+        let json = "[" + events.map(\.jsonString).joined(separator: ",") + "]"
+        try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)", arguments: [id, json, now])
     }
 
     /// Adds ids to the in-memory set; once one is evicted, the set no longer holds every recorded id.

@@ -124,8 +124,9 @@ public final class NoticeService: Service, Sendable {
                 _ = try await store.storeNotice(id: "notice:dropped:\(batch.recipient.prefix(16)):\(time)", events: [], batch: batch, now: time)
                 continue
             }
-            let events = try self.events(
-                NoticeText.message(batch.items.map(\.line)), to: op, scheme: try await store.scheme(operator: op.publicKey.hex) ?? .nip17, at: time)
+            let events = try ReplyBuilder.events(
+                NoticeText.message(batch.items.map(\.line)), to: op.publicKey, scheme: try await store.scheme(operator: op.publicKey.hex) ?? .nip17,
+                replyTo: nil, bot: bot, keys: keys, now: time)
             let id = "notice:\(op.publicKey.hex.prefix(16)):\(batch.items[0].deliveryID)"
             // Another instance sent (some of) these lines first: its DM carries them.
             guard try await store.storeNotice(id: id, events: events, batch: batch, now: time) else { continue }
@@ -134,16 +135,5 @@ public final class NoticeService: Service, Sendable {
             await publisher.enqueue(messageID: id, events: events)
         }
         return next
-    }
-
-    /// The signed DM events of a notice, in `scheme` (NIP-17: to the operator and the bot's own copy).
-    private func events(_ text: String, to op: Operator, scheme: DirectMessage.Scheme, at time: Int64) throws -> [Event] {
-        switch scheme {
-        case .nip04:
-            return [NIP04.message(text, author: bot, recipient: op.publicKey, now: time, sharedKey: keys.nip04Key(for: op.publicKey))]
-        case .nip17:
-            let outgoing = try NIP17.message(text, author: bot, recipient: op.publicKey, now: time)
-            return [outgoing.toRecipient, outgoing.toSelf]
-        }
     }
 }
