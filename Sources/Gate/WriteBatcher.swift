@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 
 /// Group commit: writes submitted while a transaction is being committed wait, then share the next one.
 ///
@@ -11,9 +12,12 @@ import GRDB
 /// transaction fails the commit, and then every job of the batch fails.
 ///
 /// One command at a time, the hops cost more than the commit: a batch of one commits on the actor's own thread
-/// (``commitsInline``), and before a batch is taken the drainer yields once, so submitters already waiting for the
-/// actor join it (`operator-gate-bench ledger --sizes 1000`: one at a time 2,900 → 5,300–5,800 claim+complete/s,
-/// 256 in flight 18,900 → 19,100–19,800/s).
+/// (``commitsInline``). Before a batch is taken the drainer yields once, so that submitters already on their way
+/// to the actor join it, but only when there are such submitters (``arriving``): a yield with nobody to wait for
+/// (nor any sign of load: the last batch held one job) costs a wakeup of another thread, which was most of a lone
+/// claim's cost (`operator-gate-bench ledger --sizes
+/// 1000`: one at a time 2,900 → 5,300–5,800 claim+complete/s with the inline commit, 256 in flight 18,900 →
+/// 19,100–19,800/s).
 actor WriteBatcher {
     private final class Job: @unchecked Sendable {
         let work: @Sendable (Database) throws -> any Sendable
@@ -36,6 +40,10 @@ actor WriteBatcher {
     /// writer queue and back: only when a commit costs tens of µs (`synchronous=NORMAL`), never with an fsync per
     /// commit, which must not hold a concurrency thread.
     private let commitsInline: Bool
+    /// How many jobs the last commit held: more than one means submitters are busy, more are likely on their way.
+    private var lastBatch = 0
+    /// Submitters that called ``submit(_:)`` and have not reached the actor yet.
+    private nonisolated let arriving = Atomic<Int>(0)
 
     init(database: DatabasePool, commitsInline: Bool) { (self.database, self.commitsInline) = (database, commitsInline) }
 
@@ -46,7 +54,13 @@ actor WriteBatcher {
     }
 
     /// Runs `work` inside a shared `BEGIN IMMEDIATE` transaction and returns its result once that transaction committed.
-    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    nonisolated func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        arriving.add(1, ordering: .relaxed)
+        return try await enqueue(work)
+    }
+
+    private func enqueue<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        arriving.subtract(1, ordering: .relaxed)
         let job = Job { db in try work(db) }
         queue.append(job)
         if draining {
@@ -54,8 +68,8 @@ actor WriteBatcher {
             await withCheckedContinuation { waiting[ObjectIdentifier(job)] = $0 }
         } else {
             draining = true
-            // Let submitters already waiting for the actor join this batch before it commits.
-            await Task.yield()
+            // Let submitters already on their way to the actor join this batch before it commits.
+            if lastBatch > 1 || arriving.load(ordering: .relaxed) > 0 { await Task.yield() }
             while !queue.isEmpty {
                 let batch = queue
                 queue = []
@@ -75,6 +89,7 @@ actor WriteBatcher {
     private func commit(_ batch: [Job]) async {
         commits += 1
         jobs += batch.count
+        lastBatch = batch.count
         let body: @Sendable (Database) throws -> Void = { db in
             try db.inTransaction(.immediate) {
                 for job in batch {
