@@ -118,6 +118,7 @@ public final class GateExecutor: Sendable {
         guard begin(key) else { return await afterLocalHandling(of: key, command, visibleRepositories: visibleRepositories) }
         defer { end(key) }
         let outcome: ClaimOutcome
+        let claimStarted = ContinuousClock.now
         do { outcome = try await ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
             logger.error("ledger claim failed", metadata: ["key": "\(key.short)", "error": "\(error)"])
             return Ack(
@@ -126,7 +127,7 @@ public final class GateExecutor: Sendable {
         }
         switch outcome {
         case .claimed(let entry):
-            return await execute(entry, command, key: key)
+            return await execute(entry, command, key: key, claimedAt: claimStarted)
         case .originSeen(let entry) where entry.state == .claimed && ledger.leaseDuration != nil,
             .duplicate(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
             // Claimed and not finished: wait for its holder, or take it over once its lease ran out.
@@ -261,11 +262,17 @@ public final class GateExecutor: Sendable {
 
     // MARK: - Execution
 
-    private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+    /// - Parameter claimedAt: when this process claimed `entry` (before the claim's commit); `nil` for a claim taken
+    ///   over or reconciled, whose lease is then confirmed before the write.
+    private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, claimedAt: ContinuousClock.Instant? = nil) async -> Ack {
         guard let lease = ledger.leaseDuration else { return await executeHoldingClaim(entry, command, key: key) }
-        // Shared ledger: the lease must still be ours right before the write, and is renewed while it runs.
+        // The lease must still be ours right before the write (unless just claimed), and is renewed while it runs.
         let held: Bool
-        do { held = try await ledger.renewLease(id: entry.id, now: now()) } catch {
+        do {
+            held =
+                LeaseRenewal.mustConfirm(claimAge: claimedAt.map { ContinuousClock.now - $0 }, lease: lease)
+                ? try await ledger.renewLease(id: entry.id, now: now()) : true
+        } catch {
             return Ack(
                 success: false, key: key.hex, action: command.action, repository: command.repository.description,
                 number: command.payload.number, message: "the ledger is unavailable, so nothing was executed: \(error)")

@@ -42,4 +42,18 @@ import Testing
         }
         #expect(value == 8 && lost.withLockedValue { $0 } == 1 && renewals.withLockedValue { $0 } == 1)
     }
+
+    /// The table of ``LeaseRenewal/mustConfirm(claimAge:lease:)``: a claim of this process younger than a third of
+    /// its lease is written without another commit; an older one, or one taken over, is confirmed first.
+    @Test(arguments: [
+        (Duration.zero, Int64(30), false), (.milliseconds(9_999), 30, false), (.seconds(10), 30, true), (.seconds(40), 30, true),
+        (.milliseconds(300), 1, false), (.milliseconds(334), 1, true)
+    ])
+    func aFreshClaimNeedsNoConfirmation(age: Duration, lease: Int64, confirm: Bool) {
+        #expect(LeaseRenewal.mustConfirm(claimAge: age, lease: lease) == confirm)
+    }
+
+    @Test func aClaimOfUnknownAgeIsConfirmed() {
+        #expect(LeaseRenewal.mustConfirm(claimAge: nil, lease: 30))
+    }
 }
