@@ -7,7 +7,7 @@ import Prometheus
 import ServiceLifecycle
 
 /// `/metrics` (Prometheus text format) and `/healthz` (200 while a relay is connected and the ledger is writable,
-/// else 503), served by Hummingbird as one more service of the group.
+/// else 503), served by Hummingbird (``QuietHTTPServer``) as one more service of the group.
 enum MetricsEndpoint {
     static func application(
         address: String, registry: PrometheusCollectorRegistry, health: BotHealth,
@@ -30,6 +30,6 @@ enum MetricsEndpoint {
                 status: healthy ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
                 body: .init(byteBuffer: ByteBuffer(string: detail + "\n")))
         }
-        return Application(router: router, configuration: .init(address: .hostname(String(parts[0]), port: port)), logger: logger)
+        return QuietHTTPServer(router: router, host: String(parts[0]), port: port, logger: logger)
     }
 }

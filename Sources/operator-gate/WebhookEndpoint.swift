@@ -5,7 +5,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// `POST /hooks/gitea`: Gitea's webhooks, served by Hummingbird as one more service of the group. It only carries
+/// `POST /hooks/gitea`: Gitea's webhooks, served by Hummingbird (``QuietHTTPServer``) as one more service of the group. It only carries
 /// bytes: the body (at most 1 MiB + 1 byte is read, so a larger one is answered 413 without being held) and the
 /// headers go to ``WebhookIntake``, which verifies and stores before the answer.
 enum WebhookEndpoint {
@@ -23,7 +23,7 @@ enum WebhookEndpoint {
             return Response(
                 status: .init(code: status), headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
         }
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port)), logger: logger)
+        return QuietHTTPServer(router: router, host: settings.host, port: settings.port, logger: logger)
     }
 
     /// The endpoint's service configuration for a bot whose configuration has `webhook`; `nil` otherwise.

@@ -25,6 +25,24 @@ import Testing
         }
     }
 
+    /// HTTP's `Date` form: RFC 9110's own example, the ends of the range, and Foundation's formatter on random times.
+    @Test func httpDatesAreIMFFixdate() {
+        #expect(RFC3339.httpDate(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(RFC3339.httpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(RFC3339.httpDate(-1) == "Wed, 31 Dec 1969 23:59:59 GMT")
+        #expect(RFC3339.httpDate(.min) == "Sat, 01 Jan 0000 00:00:00 GMT")
+        #expect(RFC3339.httpDate(.max) == "Fri, 31 Dec 9999 23:59:59 GMT")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator)
+            #expect(RFC3339.httpDate(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+        }
+    }
+
     /// Reading Gitea's times back: every formatted time round-trips, zones and fractions are honoured, and anything
     /// else (Go's zero time parses, as year 1) is nil rather than a trap.
     @Test func parsesWhatItWritesAndGiteasVariants() {
