@@ -22,6 +22,11 @@ public final class InboxStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // As the ledger's default: a commit survives a crash of the process without an fsync (SQLite's default FULL
+        // synced the write-ahead log at every commit: most of storing a reply, issue #13). What a power loss can
+        // take back is the last processed marks and replies; those messages come back from the relays (the cursor
+        // did not move) and are answered from the ledger.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         database = try DatabasePool(path: path, configuration: configuration)
         recent = NIOLockedValueBox((BoundedSet(capacity: memoryCapacity), false))
         var migrator = DatabaseMigrator()
@@ -94,11 +99,12 @@ public final class InboxStore: Sendable {
             for id in ids { try Self.insertSeen(db, id: id, messageTime: messageTime, seenAt: now) }
             for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
                 guard let value else { continue }
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO inbox_cursor (scheme, created_at) VALUES (?, ?)
                         ON CONFLICT(scheme) DO UPDATE SET created_at = max(created_at, excluded.created_at)
-                        """, arguments: [scheme, value])
+                        """
+                ).execute(arguments: [scheme, value])
             }
         }
         rememberInMemory(ids)
@@ -118,7 +124,9 @@ public final class InboxStore: Sendable {
     /// second store of the same id changes nothing.
     static func insertOutbox(_ db: Database, id: String, events: [Event], now: Int64) throws {
         let json = "[" + events.map(\.jsonString).joined(separator: ",") + "]"
-        try db.execute(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)", arguments: [id, json, now])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO outbox (message_id, events, created_at) VALUES (?, ?, ?)").execute(arguments: [
+            id, json, now
+        ])
     }
 
     /// Adds ids to the in-memory set; once one is evicted, the set no longer holds every recorded id.
@@ -129,9 +137,8 @@ public final class InboxStore: Sendable {
     }
 
     private static func insertSeen(_ db: Database, id: String, messageTime: Int64, seenAt: Int64) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)",
-            arguments: [id, messageTime, seenAt])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO inbox_seen (id, message_time, seen_at) VALUES (?, ?, ?)")
+            .execute(arguments: [id, messageTime, seenAt])
     }
 
     /// Records ids as seen without moving cursors (for events dropped after the expensive checks).
@@ -226,7 +233,7 @@ public final class InboxStore: Sendable {
     /// Records that a stored reply reached at least one relay.
     public func markPublished(messageID: String, at: Int64) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?", arguments: [at, messageID])
+            try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?").execute(arguments: [at, messageID])
         }
     }
 
