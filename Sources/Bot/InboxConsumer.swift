@@ -65,16 +65,29 @@ public final class InboxConsumer: Service, Sendable {
         logger.notice("operator-gate running", metadata: ["bot": "\(bot.publicKey.npub)", "relays_connected": "\(connected)"])
         // Verify and decrypt on every core; admit one at a time, in arrival order; execute by target.
         let pipeline = self.pipeline
-        let stage = OrderedParallelMap(width: decodeWidth) { (inbound: InboundEvent) in (inbound, pipeline.prepare(inbound.event)) }
+        let stage = OrderedParallelMap(width: decodeWidth) { (inbound: InboundEvent) in
+            let waited = max(0, Date().timeIntervalSince(inbound.receivedAt))
+            let started = ContinuousClock.now
+            let prepared = pipeline.prepare(inbound.event)
+            if prepared.message != nil {
+                // Timed for messages only: strangers' events and the bot's own copies end before any cryptography.
+                StageTimer.record(CommandStage.intake, .seconds(waited))
+                StageTimer.record(CommandStage.prepare, since: started)
+            }
+            return (inbound, prepared)
+        }
         let events = pool.events
         await ParallelCommands.run(
             width: parallelCommands, capacity: parallelCommands * 4,
             intake: { (commands: inout ParallelCommands.Intake<AdmittedCommand>) in
                 await stage.run(events.cancelOnGracefulShutdown()) { inbound, prepared in
                     metrics.event(relay: inbound.relay, kind: inbound.event.kind)
+                    let started = ContinuousClock.now
                     let decision = await decide(prepared, at: now(), resuming: false)
                     if case .execute(let message, let op, let command) = decision {
-                        guard await commands.submit((message, op, command), on: CommandTarget(command)) else { return false }
+                        let admitted = ContinuousClock.now
+                        StageTimer.record(CommandStage.admit, admitted - started)
+                        guard await commands.submit((message, op, command, admitted), on: CommandTarget(command)) else { return false }
                     } else {
                         await answer(decision)
                     }
@@ -82,7 +95,10 @@ public final class InboxConsumer: Service, Sendable {
                     return !Task.isShuttingDownGracefully
                 }
             },
-            execute: { [self] admitted in await execute(admitted.command, for: admitted.message, by: admitted.op) })
+            execute: { [self] admitted in
+                StageTimer.record(CommandStage.queue, since: admitted.at)
+                await execute(admitted.command, for: admitted.message, by: admitted.op)
+            })
         logger.notice("intake stopped; publishing queued replies")
         do { try storage.local.flushSeen() } catch { logger.warning("cannot record dropped events as seen", metadata: ["error": "\(error)"]) }
     }
@@ -132,7 +148,7 @@ public final class InboxConsumer: Service, Sendable {
     }
 
     /// An admitted command, as ``ParallelCommands`` carries it to ``execute(_:for:by:)``.
-    typealias AdmittedCommand = (message: DirectMessage, op: Operator, command: Command)
+    typealias AdmittedCommand = (message: DirectMessage, op: Operator, command: Command, at: ContinuousClock.Instant)
 
     /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
     @discardableResult
@@ -144,6 +160,7 @@ public final class InboxConsumer: Service, Sendable {
             if command.action == .watch { return await SubscriptionCommand.run(command, by: op, store: self.notices) }
             return await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
         }
+        StageTimer.record(CommandStage.gate, since: started)
         StopPoint.reached(.ledgerCompleted)
         if !ack.success && Task.isCancelled {
             // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not
@@ -180,12 +197,16 @@ public final class InboxConsumer: Service, Sendable {
     /// still holding the message's claim may store it: one that lost it (stalled past its lease) sends nothing.
     private func reply(_ text: String, to message: DirectMessage) async {
         let time = now()
+        let started = ContinuousClock.now
         let events: [Event]
         do { events = try ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
             logger.error("cannot build a reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
             return
         }
+        let built = ContinuousClock.now
+        StageTimer.record(CommandStage.replyBuild, built - started)
         do {
+            defer { StageTimer.record(CommandStage.replyStore, since: built) }
             guard try await storage.storeReply(events, answering: message, now: time) else {
                 logger.notice(
                     "another instance took this message over and answers it; this reply is not sent", metadata: ["message": "\(message.id)"])

@@ -1,3 +1,4 @@
+import Gate
 import Logging
 import NostrCore
 import NostrIngress
@@ -19,8 +20,8 @@ public actor ReplyPublisher: Service {
     private let retryInterval: Duration
     /// Where each answer goes beyond the pool's write relays; `nil`: the write relays only.
     private let routing: (router: ReplyRouter, onDemand: OnDemandRelays)?
-    private let stream: AsyncStream<(messageID: String, events: [Event])>
-    private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event])>.Continuation
+    private let stream: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>
+    private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>.Continuation
     private var queued: Set<String> = []
     /// Relays outside the pool that keep refusing answers, skipped for a while.
     private var refusing = RefusingRelays()
@@ -36,13 +37,13 @@ public actor ReplyPublisher: Service {
         self.logger = logger
         self.now = now
         self.retryInterval = retryInterval
-        (stream, continuation) = AsyncStream.makeStream(of: (messageID: String, events: [Event]).self)
+        (stream, continuation) = AsyncStream.makeStream(of: (messageID: String, events: [Event], queuedAt: ContinuousClock.Instant).self)
     }
 
     /// Queues a stored reply (once, however often it is offered).
     public func enqueue(messageID: String, events: [Event]) {
         guard queued.insert(messageID).inserted else { return }
-        continuation.yield((messageID, events))
+        continuation.yield((messageID, events, ContinuousClock.now))
     }
 
     /// Queues every stored reply not yet published.
@@ -83,6 +84,7 @@ public actor ReplyPublisher: Service {
             metrics.reply(published: accepted)
             queued.remove(reply.messageID)
             guard accepted else { continue }
+            StageTimer.record(CommandStage.publish, since: reply.queuedAt)
             do { try await storage.markPublished(messageID: reply.messageID, now: now()) } catch {
                 logger.warning("cannot record a published reply", metadata: ["message": "\(reply.messageID)", "error": "\(error)"])
             }

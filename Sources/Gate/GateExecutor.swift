@@ -119,7 +119,10 @@ public final class GateExecutor: Sendable {
         defer { end(key) }
         let outcome: ClaimOutcome
         let claimStarted = ContinuousClock.now
-        do { outcome = try await ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow) } catch {
+        do {
+            outcome = try await ledger.claim(key: key, command: command, now: now(), window: configuration.duplicateWindow)
+            StageTimer.record(GateStage.ledgerClaim, since: claimStarted)
+        } catch {
             logger.error("ledger claim failed", metadata: ["key": "\(key.short)", "error": "\(error)"])
             return Ack(
                 success: false, key: key.hex, action: command.action, repository: command.repository.description,
@@ -365,7 +368,11 @@ public final class GateExecutor: Sendable {
         let ledger = self.ledger
         let result = ack.json
         let time = now()
-        do { try await Self.despiteCancellation { try await ledger.complete(id: entry.id, result: result, at: time) } } catch {
+        let started = ContinuousClock.now
+        do {
+            try await Self.despiteCancellation { try await ledger.complete(id: entry.id, result: result, at: time) }
+            StageTimer.record(GateStage.ledgerComplete, since: started)
+        } catch {
             logger.error(
                 "ledger completion failed; the entry stays claimed and will be reconciled",
                 metadata: ["key": "\(entry.key.short)", "error": "\(error)"])

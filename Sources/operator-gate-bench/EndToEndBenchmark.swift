@@ -80,6 +80,19 @@ struct EndToEndBenchmark: AsyncParsableCommand {
         }
         StandardIO.printLine(
             "(\(samples) DMs per scheme closed-loop, \(load) per load phase, \(idleSeconds) s idle; CPU is the bot process's user+system time)")
+        if let stages = results.first?.stages, !stages.isEmpty {
+            let phases = ["nip04", "nip17", "load"]
+            StandardIO.printLine("")
+            StandardIO.printLine(
+                (["operator-gate stage, mean ms (its /metrics)".padding(toLength: 44, withPad: " ", startingAt: 0)]
+                    + ["NIP-04 closed", "NIP-17 closed", "load, distinct"].map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) })
+                    .joined(separator: "  "))
+            for (name, cells) in StageBreakdown.rows(phases.map { stages[$0] ?? StageBreakdown() }) {
+                StandardIO.printLine(
+                    ([name.padding(toLength: 44, withPad: " ", startingAt: 0)] + cells.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) })
+                        .joined(separator: "  "))
+            }
+        }
     }
 
     /// Compiles `scripts/bench/nodelay.c` (an LD_PRELOAD shim setting TCP_NODELAY on accepted sockets: LocalRelay

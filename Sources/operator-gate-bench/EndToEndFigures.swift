@@ -30,6 +30,9 @@ struct EndToEndFigures: Codable, Sendable {
     /// Closed loop: a signed Gitea webhook posted to the bot's receiver until its notice DM arrives (operator-gate
     /// only; `nil` for a bot without webhooks).
     var webhook: LatencySummary?
+    /// The bot's own stage timers by phase (`nip04`, `nip17` closed loop; `load`: the distinct-issue load), operator-gate
+    /// only.
+    var stages: [String: StageBreakdown] = [:]
 
     /// The table rows: label, then this bot's figure, formatted.
     var rows: [(String, String)] {

@@ -14,9 +14,15 @@ extension EndToEndRun {
         figures.bot = subject.name
         let spawned = DispatchTime.now().uptimeNanoseconds
         let webhookPort = try BenchProcess.freePort()
+        let metricsPort = try BenchProcess.freePort()
         let process = try subject.start(
             bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, webhookPort: webhookPort,
-            directory: directory.appendingPathComponent("bot"))
+            metricsPort: metricsPort, directory: directory.appendingPathComponent("bot"))
+        // The bot's own stage timers around a phase (operator-gate only).
+        let scrape: @Sendable () async throws -> StageBreakdown.Totals? = {
+            guard case .operatorGate = subject else { return nil }
+            return try await StageBreakdown.scrape(port: metricsPort)
+        }
         do {
             // Published while the bot starts: it finds the DM when it subscribes.
             try await client.publish(try client.dm("comment ops/tc#1 startup", .nip04))
@@ -25,8 +31,10 @@ extension EndToEndRun {
             for index in 0..<20 { _ = try await client.roundTrip("comment ops/tc#1 warm-up \(index)", .nip04) }
             for scheme in [OperatorClient.Scheme.nip04, .nip17] {
                 var latencies: [Double] = []
+                let before = try await scrape()
                 for index in 0..<samples { latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme)) }
                 if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
+                if let before, let after = try await scrape() { figures.stages[scheme.rawValue] = StageBreakdown(from: before, to: after) }
             }
             if case .operatorGate = subject { figures.webhook = try await webhookPhase(client, port: webhookPort) }
             try await Task.sleep(for: .seconds(1))
@@ -34,7 +42,9 @@ extension EndToEndRun {
             try await Task.sleep(for: .seconds(idleSeconds))
             figures.idleCPUMsPerSecond = process.cpuMilliseconds(since: idleStart) / Double(idleSeconds)
             figures.rssIdleMB = process.memoryMB("VmRSS")
+            let beforeLoad = try await scrape()
             figures.distinctIssues = try await loadPhase(client, process: process, forge: forge, distinct: true)
+            if let beforeLoad, let after = try await scrape() { figures.stages["load"] = StageBreakdown(from: beforeLoad, to: after) }
             figures.sameIssue = try await loadPhase(client, process: process, forge: forge, distinct: false)
             figures.rssPeakMB = process.memoryMB("VmHWM")
             await process.stop()

@@ -17,8 +17,11 @@ enum EndToEndSubject: Sendable {
 
     /// Writes what the bot needs into `directory` (key, relay list, Gitea token, configuration) and starts it on
     /// `relay` and the simulator at `giteaPort`, taking commands from `operator`.
-    /// operator-gate also receives webhooks on `webhookPort` (digests off, so each delivery is its own notice).
-    func start(bot: SecretKey, operator: PublicKey, relay: String, giteaPort: Int, webhookPort: Int, directory: URL) throws -> BenchProcess {
+    /// operator-gate also receives webhooks on `webhookPort` (digests off, so each delivery is its own notice) and
+    /// serves `/metrics` on `metricsPort` (its stage timers, ``StageBreakdown``).
+    func start(
+        bot: SecretKey, operator: PublicKey, relay: String, giteaPort: Int, webhookPort: Int, metricsPort: Int, directory: URL
+    ) throws -> BenchProcess {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let token = directory.appendingPathComponent("gitea.token").path
         try Self.writePrivate("bot-token", to: token)
@@ -37,7 +40,8 @@ enum EndToEndSubject: Sendable {
              "webhook": {"listen": "127.0.0.1:\(webhookPort)", "digest_s": 0, "notices_per_minute": 10000}}
             """.write(to: config, atomically: true, encoding: .utf8)
             return try BenchProcess(
-                name, executable: executable, arguments: ["run", "--config", config.path, "--log-level", "notice"],
+                name, executable: executable,
+                arguments: ["run", "--config", config.path, "--log-level", "notice", "--metrics", "127.0.0.1:\(metricsPort)"],
                 environment: ["OPERATOR_GATE_NSEC": "", "GITEA_TOKEN": "", "OPERATOR_GATE_WEBHOOK_SECRET": Self.webhookSecret], logPath: log)
         case .reference(let script, let python):
             return try BenchProcess(

@@ -276,10 +276,17 @@ import Testing
             #expect(reply.contains("Add deploy script"), "\(reply)")
             let (health, healthStatus) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
             #expect((healthStatus as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: health, as: UTF8.self))")
+            // Stamped per response (RFC 9110 IMF-fixdate), without a once-a-second date timer.
+            let date = (healthStatus as? HTTPURLResponse)?.value(forHTTPHeaderField: "Date") ?? ""
+            #expect(date.hasSuffix(" GMT") && date.count == 29, "Date: \(date)")
             let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
             let text = String(decoding: metrics, as: UTF8.self)
             #expect(text.contains("operator_gate_commands_total") && text.contains(#"action="show""#), "\(text.prefix(2000))")
             #expect(text.contains("operator_gate_relay_state"), "\(text.prefix(2000))")
+            // The one command's way through the bot, stage by stage (what bench e2e breaks its latency into).
+            for stage in ["intake", "prepare", "admit", "queue", "gate", "reply_build", "reply_store"] {
+                #expect(text.contains(#"operator_gate_stage_seconds_count{stage="\#(stage)"} 1"#), "\(stage): \(text.prefix(4000))")
+            }
             // JSON logs, and no secret anywhere in them (start-up, where the keys are loaded, included).
             let log = h.log()
             #expect(log.contains(#""message":"operator-gate running""#), "\(log)")
