@@ -199,7 +199,7 @@ public final class InboxConsumer: Service, Sendable {
         let time = now()
         let started = ContinuousClock.now
         let events: [Event]
-        do { events = try ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
+        do { events = try await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
             logger.error("cannot build a reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
             return
         }

@@ -124,7 +124,7 @@ public final class NoticeService: Service, Sendable {
                 _ = try await store.storeNotice(id: "notice:dropped:\(batch.recipient.prefix(16)):\(time)", events: [], batch: batch, now: time)
                 continue
             }
-            let events = try ReplyBuilder.events(
+            let events = try await ReplyBuilder.events(
                 NoticeText.message(batch.items.map(\.line)), to: op.publicKey, scheme: try await store.scheme(operator: op.publicKey.hex) ?? .nip17,
                 replyTo: nil, bot: bot, keys: keys, now: time)
             let id = "notice:\(op.publicKey.hex.prefix(16)):\(batch.items[0].deliveryID)"

@@ -10,22 +10,27 @@ public enum ReplyBuilder {
     public static func events(
         _ text: String, answering message: DirectMessage, bot: KeyPair, keys: ConversationKeyCache,
         now: Int64
-    ) throws -> [Event] {
-        try events(text, to: message.sender, scheme: message.scheme, replyTo: message.id, bot: bot, keys: keys, now: now)
+    ) async throws -> [Event] {
+        try await events(text, to: message.sender, scheme: message.scheme, replyTo: message.id, bot: bot, keys: keys, now: now)
     }
 
     /// A message from the bot to `recipient` in `scheme`, answering `replyTo` when given (a webhook notice answers
     /// nothing): one kind-4 event, or the gift wraps to the recipient and to the bot itself.
+    ///
+    /// The two wraps are built at once (four of a NIP-17 answer's five scalar multiplications are per wrap, so this
+    /// halves the answer's build time when a core is free) and seal with the cached conversation keys.
     public static func events(
         _ text: String, to recipient: PublicKey, scheme: DirectMessage.Scheme, replyTo: String?, bot: KeyPair, keys: ConversationKeyCache,
         now: Int64
-    ) throws -> [Event] {
+    ) async throws -> [Event] {
         switch scheme {
         case .nip04:
             return [NIP04.message(text, author: bot, recipient: recipient, now: now, replyTo: replyTo, sharedKey: keys.nip04Key(for: recipient))]
         case .nip17:
-            let outgoing = try NIP17.message(text, author: bot, recipient: recipient, now: now, replyTo: replyTo)
-            return [outgoing.toRecipient, outgoing.toSelf]
+            let rumor = NIP17.rumor(text, author: bot.publicKey, recipient: recipient, now: now, replyTo: replyTo)
+            async let toSelf = NIP59.checkedWrap(rumor, author: bot, recipient: bot.publicKey, now: now, sealKey: keys.nip44Key(for: bot.publicKey))
+            let toRecipient = try NIP59.checkedWrap(rumor, author: bot, recipient: recipient, now: now, sealKey: keys.nip44Key(for: recipient))
+            return [toRecipient, try await toSelf]
         }
     }
 }

@@ -18,12 +18,20 @@ public enum NIP17 {
         _ text: String, author: KeyPair, recipient: PublicKey, now: Int64,
         replyTo: String? = nil, subject: String? = nil
     ) throws(NIP44Error) -> Outgoing {
-        var tags = [["p", recipient.hex]]
-        if let replyTo { tags.append(["e", replyTo]) }
-        if let subject { tags.append(["subject", subject]) }
-        let rumor = EventTemplate(kind: 14, content: text, tags: tags, createdAt: now).rumor(author: author.publicKey)
+        let rumor = Self.rumor(text, author: author.publicKey, recipient: recipient, now: now, replyTo: replyTo, subject: subject)
         let toRecipient = try NIP59.checkedWrap(rumor, author: author, recipient: recipient, now: now)
         let toSelf = try NIP59.checkedWrap(rumor, author: author, recipient: author.publicKey, now: now)
         return Outgoing(rumor: rumor, toRecipient: toRecipient, toSelf: toSelf)
+    }
+
+    /// The kind-14 rumor of a message (``message(_:author:recipient:now:replyTo:subject:)`` wraps it twice), for callers
+    /// that wrap it themselves.
+    public static func rumor(
+        _ text: String, author: PublicKey, recipient: PublicKey, now: Int64, replyTo: String? = nil, subject: String? = nil
+    ) -> Rumor {
+        var tags = [["p", recipient.hex]]
+        if let replyTo { tags.append(["e", replyTo]) }
+        if let subject { tags.append(["subject", subject]) }
+        return EventTemplate(kind: 14, content: text, tags: tags, createdAt: now).rumor(author: author)
     }
 }

@@ -19,20 +19,24 @@ public enum NIP59 {
     /// - Parameters:
     ///   - now: the current Unix time; seal and wrap get `now - random(0...2 days)`, never a future time.
     ///   - extraWrapTags: appended after the `p` tag (for example `["expiration", …]`).
+    /// - Parameter sealKey: the NIP-44 conversation key of `author` and `recipient` when the caller keeps it (a
+    ///   ``ConversationKeyCache``); computed here (one ECDH) otherwise.
     public static func wrap(
         _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64,
-        extraWrapTags: [[String]] = []
+        extraWrapTags: [[String]] = [], sealKey: [UInt8]? = nil
     ) -> Event {
-        wrap(rumor, author: author, recipient: recipient, sealTime: randomPast(now), wrapTime: randomPast(now), extraWrapTags: extraWrapTags)
+        wrap(
+            rumor, author: author, recipient: recipient, sealTime: randomPast(now), wrapTime: randomPast(now), extraWrapTags: extraWrapTags,
+            sealKey: sealKey)
     }
 
     /// Seals and wraps with chosen timestamps (tests and tools that need to reproduce a given backdating).
     public static func wrap(
         _ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
-        extraWrapTags: [[String]] = []
+        extraWrapTags: [[String]] = [], sealKey: [UInt8]? = nil
     ) -> Event {
         precondition(rumor.pubkey == author.publicKey.hex, "the rumor's author must be the sealing key")
-        let sealKey = NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
+        let sealKey = sealKey ?? NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
         // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
         let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
         let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: sealTime).sign(with: author)
@@ -46,14 +50,16 @@ public enum NIP59 {
     }
 
     /// Like ``wrap(_:author:recipient:now:extraWrapTags:)`` but refuses rumors too large for two NIP-44 layers.
-    public static func checkedWrap(_ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64) throws(NIP44Error) -> Event {
+    public static func checkedWrap(
+        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64, sealKey: [UInt8]? = nil
+    ) throws(NIP44Error) -> Event {
         let rumorLength = rumor.jsonString.utf8.count
         // The seal JSON is about 4/3 of the rumor plus ~400 bytes of envelope; both must fit in 65535.
         let sealEstimate = (NIP44.paddedLength(rumorLength) + 99) / 3 * 4 + 4 + 400
         guard rumorLength <= NIP44.maximumPlaintextLength, sealEstimate <= NIP44.maximumPlaintextLength else {
             throw .invalidPlaintextLength(rumorLength)
         }
-        return wrap(rumor, author: author, recipient: recipient, now: now)
+        return wrap(rumor, author: author, recipient: recipient, now: now, sealKey: sealKey)
     }
 
     /// Opens a gift wrap addressed to the owner of `keys`.

@@ -54,6 +54,22 @@ import Testing
         #expect(copy.rumor.id == outgoing.rumor.id)
     }
 
+    /// The bot seals its answers with conversation keys from its cache (one ECDH fewer per wrap): the cached key is
+    /// NIP-44's, and such a wrap opens for its recipient (and the self-copy for the author) like any other.
+    @Test func aSealWithACachedKeyOpensAsAnyOther() throws {
+        let bot = KeyPair(secretKey: .generate())
+        let alice = SecretKey.generate()
+        let cache = ConversationKeyCache(secretKey: bot.secretKey)
+        #expect(cache.nip44Key(for: alice.publicKey) == NIP44.conversationKey(secretKey: bot.secretKey, publicKey: alice.publicKey))
+        let rumor = NIP17.rumor("✓ commented", author: bot.publicKey, recipient: alice.publicKey, now: 1_800_000_000, replyTo: "ab")
+        let wrap = try NIP59.checkedWrap(
+            rumor, author: bot, recipient: alice.publicKey, now: 1_800_000_000, sealKey: cache.nip44Key(for: alice.publicKey))
+        let opened = try NIP59.unwrap(wrap, recipient: alice)
+        #expect(opened.sender == bot.publicKey && opened.rumor == rumor && opened.rumor.tags.contains(["e", "ab"]))
+        let copy = NIP59.wrap(rumor, author: bot, recipient: bot.publicKey, now: 1_800_000_000, sealKey: cache.nip44Key(for: bot.publicKey))
+        #expect(try NIP59.unwrap(copy, recipient: bot.secretKey).rumor == rumor)
+    }
+
     /// A stranger seals a rumor that claims to come from an operator: the seal is validly signed by the stranger,
     /// but `rumor.pubkey != seal.pubkey`.
     @Test func impersonationIsRejected() throws {
