@@ -37,6 +37,8 @@ public final class GateExecutor: Sendable {
     private let handling: NIOLockedValueBox<Set<String>>
     /// Titles of issues seen lately, for answers (``IssueTitles``).
     let titles: NIOLockedValueBox<IssueTitles>
+    /// Claims held by running commands, when ``renewRunningClaims()`` renews them.
+    let running: RunningClaims
     /// The forges of the Gitea logins that act for operators (Sudo, or their personal tokens), by lowercased login.
     private let actors: [String: any Forge]
     /// Whether this is the view of one acting login (``acting(_:)``): it acts as `botLogin` and resolves no further.
@@ -58,6 +60,7 @@ public final class GateExecutor: Sendable {
         self.now = now
         self.handling = NIOLockedValueBox([])
         self.titles = NIOLockedValueBox(IssueTitles())
+        self.running = RunningClaims()
         self.actors = Dictionary(actors.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.isActingView = false
     }
@@ -65,7 +68,7 @@ public final class GateExecutor: Sendable {
     /// `base` as `login` acts through `forge`: the same ledger, in-process handling and titles.
     private init(actingAs login: String, forge: any Forge, base: GateExecutor) {
         (self.ledger, self.forge, self.botLogin, self.configuration) = (base.ledger, forge, login, base.configuration)
-        (self.logger, self.now, self.handling, self.titles) = (base.logger, base.now, base.handling, base.titles)
+        (self.logger, self.now, self.handling, self.titles, self.running) = (base.logger, base.now, base.handling, base.titles, base.running)
         (self.actors, self.isActingView) = ([:], true)
     }
 
@@ -287,12 +290,41 @@ public final class GateExecutor: Sendable {
                 number: command.payload.number, message: "another instance took this command over; it will not run twice",
                 priorExecution: true)
         }
+        if running.areRenewed {
+            running.hold(entry)
+            let ack = await executeHoldingClaim(entry, command, key: key)
+            running.release(entry.id)
+            return ack
+        }
         return await LeaseRenewal.run(
             every: .seconds(max(1, lease / 3)),
             renew: { try await self.ledger.renewLease(id: entry.id, now: self.now()) },
             lost: { await self.leaseLost(entry) }
         ) {
             await self.executeHoldingClaim(entry, command, key: key)
+        }
+    }
+
+    /// Renews the leases of the claims this process's running commands hold, every third of the lease, until the
+    /// task is cancelled: one loop for all of them (the bot runs it for as long as it executes commands), sleeping
+    /// while no command runs. While it runs, commands do not start renewal tasks of their own.
+    public func renewRunningClaims() async {
+        guard let lease = ledger.leaseDuration else { return }
+        let (wakeups, bell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        running.renewing(bell)
+        defer { running.renewing(nil) }
+        await withTaskCancellationHandler {
+            for await _ in wakeups {
+                while !Task.isCancelled && !running.isEmpty {
+                    await CancellableSleep.sleep(for: .seconds(max(1, lease / 3)))
+                    for entry in running.snapshot() where !Task.isCancelled {
+                        // A claim completed meanwhile is no longer renewable, and no loss.
+                        if (try? await ledger.renewLease(id: entry.id, now: now())) == false, running.contains(entry.id) { await leaseLost(entry) }
+                    }
+                }
+            }
+        } onCancel: {
+            bell.finish()
         }
     }
 
