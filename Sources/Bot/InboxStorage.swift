@@ -19,8 +19,8 @@ public protocol InboxStorage: Sendable {
     func storeReply(_ reply: [Event], answering message: DirectMessage, now: Int64) async throws -> Bool
     /// Stored replies not yet published (retried until a relay accepts them).
     func pendingReplies(now: Int64) async throws -> [(messageID: String, events: [Event])]
-    /// Records a reply as published.
-    func markPublished(messageID: String, now: Int64) async throws
+    /// Records replies as published (one write for all of them).
+    func markPublished(messageIDs: [String], now: Int64) async throws
     /// Messages whose instance stopped answering (their claim's lease ran out), taken over by this one: their
     /// carrier events, to be handled again.
     func takeOverAbandoned(now: Int64) async throws -> [Event]

@@ -89,7 +89,7 @@ public final class InboxStore: Sendable {
     /// transaction.
     /// - Parameters:
     ///   - reply: signed events answering the message, stored in the same transaction under `reply.messageID`
-    ///     until ``markPublished(messageID:at:)``.
+    ///     until ``markPublished(messageIDs:at:)``.
     public func markProcessed(
         ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
         reply: (messageID: String, events: [Event])? = nil
@@ -230,10 +230,11 @@ public final class InboxStore: Sendable {
         }
     }
 
-    /// Records that a stored reply reached at least one relay.
-    public func markPublished(messageID: String, at: Int64) throws {
+    /// Records that stored replies reached at least one relay, in one transaction.
+    public func markPublished(messageIDs: [String], at: Int64) throws {
         try database.write { db in
-            try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?").execute(arguments: [at, messageID])
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?")
+            for id in messageIDs { try statement.execute(arguments: [at, id]) }
         }
     }
 

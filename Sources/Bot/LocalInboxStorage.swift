@@ -20,8 +20,8 @@ public struct LocalInboxStorage: InboxStorage {
         try local.pendingReplies()
     }
 
-    public func markPublished(messageID: String, now: Int64) async throws {
-        try local.markPublished(messageID: messageID, at: now)
+    public func markPublished(messageIDs: [String], now: Int64) async throws {
+        try local.markPublished(messageIDs: messageIDs, at: now)
     }
 
     public func takeOverAbandoned(now: Int64) async throws -> [Event] { [] }

@@ -74,8 +74,8 @@ public final class PostgresInbox: Sendable {
         return false
     }
 
-    public func markPublished(messageID: String) async throws {
-        try await client.query("UPDATE inbox_message SET published = true WHERE message_id = \(messageID)", logger: logger)
+    public func markPublished(messageIDs: [String]) async throws {
+        try await client.query("UPDATE inbox_message SET published = true WHERE message_id = ANY(\(messageIDs))", logger: logger)
     }
 
     /// Takes over (atomically) up to `limit` messages whose claim expired, and returns their stored events.

@@ -82,13 +82,32 @@ public actor ReplyPublisher: Service {
                 if await !deliver(event, messageID: reply.messageID) { accepted = false }
             }
             metrics.reply(published: accepted)
-            queued.remove(reply.messageID)
-            guard accepted else { continue }
-            StageTimer.record(CommandStage.publish, since: reply.queuedAt)
-            do { try await storage.markPublished(messageID: reply.messageID, now: now()) } catch {
-                logger.warning("cannot record a published reply", metadata: ["message": "\(reply.messageID)", "error": "\(error)"])
+            if accepted {
+                StageTimer.record(CommandStage.publish, since: reply.queuedAt)
+                published.append(reply.messageID)
+            } else {
+                queued.remove(reply.messageID)
             }
+            // Recorded together once nothing else waits to be published (or 64 are due): one commit for a burst.
+            if published.count >= Self.recordBatch || queued.count == published.count { await recordPublished() }
         }
+        await recordPublished()
+    }
+
+    /// Replies published and not yet recorded; they stay in `queued` until recorded, so that a retry pass does not
+    /// take them again.
+    private var published: [String] = []
+    private static let recordBatch = 64
+
+    private func recordPublished() async {
+        guard !published.isEmpty else { return }
+        let ids = published
+        published = []
+        do { try await storage.markPublished(messageIDs: ids, now: now()) } catch {
+            // Published but not recorded: the retry pass publishes them again (same events: relays keep one copy).
+            logger.warning("cannot record published replies", metadata: ["count": "\(ids.count)", "error": "\(error)"])
+        }
+        for id in ids { queued.remove(id) }
     }
 
     /// Publishes one event where its ``DeliveryRoute`` says; `true` once a relay of the route accepted it.

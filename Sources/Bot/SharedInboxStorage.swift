@@ -49,9 +49,9 @@ public struct SharedInboxStorage: InboxStorage {
         return pending
     }
 
-    public func markPublished(messageID: String, now: Int64) async throws {
-        try local.markPublished(messageID: messageID, at: now)
-        try await shared.markPublished(messageID: messageID)
+    public func markPublished(messageIDs: [String], now: Int64) async throws {
+        try local.markPublished(messageIDs: messageIDs, at: now)
+        try await shared.markPublished(messageIDs: messageIDs)
     }
 
     public func takeOverAbandoned(now: Int64) async throws -> [Event] {

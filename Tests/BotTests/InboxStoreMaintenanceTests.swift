@@ -29,7 +29,7 @@ import Testing
         try store.markSeen(ids: ["old"], messageTime: 100, now: 100)
         try store.markProcessed(ids: ["kept"], messageTime: 5000, cursor: InboxCursor(), now: 5000, reply: ("m1", [reply]))
         try store.markProcessed(ids: ["answered"], messageTime: 200, cursor: InboxCursor(), now: 200, reply: ("m0", [reply]))
-        try store.markPublished(messageID: "m0", at: 300)
+        try store.markPublished(messageIDs: ["m0"], at: 300)
         try store.noteSeen(ids: ["pending-old"], messageTime: 150, now: 150)
         let removed = try store.maintain(seenBefore: 1000, publishedBefore: 1000)
         #expect(removed.seen == 3 && removed.replies == 1)

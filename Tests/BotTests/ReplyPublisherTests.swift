@@ -54,4 +54,38 @@ import Testing
             group.cancelAll()
         }
     }
+
+    /// A burst of stored replies (more than one recording batch of 64) is published and every one recorded as
+    /// published once the queue drains, so nothing is left for the retry pass to send again.
+    @Test func aBurstOfRepliesIsRecordedPublishedOnceTheQueueDrains() async throws {
+        // PyPI nostr-relay: LocalRelay's default rate limit would refuse most of a burst.
+        let relay = try RelayProcess(.nostrRelay())
+        defer { relay.kill() }
+        let store = try InboxStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
+        let bot = KeyPair(secretKey: .generate())
+        let now = Int64(Date().timeIntervalSince1970)
+        for index in 0..<100 {
+            let id = String(format: "%064x", index + 1)
+            let message = DirectMessage(id: id, carrierID: id, sender: bot.publicKey, scheme: .nip04, createdAt: now, text: "show #1", tags: [])
+            try store.markProcessed(
+                message, now: now, reply: [EventTemplate(kind: 1, content: "✓ \(index)", tags: [], createdAt: now).sign(with: bot)])
+        }
+        #expect(try store.pendingReplies().count == 100)
+        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: bot, logger: Logger(label: "test.publisher")) { [:] }
+        let publisher = ReplyPublisher(
+            pool: pool, storage: LocalInboxStorage(local: store), metrics: BotMetrics(), logger: Logger(label: "test.publisher"),
+            now: { Int64(Date().timeIntervalSince1970) }, retryInterval: .seconds(60))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            group.addTask { await publisher.run() }
+            _ = await pool.waitForConnections(timeout: .seconds(10))
+            await publisher.enqueuePending()
+            let deadline = Date().addingTimeInterval(30)
+            while try !store.pendingReplies().isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            let left = try store.pendingReplies().count
+            #expect(left == 0, "\(left) of 100 not recorded published")
+            group.cancelAll()
+        }
+    }
 }
