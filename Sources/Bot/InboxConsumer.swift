@@ -95,9 +95,9 @@ public final class InboxConsumer: Service, Sendable {
                     return !Task.isShuttingDownGracefully
                 }
             },
-            execute: { [self] admitted in
+            execute: { [self] admitted, releaseTarget in
                 StageTimer.record(CommandStage.queue, since: admitted.at)
-                await execute(admitted.command, for: admitted.message, by: admitted.op)
+                await execute(admitted.command, for: admitted.message, by: admitted.op, releasingTarget: releaseTarget)
             })
         logger.notice("intake stopped; publishing queued replies")
         do { try storage.local.flushSeen() } catch { logger.warning("cannot record dropped events as seen", metadata: ["error": "\(error)"]) }
@@ -151,8 +151,13 @@ public final class InboxConsumer: Service, Sendable {
     typealias AdmittedCommand = (message: DirectMessage, op: Operator, command: Command, at: ContinuousClock.Instant)
 
     /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
+    /// - Parameter releasingTarget: called once the Gate is done, so that the next command on the same target runs
+    ///   while this one's answer is built and stored (a target's order is the order of its writes on Gitea; answers
+    ///   carry their own text, and clients order them by their second anyway).
     @discardableResult
-    private func execute(_ command: Command, for message: DirectMessage, by op: Operator) async -> Ack {
+    private func execute(
+        _ command: Command, for message: DirectMessage, by op: Operator, releasingTarget: ParallelCommands.LaneRelease? = nil
+    ) async -> Ack {
         let started = ContinuousClock.now
         let command = op.stamp(command)
         await noteScheme(message, of: op)
@@ -161,6 +166,7 @@ public final class InboxConsumer: Service, Sendable {
             return await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
         }
         StageTimer.record(CommandStage.gate, since: started)
+        releasingTarget?()
         StopPoint.reached(.ledgerCompleted)
         if !ack.success && Task.isCancelled {
             // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not

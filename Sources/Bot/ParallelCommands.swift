@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Runs admitted commands on child tasks as ``CommandLanes`` allows: independent targets at once (up to `width`),
 /// one target in arrival order. The shell around the lanes; it decides nothing itself.
 ///
@@ -23,8 +25,26 @@ public enum ParallelCommands {
 
     fileprivate enum Event<Job: Sendable>: Sendable {
         case arrived(Job, CommandTarget)
-        case finished(UInt64)
+        /// The job's target may take its next job (the job may still be finishing: its answer).
+        case released(UInt64)
+        /// The job returned: its place is free.
+        case ended
         case intakeEnded
+    }
+
+    /// Handed to a job: calling it lets the next job on the job's target start while this one finishes what no
+    /// longer touches the target (the bot: building and storing the answer once the Gate is done). Called again, or
+    /// not at all, it changes nothing more: a job's return releases its target too.
+    public struct LaneRelease: Sendable {
+        fileprivate let release: @Sendable () -> Void
+        public func callAsFunction() { release() }
+    }
+
+    /// ``run(width:capacity:intake:execute:)`` for jobs that hold their target until they return.
+    public static func run<Job: Sendable>(
+        width: Int, capacity: Int, intake: (inout Intake<Job>) async -> Void, execute: @escaping @Sendable (Job) async -> Void
+    ) async {
+        await run(width: width, capacity: capacity, intake: intake, execute: { job, _ in await execute(job) })
     }
 
     /// Runs `intake` (in this task) and the commands it hands over (on child tasks) until the intake returned and
@@ -32,8 +52,10 @@ public enum ParallelCommands {
     /// - Parameters:
     ///   - width: commands running at once at most.
     ///   - capacity: commands held at most (running or waiting); at least `width`.
+    ///   - execute: runs a job; it may release its target early (``LaneRelease``). A job still finishing after its
+    ///     release keeps its place (``Intake/submit(_:on:)``'s capacity) until it returns.
     public static func run<Job: Sendable>(
-        width: Int, capacity: Int, intake: (inout Intake<Job>) async -> Void, execute: @escaping @Sendable (Job) async -> Void
+        width: Int, capacity: Int, intake: (inout Intake<Job>) async -> Void, execute: @escaping @Sendable (Job, LaneRelease) async -> Void
     ) async {
         let (events, sink) = AsyncStream.makeStream(of: Event<Job>.self)
         let (places, placeSink) = AsyncStream.makeStream(of: Void.self)
@@ -52,7 +74,7 @@ public enum ParallelCommands {
     /// The lanes' loop: applies arrivals and completions to ``CommandLanes`` and starts what it returns.
     private static func schedule<Job: Sendable>(
         _ events: AsyncStream<Event<Job>>, width: Int, report: AsyncStream<Event<Job>>.Continuation,
-        freePlace: @escaping @Sendable () -> Void, execute: @escaping @Sendable (Job) async -> Void
+        freePlace: @escaping @Sendable () -> Void, execute: @escaping @Sendable (Job, LaneRelease) async -> Void
     ) async {
         await withTaskGroup(of: Void.self) { group in
             var lanes = CommandLanes<UInt64>(width: width)
@@ -66,9 +88,11 @@ public enum ParallelCommands {
                     jobs[nextID] = job
                     starting = lanes.arrive(nextID, on: target)
                     nextID += 1
-                case .finished(let id):
+                case .released(let id):
                     starting = lanes.finish(id)
+                case .ended:
                     freePlace()
+                    starting = []
                 case .intakeEnded:
                     intakeEnded = true
                     starting = []
@@ -76,8 +100,13 @@ public enum ParallelCommands {
                 for id in starting {
                     guard let job = jobs.removeValue(forKey: id) else { continue }
                     group.addTask {
-                        await execute(job)
-                        report.yield(.finished(id))
+                        let released = Atomic<Bool>(false)
+                        let release = LaneRelease {
+                            if !released.exchange(true, ordering: .relaxed) { report.yield(.released(id)) }
+                        }
+                        await execute(job, release)
+                        release()
+                        report.yield(.ended)
                     }
                 }
                 if intakeEnded && lanes.held == 0 { break }

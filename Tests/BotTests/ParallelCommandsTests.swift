@@ -90,4 +90,32 @@ import Testing
         await done
         #expect(await probe.finished == [1, 2, 3], "the intake's end dropped nothing, and one target kept its order")
     }
+
+    /// A job that releases its target (the bot: once the Gate is done) lets the target's next job start while it
+    /// still finishes (its answer); it keeps its place until it returns, so the intake still waits at capacity.
+    @Test func aReleasedTargetTakesItsNextJobWhileTheFirstFinishes() async {
+        let probe = Probe()
+        await ParallelCommands.run(
+            width: 1, capacity: 2,
+            intake: { (intake: inout ParallelCommands.Intake<Int>) in
+                #expect(await intake.submit(1, on: Self.issue1))
+                #expect(await intake.submit(2, on: Self.issue1))
+                await probe.waitUntilStarted([1, 2])
+                #expect(await probe.finished.isEmpty, "2 started on issue 1 while 1, released, was still finishing")
+                async let releaser: Void = {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    await probe.release(1)
+                }()
+                #expect(await intake.submit(3, on: Self.issue2))
+                #expect(await probe.finished == [1], "both places were held until job 1 returned")
+                await releaser
+                await probe.release(2)
+                await probe.release(3)
+            },
+            execute: { id, releaseTarget in
+                releaseTarget()
+                await probe.run(id)
+            })
+        #expect(await probe.started == [1, 2, 3])
+    }
 }
