@@ -34,6 +34,20 @@ import Testing
     static let issue1 = CommandTarget(repository: "ops/tc", number: 1)
     static let issue2 = CommandTarget(repository: "ops/tc", number: 2)
 
+    /// With jobs 1 and 2 holding both places, job 3 (on issue 2) is handed over and job 1 let go 100 ms later: the
+    /// intake takes job 3 only once job 1 returned. Then jobs 2 and 3 are let go.
+    static func submitThirdOnceTheFirstReturns(_ intake: inout ParallelCommands.Intake<Int>, _ probe: Probe, _ note: Comment) async {
+        async let releaser: Void = {
+            try? await Task.sleep(for: .milliseconds(100))
+            await probe.release(1)
+        }()
+        #expect(await intake.submit(3, on: issue2))
+        #expect(await probe.finished == [1], note)
+        await releaser
+        await probe.release(2)
+        await probe.release(3)
+    }
+
     @Test func differentTargetsRunAtOnceAndOneTargetWaitsForItsFirstJob() async {
         let probe = Probe()
         await ParallelCommands.run(
@@ -63,15 +77,7 @@ import Testing
             intake: { (intake: inout ParallelCommands.Intake<Int>) in
                 #expect(await intake.submit(1, on: Self.issue1))
                 #expect(await intake.submit(2, on: Self.issue1))
-                async let releaser: Void = {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    await probe.release(1)
-                }()
-                #expect(await intake.submit(3, on: Self.issue2))
-                #expect(await probe.finished == [1], "the third job was taken only once the first had finished")
-                await releaser
-                await probe.release(2)
-                await probe.release(3)
+                await Self.submitThirdOnceTheFirstReturns(&intake, probe, "the third job was taken only once the first had finished")
             },
             execute: { await probe.run($0) })
         #expect(await probe.finished == [1, 2, 3])
@@ -102,15 +108,7 @@ import Testing
                 #expect(await intake.submit(2, on: Self.issue1))
                 await probe.waitUntilStarted([1, 2])
                 #expect(await probe.finished.isEmpty, "2 started on issue 1 while 1, released, was still finishing")
-                async let releaser: Void = {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    await probe.release(1)
-                }()
-                #expect(await intake.submit(3, on: Self.issue2))
-                #expect(await probe.finished == [1], "both places were held until job 1 returned")
-                await releaser
-                await probe.release(2)
-                await probe.release(3)
+                await Self.submitThirdOnceTheFirstReturns(&intake, probe, "both places were held until job 1 returned")
             },
             execute: { id, releaseTarget in
                 releaseTarget()
