@@ -318,8 +318,12 @@ public final class GateExecutor: Sendable {
                 while !Task.isCancelled && !running.isEmpty {
                     await CancellableSleep.sleep(for: .seconds(max(1, lease / 3)))
                     for entry in running.snapshot() where !Task.isCancelled {
-                        // A claim completed meanwhile is no longer renewable, and no loss.
-                        if (try? await ledger.renewLease(id: entry.id, now: now())) == false, running.contains(entry.id) { await leaseLost(entry) }
+                        // A claim completed meanwhile is no longer renewable, and no loss. A lost one is reported
+                        // once and no longer renewed (its command still ends as it would).
+                        if (try? await ledger.renewLease(id: entry.id, now: now())) == false, running.contains(entry.id) {
+                            running.release(entry.id)
+                            await leaseLost(entry)
+                        }
                     }
                 }
             }
