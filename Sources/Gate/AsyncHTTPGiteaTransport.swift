@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Encoding
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -32,13 +33,9 @@ public struct AsyncHTTPGiteaTransport: GiteaTransport {
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await Self.client.execute(outgoing, timeout: .nanoseconds(Self.nanoseconds(request.timeout)))
+        let response = try await Self.client.execute(outgoing, timeout: .nanoseconds(request.timeout.inNanoseconds))
         let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
         let total = response.headers.first(name: "X-Total-Count").flatMap { Int($0) }
         return GiteaHTTPResponse(status: Int(response.status.code), body: Data(body.readableBytesView), totalCount: total)
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 }

@@ -1,3 +1,4 @@
+import Encoding
 import NIOCore
 import NIOPosix
 
@@ -11,8 +12,7 @@ public enum CancellableSleep {
     /// Returns after `duration`, or at once when the task is (or gets) cancelled.
     public static func sleep(for duration: Duration) async {
         guard !Task.isCancelled else { return }
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(max(0, nanoseconds))) {}
+        let scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: .nanoseconds(max(0, duration.inNanoseconds))) {}
         await withTaskCancellationHandler {
             _ = try? await scheduled.futureResult.get()
         } onCancel: {

@@ -79,7 +79,7 @@ public final class GiteaClient: Forge {
 
     /// The request's duration in the metrics, and a debug line.
     private func record(_ method: Method, _ path: String, status: Int, elapsed: Duration) {
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        let nanoseconds = elapsed.inNanoseconds
         Timer(label: "operator_gate_gitea_request_duration_seconds", dimensions: [("method", method.rawValue), ("status", String(status))])
             .recordNanoseconds(nanoseconds)
         logger.debug(

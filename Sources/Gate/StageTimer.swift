@@ -1,4 +1,5 @@
 import CoreMetrics
+import Encoding
 
 /// Where a command's time goes: each step records its duration into one swift-metrics timer,
 /// `operator_gate_stage_seconds{stage}` (a histogram in `run --metrics`), so that `operator-gate-bench e2e` can break
@@ -13,8 +14,7 @@ public enum StageTimer {
     }
 
     public static func record<Stage: RawRepresentable>(_ stage: Stage, _ duration: Duration) where Stage.RawValue == String {
-        let (seconds, attoseconds) = duration.components
-        Timer(label: label, dimensions: [("stage", stage.rawValue)]).recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        Timer(label: label, dimensions: [("stage", stage.rawValue)]).recordNanoseconds(duration.inNanoseconds)
     }
 }
 

@@ -1,3 +1,4 @@
+import Encoding
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -54,9 +55,7 @@ enum RelaySocket {
         // SNI must be a name, never an IP literal.
         let sniName: String? = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
         let sslContext = secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let timeAmount = TimeAmount.nanoseconds(
-            Int64(handshakeTimeout.components.seconds) * 1_000_000_000
-                + handshakeTimeout.components.attoseconds / 1_000_000_000)
+        let timeAmount = TimeAmount.nanoseconds(handshakeTimeout.inNanoseconds)
         let start = ContinuousClock.now
 
         let upgrade: EventLoopFuture<Upgrade>
