@@ -10,10 +10,14 @@ extension RFC3339 {
         let (_, weekday) = floorDivision(days + 4, 7)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(weekdays[Int(weekday)]), \(twoDigits(day)) \(months[Int(month) - 1]) \(fourDigits(year)) "
-            + "\(twoDigits(secondOfDay / 3600)):\(twoDigits(secondOfDay / 60 % 60)):\(twoDigits(secondOfDay % 60)) GMT"
+        var out = Array("\(weekdays[Int(weekday)]), ".utf8)
+        out.reserveCapacity(29)
+        append(day, digits: 2, to: &out)
+        out += Array(" \(months[Int(month) - 1]) ".utf8)
+        append(year, digits: 4, to: &out)
+        out.append(UInt8(ascii: " "))
+        appendClock(secondOfDay, to: &out)
+        out += Array(" GMT".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
-
-    private static func twoDigits(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    private static func fourDigits(_ value: Int64) -> String { String(repeating: "0", count: max(0, 4 - "\(value)".count)) + "\(value)" }
 }

@@ -19,11 +19,7 @@ public enum RFC3339 {
         out.append(UInt8(ascii: "-"))
         append(day, digits: 2, to: &out)
         out.append(UInt8(ascii: "T"))
-        append(secondOfDay / 3600, digits: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        append(secondOfDay / 60 % 60, digits: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        append(secondOfDay % 60, digits: 2, to: &out)
+        appendClock(secondOfDay, to: &out)
         out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
     }
@@ -48,7 +44,17 @@ public enum RFC3339 {
         return (year, month, day)
     }
 
-    private static func append(_ value: Int64, digits: Int, to out: inout [UInt8]) {
+    /// Writes `hh:mm:ss` of a second of the day (0..<86,400).
+    static func appendClock(_ secondOfDay: Int64, to out: inout [UInt8]) {
+        append(secondOfDay / 3600, digits: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        append(secondOfDay / 60 % 60, digits: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        append(secondOfDay % 60, digits: 2, to: &out)
+    }
+
+    /// Writes `value` in exactly `digits` decimal digits, zero-padded (values are non-negative and fit).
+    static func append(_ value: Int64, digits: Int, to out: inout [UInt8]) {
         var divisor: Int64 = 1
         for _ in 1..<digits { divisor *= 10 }
         var rest = value
