@@ -17,8 +17,8 @@ public enum ReplyBuilder {
     /// A message from the bot to `recipient` in `scheme`, answering `replyTo` when given (a webhook notice answers
     /// nothing): one kind-4 event, or the gift wraps to the recipient and to the bot itself.
     ///
-    /// The two wraps are built at once (four of a NIP-17 answer's five scalar multiplications are per wrap, so this
-    /// halves the answer's build time when a core is free) and seal with the cached conversation keys.
+    /// The two wraps are sealed with the cached conversation keys and built at once: what is left of their cost is
+    /// per wrap (the seal's signature, a one-time key, its ECDH, the wrap's signature), so two cores halve it.
     public static func events(
         _ text: String, to recipient: PublicKey, scheme: DirectMessage.Scheme, replyTo: String?, bot: KeyPair, keys: ConversationKeyCache,
         now: Int64

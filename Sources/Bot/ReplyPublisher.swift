@@ -23,6 +23,10 @@ public actor ReplyPublisher: Service {
     private let stream: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>
     private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>.Continuation
     private var queued: Set<String> = []
+    /// Replies published and not yet recorded; they stay in `queued` until recorded, so that a retry pass does not
+    /// take them again.
+    private var published: [String] = []
+    private static let recordBatch = 64
     /// Relays outside the pool that keep refusing answers, skipped for a while.
     private var refusing = RefusingRelays()
 
@@ -93,11 +97,6 @@ public actor ReplyPublisher: Service {
         }
         await recordPublished()
     }
-
-    /// Replies published and not yet recorded; they stay in `queued` until recorded, so that a retry pass does not
-    /// take them again.
-    private var published: [String] = []
-    private static let recordBatch = 64
 
     private func recordPublished() async {
         guard !published.isEmpty else { return }

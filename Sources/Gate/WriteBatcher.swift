@@ -15,9 +15,9 @@ import Synchronization
 /// (``commitsInline``). Before a batch is taken the drainer yields once, so that submitters already on their way
 /// to the actor join it, but only when there are such submitters (``arriving``): a yield with nobody to wait for
 /// (nor any sign of load: the last batch held one job) costs a wakeup of another thread, which was most of a lone
-/// claim's cost (`operator-gate-bench ledger --sizes
-/// 1000`: one at a time 2,900 → 5,300–5,800 claim+complete/s with the inline commit, 256 in flight 18,900 →
-/// 19,100–19,800/s).
+/// claim's cost. `operator-gate-bench ledger --sizes 1000`: one at a time 2,900 → 5,300–5,800 claim+complete/s with
+/// the inline commit, 4,400–5,100 → 5,400–7,800 without the lone yield (256 in flight: 15,900–18,500 before,
+/// 13,000–18,400 after, within this VM's spread).
 actor WriteBatcher {
     private final class Job: @unchecked Sendable {
         let work: @Sendable (Database) throws -> any Sendable

@@ -67,12 +67,9 @@ struct EndToEndBenchmark: AsyncParsableCommand {
             StandardIO.printLine(String(decoding: data, as: UTF8.self))
             return
         }
-        let header =
-            ["figure".padding(toLength: 44, withPad: " ", startingAt: 0)] + results.map { $0.bot.padding(toLength: 26, withPad: " ", startingAt: 0) }
-        StandardIO.printLine(header.joined(separator: "  "))
+        Self.printRow("figure", results.map(\.bot), width: 26)
         for (row, (label, _)) in (results.first?.rows ?? []).enumerated() {
-            let cells = results.map { $0.rows[row].1.padding(toLength: 26, withPad: " ", startingAt: 0) }
-            StandardIO.printLine(([label.padding(toLength: 44, withPad: " ", startingAt: 0)] + cells).joined(separator: "  "))
+            Self.printRow(label, results.map { $0.rows[row].1 }, width: 26)
         }
         if results.count == 2 {
             let ratios = results[0].ratios(to: results[1]).sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value))" }
@@ -83,16 +80,16 @@ struct EndToEndBenchmark: AsyncParsableCommand {
         if let stages = results.first?.stages, !stages.isEmpty {
             let phases = ["nip04", "nip17", "load"]
             StandardIO.printLine("")
-            StandardIO.printLine(
-                (["operator-gate stage, mean ms (its /metrics)".padding(toLength: 44, withPad: " ", startingAt: 0)]
-                    + ["NIP-04 closed", "NIP-17 closed", "load, distinct"].map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) })
-                    .joined(separator: "  "))
-            for (name, cells) in StageBreakdown.rows(phases.map { stages[$0] ?? StageBreakdown() }) {
-                StandardIO.printLine(
-                    ([name.padding(toLength: 44, withPad: " ", startingAt: 0)] + cells.map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) })
-                        .joined(separator: "  "))
-            }
+            Self.printRow("operator-gate stage, mean ms (its /metrics)", ["NIP-04 closed", "NIP-17 closed", "load, distinct"], width: 16)
+            for (name, cells) in StageBreakdown.rows(phases.map { stages[$0] ?? StageBreakdown() }) { Self.printRow(name, cells, width: 16) }
         }
+    }
+
+    /// One table line: the label in 44 columns, then each cell in `width`.
+    private static func printRow(_ label: String, _ cells: [String], width: Int) {
+        let padded =
+            [label.padding(toLength: 44, withPad: " ", startingAt: 0)] + cells.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) }
+        StandardIO.printLine(padded.joined(separator: "  "))
     }
 
     /// Compiles `scripts/bench/nodelay.c` (an LD_PRELOAD shim setting TCP_NODELAY on accepted sockets: LocalRelay
