@@ -1,5 +1,4 @@
 import GRDB
-import Synchronization
 
 /// Group commit: writes submitted while a transaction is being committed wait, then share the next one.
 ///
@@ -12,12 +11,9 @@ import Synchronization
 /// transaction fails the commit, and then every job of the batch fails.
 ///
 /// One command at a time, the hops cost more than the commit: a batch of one commits on the actor's own thread
-/// (``commitsInline``). Before a batch is taken the drainer yields once, so that submitters already on their way
-/// to the actor join it, but only when there are such submitters (``arriving``): a yield with nobody to wait for
-/// (nor any sign of load: the last batch held one job) costs a wakeup of another thread, which was most of a lone
-/// claim's cost. `operator-gate-bench ledger --sizes 1000`: one at a time 2,900 → 5,300–5,800 claim+complete/s with
-/// the inline commit, 4,400–5,100 → 5,400–7,800 without the lone yield (256 in flight: 15,900–18,500 before,
-/// 13,000–18,400 after, within this VM's spread).
+/// (``commitsInline``), and before a batch is taken the drainer yields once, so submitters already waiting for the
+/// actor join it (`operator-gate-bench ledger --sizes 1000`: one at a time 2,900 → 5,300–5,800 claim+complete/s,
+/// 256 in flight 18,900 → 19,100–19,800/s).
 actor WriteBatcher {
     private final class Job: @unchecked Sendable {
         let work: @Sendable (Database) throws -> any Sendable
@@ -40,10 +36,6 @@ actor WriteBatcher {
     /// writer queue and back: only when a commit costs tens of µs (`synchronous=NORMAL`), never with an fsync per
     /// commit, which must not hold a concurrency thread.
     private let commitsInline: Bool
-    /// How many jobs the last commit held: more than one means submitters are busy, more are likely on their way.
-    private var lastBatch = 0
-    /// Submitters that called ``submit(_:)`` and have not reached the actor yet.
-    private nonisolated let arriving = Atomic<Int>(0)
 
     init(database: DatabasePool, commitsInline: Bool) { (self.database, self.commitsInline) = (database, commitsInline) }
 
@@ -54,13 +46,7 @@ actor WriteBatcher {
     }
 
     /// Runs `work` inside a shared `BEGIN IMMEDIATE` transaction and returns its result once that transaction committed.
-    nonisolated func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        arriving.add(1, ordering: .relaxed)
-        return try await enqueue(work)
-    }
-
-    private func enqueue<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        arriving.subtract(1, ordering: .relaxed)
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let job = Job { db in try work(db) }
         queue.append(job)
         if draining {
@@ -68,8 +54,8 @@ actor WriteBatcher {
             await withCheckedContinuation { waiting[ObjectIdentifier(job)] = $0 }
         } else {
             draining = true
-            // Let submitters already on their way to the actor join this batch before it commits.
-            if lastBatch > 1 || arriving.load(ordering: .relaxed) > 0 { await Task.yield() }
+            // Let submitters already waiting for the actor join this batch before it commits.
+            await Task.yield()
             while !queue.isEmpty {
                 let batch = queue
                 queue = []
@@ -89,7 +75,6 @@ actor WriteBatcher {
     private func commit(_ batch: [Job]) async {
         commits += 1
         jobs += batch.count
-        lastBatch = batch.count
         let body: @Sendable (Database) throws -> Void = { db in
             try db.inTransaction(.immediate) {
                 for job in batch {
