@@ -4,9 +4,13 @@ import NostrCore
 import NostrIngress
 import ServiceLifecycle
 
-/// Publishes stored replies, in order, and owns the only retry path for them: every `retryInterval` it takes
-/// again what the ``InboxStorage`` still holds unpublished (replies no relay accepted, and with several instances
-/// those another instance stored and did not publish).
+/// Publishes stored replies, started in the order they were queued, up to ``maxInFlight`` at a time, and owns the
+/// only retry path for them: every `retryInterval` it takes again what the ``InboxStorage`` still holds unpublished
+/// (replies no relay accepted, and with several instances those another instance stored and did not publish).
+///
+/// Several answers are in flight at once because each one waits for its relays' `OK`s: one at a time, a burst of
+/// answers queued behind one relay round trip each (and behind a relay that never answers, 10 s each), while the
+/// relay connections carry any number of pending publishes.
 ///
 /// Replies reach it only after they were stored, so a crash between storing and publishing re-publishes the same
 /// signed events (the same ids: relays and clients see them once). One service of the bot's `ServiceGroup`: on
@@ -27,6 +31,11 @@ public actor ReplyPublisher: Service {
     /// take them again.
     private var published: [String] = []
     private static let recordBatch = 64
+    /// Answers being published at once, at most.
+    public static let maxInFlight = 16
+    private var inFlight = 0
+    /// The queue's reader, waiting for a place while ``maxInFlight`` answers are in flight.
+    private var placeWaiter: CheckedContinuation<Void, Never>?
     /// Relays outside the pool that keep refusing answers, skipped for a while.
     private var refusing = RefusingRelays()
 
@@ -80,33 +89,49 @@ public actor ReplyPublisher: Service {
     }
 
     private func publishQueued() async {
-        for await reply in stream {
-            var accepted = true
-            for event in reply.events {
-                if await !deliver(event, messageID: reply.messageID) { accepted = false }
+        await withDiscardingTaskGroup { group in
+            for await reply in stream {
+                if inFlight >= Self.maxInFlight { await withCheckedContinuation { placeWaiter = $0 } }
+                inFlight += 1
+                group.addTask { await self.publish(reply) }
             }
-            metrics.reply(published: accepted)
-            if accepted {
-                StageTimer.record(CommandStage.publish, since: reply.queuedAt)
-                published.append(reply.messageID)
-            } else {
-                queued.remove(reply.messageID)
-            }
-            // Recorded together once nothing else waits to be published (or 64 are due): one commit for a burst.
-            if published.count >= Self.recordBatch || queued.count == published.count { await recordPublished() }
         }
         await recordPublished()
     }
 
-    private func recordPublished() async {
-        guard !published.isEmpty else { return }
-        let ids = published
-        published = []
-        do { try await storage.markPublished(messageIDs: ids, now: now()) } catch {
-            // Published but not recorded: the retry pass publishes them again (same events: relays keep one copy).
-            logger.warning("cannot record published replies", metadata: ["count": "\(ids.count)", "error": "\(error)"])
+    /// Publishes one answer's events (in order) and records the outcome.
+    private func publish(_ reply: (messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)) async {
+        var accepted = true
+        for event in reply.events {
+            if await !deliver(event, messageID: reply.messageID) { accepted = false }
         }
-        for id in ids { queued.remove(id) }
+        inFlight -= 1
+        placeWaiter?.resume()
+        placeWaiter = nil
+        metrics.reply(published: accepted)
+        if accepted {
+            StageTimer.record(CommandStage.publish, since: reply.queuedAt)
+            published.append(reply.messageID)
+        } else {
+            queued.remove(reply.messageID)
+        }
+        // Recorded together once nothing else waits to be published (or 64 are due): one commit for a burst.
+        if published.count >= Self.recordBatch || queued.count == published.count { await recordPublished() }
+    }
+
+    /// Records what was published, in one commit; again if more were published meanwhile and nothing else is
+    /// queued or in flight (else the last answer in flight records them).
+    private func recordPublished() async {
+        while !published.isEmpty {
+            let ids = published
+            published = []
+            do { try await storage.markPublished(messageIDs: ids, now: now()) } catch {
+                // Published but not recorded: the retry pass publishes them again (same events: relays keep one copy).
+                logger.warning("cannot record published replies", metadata: ["count": "\(ids.count)", "error": "\(error)"])
+            }
+            for id in ids { queued.remove(id) }
+            guard queued.count == published.count else { return }
+        }
     }
 
     /// Publishes one event where its ``DeliveryRoute`` says; `true` once a relay of the route accepted it.

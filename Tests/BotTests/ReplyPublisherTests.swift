@@ -88,4 +88,48 @@ import Testing
             group.cancelAll()
         }
     }
+
+    /// Answers are published several at a time: a relay that never answers `OK` holds each answer up to its 10 s
+    /// deadline, and must not hold the answers queued behind it. The number in flight stays at the bound.
+    @Test func answersArePublishedSeveralAtATimeUpToTheBound() async throws {
+        let silent = SilentRelay.Log()
+        let port = NIOLockedValueBox<Int?>(nil)
+        let store = try InboxStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
+        let bot = KeyPair(secretKey: .generate())
+        let now = Int64(Date().timeIntervalSince1970)
+        let answers = ReplyPublisher.maxInFlight * 2 + 8
+        for index in 0..<answers {
+            let id = String(format: "%064x", index + 1)
+            let message = DirectMessage(id: id, carrierID: id, sender: bot.publicKey, scheme: .nip04, createdAt: now, text: "show #1", tags: [])
+            try store.markProcessed(
+                message, now: now, reply: [EventTemplate(kind: 1, content: "✓ \(index)", tags: [], createdAt: now).sign(with: bot)])
+        }
+        var quiet = Logger(label: "test.publisher")
+        quiet.logLevel = .critical  // the answers still queued at the end are reported undelivered
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await SilentRelay.run(log: silent) { bound in port.withLockedValue { $0 = bound } } }
+            let bound = Date().addingTimeInterval(10)
+            while port.withLockedValue({ $0 }) == nil && Date() < bound { try await Task.sleep(for: .milliseconds(20)) }
+            let url = "ws://127.0.0.1:\(try #require(port.withLockedValue { $0 }))"
+            let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: url)]), keyPair: bot, logger: quiet) { [:] }
+            let publisher = ReplyPublisher(
+                pool: pool, storage: LocalInboxStorage(local: store), metrics: BotMetrics(), logger: quiet,
+                now: { Int64(Date().timeIntervalSince1970) }, retryInterval: .seconds(60))
+            group.addTask { await pool.run() }
+            group.addTask { await publisher.run() }
+            _ = await pool.waitForConnections(timeout: .seconds(10))
+            await publisher.enqueuePending()
+            // Well inside the first answer's 10 s deadline: one at a time, only that answer would have been sent.
+            let deadline = Date().addingTimeInterval(5)
+            while silent.eventsReceived.withLockedValue({ $0 }) < ReplyPublisher.maxInFlight && Date() < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let sent = silent.eventsReceived.withLockedValue { $0 }
+            #expect(sent == ReplyPublisher.maxInFlight, "\(sent) answers sent while none was accepted; the bound is \(ReplyPublisher.maxInFlight)")
+            #expect(try store.pendingReplies().count == answers, "nothing recorded published: no relay accepted any")
+            group.cancelAll()
+        }
+    }
 }
