@@ -108,6 +108,19 @@ import Testing
         #expect(IdempotencyKey(command).hex == digest)
     }
 
+    /// The key's text normalization skips Foundation when nothing needs changing; it must give what the full
+    /// replace-and-trim gives on every text, those at the edges of Unicode's whitespace included.
+    @Test(arguments: [
+        "", " ", "plain", "a\r\nb", "a\rb", "a\r", "\r\n", "\r\n\r\nx\r\n", " lead", "trail ", "\ttab\t", "\u{00A0}nbsp",
+        "nbsp\u{00A0}", "\u{2028}line", "par\u{2029}", "\u{3000}ideo", "é\u{0301}", "\u{0301}", "x\u{200B}", "\u{200B}x", "\n\n",
+        "mid dle", "emoji 👍🏽", "\u{85}nel", "nel\u{85}", "\u{1680}ogham", "\u{FEFF}bom"
+    ])
+    func textNormalizationMatchesTheFullReplaceAndTrim(text: String) {
+        let full = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(IdempotencyKey.text(text) == full)
+        #expect(Array(IdempotencyKey.text(text).utf8) == Array(full.utf8))
+    }
+
     @Test func normalizationMakesEquivalentCommandsEqual() {
         let a = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["@Bob", "alice"], add: [], remove: [])))
         let b = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["alice", "bob", "bob"], add: [], remove: []), repo: "owner/name"))
