@@ -43,6 +43,8 @@ struct RunCommand: AsyncParsableCommand {
             let loaded = try BotRuntimeInputs.load(config: config)
             let registry = PrometheusCollectorRegistry()
             if metrics != nil { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
+            StageTimer.makeTimers(for: GateStage.self)
+            StageTimer.makeTimers(for: CommandStage.self)
             let frameCapture = try capture.map { path in
                 do { return try FrameCapture(path: path) } catch { throw CLIError("--capture: cannot open \(path): \(error)") }
             }
