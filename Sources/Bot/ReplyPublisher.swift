@@ -4,9 +4,10 @@ import NostrCore
 import NostrIngress
 import ServiceLifecycle
 
-/// Publishes stored replies, started in the order they were queued, up to ``maxInFlight`` at a time, and owns the
-/// only retry path for them: every `retryInterval` it takes again what the ``InboxStorage`` still holds unpublished
-/// (replies no relay accepted, and with several instances those another instance stored and did not publish).
+/// Publishes stored replies, taken from its queue in order and published up to ``maxInFlight`` at a time (so they
+/// may reach the relays in another order), and owns the only retry path for them: every `retryInterval` it takes
+/// again what the ``InboxStorage`` still holds unpublished (replies no relay accepted, and with several instances
+/// those another instance stored and did not publish).
 ///
 /// Several answers are in flight at once because each one waits for its relays' `OK`s: one at a time, a burst of
 /// answers queued behind one relay round trip each (and behind a relay that never answers, 10 s each), while the
