@@ -82,6 +82,15 @@ actor WriteBatcher {
         try database.writeWithoutTransaction(body)
     }
 
+    /// GRDB's write on its writer queue, run to its end whatever happens to the awaiting task: the drainer commits
+    /// other submitters' jobs too, and GRDB's cancellable `write` would interrupt (and fail) all of them when the
+    /// drainer's own task is cancelled (a shutdown's timeout).
+    private static func writeUncancellably(_ database: DatabasePool, _ body: @escaping @Sendable (Database) throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            database.asyncWriteWithoutTransaction { db in continuation.resume(with: Result { try body(db) }) }
+        }
+    }
+
     private func commit(_ batch: [Job]) async {
         commits += 1
         jobs += batch.count
@@ -97,7 +106,7 @@ actor WriteBatcher {
             if batch.count == 1 && commitsInline {
                 try Self.writeNow(database, body)
             } else {
-                try await database.writeWithoutTransaction { db in try body(db) }
+                try await Self.writeUncancellably(database, body)
             }
         } catch {
             // The commit itself failed: nothing in the batch is durable.

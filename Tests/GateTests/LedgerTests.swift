@@ -204,6 +204,25 @@ import Testing
         }
     }
 
+    /// Commands share commits, and one whose task is cancelled (a shutdown's timeout) must not take the others of its
+    /// commit down with it: every claim of a task that was not cancelled is made.
+    @Test func aCancelledClaimDoesNotFailTheOthersOfItsCommit() async throws {
+        let ledger = try SQLiteLedger(path: Self.path())
+        for round in 0..<10 {
+            let tasks = (0..<40).map { index in
+                Task { () -> Bool in
+                    let command = Self.command(origin: "r\(round)-e\(index)", issue: index + 1)
+                    return (try? await ledger.claim(key: IdempotencyKey(command), command: command, now: 100, window: 3600)) != nil
+                }
+            }
+            for (index, task) in tasks.enumerated() where index % 2 == 0 { task.cancel() }
+            for (index, task) in tasks.enumerated() where index % 2 == 1 {
+                let claimed = await task.value
+                #expect(claimed, "round \(round): claim \(index), never cancelled, failed")
+            }
+        }
+    }
+
     /// A claim is on disk before Gitea is touched: a new process (a reopened ledger) sees it as still claimed.
     @Test func claimsSurviveReopening() async throws {
         let path = Self.path()
