@@ -37,6 +37,8 @@ public actor ReplyPublisher: Service {
     private var inFlight = 0
     /// The queue's reader, waiting for a place while ``maxInFlight`` answers are in flight.
     private var placeWaiter: CheckedContinuation<Void, Never>?
+    /// Whether every queued answer is published and waits only to be recorded (none waits, none is in flight).
+    private var onlyRecordingLeft: Bool { queued.count == published.count }
     /// Relays outside the pool that keep refusing answers, skipped for a while.
     private var refusing = RefusingRelays()
 
@@ -117,7 +119,7 @@ public actor ReplyPublisher: Service {
             queued.remove(reply.messageID)
         }
         // Recorded together once nothing else waits to be published (or 64 are due): one commit for a burst.
-        if published.count >= Self.recordBatch || queued.count == published.count { await recordPublished() }
+        if published.count >= Self.recordBatch || onlyRecordingLeft { await recordPublished() }
     }
 
     /// Records what was published, in one commit; again if more were published meanwhile and nothing else is
@@ -131,7 +133,7 @@ public actor ReplyPublisher: Service {
                 logger.warning("cannot record published replies", metadata: ["count": "\(ids.count)", "error": "\(error)"])
             }
             for id in ids { queued.remove(id) }
-            guard queued.count == published.count else { return }
+            guard onlyRecordingLeft else { return }
         }
     }
 

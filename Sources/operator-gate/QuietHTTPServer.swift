@@ -10,8 +10,8 @@ import ServiceLifecycle
 /// A Hummingbird router served as one service of the bot's group (the webhook receiver, `/metrics`), without
 /// Hummingbird's `Application`: that runs a timer every second, for ever, to format its `Date` header through
 /// Foundation's calendar, which was most of an idle bot's CPU (`scripts/idle-cpu`, webhook receiver configured:
-/// 0.66–0.79 ms/s with it, 0.12–0.14 without; issue #13). Each response is stamped with ``RFC3339/httpDate(_:)`` instead: requests are rare,
-/// seconds of idle are not.
+/// 0.66–0.79 ms/s with it, 0.12–0.14 without; issue #13). Each response is stamped with ``RFC3339/httpDate(_:)``
+/// instead: requests are rare, seconds of idle are not.
 struct QuietHTTPServer: Service {
     private let server: Server<HTTP1Channel>
 
