@@ -1,7 +1,5 @@
 import Foundation
-import Hummingbird
 import HummingbirdWebSocket
-import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
@@ -64,39 +62,30 @@ enum HostileRelay {
 
     /// Runs on 127.0.0.1 until cancelled; `onPort` gets the port once bound.
     static func run(log: Log, onPort: @escaping @Sendable (Int) async -> Void) async throws {
-        var logger = Logger(label: "test.hostile-relay")
-        logger.logLevel = .critical
-        let app = Application(
-            router: Router(),
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 22)) { _, _, _ in
-                .upgrade([:]) { inbound, outbound, _ in
-                    log.connections.withLockedValue { $0 += 1 }
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        // The bot's inbox subscription (its pool connection), once: not its short lookups, which
-                        // close after their own timeout and could cut the battery short on a slow (TSan) run.
-                        guard case .text(let text) = message, text.hasPrefix(#"["REQ","inbox-"#) else { continue }
-                        guard
-                            log.batteryStarted.withLockedValue({ started in
-                                defer { started = true }
-                                return !started
-                            })
-                        else { continue }
-                        let subscription = String(text.dropFirst(8).prefix { $0 != "\"" })
-                        for frame in battery(subscription: subscription) {
-                            try await outbound.write(frame)
-                            log.framesSent.withLockedValue { $0 += 1 }
-                        }
-                        log.batteryDone.withLockedValue { $0 = true }
-                        // Over the client's 1 MiB message limit: the client must drop the connection, not grow.
-                        try await outbound.write(.text(#"["NOTICE",""# + String(repeating: "x", count: 1_600_000) + #""]"#))
+        try await LoopbackWebSocketDouble.run(
+            label: "test.hostile-relay", maxFrameSize: 1 << 22,
+            session: { inbound, outbound in
+                log.connections.withLockedValue { $0 += 1 }
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    // The bot's inbox subscription (its pool connection), once: not its short lookups, which
+                    // close after their own timeout and could cut the battery short on a slow (TSan) run.
+                    guard case .text(let text) = message, text.hasPrefix(#"["REQ","inbox-"#) else { continue }
+                    guard
+                        log.batteryStarted.withLockedValue({ started in
+                            defer { started = true }
+                            return !started
+                        })
+                    else { continue }
+                    let subscription = String(text.dropFirst(8).prefix { $0 != "\"" })
+                    for frame in battery(subscription: subscription) {
+                        try await outbound.write(frame)
                         log.framesSent.withLockedValue { $0 += 1 }
                     }
+                    log.batteryDone.withLockedValue { $0 = true }
+                    // Over the client's 1 MiB message limit: the client must drop the connection, not grow.
+                    try await outbound.write(.text(#"["NOTICE",""# + String(repeating: "x", count: 1_600_000) + #""]"#))
+                    log.framesSent.withLockedValue { $0 += 1 }
                 }
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        try await app.runService()
+            }, onPort: onPort)
     }
 }

@@ -10,8 +10,7 @@ import Testing
         let log = HostileRelay.Log()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await HostileRelay.run(log: log) { bound in log.port.withLockedValue { $0 = bound } } }
-            while log.port.withLockedValue({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-            let hostile = "ws://127.0.0.1:\(log.port.withLockedValue { $0! })"
+            let hostile = try await LoopbackWebSocketDouble.url(log.port)
             try await BotHarness.with([.nostrRelay()], extraRelays: [hostile]) { h in
                 try h.startBot()
                 try await h.waitUntilRunning()

@@ -11,6 +11,21 @@ import Testing
 /// The reply publisher owns the only retry path for answers (issue #12): a stored reply that no relay accepted is
 /// offered again by its own timer and published once a relay takes it; then nothing is pending.
 @Suite(.serialized) struct ReplyPublisherTests {
+    /// A new inbox store holding `count` answered messages whose answers (signed by a new bot key) are unpublished.
+    static func storeWithAnswers(_ count: Int) throws -> (InboxStore, KeyPair) {
+        let store = try InboxStore(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
+        let bot = KeyPair(secretKey: .generate())
+        let now = Int64(Date().timeIntervalSince1970)
+        for index in 0..<count {
+            let id = String(format: "%064x", index + 1)
+            let message = DirectMessage(id: id, carrierID: id, sender: bot.publicKey, scheme: .nip04, createdAt: now, text: "show #1", tags: [])
+            try store.markProcessed(
+                message, now: now, reply: [EventTemplate(kind: 1, content: "✓ \(index)", tags: [], createdAt: now).sign(with: bot)])
+        }
+        return (store, bot)
+    }
+
     @Test func aReplyNoRelayAcceptedIsRetriedUntilOneDoes() async throws {
         let relay = try RelayProcess(.localRelay())
         relay.kill()  // down: the first attempt finds no relay
@@ -61,16 +76,7 @@ import Testing
         // PyPI nostr-relay: LocalRelay's default rate limit would refuse most of a burst.
         let relay = try RelayProcess(.nostrRelay())
         defer { relay.kill() }
-        let store = try InboxStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
-        let bot = KeyPair(secretKey: .generate())
-        let now = Int64(Date().timeIntervalSince1970)
-        for index in 0..<100 {
-            let id = String(format: "%064x", index + 1)
-            let message = DirectMessage(id: id, carrierID: id, sender: bot.publicKey, scheme: .nip04, createdAt: now, text: "show #1", tags: [])
-            try store.markProcessed(
-                message, now: now, reply: [EventTemplate(kind: 1, content: "✓ \(index)", tags: [], createdAt: now).sign(with: bot)])
-        }
+        let (store, bot) = try Self.storeWithAnswers(100)
         #expect(try store.pendingReplies().count == 100)
         let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: bot, logger: Logger(label: "test.publisher")) { [:] }
         let publisher = ReplyPublisher(
@@ -94,24 +100,13 @@ import Testing
     @Test func answersArePublishedSeveralAtATimeUpToTheBound() async throws {
         let silent = SilentRelay.Log()
         let port = NIOLockedValueBox<Int?>(nil)
-        let store = try InboxStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
-        let bot = KeyPair(secretKey: .generate())
-        let now = Int64(Date().timeIntervalSince1970)
         let answers = ReplyPublisher.maxInFlight * 2 + 8
-        for index in 0..<answers {
-            let id = String(format: "%064x", index + 1)
-            let message = DirectMessage(id: id, carrierID: id, sender: bot.publicKey, scheme: .nip04, createdAt: now, text: "show #1", tags: [])
-            try store.markProcessed(
-                message, now: now, reply: [EventTemplate(kind: 1, content: "✓ \(index)", tags: [], createdAt: now).sign(with: bot)])
-        }
+        let (store, bot) = try Self.storeWithAnswers(answers)
         var quiet = Logger(label: "test.publisher")
         quiet.logLevel = .critical  // the answers still queued at the end are reported undelivered
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await SilentRelay.run(log: silent) { bound in port.withLockedValue { $0 = bound } } }
-            let bound = Date().addingTimeInterval(10)
-            while port.withLockedValue({ $0 }) == nil && Date() < bound { try await Task.sleep(for: .milliseconds(20)) }
-            let url = "ws://127.0.0.1:\(try #require(port.withLockedValue { $0 }))"
+            let url = try await LoopbackWebSocketDouble.url(port)
             let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: url)]), keyPair: bot, logger: quiet) { [:] }
             let publisher = ReplyPublisher(
                 pool: pool, storage: LocalInboxStorage(local: store), metrics: BotMetrics(), logger: quiet,

@@ -1,6 +1,4 @@
-import Hummingbird
 import HummingbirdWebSocket
-import Logging
 import NIOConcurrencyHelpers
 
 /// A relay that takes every frame and never answers: no `OK` for a published event, no `EOSE`. Real relays do stall
@@ -15,22 +13,13 @@ enum SilentRelay {
 
     /// Runs on 127.0.0.1 until cancelled; `onPort` gets the port once bound.
     static func run(log: Log, onPort: @escaping @Sendable (Int) async -> Void) async throws {
-        var logger = Logger(label: "test.silent-relay")
-        logger.logLevel = .critical
-        let app = Application(
-            router: Router(),
-            server: .http1WebSocketUpgrade { _, _, _ in
-                .upgrade([:]) { inbound, _, _ in
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message, text.hasPrefix(#"["EVENT""#) else { continue }
-                        log.eventsReceived.withLockedValue { $0 += 1 }
-                    }
+        try await LoopbackWebSocketDouble.run(
+            label: "test.silent-relay",
+            session: { inbound, _ in
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message, text.hasPrefix(#"["EVENT""#) else { continue }
+                    log.eventsReceived.withLockedValue { $0 += 1 }
                 }
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in await onPort(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        try await app.runService()
+            }, onPort: onPort)
     }
 }
