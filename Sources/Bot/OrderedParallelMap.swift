@@ -14,6 +14,10 @@ import AsyncAlgorithms
 /// about two elements per worker are taken from the input before the consumer has taken their results. When the
 /// consumer is slow, the input is not read, and upstream waits (for the inbox: relay frames stay in the sockets).
 ///
+/// With a width of 1 there is nothing to run beside the consumer: each element is transformed and consumed in the
+/// caller's task, one after the other, without hand-offs (each hand-off wakes a thread; on one core they cost
+/// more than the transform's parse and id hash).
+///
 /// Used for the inbox: verifying and decrypting (``InboxPipeline/prepare(_:)``) runs on every core, while
 /// admission and execution stay sequential (an operator's "close" then "reopen" must not swap).
 public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
@@ -32,6 +36,7 @@ public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
     where Source.Element == Input {
         let width = self.width
         let transform = self.transform
+        if width == 1 { return await Self.runInline(input, transform, consume) }
         await withTaskGroup(of: Void.self) { group in
             var inboxes: [AsyncChannel<Input>] = []
             var outputs: [AsyncChannel<Output>.AsyncIterator] = []
@@ -69,5 +74,15 @@ public struct OrderedParallelMap<Input: Sendable, Output: Sendable>: Sendable {
             for feed in inboxes { feed.finish() }
             group.cancelAll()
         }
+    }
+
+    private static func runInline<Source: AsyncSequence & Sendable>(
+        _ input: Source, _ transform: (Input) -> Output, _ consume: (Output) async -> Bool
+    ) async where Source.Element == Input {
+        do {
+            for try await element in input {
+                guard await consume(transform(element)) else { return }
+            }
+        } catch {}
     }
 }

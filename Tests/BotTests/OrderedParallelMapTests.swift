@@ -93,6 +93,23 @@ import Testing
         #expect(furthestAhead <= 2 * width + 2, "took \(furthestAhead) elements ahead of the consumer")
     }
 
+    /// One worker runs the transform in the consumer's task: no element is taken from the input before the one
+    /// before it was consumed (with hand-offs between tasks, the next is taken while the consumer works).
+    @Test func oneWorkerTakesNothingAheadOfTheConsumer() async {
+        let input = CountingInput()
+        let map = OrderedParallelMap(width: 1) { (value: Int) in value * 3 }
+        var consumed: [Int] = []
+        var furthestAhead = 0
+        await map.run(input) { value in
+            consumed.append(value)
+            await Task.yield()
+            furthestAhead = max(furthestAhead, input.taken.withLockedValue { $0 } - consumed.count)
+            return consumed.count < 200
+        }
+        #expect(consumed == (0..<200).map { $0 * 3 })
+        #expect(furthestAhead == 0, "took \(furthestAhead) elements ahead of the consumer")
+    }
+
     @Test func anEmptyInputEndsAtOnce() async {
         let map = OrderedParallelMap(width: 4) { (value: Int) in value }
         var count = 0
