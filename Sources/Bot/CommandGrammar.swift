@@ -91,7 +91,7 @@ public struct CommandGrammar: Sendable {
     ///   - source: who sent it (`nostr:<npub>`), stamped into the command.
     ///   - origin: the carrying event.
     public func parse(_ text: String, source: String, origin: Command.Origin?, receivedAt: Int64) -> Request {
-        var body = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        var body = text.commandText
         if body.hasPrefix("{") {
             return parseJSON(body, source: source, origin: origin, receivedAt: receivedAt)
         }

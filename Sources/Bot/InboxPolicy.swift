@@ -174,13 +174,12 @@ public struct InboxPolicy: Sendable {
     /// Steps 6 to 8: age, clock skew, size, rate. `nil` when the message passes.
     private mutating func timeAndRate(_ message: DirectMessage, _ op: Operator, event: Event, now: Int64) -> Verdict? {
         let age = now - message.createdAt
-        let both = Memo(ids: Array(Set([event.id, message.id])), messageTime: message.createdAt, batched: false)
         if age > limits.maxDMAge {
             let cursor = message.scheme == .nip04 ? startCursor.nip04 : startCursor.nip17
             guard message.createdAt > (cursor ?? startedAt) else {
                 return Verdict(
                     decision: .drop(reason: .tooOld, detail: "sent \(age) s ago, before the last message handled", message: message),
-                    memo: both)
+                    memo: Self.bothIDs(message, event))
             }
             return answer(
                 message, op,
@@ -202,8 +201,15 @@ public struct InboxPolicy: Sendable {
                 "✗ Slow down: at most \(limits.commandsPerMinute) commands a minute. "
                     + "This one was not executed; send it again in a minute.", .rateLimited)
         case .limited(notify: false):
-            return Verdict(decision: .drop(reason: .rateLimited, detail: "over the limit; already told", message: message), memo: both)
+            return Verdict(
+                decision: .drop(reason: .rateLimited, detail: "over the limit; already told", message: message), memo: Self.bothIDs(message, event))
         }
+    }
+
+    /// The carrier's and the message's ids (one when they are the same), recorded with a drop; built only when a
+    /// message is dropped, not for each one that passes.
+    private static func bothIDs(_ message: DirectMessage, _ event: Event) -> Memo {
+        Memo(ids: message.id == event.id ? [event.id] : [event.id, message.id], messageTime: message.createdAt, batched: false)
     }
 
     /// Step 7: the decrypted text's size.

@@ -1,35 +1,56 @@
 /// Lowercase hexadecimal encoding and strict decoding.
 public enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Encodes bytes as lowercase hex.
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        bytes.withContiguousStorageIfAvailable(encode(buffer:)) ?? encode(Array(bytes))
+    }
+
+    /// Encodes bytes as lowercase hex (the common case, without the generic `Sequence` path's per-byte overhead).
+    public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer(encode(buffer:))
+    }
+
+    private static func encode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var index = 0
+            for byte in bytes {
+                out[index] = digit(byte >> 4)
+                out[index + 1] = digit(byte & 0x0f)
+                index += 2
+            }
+            return index
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 
     /// Decodes hex. Returns `nil` for odd length or a non-hex character.
     /// - Parameter lowercaseOnly: when `true`, uppercase digits are refused (Nostr ids, keys and signatures
     ///   must be lowercase on the wire).
     public static func decode(_ text: some StringProtocol, lowercaseOnly: Bool = false) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0, lowercaseOnly) }) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0, lowercaseOnly) }
+    }
+
+    private static func decode(utf8: UnsafeBufferPointer<UInt8>, _ lowercaseOnly: Bool) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index], lowercaseOnly), let low = nibble(utf8[index + 1], lowercaseOnly) else {
-                return nil
+        var valid = true
+        let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { out, written in
+            var index = 0
+            while index < utf8.count {
+                guard let high = nibble(utf8[index], lowercaseOnly), let low = nibble(utf8[index + 1], lowercaseOnly) else {
+                    valid = false
+                    break
+                }
+                out[index / 2] = high << 4 | low
+                index += 2
             }
-            out.append(high << 4 | low)
-            index += 2
+            written = index / 2
         }
-        return out
+        return valid ? out : nil
     }
 
     /// Decodes exactly `count` bytes of lowercase hex.

@@ -32,7 +32,7 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
 
     /// The key of `command`.
     public init(_ command: Command) {
-        hex = Hex.encode(SHA256.hash(data: IdempotencyKey.canonicalEncoding(command)))
+        hex = SHA256.hash(data: IdempotencyKey.canonicalEncoding(command)).withUnsafeBytes { Hex.encode(Array($0)) }
     }
 
     /// The exact bytes that are hashed.
@@ -93,16 +93,8 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
         return Array(lines.joined(separator: "\n").utf8)
     }
 
-    /// CRLF as LF, and no whitespace or newline at either end. Most texts need neither: those are returned as they
-    /// are without Foundation's bridged search and trim (a few µs a command).
-    static func text(_ value: String) -> String {
-        let scalars = value.unicodeScalars
-        guard
-            value.utf8.contains(UInt8(ascii: "\r")) || scalars.first.map(CharacterSet.whitespacesAndNewlines.contains) == true
-                || scalars.last.map(CharacterSet.whitespacesAndNewlines.contains) == true
-        else { return value }
-        return value.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    /// ``Swift/String/commandText``.
+    static func text(_ value: String) -> String { value.commandText }
 
     static func names(_ values: [String]) -> [String] {
         Array(Set(values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()

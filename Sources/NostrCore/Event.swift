@@ -62,6 +62,8 @@ public struct Event: Hashable, Sendable {
 
     /// SHA-256 of the canonical serialization.
     public static func idBytes(pubkey: String, createdAt: Int64, kind: Int, tags: [[String]], content: String) -> [UInt8] {
-        Array(SHA256.hash(data: canonicalSerialization(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content)))
+        // Copied out through its bytes: `Array(digest)` walks the digest as a generic sequence, byte by byte.
+        SHA256.hash(data: canonicalSerialization(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content))
+            .withUnsafeBytes { Array($0) }
     }
 }

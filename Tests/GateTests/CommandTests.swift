@@ -108,7 +108,7 @@ import Testing
         #expect(IdempotencyKey(command).hex == digest)
     }
 
-    /// The key's text normalization skips Foundation when nothing needs changing; it must give what the full
+    /// Command text normalization (the grammar and the key) skips Foundation when nothing needs changing; it must give what the full
     /// replace-and-trim gives on every text, those at the edges of Unicode's whitespace included.
     @Test(arguments: [
         "", " ", "plain", "a\r\nb", "a\rb", "a\r", "\r\n", "\r\n\r\nx\r\n", " lead", "trail ", "\ttab\t", "\u{00A0}nbsp",
@@ -117,8 +117,8 @@ import Testing
     ])
     func textNormalizationMatchesTheFullReplaceAndTrim(text: String) {
         let full = text.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(IdempotencyKey.text(text) == full)
-        #expect(Array(IdempotencyKey.text(text).utf8) == Array(full.utf8))
+        #expect(text.commandText == full)
+        #expect(Array(text.commandText.utf8) == Array(full.utf8))
     }
 
     @Test func normalizationMakesEquivalentCommandsEqual() {
