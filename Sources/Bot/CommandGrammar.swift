@@ -145,7 +145,8 @@ public struct CommandGrammar: Sendable {
             guard let target = words.first else { throw Invalid("\(verb) needs an issue like #12 or owner/name#12") }
             let (repository, number) = try reference(target, marker: "#", verb: verb)
             let arguments = Array(words.dropFirst())
-            let text = ([arguments.joined(separator: " ")] + body).joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            // The body's CRs are gone (parse normalized the whole text): only the edges are trimmed here.
+            let text = ([arguments.joined(separator: " ")] + body).joined(separator: "\n").commandText
             switch verb {
             case "comment":
                 guard !text.isEmpty else { throw Invalid("a comment needs text") }

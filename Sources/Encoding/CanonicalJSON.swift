@@ -59,7 +59,9 @@ public enum CanonicalJSON {
         out.append(UInt8(ascii: "]"))
     }
 
-    /// Appends an integer in decimal.
+    /// Appends an integer in decimal. Inlinable, so that callers get `String(_:)` specialized for their integer
+    /// type instead of `BinaryInteger`'s generic digit loop (every event id hashes two integers).
+    @inlinable
     public static func appendInteger<I: BinaryInteger>(_ value: I, to out: inout [UInt8]) {
         out.append(contentsOf: String(value).utf8)
     }

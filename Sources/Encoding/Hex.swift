@@ -35,6 +35,13 @@ public enum Hex {
         return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0, lowercaseOnly) }
     }
 
+    /// ``decode(_:lowercaseOnly:)`` for a `String` (ids, keys and signatures of events): its UTF-8 read in place,
+    /// without the generic path's dynamic dispatch.
+    public static func decode(_ text: String, lowercaseOnly: Bool = false) -> [UInt8]? {
+        var text = text
+        return text.withUTF8 { decode(utf8: $0, lowercaseOnly) }
+    }
+
     private static func decode(utf8: UnsafeBufferPointer<UInt8>, _ lowercaseOnly: Bool) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var valid = true
@@ -55,6 +62,12 @@ public enum Hex {
 
     /// Decodes exactly `count` bytes of lowercase hex.
     public static func decodeLowercase(_ text: some StringProtocol, count: Int) -> [UInt8]? {
+        guard text.utf8.count == count * 2 else { return nil }
+        return decode(text, lowercaseOnly: true)
+    }
+
+    /// ``decodeLowercase(_:count:)`` for a `String`.
+    public static func decodeLowercase(_ text: String, count: Int) -> [UInt8]? {
         guard text.utf8.count == count * 2 else { return nil }
         return decode(text, lowercaseOnly: true)
     }

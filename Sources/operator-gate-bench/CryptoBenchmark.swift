@@ -83,6 +83,13 @@ struct CryptoBenchmark {
 
         let parseCount = iterations * 5
         report.rows.append(("event parse (kind 4, JSON → Event)", "event_parse", time(parseCount) { _ = try! Event.parse(dmJSON) }))
+        report.rows.append(
+            (
+                "event id (canonical JSON + SHA-256)", "event_id",
+                time(parseCount) {
+                    _ = Event.idBytes(pubkey: dm.pubkey, createdAt: dm.createdAt, kind: dm.kind, tags: dm.tags, content: dm.content)
+                }
+            ))
         report.rows.append(("event verify (id + signature)", "event_verify", time(iterations) { precondition(dm.isValid) }))
         let (swiftVerify, cVerify) = compare(
             iterations,
