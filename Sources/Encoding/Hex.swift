@@ -1,16 +1,16 @@
 /// Lowercase hexadecimal encoding and strict decoding.
 public enum Hex {
     /// Encodes bytes as lowercase hex.
+    ///
+    /// Inlinable (as ``decode(_:lowercaseOnly:)``): callers in other modules get it specialized for their type, so
+    /// an array or a string is read in place instead of byte by byte through the generic `Sequence` path.
+    @inlinable
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        bytes.withContiguousStorageIfAvailable(encode(buffer:)) ?? encode(Array(bytes))
+        bytes.withContiguousStorageIfAvailable(encode(buffer:)) ?? Array(bytes).withUnsafeBufferPointer(encode(buffer:))
     }
 
-    /// Encodes bytes as lowercase hex (the common case, without the generic `Sequence` path's per-byte overhead).
-    public static func encode(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBufferPointer(encode(buffer:))
-    }
-
-    private static func encode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
+    @usableFromInline
+    static func encode(buffer bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             var index = 0
             for byte in bytes {
@@ -30,19 +30,14 @@ public enum Hex {
     /// Decodes hex. Returns `nil` for odd length or a non-hex character.
     /// - Parameter lowercaseOnly: when `true`, uppercase digits are refused (Nostr ids, keys and signatures
     ///   must be lowercase on the wire).
+    @inlinable
     public static func decode(_ text: some StringProtocol, lowercaseOnly: Bool = false) -> [UInt8]? {
         if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(utf8: $0, lowercaseOnly) }) { return decoded }
         return Array(text.utf8).withUnsafeBufferPointer { decode(utf8: $0, lowercaseOnly) }
     }
 
-    /// ``decode(_:lowercaseOnly:)`` for a `String` (ids, keys and signatures of events): its UTF-8 read in place,
-    /// without the generic path's dynamic dispatch.
-    public static func decode(_ text: String, lowercaseOnly: Bool = false) -> [UInt8]? {
-        var text = text
-        return text.withUTF8 { decode(utf8: $0, lowercaseOnly) }
-    }
-
-    private static func decode(utf8: UnsafeBufferPointer<UInt8>, _ lowercaseOnly: Bool) -> [UInt8]? {
+    @usableFromInline
+    static func decode(utf8: UnsafeBufferPointer<UInt8>, _ lowercaseOnly: Bool) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
         var valid = true
         let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { out, written in
@@ -61,13 +56,8 @@ public enum Hex {
     }
 
     /// Decodes exactly `count` bytes of lowercase hex.
+    @inlinable
     public static func decodeLowercase(_ text: some StringProtocol, count: Int) -> [UInt8]? {
-        guard text.utf8.count == count * 2 else { return nil }
-        return decode(text, lowercaseOnly: true)
-    }
-
-    /// ``decodeLowercase(_:count:)`` for a `String`.
-    public static func decodeLowercase(_ text: String, count: Int) -> [UInt8]? {
         guard text.utf8.count == count * 2 else { return nil }
         return decode(text, lowercaseOnly: true)
     }
