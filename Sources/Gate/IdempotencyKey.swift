@@ -44,13 +44,13 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
         switch command.payload {
         case .createIssue(let title, let body, let labels, let assignees):
             lines += [
-                "title:" + quoted(text(title)), "body:" + quoted(text(body)), "labels:" + list(names(labels)),
+                "title:" + quoted(title.commandText), "body:" + quoted(body.commandText), "labels:" + list(names(labels)),
                 "assignees:" + list(logins(assignees))
             ]
         case .addComment(let issue, let body):
-            lines += ["issue:\(issue)", "body:" + quoted(text(body))]
+            lines += ["issue:\(issue)", "body:" + quoted(body.commandText)]
         case .closeIssue(let issue, let comment):
-            lines += ["issue:\(issue)", "comment:" + (comment.map { quoted(text($0)) } ?? "null")]
+            lines += ["issue:\(issue)", "comment:" + (comment.map { quoted($0.commandText) } ?? "null")]
         case .reopenIssue(let issue):
             lines += ["issue:\(issue)"]
         case .assignIssue(let issue, let set, let add, let remove):
@@ -72,13 +72,14 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
         case .list(let filter, let pulls):
             lines += [
                 "pulls:\(pulls)", "state:" + quoted(filter.state.rawValue), "labels:" + list(names(filter.labels)),
-                "assignee:" + (filter.assignee.map { quoted($0.lowercased()) } ?? "null"), "text:" + (filter.text.map { quoted(text($0)) } ?? "null")
+                "assignee:" + (filter.assignee.map { quoted($0.lowercased()) } ?? "null"),
+                "text:" + (filter.text.map { quoted($0.commandText) } ?? "null")
             ]
         case .runs(let workflow):
-            lines += ["workflow:" + (workflow.map { quoted(text($0)) } ?? "null")]
+            lines += ["workflow:" + (workflow.map { quoted($0.commandText) } ?? "null")]
         case .dispatchWorkflow(let workflow, let ref, let inputs):
             lines += [
-                "workflow:" + quoted(text(workflow)), "ref:" + (ref.map { quoted(text($0)) } ?? "null"),
+                "workflow:" + quoted(workflow.commandText), "ref:" + (ref.map { quoted($0.commandText) } ?? "null"),
                 "inputs:[" + inputs.keys.sorted().map { quoted($0) + ":" + quoted(inputs[$0] ?? "") }.joined(separator: ",") + "]"
             ]
         case .rerunWorkflow(let run, let failedOnly):
@@ -92,9 +93,6 @@ public struct IdempotencyKey: Hashable, Sendable, CustomStringConvertible, Codab
         }
         return Array(lines.joined(separator: "\n").utf8)
     }
-
-    /// ``Swift/String/commandText``.
-    static func text(_ value: String) -> String { value.commandText }
 
     static func names(_ values: [String]) -> [String] {
         Array(Set(values.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })).sorted()
