@@ -84,6 +84,13 @@ final class BenchProcess: @unchecked Sendable {
         return kb / 1024
     }
 
+    /// Whether the process maps the Swift runtime as a shared library (`libswiftCore.so`), or has it linked in
+    /// (`swift build --static-swift-stdlib`); `nil` when its maps cannot be read.
+    func mapsSharedSwiftRuntime() -> Bool? {
+        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return nil }
+        return maps.contains("/libswiftCore.so")
+    }
+
     /// SIGTERM, then SIGKILL when it is still running after 5 s.
     func stop() async {
         guard process.isRunning else { return }
