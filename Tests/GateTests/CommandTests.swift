@@ -121,6 +121,17 @@ import Testing
         #expect(Array(text.commandText.utf8) == Array(full.utf8))
     }
 
+    /// The fast path's whitespace test is the set the full trim uses, scalar by scalar over all of Unicode.
+    @Test func fastWhitespaceTestIsTheTrimmedSet() {
+        let trimmed = CharacterSet.whitespacesAndNewlines
+        var differing: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if String.isTrimmed(scalar) != trimmed.contains(scalar) { differing.append(value) }
+        }
+        #expect(differing.isEmpty, "scalars where the two sets differ: \(differing.prefix(10).map { String($0, radix: 16) })")
+    }
+
     @Test func normalizationMakesEquivalentCommandsEqual() {
         let a = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["@Bob", "alice"], add: [], remove: [])))
         let b = IdempotencyKey(Self.command(.assignIssue(issue: 3, set: ["alice", "bob", "bob"], add: [], remove: []), repo: "owner/name"))
