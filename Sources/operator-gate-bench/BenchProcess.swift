@@ -72,6 +72,19 @@ final class BenchProcess: @unchecked Sendable {
         threadCPU().reduce(0) { total, thread in total + max(0, thread.value - (earlier[thread.key] ?? 0)) }
     }
 
+    /// CPU ms each thread alive now used since `earlier`, summed by thread name (`comm`), the names of threads that
+    /// used any: where ``cpuMilliseconds(since:)`` went.
+    func cpuMillisecondsByThreadName(since earlier: [String: Double]) -> [String: Double] {
+        var byName: [String: Double] = [:]
+        for (thread, total) in threadCPU() {
+            let used = max(0, total - (earlier[thread] ?? 0))
+            guard used > 0 else { continue }
+            let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8)) ?? thread
+            byName[name.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += used
+        }
+        return byName
+    }
+
     /// A memory figure of /proc/PID/status in MB (`VmRSS` now, `VmHWM` the peak).
     func memoryMB(_ field: String) -> Double { Self.memoryMB(field, of: "\(pid)") }
 

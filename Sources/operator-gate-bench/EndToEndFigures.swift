@@ -29,6 +29,8 @@ struct EndToEndFigures: Codable, Sendable {
     var sameIssue = Load()
     /// CPU time per second while nothing happens (threads alive over the idle window).
     var idleCPUMsPerSecond = 0.0
+    /// The idle window's CPU ms by thread name (JSON only): which threads woke.
+    var idleCPUMsByThread: [String: Double] = [:]
     var rssIdleMB = 0.0
     var rssPeakMB = 0.0
     /// Closed loop: a signed Gitea webhook posted to the bot's receiver until its notice DM arrives (operator-gate

@@ -44,6 +44,7 @@ extension EndToEndRun {
             let idleStart = process.threadCPU()
             try await Task.sleep(for: .seconds(idleSeconds))
             figures.idleCPUMsPerSecond = process.cpuMilliseconds(since: idleStart) / Double(idleSeconds)
+            figures.idleCPUMsByThread = process.cpuMillisecondsByThreadName(since: idleStart)
             figures.rssIdleMB = process.memoryMB("VmRSS")
             let beforeLoad = try await scrape()
             figures.distinctIssues = try await loadPhase(client, process: process, forge: forge, distinct: true)
