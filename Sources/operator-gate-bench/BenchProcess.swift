@@ -100,8 +100,10 @@ final class BenchProcess: @unchecked Sendable {
     /// Whether the process maps the Swift runtime as a shared library (`libswiftCore.so`), or has it linked in
     /// (`swift build --static-swift-stdlib`); `nil` when its maps cannot be read.
     func mapsSharedSwiftRuntime() -> Bool? {
-        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return nil }
-        return maps.contains("/libswiftCore.so")
+        // Read to the end: /proc files report size 0, and `String(contentsOfFile:)` stops after its first read.
+        guard let file = FileHandle(forReadingAtPath: "/proc/\(pid)/maps"), let data = try? file.readToEnd() else { return nil }
+        try? file.close()
+        return String(decoding: data, as: UTF8.self).contains("/libswiftCore.so")
     }
 
     /// SIGTERM, then SIGKILL when it is still running after 5 s.
