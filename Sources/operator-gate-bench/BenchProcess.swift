@@ -101,8 +101,9 @@ final class BenchProcess: @unchecked Sendable {
     /// (`swift build --static-swift-stdlib`); `nil` when its maps cannot be read.
     func mapsSharedSwiftRuntime() -> Bool? {
         // Read to the end: /proc files report size 0, and `String(contentsOfFile:)` stops after its first read.
-        guard let file = FileHandle(forReadingAtPath: "/proc/\(pid)/maps"), let data = try? file.readToEnd() else { return nil }
-        try? file.close()
+        guard let file = FileHandle(forReadingAtPath: "/proc/\(pid)/maps") else { return nil }
+        defer { try? file.close() }
+        guard let data = try? file.readToEnd() else { return nil }
         return String(decoding: data, as: UTF8.self).contains("/libswiftCore.so")
     }
 
