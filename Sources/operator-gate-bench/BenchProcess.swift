@@ -55,7 +55,7 @@ final class BenchProcess: @unchecked Sendable {
     }
 
     /// CPU time of each thread alive now, in ms by thread id, from its schedstat (nanoseconds): precise enough for an
-    /// idle process, where clock ticks are too coarse. Compare two samples with ``cpuMilliseconds(since:)``.
+    /// idle process, where clock ticks are too coarse. Compare two samples with ``cpuMillisecondsByThread(since:)``.
     func threadCPU() -> [String: Double] {
         let tasks = "/proc/\(pid)/task"
         var sample: [String: Double] = [:]
@@ -66,23 +66,19 @@ final class BenchProcess: @unchecked Sendable {
         return sample
     }
 
-    /// CPU ms the threads alive now used since `earlier` (a ``threadCPU()`` sample); a thread that ended in between
-    /// is not counted, one that started counts from zero.
-    func cpuMilliseconds(since earlier: [String: Double]) -> Double {
-        threadCPU().reduce(0) { total, thread in total + max(0, thread.value - (earlier[thread.key] ?? 0)) }
+    /// CPU ms each thread alive now used since `earlier` (a ``threadCPU()`` sample), by thread id; a thread that ended
+    /// in between is not counted, one that started counts from zero.
+    func cpuMillisecondsByThread(since earlier: [String: Double]) -> [String: Double] {
+        threadCPU().reduce(into: [:]) { used, thread in used[thread.key] = max(0, thread.value - (earlier[thread.key] ?? 0)) }
     }
 
-    /// CPU ms each thread alive now used since `earlier`, summed by thread name (`comm`), the names of threads that
-    /// used any: where ``cpuMilliseconds(since:)`` went.
-    func cpuMillisecondsByThreadName(since earlier: [String: Double]) -> [String: Double] {
-        var byName: [String: Double] = [:]
-        for (thread, total) in threadCPU() {
-            let used = max(0, total - (earlier[thread] ?? 0))
-            guard used > 0 else { continue }
-            let name = Self.procText("/proc/\(pid)/task/\(thread)/comm") ?? thread
-            byName[name.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += used
+    /// A ``cpuMillisecondsByThread(since:)`` figure summed by thread name (`comm`), over the threads that used any:
+    /// which kind of thread (task pool, dispatch, event loop) the time went to.
+    func byThreadName(_ used: [String: Double]) -> [String: Double] {
+        used.filter { $0.value > 0 }.reduce(into: [:]) { byName, thread in
+            let name = Self.procText("/proc/\(pid)/task/\(thread.key)/comm") ?? thread.key
+            byName[name.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += thread.value
         }
-        return byName
     }
 
     /// A memory figure of /proc/PID/status in MB (`VmRSS` now, `VmHWM` the peak).
