@@ -13,11 +13,17 @@ struct EndToEndFigures: Codable, Sendable {
         var commandsPerSecond: Double { seconds > 0 ? Double(commands) / seconds : 0 }
     }
 
+    /// How a bot written in Swift links its runtime and Foundation.
+    enum RuntimeLinkage: String, Codable, Sendable {
+        /// Linked into the one executable (`swift build --static-swift-stdlib`).
+        case `static`
+        /// libswiftCore.so and Foundation's libraries mapped: more pages resident, a PLT hop per runtime call.
+        case shared
+    }
+
     var bot = ""
-    /// How the bot links the Swift runtime and Foundation: `static` (one executable), `shared` (libswiftCore.so and
-    /// Foundation's libraries mapped; more pages resident and a PLT hop per runtime call), or `""` for a bot not
-    /// written in Swift.
-    var swiftRuntime = ""
+    /// `nil` for a bot not written in Swift.
+    var swiftRuntime: RuntimeLinkage?
     /// From starting the process to the answer of a DM published at that moment.
     var startupMs = 0.0
     /// Closed loop: one DM at a time, from publishing it to its answer arriving.
@@ -52,7 +58,7 @@ struct EndToEndFigures: Codable, Sendable {
             ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
             ("RSS idle / peak (MB)", String(format: "%.1f / %.1f", rssIdleMB, rssPeakMB)),
             ("startup to first answer (ms)", String(format: "%.0f", startupMs)),
-            ("Swift runtime and Foundation", swiftRuntime.isEmpty ? "(not Swift)" : swiftRuntime),
+            ("Swift runtime and Foundation", swiftRuntime?.rawValue ?? "(not Swift)"),
             ("webhook→notice DM p50 / p99 / max (ms)", webhook.map { "\(ms($0.p50)) / \(ms($0.p99)) / \(ms($0.max))" } ?? "(none)"),
             ("every command once, every answer once", distinctIssues.exactlyOnce && sameIssue.exactlyOnce ? "yes" : "NO")
         ]

@@ -29,7 +29,7 @@ extension EndToEndRun {
             guard let first = try await client.answers(1, timeout: .seconds(60)).first else { throw CLIError("no first answer") }
             figures.startupMs = Double(first.arrivedNanos - spawned) / 1e6
             if case .operatorGate = subject, let shared = process.mapsSharedSwiftRuntime() {
-                figures.swiftRuntime = shared ? "shared" : "static"
+                figures.swiftRuntime = shared ? .shared : .static
             }
             for index in 0..<20 { _ = try await client.roundTrip("comment ops/tc#1 warm-up \(index)", .nip04) }
             for scheme in [OperatorClient.Scheme.nip04, .nip17] {
