@@ -33,6 +33,8 @@ actor WriteBatcher {
     /// Commits and jobs since start, to show the batching at work.
     private(set) var commits = 0
     private(set) var jobs = 0
+    /// Jobs submitted and waiting for the next batch (the one being committed is not counted).
+    var queued: Int { queue.count }
     /// Told after each commit (the ledger's checkpointer waits on it instead of polling).
     private var commitWatcher: AsyncStream<Void>.Continuation?
 

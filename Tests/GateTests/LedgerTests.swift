@@ -196,10 +196,11 @@ import Testing
             #expect(outcomes.count == 50 && outcomes.allSatisfy { $0 != nil })
             #expect(outcomes.filter { if case .claimed = $0 { true } else { false } }.count == 1)
             #expect(outcomes.filter { if case .duplicate = $0 { true } else { false } }.count == 49)
-            // SQLite: group commit at work, 50 concurrent claims needed fewer than 50 commits.
+            // SQLite: every claim went through the batcher. How many commits they shared depends on how the tasks were
+            // scheduled; `WriteBatcherTests` holds the writer to assert the sharing itself.
             if let sqlite = ledger as? SQLiteLedger {
                 let statistics = await sqlite.commitStatistics()
-                #expect(statistics.jobs == 50 && statistics.commits < 50, "\(statistics)")
+                #expect(statistics.jobs == 50, "\(statistics)")
             }
         }
     }
