@@ -23,7 +23,8 @@ actor OnDemandConnections {
     func run() async {
         let (starts, starter) = AsyncStream.makeStream(of: (RelayConnection, AsyncStream<Void>).self)
         self.starter = starter
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding, so that the task of a connection that closed is freed instead of kept until the group ends.
+        await withDiscardingTaskGroup { group in
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: self.idle / 4)

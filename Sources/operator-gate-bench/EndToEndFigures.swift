@@ -38,6 +38,8 @@ struct EndToEndFigures: Codable, Sendable {
     /// The idle window's CPU ms by thread name (JSON only): which threads woke.
     var idleCPUMsByThread: [String: Double] = [:]
     var rssIdleMB = 0.0
+    /// Resident once the loads are over and the bot is idle again: what a burst leaves behind.
+    var rssAfterLoadsMB = 0.0
     var rssPeakMB = 0.0
     /// Closed loop: a signed Gitea webhook posted to the bot's receiver until its notice DM arrives (operator-gate
     /// only; `nil` for a bot without webhooks).
@@ -56,7 +58,7 @@ struct EndToEndFigures: Codable, Sendable {
             ("throughput, one issue (commands/s)", String(format: "%.0f", sameIssue.commandsPerSecond)),
             ("CPU per command, distinct / one issue (ms)", "\(ms(distinctIssues.cpuPerCommandMs)) / \(ms(sameIssue.cpuPerCommandMs))"),
             ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
-            ("RSS idle / peak (MB)", String(format: "%.1f / %.1f", rssIdleMB, rssPeakMB)),
+            ("RSS idle / after the loads / peak (MB)", String(format: "%.1f / %.1f / %.1f", rssIdleMB, rssAfterLoadsMB, rssPeakMB)),
             ("startup to first answer (ms)", String(format: "%.0f", startupMs)),
             ("Swift runtime and Foundation", swiftRuntime?.rawValue ?? "(not Swift)"),
             ("webhook→notice DM p50 / p99 / max (ms)", webhook.map { "\(ms($0.p50)) / \(ms($0.p99)) / \(ms($0.max))" } ?? "(none)"),

@@ -6,7 +6,7 @@ import NostrCore
 
 extension EndToEndRun {
     /// Starts the bot and measures it: startup, 20 warm-up DMs, `samples` closed-loop DMs per scheme, `idleSeconds`
-    /// of idle, then `load` DMs at once on distinct issues and `load` on one issue.
+    /// of idle, then `load` DMs at once on distinct issues and `load` on one issue, and the memory left after them.
     func phases(_ client: OperatorClient, bot: SecretKey, relay: String, giteaPort: Int, forge: GiteaSimulatorState) async throws
         -> EndToEndFigures
     {
@@ -52,6 +52,9 @@ extension EndToEndRun {
             if let beforeLoad, let after = try await scrape() { figures.stages["load"] = StageBreakdown(from: beforeLoad, to: after) }
             figures.sameIssue = try await loadPhase(client, process: process, forge: forge, distinct: false)
             figures.rssPeakMB = process.memoryMB("VmHWM")
+            // The load phase already waited 2 s for stray answers; one more second of quiet, then what stayed.
+            try await Task.sleep(for: .seconds(1))
+            figures.rssAfterLoadsMB = process.memoryMB("VmRSS")
             await process.stop()
             return figures
         } catch {
