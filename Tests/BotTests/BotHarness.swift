@@ -253,9 +253,12 @@ final class BotHarness: @unchecked Sendable {
 
     /// The bot process's resident memory now and at its peak (VmRSS, VmHWM), in MB.
     func memory() -> (now: Double, peak: Double)? {
-        guard let pid = process?.processIdentifier,
-            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        else { return nil }
+        process.flatMap { Self.memory(ofProcess: "\($0.processIdentifier)") }
+    }
+
+    /// The resident memory of /proc/`process` (`self` for this test process) now and at its peak, in MB.
+    static func memory(ofProcess process: String) -> (now: Double, peak: Double)? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8) else { return nil }
         func kilobytes(_ field: String) -> Double? {
             status.split(separator: "\n").first { $0.hasPrefix(field + ":") }?.split(separator: " ").dropFirst().first.flatMap { Double($0) }
         }
