@@ -46,11 +46,11 @@ extension GiteaSimulatorState {
         return outgoingWebhooks
     }
 
-    /// Queues the event for every hook of `repository`.
-    func emit(_ repository: String, event: String, eventType: String? = nil, payload: [String: Any]) {
+    /// Queues the event for every hook of `repository`; the payload is built only when a hook wants it.
+    func emit(_ repository: String, event: String, eventType: String? = nil, payload: @autoclosure () -> [String: Any]) {
         let targets = hooks.filter { $0.repository == repository.lowercased() }
         guard !targets.isEmpty else { return }
-        var payload = payload
+        var payload = payload()
         payload["repository"] = [
             "id": 1, "name": String(repository.split(separator: "/").last ?? ""), "full_name": repository,
             "html_url": "\(baseURL)/\(repository)", "owner": ["login": String(repository.split(separator: "/").first ?? "")]

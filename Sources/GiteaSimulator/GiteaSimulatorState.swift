@@ -250,10 +250,11 @@ public actor GiteaSimulatorState {
 
     func repo(_ name: String) -> Repo? { repos[name.lowercased()] }
 
+    /// Changes a repository in place: copying it out and back would copy every issue it holds on each write.
     func update(_ name: String, _ change: (inout Repo) -> Void) {
-        guard var repo = repos[name.lowercased()] else { return }
-        change(&repo)
-        repos[name.lowercased()] = repo
+        let key = name.lowercased()
+        guard repos[key] != nil else { return }
+        change(&repos[key]!)
     }
 
     func newID() -> Int64 {
