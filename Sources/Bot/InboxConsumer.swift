@@ -151,9 +151,10 @@ public final class InboxConsumer: Service, Sendable {
     typealias AdmittedCommand = (message: DirectMessage, op: Operator, command: Command, at: ContinuousClock.Instant)
 
     /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
-    /// - Parameter releasingTarget: called once the Gate is done, so that the next command on the same target runs
-    ///   while this one's answer is built and stored (a target's order is the order of its writes on Gitea; answers
-    ///   carry their own text, and clients order them by their second anyway).
+    /// - Parameter releasingTarget: called once the command's outcome on Gitea is settled (before its ledger entry
+    ///   commits) or the Gate is done, so that the next command on the same target runs while this one completes and
+    ///   its answer is built and stored (a target's order is the order of its writes on Gitea; answers carry their
+    ///   own text, and clients order them by their second anyway).
     @discardableResult
     private func execute(
         _ command: Command, for message: DirectMessage, by op: Operator, releasingTarget: ParallelCommands.LaneRelease? = nil
@@ -161,9 +162,12 @@ public final class InboxConsumer: Service, Sendable {
         let started = ContinuousClock.now
         let command = op.stamp(command)
         await noteScheme(message, of: op)
+        let writeSettled: (@Sendable () -> Void)? = releasingTarget.map { release in { @Sendable in release() } }
         let ack = await holdingClaim(on: message) {
             if command.action == .watch { return await SubscriptionCommand.run(command, by: op, store: self.notices) }
-            return await self.gate.handle(command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action))
+            return await self.gate.handle(
+                command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action),
+                writeSettled: writeSettled)
         }
         StageTimer.record(CommandStage.gate, since: started)
         releasingTarget?()

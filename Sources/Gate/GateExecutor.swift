@@ -95,16 +95,22 @@ public final class GateExecutor: Sendable {
     /// - Parameter visibleRepositories: which repositories' ledger entries `status` may show (the operator's own).
     /// - Parameter confirmFirst: a write is not executed yet: the answer previews it with a code, and `yes CODE` from
     ///   the same source executes it (``CommandPayload/confirm(code:accept:)``).
+    /// - Parameter writeSettled: called once a claimed command's outcome on Gitea is known (written, or certainly
+    ///   not), before the ledger records it: the next command on the same target may write from then on, while
+    ///   this one's completion commits. Not called for answers from the ledger, refusals before a claim or reads.
     public func handle(
-        _ command: Command, visibleRepositories: @Sendable (String) -> Bool = { _ in true }, confirmFirst: Bool = false
+        _ command: Command, visibleRepositories: @Sendable (String) -> Bool = { _ in true }, confirmFirst: Bool = false,
+        writeSettled: (@Sendable () -> Void)? = nil
     ) async -> Ack {
         guard let executor = acting(command) else { return noIdentity(command) }
         if confirmFirst && command.action.writes { return await executor.requestConfirmation(command) }
-        return await executor.handleActing(command, visibleRepositories: visibleRepositories)
+        return await executor.handleActing(command, visibleRepositories: visibleRepositories, writeSettled: writeSettled)
     }
 
-    /// ``handle(_:visibleRepositories:)`` on the executor of the command's acting login.
-    private func handleActing(_ command: Command, visibleRepositories: @Sendable (String) -> Bool) async -> Ack {
+    /// ``handle(_:visibleRepositories:confirmFirst:writeSettled:)`` on the executor of the command's acting login.
+    private func handleActing(
+        _ command: Command, visibleRepositories: @Sendable (String) -> Bool, writeSettled: (@Sendable () -> Void)? = nil
+    ) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)
         case .status(let prefix): return await status(command, prefix, visible: visibleRepositories)
@@ -118,7 +124,9 @@ public final class GateExecutor: Sendable {
         default: break
         }
         let key = IdempotencyKey(command)
-        guard begin(key) else { return await afterLocalHandling(of: key, command, visibleRepositories: visibleRepositories) }
+        guard begin(key) else {
+            return await afterLocalHandling(of: key, command, visibleRepositories: visibleRepositories, writeSettled: writeSettled)
+        }
         defer { end(key) }
         let outcome: ClaimOutcome
         let claimStarted = ContinuousClock.now
@@ -133,7 +141,7 @@ public final class GateExecutor: Sendable {
         }
         switch outcome {
         case .claimed(let entry):
-            return await execute(entry, command, key: key, claimedAt: claimStarted)
+            return await execute(entry, command, key: key, claimedAt: claimStarted, writeSettled: writeSettled)
         case .originSeen(let entry) where entry.state == .claimed && ledger.leaseDuration != nil,
             .duplicate(let entry) where entry.state == .claimed && ledger.leaseDuration != nil:
             // Claimed and not finished: wait for its holder, or take it over once its lease ran out.
@@ -178,11 +186,13 @@ public final class GateExecutor: Sendable {
 
     /// The same command while another task of this process handles it: wait for that one, then handle this one
     /// (it is then answered from the ledger, or runs if the first one failed without writing).
-    private func afterLocalHandling(of key: IdempotencyKey, _ command: Command, visibleRepositories: @Sendable (String) -> Bool) async -> Ack {
+    private func afterLocalHandling(
+        of key: IdempotencyKey, _ command: Command, visibleRepositories: @Sendable (String) -> Bool, writeSettled: (@Sendable () -> Void)?
+    ) async -> Ack {
         while handling.withLockedValue({ $0.contains(key.hex) }) && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return await handleActing(command, visibleRepositories: visibleRepositories)
+        return await handleActing(command, visibleRepositories: visibleRepositories, writeSettled: writeSettled)
     }
 
     /// Reconciles claims left behind, every `interval` until cancelled (the bot runs it): a command whose process
@@ -270,8 +280,12 @@ public final class GateExecutor: Sendable {
 
     /// - Parameter claimedAt: when this process claimed `entry` (before the claim's commit); `nil` for a claim taken
     ///   over or reconciled, whose lease is then confirmed before the write.
-    private func execute(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, claimedAt: ContinuousClock.Instant? = nil) async -> Ack {
-        guard let lease = ledger.leaseDuration else { return await executeHoldingClaim(entry, command, key: key) }
+    /// - Parameter writeSettled: see ``handle(_:visibleRepositories:confirmFirst:writeSettled:)``.
+    private func execute(
+        _ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, claimedAt: ContinuousClock.Instant? = nil,
+        writeSettled: (@Sendable () -> Void)? = nil
+    ) async -> Ack {
+        guard let lease = ledger.leaseDuration else { return await executeHoldingClaim(entry, command, key: key, writeSettled: writeSettled) }
         // The lease must still be ours right before the write (unless just claimed), and is renewed while it runs.
         let held: Bool
         do {
@@ -292,7 +306,7 @@ public final class GateExecutor: Sendable {
         }
         if running.areRenewed {
             running.hold(entry)
-            let ack = await executeHoldingClaim(entry, command, key: key)
+            let ack = await executeHoldingClaim(entry, command, key: key, writeSettled: writeSettled)
             running.release(entry.id)
             return ack
         }
@@ -301,7 +315,7 @@ public final class GateExecutor: Sendable {
             renew: { try await self.ledger.renewLease(id: entry.id, now: self.now()) },
             lost: { await self.leaseLost(entry) }
         ) {
-            await self.executeHoldingClaim(entry, command, key: key)
+            await self.executeHoldingClaim(entry, command, key: key, writeSettled: writeSettled)
         }
     }
 
@@ -339,11 +353,13 @@ public final class GateExecutor: Sendable {
         logger.warning("lease lost while the command ran", metadata: ["key": "\(entry.key.short)"])
     }
 
-    private func executeHoldingClaim(_ entry: LedgerEntry, _ command: Command, key: IdempotencyKey) async -> Ack {
+    private func executeHoldingClaim(
+        _ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, writeSettled: (@Sendable () -> Void)?
+    ) async -> Ack {
         await drive(
             ExactlyOnceStateMachine(
                 command: command, key: key, mode: .execute, retries: configuration.unknownOutcomeRetries,
-                retryDelay: configuration.retryDelay), entry)
+                retryDelay: configuration.retryDelay), entry, writeSettled: writeSettled)
     }
 
     /// A claim left behind (a crash, an unknown outcome, a lapsed lease): probe Gitea, then execute only if
@@ -356,7 +372,10 @@ public final class GateExecutor: Sendable {
     }
 
     /// Carries out the protocol's actions for one claimed entry until it answers.
-    private func drive(_ protocolState: ExactlyOnceStateMachine, _ entry: LedgerEntry) async -> Ack {
+    /// - Parameter writeSettled: called before the outcome is recorded (``handle(_:visibleRepositories:confirmFirst:writeSettled:)``).
+    private func drive(
+        _ protocolState: ExactlyOnceStateMachine, _ entry: LedgerEntry, writeSettled: (@Sendable () -> Void)? = nil
+    ) async -> Ack {
         var machine = protocolState
         let command = machine.command
         let key = machine.key
@@ -387,15 +406,17 @@ public final class GateExecutor: Sendable {
                 try? await Task.sleep(for: delay)
                 action = machine.receive(.waited, now: now())
             case .complete(let ack):
+                writeSettled?()
                 await complete(entry, ack)
                 return ack
             case .fail(let ack):
+                writeSettled?()
                 await fail(entry, ack)
                 return ack
             case .answer(let ack):
                 return ack
             case .execute:
-                return await execute(entry, command, key: key)
+                return await execute(entry, command, key: key, writeSettled: writeSettled)
             }
         }
     }
