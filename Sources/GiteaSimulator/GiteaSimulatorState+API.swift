@@ -139,9 +139,12 @@ extension GiteaSimulatorState {
     }
 
     func createComment(_ name: String, _ number: Int, login: String, body: String) throws(SimulatorFailure) -> GiteaComment {
-        guard let item = item(name, number) else { throw SimulatorFailure(status: 500, message: "issue does not exist") }
+        // Only whether it is a pull request: a copy of the item held across the append would copy its comments.
+        guard let isPull = repo(name)?.items[number].map({ $0.pull != nil }) else {
+            throw SimulatorFailure(status: 500, message: "issue does not exist")
+        }
         let id = newID()
-        let kind = item.pull == nil ? "issues" : "pulls"
+        let kind = isPull ? "pulls" : "issues"
         let comment = GiteaComment(
             id: id, body: body, htmlURL: "\(baseURL)/\(name)/\(kind)/\(number)#issuecomment-\(id)", user: user(login),
             createdAt: GiteaSimulator.timestamp(Date()))
@@ -153,7 +156,7 @@ extension GiteaSimulatorState {
         emit(
             name, event: "issue_comment",
             payload: [
-                "action": "created", "issue": issuePayload(name, number), "is_pull": item.pull != nil, "sender": sender(login),
+                "action": "created", "issue": issuePayload(name, number), "is_pull": isPull, "sender": sender(login),
                 "comment": [
                     "id": comment.id, "body": comment.body, "html_url": comment.htmlURL, "user": sender(login), "created_at": comment.createdAt
                 ]
