@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Gate
 import NIOConcurrencyHelpers
 import NostrCore
 
@@ -10,6 +11,8 @@ import NostrCore
 /// of records older than any subscription could still deliver. One process writes a store.
 public final class InboxStore: Sendable {
     let database: DatabasePool
+    /// Shares commits between concurrent ``storeProcessed(_:now:reply:)`` calls (group commit).
+    private let batcher: WriteBatcher
     /// The most recent ids, and whether they are all the ids the table holds: while they are, a miss in memory
     /// is a definite "not seen" and costs no database read.
     private let recent: NIOLockedValueBox<(set: BoundedSet<String>, complete: Bool)>
@@ -28,6 +31,7 @@ public final class InboxStore: Sendable {
         // did not move) and are answered from the ledger.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         database = try DatabasePool(path: path, configuration: configuration)
+        batcher = WriteBatcher(database: database, commitsInline: true)
         recent = NIOLockedValueBox((BoundedSet(capacity: memoryCapacity), false))
         var migrator = DatabaseMigrator()
         migrator.registerMigration("inbox-v1") { db in
@@ -94,29 +98,53 @@ public final class InboxStore: Sendable {
         ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
         reply: (messageID: String, events: [Event])? = nil
     ) throws {
-        try database.write { db in
-            if let reply { try Self.insertOutbox(db, id: reply.messageID, events: reply.events, now: now) }
-            for id in ids { try Self.insertSeen(db, id: id, messageTime: messageTime, seenAt: now) }
-            for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
-                guard let value else { continue }
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO inbox_cursor (scheme, created_at) VALUES (?, ?)
-                        ON CONFLICT(scheme) DO UPDATE SET created_at = max(created_at, excluded.created_at)
-                        """
-                ).execute(arguments: [scheme, value])
+        try database.write { db in try Self.writeProcessed(db, ids: ids, messageTime: messageTime, cursor: cursor, now: now, reply: reply) }
+        rememberInMemory(ids)
+    }
+
+    /// ``markProcessed(_:now:reply:)`` in a commit shared with the calls made meanwhile (group commit: a burst of
+    /// answers stores in a few commits instead of one each); returns once that commit is durable. Each call's
+    /// writes are in their own savepoint, so a failing one leaves the others whole.
+    public func storeProcessed(_ message: DirectMessage, now: Int64, reply: [Event]? = nil) async throws {
+        let ids = Array(Set([message.carrierID, message.id]))
+        let cursor = Self.cursor(after: message, now: now)
+        let reply = reply.map { (messageID: message.id, events: $0) }
+        try await batcher.submit { db in
+            try db.inSavepoint {
+                try Self.writeProcessed(db, ids: ids, messageTime: message.createdAt, cursor: cursor, now: now, reply: reply)
+                return .commit
             }
         }
         rememberInMemory(ids)
     }
 
+    private static func cursor(after message: DirectMessage, now: Int64) -> InboxCursor {
+        var cursor = InboxCursor()
+        cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
+        return cursor
+    }
+
+    private static func writeProcessed(
+        _ db: Database, ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64, reply: (messageID: String, events: [Event])?
+    ) throws {
+        if let reply { try insertOutbox(db, id: reply.messageID, events: reply.events, now: now) }
+        for id in ids { try insertSeen(db, id: id, messageTime: messageTime, seenAt: now) }
+        for (scheme, value) in [("nip04", cursor.nip04), ("nip17", cursor.nip17)] {
+            guard let value else { continue }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO inbox_cursor (scheme, created_at) VALUES (?, ?)
+                    ON CONFLICT(scheme) DO UPDATE SET created_at = max(created_at, excluded.created_at)
+                    """
+            ).execute(arguments: [scheme, value])
+        }
+    }
+
     /// Records a handled message (its carrier and its own id) as processed and advances its scheme's cursor to the
     /// message's time, with its reply if any (``markProcessed(ids:messageTime:cursor:now:reply:)``).
     public func markProcessed(_ message: DirectMessage, now: Int64, reply: [Event]? = nil) throws {
-        var cursor = InboxCursor()
-        cursor.advance(scheme: message.scheme, messageTime: message.createdAt, now: now)
         try markProcessed(
-            ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: cursor, now: now,
+            ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: Self.cursor(after: message, now: now), now: now,
             reply: reply.map { (message.id, $0) })
     }
 

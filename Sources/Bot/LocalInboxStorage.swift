@@ -12,7 +12,7 @@ public struct LocalInboxStorage: InboxStorage {
     public func renewClaim(messageID: String, now: Int64) async throws -> Bool { true }
 
     public func storeReply(_ reply: [Event], answering message: DirectMessage, now: Int64) async throws -> Bool {
-        try local.markProcessed(message, now: now, reply: reply)
+        try await local.storeProcessed(message, now: now, reply: reply)
         return true
     }
 

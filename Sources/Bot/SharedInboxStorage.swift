@@ -33,7 +33,7 @@ public struct SharedInboxStorage: InboxStorage {
             return false
         }
         try await shared.advanceCursor(scheme: message.scheme.rawValue, messageTime: min(message.createdAt, now))
-        try local.markProcessed(message, now: now, reply: reply)
+        try await local.storeProcessed(message, now: now, reply: reply)
         return true
     }
 

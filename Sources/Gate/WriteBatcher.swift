@@ -8,15 +8,16 @@ import Synchronization
 /// without weakening anything: every caller returns only after the transaction holding its write committed.
 /// A job must write with at most one statement, as its last step (the ledger's claim inserts last; completion is
 /// one UPDATE): a failing statement is undone by SQLite on its own without ending the transaction, so one failing
-/// job cannot half-apply, and no savepoint (two more statements per job) is needed. An error that ends the
-/// transaction fails the commit, and then every job of the batch fails.
+/// job cannot half-apply, and no savepoint (two more statements per job) is needed. A job that writes several
+/// statements wraps them in its own savepoint (`Database.inSavepoint`, as the inbox's processed marks do). An
+/// error that ends the transaction fails the commit, and then every job of the batch fails.
 ///
 /// One command at a time, the hops cost more than the commit: a batch of one commits on the actor's own thread
 /// (``commitsInline``). Before a batch is taken the drainer yields once if another submitter is on its way to the
 /// actor (counted in ``arriving`` before the hop), so that it joins the batch; a lone submitter commits at once.
 /// Counting arrivals, not looking at the queue, is what keeps group commit for staggered submitters: those that
 /// arrive during a commit wait for the actor, not in the queue, and each would otherwise commit alone.
-actor WriteBatcher {
+public actor WriteBatcher {
     private final class Job: @unchecked Sendable {
         let work: @Sendable (Database) throws -> any Sendable
         /// Written on GRDB's writer queue, read after the awaited write returned (which orders the two).
@@ -43,7 +44,8 @@ actor WriteBatcher {
     /// commit, which must not hold a concurrency thread.
     private let commitsInline: Bool
 
-    init(database: DatabasePool, commitsInline: Bool) { (self.database, self.commitsInline) = (database, commitsInline) }
+    /// - Parameter commitsInline: see ``commitsInline``; only for `synchronous=NORMAL` databases.
+    public init(database: DatabasePool, commitsInline: Bool) { (self.database, self.commitsInline) = (database, commitsInline) }
 
     /// Sends a value to `watcher` after every commit from now on, in place of any earlier watcher (which is finished).
     func watchCommits(_ watcher: AsyncStream<Void>.Continuation?) {
@@ -52,7 +54,7 @@ actor WriteBatcher {
     }
 
     /// Runs `work` inside a shared `BEGIN IMMEDIATE` transaction and returns its result once that transaction committed.
-    nonisolated func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    public nonisolated func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         arriving.add(1, ordering: .relaxed)
         return try await enqueue(work)
     }
