@@ -58,15 +58,4 @@ public struct Ack: Codable, Sendable, Equatable {
         return "\(prefix)\(message) \(target)\(titled)\(link)\(keyNote).\(warningNote)"
     }
 
-    /// Compact JSON.
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
-    }
-
-    /// Reads an Ack stored by ``json``.
-    public static func parse(_ json: String) -> Ack? {
-        try? JSONDecoder().decode(Ack.self, from: Data(json.utf8))
-    }
 }

@@ -32,11 +32,17 @@ public enum GateFooter {
     }
 
     /// Operator names go into Markdown: keep them to one plain line.
+    /// Printable ASCII without Markdown's specials (`nostr:npub1…`, Gitea logins) is kept as it is, without the
+    /// per-scalar property lookups (every write's footer sanitizes its actor).
     private static func sanitize(_ actor: String) -> String {
-        String(
+        let plain = actor.utf8.count <= 64 && actor.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7f && !specials.contains(byte) }
+        if plain { return actor }
+        return String(
             actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
                 .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
     }
+
+    private static let specials = Set("<>`*_[]|".utf8)
 }
 
 extension String {

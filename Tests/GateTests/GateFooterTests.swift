@@ -29,4 +29,20 @@ import Testing
         #expect(line.hasSuffix("</sub>"))
         #expect(line.components(separatedBy: "</sub>").count == 2)
     }
+
+    /// The actor's sanitizing as it was written first (scalar by scalar): the ASCII fast path must agree with it.
+    static func sanitizedByScalars(_ actor: String) -> String {
+        String(
+            actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
+                .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
+    }
+
+    @Test func theFastPathAgreesWithTheScalarRules() {
+        let pieces = ["nostr:npub1", "alice", " ", "a_b", "<", "`", "|", "\t", "\n", "\u{7f}", "é", "🚀", "\u{2028}", "~!@#$%^&()", "x"]
+        var actors = ["", String(repeating: "a", count: 64), String(repeating: "a", count: 65), "nostr:" + String(repeating: "q", count: 63)]
+        for _ in 0..<500 { actors.append((0..<Int.random(in: 1...12)).map { _ in pieces.randomElement()! }.joined()) }
+        for actor in actors {
+            #expect(GateFooter.line(key: key, action: .addComment, actor: actor).hasSuffix(" by \(Self.sanitizedByScalars(actor))</sub>"), "\(actor)")
+        }
+    }
 }
