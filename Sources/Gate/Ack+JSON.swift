@@ -6,55 +6,23 @@ extension Ack {
     /// synthesized `Codable` (the ledger's stored results are read by ``parse(_:)`` either way). Written directly,
     /// since the encoder was about 2% of the bot's CPU under load (every executed command stores its answer).
     public var json: String {
-        var out: [UInt8] = []
+        var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(256 + message.utf8.count + (lines?.reduce(0) { $0 + $1.utf8.count + 3 } ?? 0))
-        out.append(UInt8(ascii: "{"))
-        var first = true
-        func key(_ name: StaticString) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(UInt8(ascii: "\""))
-            CanonicalJSON.appendRaw(name, to: &out)
-            CanonicalJSON.appendRaw("\":", to: &out)
-        }
-        key("action")
-        CanonicalJSON.appendString(action.rawValue, to: &out)
-        if let executedAt {
-            key("executedAt")
-            CanonicalJSON.appendInteger(executedAt, to: &out)
-        }
-        key("key")
-        CanonicalJSON.appendString(self.key, to: &out)
-        if let lines {
-            key("lines")
-            CanonicalJSON.appendStrings(lines, to: &out)
-        }
-        key("message")
-        CanonicalJSON.appendString(message, to: &out)
-        if let number {
-            key("number")
-            CanonicalJSON.appendInteger(number, to: &out)
-        }
-        key("priorExecution")
-        CanonicalJSON.appendRaw(priorExecution ? "true" : "false", to: &out)
-        key("repository")
-        CanonicalJSON.appendString(repository, to: &out)
-        if let state {
-            key("state")
-            CanonicalJSON.appendString(state.rawValue, to: &out)
-        }
-        key("success")
-        CanonicalJSON.appendRaw(success ? "true" : "false", to: &out)
-        if let title {
-            key("title")
-            CanonicalJSON.appendString(title, to: &out)
-        }
-        if let url {
-            key("url")
-            CanonicalJSON.appendString(url, to: &out)
-        }
-        key("warnings")
-        CanonicalJSON.appendStrings(warnings, to: &out)
+        var members = JSONMembers()
+        // In key order, as `.sortedKeys` wrote them.
+        members.string("action", action.rawValue, to: &out)
+        members.integer("executedAt", executedAt, to: &out)
+        members.string("key", key, to: &out)
+        members.strings("lines", lines, to: &out)
+        members.string("message", message, to: &out)
+        members.integer("number", number.map(Int64.init), to: &out)
+        members.boolean("priorExecution", priorExecution, to: &out)
+        members.string("repository", repository, to: &out)
+        members.string("state", state?.rawValue, to: &out)
+        members.boolean("success", success, to: &out)
+        members.string("title", title, to: &out)
+        members.string("url", url, to: &out)
+        members.strings("warnings", warnings, to: &out)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }

@@ -48,33 +48,17 @@ public struct Filter: Hashable, Sendable {
 
     func appendJSON(to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        var first = true
-        func key(_ name: String) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            CanonicalJSON.appendString(name, to: &out)
-            out.append(UInt8(ascii: ":"))
-        }
-        func strings(_ name: String, _ values: [String]?) {
-            guard let values else { return }
-            key(name)
-            CanonicalJSON.appendStrings(values, to: &out)
-        }
-        func integer(_ name: String, _ value: Int64?) {
-            guard let value else { return }
-            key(name)
-            CanonicalJSON.appendInteger(value, to: &out)
-        }
-        strings("ids", ids)
-        strings("authors", authors)
+        var members = JSONMembers()
+        members.strings("ids", ids, to: &out)
+        members.strings("authors", authors, to: &out)
         if let kinds {
-            key("kinds")
+            members.key("kinds", to: &out)
             out.append(contentsOf: Array(("[" + kinds.map(String.init).joined(separator: ",") + "]").utf8))
         }
-        for letter in tags.keys.sorted() { strings("#" + letter, tags[letter]) }
-        integer("since", since)
-        integer("until", until)
-        integer("limit", limit.map(Int64.init))
+        for letter in tags.keys.sorted() { members.strings("#" + letter, tags[letter], to: &out) }
+        members.integer("since", since, to: &out)
+        members.integer("until", until, to: &out)
+        members.integer("limit", limit.map(Int64.init), to: &out)
         out.append(UInt8(ascii: "}"))
     }
 }
