@@ -32,11 +32,11 @@ public enum GateFooter {
     }
 
     /// Operator names go into Markdown: keep them to one plain line.
-    /// Printable ASCII without Markdown's specials (`nostr:npub1…`, Gitea logins) is kept as it is, without the
-    /// per-scalar property lookups (every write's footer sanitizes its actor).
+    /// Printable ASCII without Markdown's specials (`nostr:npub1…`, Gitea logins) is only cut to 64 characters,
+    /// without the per-scalar property lookups (every write's footer sanitizes its actor).
     private static func sanitize(_ actor: String) -> String {
-        let plain = actor.utf8.count <= 64 && actor.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7f && !specials.contains(byte) }
-        if plain { return actor }
+        let plain = actor.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7f && !specials.contains(byte) }
+        if plain { return actor.utf8.count <= 64 ? actor : String(decoding: actor.utf8.prefix(64), as: UTF8.self) }
         return String(
             actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
                 .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
