@@ -106,7 +106,7 @@ public final class InboxStore: Sendable {
     /// answers stores in a few commits instead of one each); returns once that commit is durable. Each call's
     /// writes are in their own savepoint, so a failing one leaves the others whole.
     public func storeProcessed(_ message: DirectMessage, now: Int64, reply: [Event]? = nil) async throws {
-        let ids = Array(Set([message.carrierID, message.id]))
+        let ids = Self.processedIDs(of: message)
         let cursor = Self.cursor(after: message, now: now)
         let reply = reply.map { (messageID: message.id, events: $0) }
         try await batcher.submit { db in
@@ -117,6 +117,9 @@ public final class InboxStore: Sendable {
         }
         rememberInMemory(ids)
     }
+
+    /// The ids a handled message is recorded under: its carrier's and its own (the same for NIP-04).
+    static func processedIDs(of message: DirectMessage) -> [String] { Array(Set([message.carrierID, message.id])) }
 
     private static func cursor(after message: DirectMessage, now: Int64) -> InboxCursor {
         var cursor = InboxCursor()
@@ -144,7 +147,7 @@ public final class InboxStore: Sendable {
     /// message's time, with its reply if any (``markProcessed(ids:messageTime:cursor:now:reply:)``).
     public func markProcessed(_ message: DirectMessage, now: Int64, reply: [Event]? = nil) throws {
         try markProcessed(
-            ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, cursor: Self.cursor(after: message, now: now), now: now,
+            ids: Self.processedIDs(of: message), messageTime: message.createdAt, cursor: Self.cursor(after: message, now: now), now: now,
             reply: reply.map { (message.id, $0) })
     }
 

@@ -29,7 +29,7 @@ public struct SharedInboxStorage: InboxStorage {
 
     public func storeReply(_ reply: [Event], answering message: DirectMessage, now: Int64) async throws -> Bool {
         guard try await shared.complete(messageID: message.id, reply: reply.map(\.jsonString), now: now) else {
-            try? local.markSeen(ids: Array(Set([message.carrierID, message.id])), messageTime: message.createdAt, now: now)
+            try? local.markSeen(ids: InboxStore.processedIDs(of: message), messageTime: message.createdAt, now: now)
             return false
         }
         try await shared.advanceCursor(scheme: message.scheme.rawValue, messageTime: min(message.createdAt, now))

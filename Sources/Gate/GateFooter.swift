@@ -35,14 +35,15 @@ public enum GateFooter {
     /// Printable ASCII without Markdown's specials (`nostr:npub1…`, Gitea logins) is only cut to 64 characters,
     /// without the per-scalar property lookups (every write's footer sanitizes its actor).
     private static func sanitize(_ actor: String) -> String {
-        let plain = actor.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7f && !specials.contains(byte) }
+        let plain = actor.utf8.allSatisfy { byte in byte >= 0x20 && byte < 0x7f && !markdownSpecials.utf8.contains(byte) }
         if plain { return actor.utf8.count <= 64 ? actor : String(decoding: actor.utf8.prefix(64), as: UTF8.self) }
         return String(
             actor.unicodeScalars.filter { !$0.properties.isWhitespace || $0 == " " }
-                .map { "<>`*_[]|".unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
+                .map { markdownSpecials.unicodeScalars.contains($0) ? "·" : Character($0) }.prefix(64))
     }
 
-    private static let specials = Set("<>`*_[]|".utf8)
+    /// Characters replaced by `·` in an actor's name.
+    private static let markdownSpecials = "<>`*_[]|"
 }
 
 extension String {

@@ -70,7 +70,9 @@ extension EndToEndRun {
     {
         let tag = distinct ? "d" : "s"
         let texts = (0..<load).map { "load-\(tag)-\($0)" }
-        let events = try texts.enumerated().map { index, text in try client.dm("comment ops/tc#\(distinct ? index + 2 : 1) \(text)", .nip04) }
+        // The issue of the index-th command: #2… when distinct, else #1.
+        func issue(_ index: Int) -> Int { distinct ? index + 2 : 1 }
+        let events = try texts.enumerated().map { index, text in try client.dm("comment ops/tc#\(issue(index)) \(text)", .nip04) }
         let cpuBefore = process.cpuMilliseconds()
         let start = DispatchTime.now().uptimeNanoseconds
         try await client.publishAll(events)
@@ -82,13 +84,13 @@ extension EndToEndRun {
         // Each comment's first line, counted per issue (one pass: 1,000 comments on one issue made a search per
         // text quadratic). operator-gate appends its key line after the text; the reference bot posts the text alone.
         var written: [String: Int] = [:]
-        for number in distinct ? Array(2..<(load + 2)) : [1] {
+        for number in Set((0..<load).map(issue)) {
             for comment in await forge.item("ops/tc", number)?.comments ?? [] {
                 let line = comment.body.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
                 written["\(number) \(line)", default: 0] += 1
             }
         }
-        let writtenOnce = texts.enumerated().allSatisfy { index, text in written["\(distinct ? index + 2 : 1) \(text)"] == 1 }
+        let writtenOnce = texts.enumerated().allSatisfy { index, text in written["\(issue(index)) \(text)"] == 1 }
         var figures = EndToEndFigures.Load()
         figures.commands = load
         figures.seconds = Double(end - start) / 1e9
