@@ -29,7 +29,10 @@ public final class InboxStore: Sendable {
         // synced the write-ahead log at every commit: most of storing a reply, issue #13). What a power loss can
         // take back is the last processed marks and replies; those messages come back from the relays (the cursor
         // did not move) and are answered from the ledger.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try SQLitePageCache.apply(to: db)
+        }
         database = try DatabasePool(path: path, configuration: configuration)
         batcher = WriteBatcher(database: database, commitsInline: true)
         recent = NIOLockedValueBox((BoundedSet(capacity: memoryCapacity), false))

@@ -21,7 +21,7 @@ public final class SQLiteLedger: Ledger {
         case full
     }
 
-    private let database: DatabasePool
+    let database: DatabasePool
     private let batcher: WriteBatcher
     /// A connection of its own for checkpoints, so they run beside commits instead of inside them.
     private let checkpointer: DatabaseQueue
@@ -47,6 +47,7 @@ public final class SQLiteLedger: Ledger {
             // part of a commit's cost with a big ledger. ``maintain()`` checkpoints from its own connection
             // instead; this high threshold is the backstop when nobody runs it.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            try SQLitePageCache.apply(to: db)
         }
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
