@@ -215,7 +215,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "GatePostgres", "NostrCore", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log")
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")
             ],
             path: "Tests/TestSupport"),
         .testTarget(

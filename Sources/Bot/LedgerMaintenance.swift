@@ -4,11 +4,11 @@ import NostrCore
 import ServiceLifecycle
 
 /// Keeps the ledger and the inbox store in shape while the bot runs, one service of its `ServiceGroup`: the
-/// ledger's upkeep (checkpoints), the lease renewal of running commands' claims, the reconciliation of commands
-/// whose process died or whose outcome stayed unknown (without waiting for a restart), and the inbox store's
-/// bounds: every 30 s the seen ids of dropped events are written in one batch; at start and every hour, seen ids
-/// older than the age window plus two days (no subscription asks for them any more) and replies published more
-/// than a day ago are deleted.
+/// ledger's and the inbox store's checkpoints (``WALCheckpointer``), the lease renewal of running commands'
+/// claims, the reconciliation of commands whose process died or whose outcome stayed unknown (without waiting for
+/// a restart), and the inbox store's bounds: every 30 s the seen ids of dropped events are written in one batch; at
+/// start and every hour, seen ids older than the age window plus two days (no subscription asks for them any more)
+/// and replies published more than a day ago are deleted.
 public struct LedgerMaintenance: Service {
     let gate: GateExecutor
     let store: InboxStore
@@ -33,6 +33,7 @@ public struct LedgerMaintenance: Service {
                 group.addTask { await gate.reconcileClaims() }
                 group.addTask { await gate.renewRunningClaims() }
                 group.addTask { await maintainInbox() }
+                group.addTask { await store.maintainLog() }
             }
         }
     }

@@ -24,7 +24,7 @@ public final class SQLiteLedger: Ledger {
     let database: DatabasePool
     private let batcher: WriteBatcher
     /// A connection of its own for checkpoints, so they run beside commits instead of inside them.
-    private let checkpointer: DatabaseQueue
+    private let checkpointer: WALCheckpointer
     /// Who claims here: this process (``LedgerOwner/currentProcess``, `host:pid`), so that a claim left by a
     /// process that died is taken over at once and one held by a live process (a running `gate exec`) is not.
     public let owner: String
@@ -52,22 +52,17 @@ public final class SQLiteLedger: Ledger {
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
         batcher = WriteBatcher(database: database, commitsInline: durability == .normal)
-        var checkpointConfiguration = Configuration()
-        checkpointConfiguration.busyMode = .timeout(10)
-        checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
+        checkpointer = try WALCheckpointer(path: path)
     }
 
-    /// Checkpoints the write-ahead log (passive: beside commits, never blocking them) `interval` after a commit,
-    /// one checkpoint for all the commits of that interval, until the task is cancelled. Driven by commits: an idle
-    /// ledger costs no wakeups. The bot runs it for as long as it runs; short-lived tools need not.
+    /// Checkpoints the write-ahead log as ``WALCheckpointer`` does (beside commits, once they pause for `interval`
+    /// or after 500 commits) until the task is cancelled. The bot runs it for as long as it runs; short-lived tools
+    /// need not (SQLite's own checkpoint at 16,384 pages is the backstop).
     public func maintain(interval: Duration = .milliseconds(200)) async {
         let (commits, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await batcher.watchCommits(watcher)
-        for await _ in commits {
-            try? await Task.sleep(for: interval)
-            if Task.isCancelled { break }
-            _ = try? await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-        }
+        let batcher = self.batcher
+        await checkpointer.run(wakeups: commits, commitCount: { await batcher.commits }, quiet: interval, maxCommits: 500)
     }
 
     static var migrator: DatabaseMigrator {

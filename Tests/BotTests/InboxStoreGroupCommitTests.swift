@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import NostrCore
+import TestSupport
 import Testing
 
 @testable import Bot
@@ -72,5 +73,31 @@ import Testing
         #expect(pending == Set(messages.map(\.id)).subtracting([doomed.id]))
         #expect(try !store.hasSeen(doomed.id))
         for message in messages where message.id != doomed.id { #expect(try store.hasSeen(message.id)) }
+    }
+}
+
+/// ``InboxStore/maintainLog(quiet:)``: stored answers reach the main database file by a checkpoint once their
+/// commits pause, and SQLite's own checkpoint inside a commit waits for 16,384 pages meanwhile.
+@Suite struct InboxStoreCheckpointTests {
+    @Test func storedAnswersAreCheckpointedOnceTheCommitsPause() async throws {
+        let path = InboxStoreTests.temporaryPath()
+        let store = try InboxStore(path: path)
+        let helper = InboxStoreGroupCommitTests()
+        try await store.storeProcessed(try helper.message(0), now: helper.now + 100, reply: [helper.answer(0)])
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try rowsInMainFileAlone(path, table: "inbox_seen") == 0, "without maintainLog(), the mark is only in the log")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.maintainLog(quiet: .milliseconds(50)) }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await store.database.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 16_384)
+            try await store.storeProcessed(try helper.message(1), now: helper.now + 101, reply: [helper.answer(1)])
+            var rows = 0
+            for _ in 0..<100 where rows < 2 {
+                try await Task.sleep(for: .milliseconds(20))
+                rows = try rowsInMainFileAlone(path, table: "inbox_seen")
+            }
+            #expect(rows == 2, "the stored answer woke the checkpointer")
+            group.cancelAll()
+        }
     }
 }

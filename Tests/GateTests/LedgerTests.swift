@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Gate
@@ -239,29 +240,22 @@ import Testing
     /// `maintain()` checkpoints after commits, not on a timer: a copy of the main database file alone (without its
     /// write-ahead log) holds a claim once the checkpoint after it ran, and does not while nobody maintains.
     @Test func checkpointsFollowCommits() async throws {
-        func rowsInMainFileAlone(_ path: String) throws -> Int {
-            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("og-copy-\(UUID().uuidString).sqlite").path
-            try FileManager.default.copyItem(atPath: path, toPath: copy)
-            defer { try? FileManager.default.removeItem(atPath: copy) }
-            // Before the first checkpoint even the table is only in the log.
-            return try DatabaseQueue(path: copy).read { db in (try? Int.fetchOne(db, sql: "SELECT count(*) FROM ledger")) ?? 0 }
-        }
         let path = Self.path()
         let ledger = try SQLiteLedger(path: path)
         let first = Self.command(origin: "e1")
         _ = try await ledger.claim(key: IdempotencyKey(first), command: first, now: 10, window: 3600)
         try await Task.sleep(for: .milliseconds(500))
-        #expect(try rowsInMainFileAlone(path) == 0, "without maintain(), the claim is only in the write-ahead log")
+        #expect(try rowsInMainFileAlone(path, table: "ledger") == 0, "without maintain(), the claim is only in the write-ahead log")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await ledger.maintain(interval: .milliseconds(50)) }
             try await Task.sleep(for: .milliseconds(300))
-            #expect(try rowsInMainFileAlone(path) == 0, "no commit since maintain() started: no checkpoint")
+            #expect(try rowsInMainFileAlone(path, table: "ledger") == 0, "no commit since maintain() started: no checkpoint")
             let second = Self.command(origin: "e2", issue: 13)
             _ = try await ledger.claim(key: IdempotencyKey(second), command: second, now: 11, window: 3600)
             var rows = 0
             for _ in 0..<100 where rows < 2 {
                 try await Task.sleep(for: .milliseconds(20))
-                rows = try rowsInMainFileAlone(path)
+                rows = try rowsInMainFileAlone(path, table: "ledger")
             }
             #expect(rows == 2, "the commit woke the checkpointer")
             group.cancelAll()
