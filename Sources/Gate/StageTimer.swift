@@ -8,6 +8,12 @@ import Synchronization
 /// `CommandStage`; Gitea requests have their own timer (`operator_gate_gitea_request_duration_seconds`).
 public enum StageTimer {
     public static let label = "operator_gate_stage_seconds"
+    /// Histogram buckets for these timers and the Gitea requests': a command's own stages take tens to hundreds of
+    /// µs and a loopback Gitea call under a millisecond, below the Prometheus client's first default (5 ms), so the
+    /// finer ones come first; then the client's defaults, up to 10 s.
+    public static let histogramBuckets: [Duration] =
+        [.microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500)]
+        + [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000].map { .milliseconds($0) }
     /// Timers made once by ``makeTimers(for:)``, by stage; a stage without one asks the metrics factory each time.
     private static let timers = Mutex<[String: Timer]>([:])
 

@@ -42,7 +42,11 @@ struct RunCommand: AsyncParsableCommand {
             let logger = Logger(label: "operator-gate")
             let loaded = try BotRuntimeInputs.load(config: config)
             let registry = PrometheusCollectorRegistry()
-            if metrics != nil { MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry)) }
+            if metrics != nil {
+                var factory = PrometheusMetricsFactory(registry: registry)
+                factory.defaultDurationHistogramBuckets = StageTimer.histogramBuckets
+                MetricsSystem.bootstrap(factory)
+            }
             StageTimer.makeTimers(for: GateStage.self)
             StageTimer.makeTimers(for: CommandStage.self)
             let frameCapture = try capture.map { path in

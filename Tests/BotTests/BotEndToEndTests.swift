@@ -287,6 +287,8 @@ import Testing
             for stage in ["intake", "prepare", "admit", "queue", "gate", "reply_build", "reply_store"] {
                 #expect(text.contains(#"operator_gate_stage_seconds_count{stage="\#(stage)"} 1"#), "\(stage): \(text.prefix(4000))")
             }
+            // Sub-millisecond buckets, where a command's own stages fall.
+            #expect(text.contains(#"operator_gate_stage_seconds_bucket{stage="prepare",le="0.00025"}"#), "\(text.prefix(4000))")
             // JSON logs, and no secret anywhere in them (start-up, where the keys are loaded, included).
             let log = h.log()
             #expect(log.contains(#""message":"operator-gate running""#), "\(log)")
