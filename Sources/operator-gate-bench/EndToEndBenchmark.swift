@@ -80,8 +80,9 @@ struct EndToEndBenchmark: AsyncParsableCommand {
         if let stages = results.first?.stages, !stages.isEmpty {
             let phases = ["nip04", "nip17", "load"]
             StandardIO.printLine("")
-            Self.printRow("operator-gate stage, mean ms (its /metrics)", ["NIP-04 closed", "NIP-17 closed", "load, distinct"], width: 16)
-            for (name, cells) in StageBreakdown.rows(phases.map { stages[$0] ?? StageBreakdown() }) { Self.printRow(name, cells, width: 16) }
+            Self.printRow(
+                "operator-gate stage, mean ms ≤p99 bucket", ["NIP-04 closed", "NIP-17 closed", "load, distinct"], width: 20)
+            for (name, cells) in StageBreakdown.rows(phases.map { stages[$0] ?? StageBreakdown() }) { Self.printRow(name, cells, width: 20) }
         }
     }
 

@@ -7,12 +7,15 @@ import Foundation
 
 /// Where a command's time went inside `operator-gate run`, from its own timers (`/metrics`: the stages of
 /// `operator_gate_stage_seconds` and the Gitea requests of `operator_gate_gitea_request_duration_seconds`): the mean
-/// milliseconds per occurrence of each, between two scrapes.
+/// milliseconds per occurrence of each, between two scrapes, and the histogram bucket its 99th percentile fell in.
 struct StageBreakdown: Codable, Sendable {
     /// Mean milliseconds per occurrence, by stage (`gitea POST 201` for a Gitea request by method and status).
     var meanMs: [String: Double] = [:]
     /// Occurrences of each, over the phase.
     var counts: [String: Int] = [:]
+    /// The upper bound (ms) of the histogram bucket holding each one's 99th percentile: the p99 is at most this (and
+    /// above the bucket below). Absent when it lies beyond the last bound (10 s).
+    var p99AtMostMs: [String: Double] = [:]
 
     /// The bot's own time per command: every stage but the Gitea requests and the publish (a relay round trip).
     var ownMs: Double {
@@ -28,31 +31,40 @@ struct StageBreakdown: Codable, Sendable {
         "intake", "prepare", "admit", "queue", "gate", "ledger_claim", "gitea", "ledger_complete", "reply_build", "reply_store", "publish"
     ]
 
-    /// (sum in seconds, count) by stage, as the bot's `/metrics` says now.
-    typealias Totals = [String: (sum: Double, count: Double)]
+    /// A timer's histogram as `/metrics` says now: sum in seconds, count, and cumulative counts by upper bound (s).
+    struct Series: Sendable {
+        var sum = 0.0
+        var count = 0.0
+        var buckets: [Double: Double] = [:]
+    }
+
+    /// Each stage's series, as the bot's `/metrics` says now.
+    typealias Totals = [String: Series]
 
     static func scrape(port: Int) async throws -> Totals {
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
         return parse(String(decoding: data, as: UTF8.self))
     }
 
-    /// Reads the `_sum` and `_count` lines of the two timers from Prometheus' text format.
+    /// Reads the `_sum`, `_count` and `_bucket` lines of the two timers from Prometheus' text format.
     static func parse(_ text: String) -> Totals {
         var totals: Totals = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
             let series = line[..<space]
-            for (prefix, field) in [
-                ("operator_gate_stage_seconds_sum{", "sum"), ("operator_gate_stage_seconds_count{", "count"),
-                ("operator_gate_gitea_request_duration_seconds_sum{", "sum"), ("operator_gate_gitea_request_duration_seconds_count{", "count")
-            ]
-            where series.hasPrefix(prefix) {
-                let labels = labelValues(series.dropFirst(prefix.count).dropLast())
-                let name =
-                    prefix.hasPrefix("operator_gate_stage") ? labels["stage"] ?? "?" : "gitea \(labels["method"] ?? "?") \(labels["status"] ?? "?")"
-                var entry = totals[name] ?? (0, 0)
-                if field == "sum" { entry.sum = value } else { entry.count = value }
-                totals[name] = entry
+            for timer in ["operator_gate_stage_seconds", "operator_gate_gitea_request_duration_seconds"] {
+                for field in ["_sum{", "_count{", "_bucket{"] where series.hasPrefix(timer + field) {
+                    let labels = labelValues(series.dropFirst(timer.count + field.count).dropLast())
+                    let name =
+                        timer.hasSuffix("stage_seconds") ? labels["stage"] ?? "?" : "gitea \(labels["method"] ?? "?") \(labels["status"] ?? "?")"
+                    var entry = totals[name] ?? Series()
+                    switch field {
+                    case "_sum{": entry.sum = value
+                    case "_count{": entry.count = value
+                    default: if let bound = labels["le"].flatMap(Double.init), bound.isFinite { entry.buckets[bound] = value }
+                    }
+                    totals[name] = entry
+                }
             }
         }
         return totals
@@ -72,19 +84,28 @@ struct StageBreakdown: Codable, Sendable {
     /// What happened between `before` and `after`.
     init(from before: Totals, to after: Totals) {
         for (name, end) in after {
-            let start = before[name] ?? (0, 0)
+            let start = before[name] ?? Series()
             let count = end.count - start.count
             guard count > 0 else { continue }
             meanMs[name] = (end.sum - start.sum) / count * 1000
             counts[name] = Int(count)
+            let p99 = end.buckets.keys.sorted().first { bound in
+                (end.buckets[bound] ?? 0) - (start.buckets[bound] ?? 0) >= 0.99 * count
+            }
+            if let p99 { p99AtMostMs[name] = p99 * 1000 }
         }
     }
 
-    /// Table rows: stage, then the mean of each breakdown (`-` where a stage did not occur).
+    /// Table rows: stage, then the mean of each breakdown and the bound of its p99 (`-` where a stage did not occur).
     static func rows(_ breakdowns: [StageBreakdown]) -> [(String, [String])] {
         let gitea = Set(breakdowns.flatMap { $0.meanMs.keys.filter { $0.hasPrefix("gitea ") } }).sorted()
         let names = order.flatMap { $0 == "gitea" ? gitea : [$0] }
-        return names.map { name in (name, breakdowns.map { $0.meanMs[name].map { String(format: "%.3f", $0) } ?? "-" }) }
-            + [("bot's own time (all but Gitea and publish)", breakdowns.map { String(format: "%.3f", $0.ownMs) })]
+        return names.map { name in
+            let cells = breakdowns.map { breakdown in
+                guard let mean = breakdown.meanMs[name] else { return "-" }
+                return String(format: "%.3f", mean) + (breakdown.p99AtMostMs[name].map { String(format: " ≤%g", $0) } ?? " >10000")
+            }
+            return (name, cells)
+        } + [("bot's own time (all but Gitea and publish)", breakdowns.map { String(format: "%.3f", $0.ownMs) })]
     }
 }
