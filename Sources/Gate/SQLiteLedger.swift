@@ -56,13 +56,13 @@ public final class SQLiteLedger: Ledger {
     }
 
     /// Checkpoints the write-ahead log as ``WALCheckpointer`` does (beside commits, once they pause for `interval`
-    /// or after 500 commits) until the task is cancelled. The bot runs it for as long as it runs; short-lived tools
+    /// or after 500 writes) until the task is cancelled. The bot runs it for as long as it runs; short-lived tools
     /// need not (SQLite's own checkpoint at 16,384 pages is the backstop).
     public func maintain(interval: Duration = .milliseconds(200)) async {
         let (commits, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await batcher.watchCommits(watcher)
         let batcher = self.batcher
-        await checkpointer.run(wakeups: commits, commitCount: { await batcher.commits }, quiet: interval, maxCommits: 500)
+        await checkpointer.run(wakeups: commits, writeCount: { await batcher.jobs }, quiet: interval, maxWrites: 500)
     }
 
     static var migrator: DatabaseMigrator {

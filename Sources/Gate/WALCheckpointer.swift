@@ -6,15 +6,16 @@ import GRDB
 /// inline in some answer's commit, every second or so of steady traffic (`strace -T` on `bench e2e`). A checkpoint
 /// also syncs the log and the database file, and lets the next writer restart the log, which syncs the log's header
 /// inside that writer's commit. Here a checkpoint runs beside the commits (passive: it never blocks them) once
-/// `quiet` passed without a commit, or after `maxCommits` commits without such a pause: a burst is checkpointed
-/// once, after it, and a steady stream of commands meets one checkpoint per `maxCommits` commits. Driven by
-/// commits: an idle database costs no wakeups.
+/// `quiet` passed without a commit, or after `maxWrites` writes without such a pause: a burst is checkpointed
+/// once, after it, and a steady stream of commands meets one checkpoint per `maxWrites` writes. Writes (the jobs a
+/// ``WriteBatcher`` committed), not commits, because the log grows with them: under load one commit holds many.
+/// Driven by commits: an idle database costs no wakeups.
 public final class WALCheckpointer: Sendable {
-    /// What to do when a wait of `quiet` ends (``decide(commits:beforeWait:atCheckpoint:maxCommits:)``).
+    /// What to do when a wait of `quiet` ends (``decide(writes:beforeWait:atCheckpoint:maxWrites:)``).
     public enum Decision: Equatable, Sendable {
         /// Commits came during the wait and the log is not long yet: wait again.
         case waitAgain
-        /// The writer paused (or committed `maxCommits` times since the last checkpoint): checkpoint now.
+        /// The writer paused (or committed `maxWrites` writes since the last checkpoint): checkpoint now.
         case checkpoint
         /// Nothing committed since the last checkpoint: nothing to do until the next commit.
         case nothingNew
@@ -30,41 +31,41 @@ public final class WALCheckpointer: Sendable {
         connection = try DatabaseQueue(path: path, configuration: configuration)
     }
 
-    /// The rule, with commit counts: `commits` now, `beforeWait` when the wait began, `atCheckpoint` when the
-    /// last checkpoint began.
+    /// The rule, with counts of writes committed: `writes` now, `beforeWait` when the wait began, `atCheckpoint`
+    /// when the last checkpoint began.
     ///
-    /// | commits | beforeWait | atCheckpoint | maxCommits | decision |
+    /// | writes | beforeWait | atCheckpoint | maxWrites | decision |
     /// |---|---|---|---|---|
     /// | 7 | 7 | 0 | 500 | checkpoint (a pause) |
     /// | 9 | 7 | 0 | 500 | waitAgain |
     /// | 500 | 480 | 0 | 500 | checkpoint (the log is long) |
     /// | 7 | 7 | 7 | 500 | nothingNew |
-    public static func decide(commits: Int, beforeWait: Int, atCheckpoint: Int, maxCommits: Int) -> Decision {
-        if commits == atCheckpoint { return .nothingNew }
-        if commits == beforeWait || commits - atCheckpoint >= maxCommits { return .checkpoint }
+    public static func decide(writes: Int, beforeWait: Int, atCheckpoint: Int, maxWrites: Int) -> Decision {
+        if writes == atCheckpoint { return .nothingNew }
+        if writes == beforeWait || writes - atCheckpoint >= maxWrites { return .checkpoint }
         return .waitAgain
     }
 
     /// Checkpoints as ``WALCheckpointer`` says until the task is cancelled.
     /// - Parameters:
     ///   - wakeups: a value after each commit (newest kept), as ``WriteBatcher`` sends them.
-    ///   - commitCount: the writer's commits so far.
+    ///   - writeCount: the writes committed so far (``WriteBatcher/jobs``).
     public func run(
-        wakeups: AsyncStream<Void>, commitCount: @escaping @Sendable () async -> Int, quiet: Duration, maxCommits: Int
+        wakeups: AsyncStream<Void>, writeCount: @escaping @Sendable () async -> Int, quiet: Duration, maxWrites: Int
     ) async {
         var atCheckpoint = 0
         for await _ in wakeups {
-            var beforeWait = await commitCount()
+            var beforeWait = await writeCount()
             while true {
                 try? await Task.sleep(for: quiet)
                 if Task.isCancelled { return }
-                let commits = await commitCount()
-                switch Self.decide(commits: commits, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxCommits: maxCommits) {
+                let writes = await writeCount()
+                switch Self.decide(writes: writes, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxWrites: maxWrites) {
                 case .waitAgain:
-                    beforeWait = commits
+                    beforeWait = writes
                     continue
                 case .checkpoint:
-                    atCheckpoint = commits
+                    atCheckpoint = writes
                     _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
                 case .nothingNew:
                     break

@@ -33,7 +33,7 @@ public actor WriteBatcher {
     private nonisolated let arriving = Atomic<Int>(0)
     /// Commits and jobs since start, to show the batching at work.
     public private(set) var commits = 0
-    private(set) var jobs = 0
+    public private(set) var jobs = 0
     /// Jobs submitted and waiting for the next batch (the one being committed is not counted).
     var queued: Int { queue.count }
     /// Told after each commit (the ledger's checkpointer waits on it instead of polling).
