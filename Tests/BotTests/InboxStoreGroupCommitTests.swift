@@ -91,11 +91,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             #expect(try await store.database.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 16_384)
             try await store.storeProcessed(try helper.message(1), now: helper.now + 101, reply: [helper.answer(1)])
-            var rows = 0
-            for _ in 0..<100 where rows < 2 {
-                try await Task.sleep(for: .milliseconds(20))
-                rows = try rowsInMainFileAlone(path, table: "inbox_seen")
-            }
+            let rows = try await rowsInMainFileAlone(path, table: "inbox_seen", reaching: 2)
             #expect(rows == 2, "the stored answer woke the checkpointer")
             group.cancelAll()
         }

@@ -252,11 +252,7 @@ import Testing
             #expect(try rowsInMainFileAlone(path, table: "ledger") == 0, "no commit since maintain() started: no checkpoint")
             let second = Self.command(origin: "e2", issue: 13)
             _ = try await ledger.claim(key: IdempotencyKey(second), command: second, now: 11, window: 3600)
-            var rows = 0
-            for _ in 0..<100 where rows < 2 {
-                try await Task.sleep(for: .milliseconds(20))
-                rows = try rowsInMainFileAlone(path, table: "ledger")
-            }
+            let rows = try await rowsInMainFileAlone(path, table: "ledger", reaching: 2)
             #expect(rows == 2, "the commit woke the checkpointer")
             group.cancelAll()
         }

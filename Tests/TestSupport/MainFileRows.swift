@@ -9,3 +9,14 @@ public func rowsInMainFileAlone(_ path: String, table: String) throws -> Int {
     defer { try? FileManager.default.removeItem(atPath: copy) }
     return try DatabaseQueue(path: copy).read { db in (try? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")) ?? 0 }
 }
+
+/// Waits (up to 2 s, reading every 20 ms) until the main file alone holds `count` rows of `table`; returns the last
+/// count read.
+public func rowsInMainFileAlone(_ path: String, table: String, reaching count: Int) async throws -> Int {
+    var rows = 0
+    for _ in 0..<100 where rows < count {
+        try await Task.sleep(for: .milliseconds(20))
+        rows = try rowsInMainFileAlone(path, table: table)
+    }
+    return rows
+}
