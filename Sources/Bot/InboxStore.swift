@@ -221,15 +221,13 @@ public final class InboxStore: Sendable {
     static let deliveryRetention: Int64 = 29 * 86_400
 
     /// Checkpoints the write-ahead log beside the commits of stored answers (``WALCheckpointer``: once they pause
-    /// for `quiet`, or after 500 stored answers) until the task is cancelled; meanwhile SQLite's own checkpoint, inside a
-    /// commit, waits for 16,384 pages instead of 1,000. Commits outside the answers' batches (seen ids, relay
-    /// lists, notices) are checkpointed with the next answer's. The bot runs it for as long as it runs.
+    /// for `quiet`, or after 500 stored answers) until the task is cancelled; meanwhile SQLite's own checkpoint,
+    /// inside a commit, waits for ``WALCheckpointer/backstopPages`` instead of 1,000 pages. Commits outside the
+    /// answers' batches (seen ids, relay lists, notices) are checkpointed with the next answer's. The bot runs it
+    /// for as long as it runs.
     public func maintainLog(quiet: Duration = .milliseconds(200)) async {
-        _ = try? await database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384") }
-        let (commits, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        await batcher.watchCommits(watcher)
-        let batcher = self.batcher
-        await checkpointer.run(wakeups: commits, writeCount: { await batcher.jobs }, quiet: quiet, maxWrites: 500)
+        _ = try? await database.writeWithoutTransaction { db in try WALCheckpointer.raiseBackstop(on: db) }
+        await checkpointer.run(after: batcher, quiet: quiet)
     }
 
     /// Keeps the store bounded: writes waiting ids, deletes seen records whose message time is before

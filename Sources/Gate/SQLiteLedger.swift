@@ -46,7 +46,7 @@ public final class SQLiteLedger: Ledger {
             // SQLite's automatic checkpoint runs inside the commit that crosses the threshold and was the larger
             // part of a commit's cost with a big ledger. ``maintain()`` checkpoints from its own connection
             // instead; this high threshold is the backstop when nobody runs it.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            try WALCheckpointer.raiseBackstop(on: db)
             try SQLitePageCache.apply(to: db)
         }
         database = try DatabasePool(path: path, configuration: configuration)
@@ -59,10 +59,7 @@ public final class SQLiteLedger: Ledger {
     /// or after 500 writes) until the task is cancelled. The bot runs it for as long as it runs; short-lived tools
     /// need not (SQLite's own checkpoint at 16,384 pages is the backstop).
     public func maintain(interval: Duration = .milliseconds(200)) async {
-        let (commits, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        await batcher.watchCommits(watcher)
-        let batcher = self.batcher
-        await checkpointer.run(wakeups: commits, writeCount: { await batcher.jobs }, quiet: interval, maxWrites: 500)
+        await checkpointer.run(after: batcher, quiet: interval)
     }
 
     static var migrator: DatabaseMigrator {

@@ -46,32 +46,37 @@ public final class WALCheckpointer: Sendable {
         return .waitAgain
     }
 
-    /// Checkpoints as ``WALCheckpointer`` says until the task is cancelled.
-    /// - Parameters:
-    ///   - wakeups: a value after each commit (newest kept), as ``WriteBatcher`` sends them.
-    ///   - writeCount: the writes committed so far (``WriteBatcher/jobs``).
-    public func run(
-        wakeups: AsyncStream<Void>, writeCount: @escaping @Sendable () async -> Int, quiet: Duration, maxWrites: Int
-    ) async {
+    /// Writes committed without a pause after which ``run(after:quiet:)`` checkpoints anyway.
+    public static let maxWrites = 500
+    /// Pages in the log after which SQLite's own checkpoint runs inside a commit: the backstop while this one runs
+    /// (or when nobody runs it), instead of SQLite's 1,000.
+    public static let backstopPages = 16_384
+
+    /// Raises SQLite's automatic checkpoint on `db` to ``backstopPages``.
+    public static func raiseBackstop(on db: Database) throws {
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = \(backstopPages)")
+    }
+
+    /// Checkpoints as ``WALCheckpointer`` says, following the commits of `batcher` (woken by each, counting its
+    /// writes), until the task is cancelled.
+    public func run(after batcher: WriteBatcher, quiet: Duration) async {
+        let (wakeups, watcher) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await batcher.watchCommits(watcher)
         var atCheckpoint = 0
         for await _ in wakeups {
-            var beforeWait = await writeCount()
-            while true {
+            var beforeWait = await batcher.jobs
+            var decision = Decision.waitAgain
+            repeat {
                 try? await Task.sleep(for: quiet)
                 if Task.isCancelled { return }
-                let writes = await writeCount()
-                switch Self.decide(writes: writes, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxWrites: maxWrites) {
-                case .waitAgain:
-                    beforeWait = writes
-                    continue
-                case .checkpoint:
+                let writes = await batcher.jobs
+                decision = Self.decide(writes: writes, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxWrites: Self.maxWrites)
+                if decision == .checkpoint {
                     atCheckpoint = writes
                     _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-                case .nothingNew:
-                    break
                 }
-                break
-            }
+                beforeWait = writes
+            } while decision == .waitAgain
         }
     }
 }

@@ -32,8 +32,8 @@ public actor WriteBatcher {
     /// Submitters between calling ``submit(_:)`` and reaching the actor.
     private nonisolated let arriving = Atomic<Int>(0)
     /// Commits and jobs since start, to show the batching at work.
-    public private(set) var commits = 0
-    public private(set) var jobs = 0
+    private(set) var commits = 0
+    private(set) var jobs = 0
     /// Jobs submitted and waiting for the next batch (the one being committed is not counted).
     var queued: Int { queue.count }
     /// Told after each commit (the ledger's checkpointer waits on it instead of polling).
@@ -48,7 +48,7 @@ public actor WriteBatcher {
     public init(database: DatabasePool, commitsInline: Bool) { (self.database, self.commitsInline) = (database, commitsInline) }
 
     /// Sends a value to `watcher` after every commit from now on, in place of any earlier watcher (which is finished).
-    public func watchCommits(_ watcher: AsyncStream<Void>.Continuation?) {
+    func watchCommits(_ watcher: AsyncStream<Void>.Continuation?) {
         commitWatcher?.finish()
         commitWatcher = watcher
     }
