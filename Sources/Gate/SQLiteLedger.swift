@@ -50,9 +50,13 @@ public final class SQLiteLedger: Ledger {
             try SQLitePageCache.apply(to: db)
         }
         database = try DatabasePool(path: path, configuration: configuration)
+        let upgrading = try database.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(database)
         batcher = WriteBatcher(database: database, commitsInline: durability == .normal)
         checkpointer = try WALCheckpointer(path: path)
+        // A migration that rebuilt the table (ledger-v5-rowid: ~15 s and a log the size of the file at 1M entries)
+        // leaves the copy in the write-ahead log: move it to the file and give the log's space back.
+        if upgrading { try? checkpoint() }
     }
 
     /// Checkpoints the write-ahead log as ``WALCheckpointer`` does (beside commits, once they pause for `interval`
@@ -105,8 +109,29 @@ public final class SQLiteLedger: Ledger {
                 table.column("settled_at", .integer)
             }
         }
+        // A plain rowid key: AUTOINCREMENT wrote `sqlite_sequence` in every claim, one page more in each claim's
+        // commit. Entries are never deleted, so the next id is still one past the largest and ids are never reused.
+        migrator.registerMigration("ledger-v5-rowid") { db in try rebuildWithPlainRowID(db) }
         return migrator
     }
+
+    /// Copies `ledger` into a table keyed by a plain `INTEGER PRIMARY KEY` (ids kept) and recreates its indexes.
+    private static func rebuildWithPlainRowID(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE ledger_v5 (
+                    id INTEGER PRIMARY KEY, key TEXT NOT NULL, origin_event_id TEXT UNIQUE, action TEXT NOT NULL,
+                    repository TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL, claimed_at INTEGER NOT NULL,
+                    completed_at INTEGER, result TEXT, error TEXT, instance_id TEXT, lease_until INTEGER, baseline TEXT);
+                INSERT INTO ledger_v5 (\(allColumns)) SELECT \(allColumns) FROM ledger ORDER BY id;
+                DROP TABLE ledger;
+                ALTER TABLE ledger_v5 RENAME TO ledger;
+                CREATE INDEX ledger_by_key ON ledger (key, id);
+                CREATE INDEX ledger_claimed ON ledger (state) WHERE state = 'claimed';
+                """)
+    }
+
+    private static let allColumns = columns + ", instance_id, lease_until, baseline"
 
     public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome {
         let json = command.jsonString
@@ -123,8 +148,8 @@ public final class SQLiteLedger: Ledger {
         owner: String, leaseUntil: Int64
     ) throws -> ClaimOutcome {
         // Statements are cached per connection: preparing SQL dominated the cost of a claim.
-        let byOrigin = try command.origin.flatMap { try fetchOne(db, "origin_event_id = ?", [$0.eventID]) }
-        let latest = try fetchOne(db, "key = ? ORDER BY id DESC LIMIT 1", [key.hex])
+        let byOrigin = try command.origin.flatMap { try fetchOne(db, byOriginSQL, [$0.eventID]) }
+        let latest = try fetchOne(db, latestWithKeySQL, [key.hex])
         switch ClaimRule.decide(byOrigin: byOrigin, latestWithKey: latest, again: command.again, now: now, window: window) {
         case .originSeen(let entry):
             return .originSeen(entry)
@@ -269,11 +294,11 @@ public final class SQLiteLedger: Ledger {
     }
 
     public func latest(key: IdempotencyKey) throws -> LedgerEntry? {
-        try database.read { db in try Self.fetchOne(db, "key = ? ORDER BY id DESC LIMIT 1", [key.hex]) }
+        try database.read { db in try Self.fetchOne(db, Self.latestWithKeySQL, [key.hex]) }
     }
 
     public func entry(originEventID: String) throws -> LedgerEntry? {
-        try database.read { db in try Self.fetchOne(db, "origin_event_id = ?", [originEventID]) }
+        try database.read { db in try Self.fetchOne(db, Self.byOriginSQL, [originEventID]) }
     }
 
     public func entries(keyPrefix: String, limit: Int) throws -> [LedgerEntry] {
@@ -343,9 +368,13 @@ public final class SQLiteLedger: Ledger {
         }
     }
 
-    private static func fetchOne(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> LedgerEntry? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM ledger WHERE " + condition), arguments: arguments).map(entry)
+    private static func fetchOne(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> LedgerEntry? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(entry)
     }
+
+    /// The claim's two lookups, built once (each claim hashes them to find its cached statement).
+    private static let byOriginSQL = "SELECT \(columns) FROM ledger WHERE origin_event_id = ?"
+    private static let latestWithKeySQL = "SELECT \(columns) FROM ledger WHERE key = ? ORDER BY id DESC LIMIT 1"
 
     /// Selected in this order and read by position: looking columns up by name cost more than the query.
     private static let columns = "id, key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result, error"
