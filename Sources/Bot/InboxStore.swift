@@ -104,7 +104,11 @@ public final class InboxStore: Sendable {
         ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
         reply: (messageID: String, events: [Event])? = nil
     ) throws {
-        try database.write { db in try Self.writeProcessed(db, ids: ids, messageTime: messageTime, cursor: cursor, now: now, reply: reply) }
+        try database.writeWithoutTransaction { db in
+            try db.inCachedImmediateTransaction {
+                try Self.writeProcessed(db, ids: ids, messageTime: messageTime, cursor: cursor, now: now, reply: reply)
+            }
+        }
         rememberInMemory(ids)
     }
 
@@ -116,9 +120,8 @@ public final class InboxStore: Sendable {
         let cursor = Self.cursor(after: message, now: now)
         let reply = reply.map { (messageID: message.id, events: $0) }
         try await batcher.submit { db in
-            try db.inSavepoint {
+            try db.inCachedSavepoint {
                 try Self.writeProcessed(db, ids: ids, messageTime: message.createdAt, cursor: cursor, now: now, reply: reply)
-                return .commit
             }
         }
         rememberInMemory(ids)
@@ -211,8 +214,10 @@ public final class InboxStore: Sendable {
 
     private func write(_ batch: [(id: String, time: Int64, at: Int64)]) throws {
         guard !batch.isEmpty else { return }
-        try database.write { db in
-            for (id, time, at) in batch { try Self.insertSeen(db, id: id, messageTime: time, seenAt: at) }
+        try database.writeWithoutTransaction { db in
+            try db.inCachedImmediateTransaction {
+                for (id, time, at) in batch { try Self.insertSeen(db, id: id, messageTime: time, seenAt: at) }
+            }
         }
     }
 
@@ -279,9 +284,11 @@ public final class InboxStore: Sendable {
 
     /// Records that stored replies reached at least one relay, in one transaction.
     public func markPublished(messageIDs: [String], at: Int64) throws {
-        try database.write { db in
-            let statement = try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?")
-            for id in messageIDs { try statement.execute(arguments: [at, id]) }
+        try database.writeWithoutTransaction { db in
+            try db.inCachedImmediateTransaction {
+                let statement = try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?")
+                for id in messageIDs { try statement.execute(arguments: [at, id]) }
+            }
         }
     }
 

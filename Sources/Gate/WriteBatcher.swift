@@ -9,7 +9,7 @@ import Synchronization
 /// A job must write with at most one statement, as its last step (the ledger's claim inserts last; completion is
 /// one UPDATE): a failing statement is undone by SQLite on its own without ending the transaction, so one failing
 /// job cannot half-apply, and no savepoint (two more statements per job) is needed. A job that writes several
-/// statements wraps them in its own savepoint (`Database.inSavepoint`, as the inbox's processed marks do). An
+/// statements wraps them in its own savepoint (``GRDB/Database/inCachedSavepoint(_:)``, as the inbox's processed marks do). An
 /// error that ends the transaction fails the commit, and then every job of the batch fails.
 ///
 /// One command at a time, the hops cost more than the commit: a batch of one commits on the actor's own thread
@@ -99,11 +99,10 @@ public actor WriteBatcher {
         commits += 1
         jobs += batch.count
         let body: @Sendable (Database) throws -> Void = { db in
-            try db.inTransaction(.immediate) {
+            try db.inCachedImmediateTransaction {
                 for job in batch {
                     do { job.result = .success(try job.work(db)) } catch { job.result = .failure(error) }
                 }
-                return .commit
             }
         }
         do {

@@ -93,4 +93,40 @@ import Testing
         #expect(await batcher.commits == 2)
         #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT value FROM t ORDER BY value") } == [0, 1, 2, 3])
     }
+
+    /// A job of several statements in its own savepoint (``GRDB/Database/inCachedSavepoint(_:)``): when its second
+    /// statement fails, its first is undone too and the jobs around it in the same commit are made; the savepoint
+    /// statements, cached per connection, serve every commit after.
+    @Test func aFailingSavepointJobLeavesNothingBehind() async throws {
+        let pool = try Self.pool()
+        let batcher = WriteBatcher(database: pool, commitsInline: false)
+        let twoRows: @Sendable (Int, Int) -> @Sendable (Database) throws -> Void = { first, second in
+            { db in
+                try db.inCachedSavepoint {
+                    _ = try Self.insert(first)(db)
+                    _ = try Self.insert(second)(db)
+                }
+            }
+        }
+        let release = Self.holdWriter(pool)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            group.addTask { (0, (try? await batcher.submit(Self.insert(0))) != nil) }
+            try? await Self.waitUntil { await batcher.commits == 1 }
+            // 1; 2 then 1 again (the UNIQUE constraint fails it: 2 goes too); 3 then 4; in one batch.
+            let jobs: [@Sendable (Database) throws -> Void] = [{ _ = try Self.insert(1)($0) }, twoRows(2, 1), twoRows(3, 4)]
+            for (index, job) in jobs.enumerated() {
+                group.addTask { (index + 1, (try? await batcher.submit(job)) != nil) }
+                try? await Self.waitUntil { await batcher.queued == index + 1 }
+            }
+            release.signal()
+            var all: [Int: Bool] = [:]
+            for await (index, made) in group { all[index] = made }
+            return all
+        }
+        #expect(outcomes == [0: true, 1: true, 2: false, 3: true])
+        #expect(await batcher.commits == 2)
+        #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT value FROM t ORDER BY value") } == [0, 1, 3, 4])
+        try await batcher.submit(twoRows(5, 6))
+        #expect(try await pool.read { db in try Int.fetchAll(db, sql: "SELECT value FROM t ORDER BY value") } == [0, 1, 3, 4, 5, 6])
+    }
 }
