@@ -32,13 +32,17 @@ public actor ReplyPublisher: Service {
     /// take them again.
     private var published: [String] = []
     private static let recordBatch = 64
+    /// How long a published answer waits to be recorded with those published after it: a stream of answers (one
+    /// command after another) costs one commit per pause instead of one each. A crash meanwhile re-publishes them
+    /// (the same events: relays and clients keep one copy).
+    static let recordDelay: Duration = .milliseconds(200)
+    /// Whether a publish task is waiting out ``recordDelay`` to record.
+    private var recordScheduled = false
     /// Answers being published at once, at most.
     public static let maxInFlight = 16
     private var inFlight = 0
     /// The queue's reader, waiting for a place while ``maxInFlight`` answers are in flight.
     private var placeWaiter: CheckedContinuation<Void, Never>?
-    /// Whether every queued answer is published and waits only to be recorded (none waits, none is in flight).
-    private var onlyRecordingLeft: Bool { queued.count == published.count }
     /// Relays outside the pool that keep refusing answers, skipped for a while.
     private var refusing = RefusingRelays()
 
@@ -112,18 +116,24 @@ public actor ReplyPublisher: Service {
         placeWaiter?.resume()
         placeWaiter = nil
         metrics.reply(published: accepted)
-        if accepted {
-            StageTimer.record(CommandStage.publish, since: reply.queuedAt)
-            published.append(reply.messageID)
-        } else {
+        guard accepted else {
             queued.remove(reply.messageID)
+            return
         }
-        // Recorded together once nothing else waits to be published (or 64 are due): one commit for a burst.
-        if published.count >= Self.recordBatch || onlyRecordingLeft { await recordPublished() }
+        StageTimer.record(CommandStage.publish, since: reply.queuedAt)
+        published.append(reply.messageID)
+        // Recorded together ``recordDelay`` after the first of them, or at once when 64 are due.
+        if published.count >= Self.recordBatch {
+            await recordPublished()
+        } else if !recordScheduled {
+            recordScheduled = true
+            try? await Task.sleep(for: Self.recordDelay)
+            recordScheduled = false
+            await recordPublished()
+        }
     }
 
-    /// Records what was published, in one commit; again if more were published meanwhile and nothing else is
-    /// queued or in flight (else the last answer in flight records them).
+    /// Records what was published, in one commit; again if more were published meanwhile.
     private func recordPublished() async {
         while !published.isEmpty {
             let ids = published
@@ -133,7 +143,6 @@ public actor ReplyPublisher: Service {
                 logger.warning("cannot record published replies", metadata: ["count": "\(ids.count)", "error": "\(error)"])
             }
             for id in ids { queued.remove(id) }
-            guard onlyRecordingLeft else { return }
         }
     }
 

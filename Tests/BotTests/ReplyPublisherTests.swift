@@ -127,4 +127,55 @@ import Testing
             group.cancelAll()
         }
     }
+
+    /// Answers published one after another (a command at a time) are recorded together, ``ReplyPublisher/recordDelay``
+    /// after the first: one commit for the stream instead of one each; and every one is recorded.
+    @Test func answersPublishedOneAfterAnotherAreRecordedTogether() async throws {
+        let relay = try RelayProcess(.nostrRelay())
+        defer { relay.kill() }
+        let (store, bot) = try Self.storeWithAnswers(5)
+        let storage = CountingStorage(LocalInboxStorage(local: store))
+        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: bot, logger: Logger(label: "test.publisher")) { [:] }
+        let publisher = ReplyPublisher(
+            pool: pool, storage: storage, metrics: BotMetrics(), logger: Logger(label: "test.publisher"),
+            now: { Int64(Date().timeIntervalSince1970) }, retryInterval: .seconds(60))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            group.addTask { await publisher.run() }
+            _ = await pool.waitForConnections(timeout: .seconds(10))
+            for pending in try store.pendingReplies() {
+                await publisher.enqueue(messageID: pending.messageID, events: pending.events)
+                try await Task.sleep(for: .milliseconds(20))  // each is published alone (a loopback round trip)
+            }
+            let deadline = Date().addingTimeInterval(10)
+            while try !store.pendingReplies().isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try store.pendingReplies().isEmpty, "every answer recorded published")
+            let commits = storage.markPublishedCalls.withLockedValue { $0 }
+            #expect(commits <= 2, "\(commits) commits for 5 answers published within 100 ms")
+            group.cancelAll()
+        }
+    }
+}
+
+/// An ``InboxStorage`` that counts ``markPublished(messageIDs:now:)`` calls (commits of published marks).
+private final class CountingStorage: InboxStorage {
+    let inner: LocalInboxStorage
+    let markPublishedCalls = NIOLockedValueBox(0)
+    init(_ inner: LocalInboxStorage) { self.inner = inner }
+    var local: InboxStore { inner.local }
+    var claimLease: Int64? { inner.claimLease }
+    func claim(_ message: DirectMessage, carrier: Event, now: Int64) async throws -> MessageClaim {
+        try await inner.claim(message, carrier: carrier, now: now)
+    }
+    func renewClaim(messageID: String, now: Int64) async throws -> Bool { try await inner.renewClaim(messageID: messageID, now: now) }
+    func storeReply(_ reply: [Event], answering message: DirectMessage, now: Int64) async throws -> Bool {
+        try await inner.storeReply(reply, answering: message, now: now)
+    }
+    func pendingReplies(now: Int64) async throws -> [(messageID: String, events: [Event])] { try await inner.pendingReplies(now: now) }
+    func markPublished(messageIDs: [String], now: Int64) async throws {
+        markPublishedCalls.withLockedValue { $0 += 1 }
+        try await inner.markPublished(messageIDs: messageIDs, now: now)
+    }
+    func takeOverAbandoned(now: Int64) async throws -> [Event] { try await inner.takeOverAbandoned(now: now) }
+    func sharedCursor() async -> InboxCursor? { await inner.sharedCursor() }
 }
