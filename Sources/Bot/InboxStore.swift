@@ -39,6 +39,12 @@ public final class InboxStore: Sendable {
         batcher = WriteBatcher(database: database, commitsInline: true)
         checkpointer = try WALCheckpointer(path: path)
         recent = NIOLockedValueBox((BoundedSet(capacity: memoryCapacity), false))
+        try Self.migrator.migrate(database)
+        try loadMemory()
+    }
+
+    /// The store's schema, migration by migration.
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("inbox-v1") { db in
             try db.create(table: "inbox_seen") { table in
@@ -67,8 +73,9 @@ public final class InboxStore: Sendable {
         migrator.registerMigration("inbox-v3-relay-lists", migrate: Self.createRelayListTable)
         // Webhook deliveries, notices waiting for a DM, subscriptions (InboxStore+Webhooks).
         migrator.registerMigration("inbox-v4-webhooks", migrate: Self.createWebhookTables)
-        try migrator.migrate(database)
-        try loadMemory()
+        // Seen ids in one B-tree instead of two (InboxStore+SeenTable).
+        migrator.registerMigration("inbox-v5-seen-without-rowid", migrate: Self.rebuildSeenWithoutRowID)
+        return migrator
     }
 
     /// Loads every id when they fit in memory (the table is pruned to what relays could still deliver), so that
