@@ -116,6 +116,8 @@ public final class SQLiteLedger: Ledger {
     }
 
     /// Copies `ledger` into a table keyed by a plain `INTEGER PRIMARY KEY` (ids kept) and recreates its indexes.
+    /// The column list is the table's as `ledger-v4` left it, written out: a migration must not follow the read list
+    /// (``columns``), which later migrations may extend.
     private static func rebuildWithPlainRowID(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -123,15 +125,19 @@ public final class SQLiteLedger: Ledger {
                     id INTEGER PRIMARY KEY, key TEXT NOT NULL, origin_event_id TEXT UNIQUE, action TEXT NOT NULL,
                     repository TEXT NOT NULL, command TEXT NOT NULL, state TEXT NOT NULL, claimed_at INTEGER NOT NULL,
                     completed_at INTEGER, result TEXT, error TEXT, instance_id TEXT, lease_until INTEGER, baseline TEXT);
-                INSERT INTO ledger_v5 (\(allColumns)) SELECT \(allColumns) FROM ledger ORDER BY id;
+                INSERT INTO ledger_v5 (
+                    id, key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result, error,
+                    instance_id, lease_until, baseline)
+                SELECT
+                    id, key, origin_event_id, action, repository, command, state, claimed_at, completed_at, result, error,
+                    instance_id, lease_until, baseline
+                FROM ledger ORDER BY id;
                 DROP TABLE ledger;
                 ALTER TABLE ledger_v5 RENAME TO ledger;
                 CREATE INDEX ledger_by_key ON ledger (key, id);
                 CREATE INDEX ledger_claimed ON ledger (state) WHERE state = 'claimed';
                 """)
     }
-
-    private static let allColumns = columns + ", instance_id, lease_until, baseline"
 
     public func claim(key: IdempotencyKey, command: Command, now: Int64, window: Int64) async throws -> ClaimOutcome {
         let json = command.jsonString
