@@ -111,10 +111,8 @@ public final class InboxStore: Sendable {
         ids: [String], messageTime: Int64, cursor: InboxCursor, now: Int64,
         reply: (messageID: String, events: [Event])? = nil
     ) throws {
-        try database.writeWithoutTransaction { db in
-            try db.inCachedImmediateTransaction {
-                try Self.writeProcessed(db, ids: ids, messageTime: messageTime, cursor: cursor, now: now, reply: reply)
-            }
+        try database.writeInCachedTransaction { db in
+            try Self.writeProcessed(db, ids: ids, messageTime: messageTime, cursor: cursor, now: now, reply: reply)
         }
         rememberInMemory(ids)
     }
@@ -221,10 +219,8 @@ public final class InboxStore: Sendable {
 
     private func write(_ batch: [(id: String, time: Int64, at: Int64)]) throws {
         guard !batch.isEmpty else { return }
-        try database.writeWithoutTransaction { db in
-            try db.inCachedImmediateTransaction {
-                for (id, time, at) in batch { try Self.insertSeen(db, id: id, messageTime: time, seenAt: at) }
-            }
+        try database.writeInCachedTransaction { db in
+            for (id, time, at) in batch { try Self.insertSeen(db, id: id, messageTime: time, seenAt: at) }
         }
     }
 
@@ -291,11 +287,9 @@ public final class InboxStore: Sendable {
 
     /// Records that stored replies reached at least one relay, in one transaction.
     public func markPublished(messageIDs: [String], at: Int64) throws {
-        try database.writeWithoutTransaction { db in
-            try db.inCachedImmediateTransaction {
-                let statement = try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?")
-                for id in messageIDs { try statement.execute(arguments: [at, id]) }
-            }
+        try database.writeInCachedTransaction { db in
+            let statement = try db.cachedStatement(sql: "UPDATE outbox SET published_at = ? WHERE message_id = ?")
+            for id in messageIDs { try statement.execute(arguments: [at, id]) }
         }
     }
 

@@ -32,3 +32,12 @@ extension Database {
         try cachedStatement(sql: "RELEASE SAVEPOINT job").execute()
     }
 }
+
+extension DatabaseWriter {
+    /// GRDB's synchronous `write`, with its transaction from cached statements
+    /// (``GRDB/Database/inCachedImmediateTransaction(_:)``).
+    @discardableResult
+    public func writeInCachedTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writeWithoutTransaction { db in try db.inCachedImmediateTransaction { try body(db) } }
+    }
+}
