@@ -427,7 +427,7 @@ public final class GateExecutor: Sendable {
         let time = now()
         let started = ContinuousClock.now
         do {
-            try await Self.despiteCancellation { try await ledger.complete(id: entry.id, result: result, at: time) }
+            try await recordDespiteCancellation { try await ledger.complete(id: entry.id, result: result, at: time) }
             StageTimer.record(GateStage.ledgerComplete, since: started)
         } catch {
             logger.error(
@@ -441,14 +441,16 @@ public final class GateExecutor: Sendable {
         let ledger = self.ledger
         let message = ack.message
         let time = now()
-        try? await Self.despiteCancellation { try await ledger.fail(id: entry.id, error: message, at: time) }
+        try? await recordDespiteCancellation { try await ledger.fail(id: entry.id, error: message, at: time) }
     }
 
     /// Runs a ledger write that records a known outcome even when this task is being cancelled (a shutdown cutting
     /// a command off): a cancelled write would leave the entry `claimed`, to be probed on Gitea at the next start,
-    /// although its outcome was known. The write runs in a child task that does not inherit the cancellation and is
-    /// awaited here, so it stays bounded by the ledger's own timeouts.
-    static func despiteCancellation(_ write: @escaping @Sendable () async throws -> Void) async throws {
+    /// although its outcome was known. Unless the ledger's writes ignore cancellation anyway
+    /// (``Ledger/recordsDespiteCancellation``), the write runs in a task that does not inherit the cancellation and
+    /// is awaited here, so it stays bounded by the ledger's own timeouts.
+    private func recordDespiteCancellation(_ write: @escaping @Sendable () async throws -> Void) async throws {
+        if ledger.recordsDespiteCancellation { return try await write() }
         try await Task { try await write() }.value
     }
 

@@ -29,6 +29,10 @@ public protocol Ledger: Sendable {
 
     /// How long a claim's lease lasts, in seconds; `nil` when the ledger has one writer and no leases.
     var leaseDuration: Int64? { get }
+    /// Whether ``complete(id:result:at:)`` and ``fail(id:error:at:)`` run to their end in a cancelled task (they
+    /// never look at cancellation). `false` by default: the Gate then runs them in a task of their own that a
+    /// shutdown does not cancel, which costs two thread hops per command.
+    var recordsDespiteCancellation: Bool { get }
     /// Extends this instance's lease on a claimed entry. `false` when the entry is no longer this instance's
     /// claim (another instance took it over, or it is finished): the caller must not write to Gitea for it.
     func renewLease(id: Int64, now: Int64) async throws -> Bool
@@ -55,6 +59,8 @@ public protocol Ledger: Sendable {
 }
 
 extension Ledger {
+    public var recordsDespiteCancellation: Bool { false }
+
     /// Entries of every operator.
     public func entries(state: LedgerEntry.State?, since: Int64?, limit: Int) async throws -> [LedgerEntry] {
         try await entries(state: state, since: since, operatorName: nil, limit: limit)

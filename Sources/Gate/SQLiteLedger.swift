@@ -29,6 +29,9 @@ public final class SQLiteLedger: Ledger {
     /// process that died is taken over at once and one held by a live process (a running `gate exec`) is not.
     public let owner: String
     public let leaseDuration: Int64?
+    /// Its writes go through ``WriteBatcher``, which never looks at cancellation (a commit holds other tasks' writes
+    /// too): a completion submitted by a cancelled task commits like any other.
+    public var recordsDespiteCancellation: Bool { true }
 
     /// Opens or creates the ledger at `path` and migrates it.
     /// - Parameters:

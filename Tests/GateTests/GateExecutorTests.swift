@@ -27,6 +27,28 @@ import Testing
         }
     }
 
+    /// A command whose task is cancelled (a shutdown's timeout) after Gitea applied its write still records the
+    /// outcome: the SQLite ledger's completion commits in the cancelled task itself (its writes ignore cancellation,
+    /// so no task of its own is started for it), and the entry is not left `claimed` for a probe at the next start.
+    @Test func aCommandCancelledDuringItsWriteStillRecordsItsOutcome() async throws {
+        try await H.with(.inProcess) { h in
+            let path = H.ledgerPath()
+            let gate = try h.executor(ledgerPath: path)
+            #expect(gate.ledger.recordsDespiteCancellation)
+            // The write waits 10 s before it is applied; cancelled, the wait ends at once and the write goes through.
+            await h.state.inject(.delay(seconds: 10))
+            let task = Task { await gate.handle(H.command(.addComment(issue: 1, body: "cancelled on the way"))) }
+            let deadline = Date().addingTimeInterval(10)
+            while await h.state.firedFaults.isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(5)) }
+            task.cancel()
+            let ack = await task.value
+            #expect(ack.success, "\(ack.sentence)")
+            #expect(await h.state.writes.count == 1)
+            let entries = try await gate.ledger.entries(keyPrefix: "", limit: 10)
+            #expect(entries.map(\.state) == [.done], "the applied write is recorded, not left claimed")
+        }
+    }
+
     @Test(arguments: H.Transport.allCases) func everyActionWorksAndLeavesTheKeyInGitea(_ transport: H.Transport) async throws {
         try await H.with(transport) { h in
             let gate = try h.executor()
