@@ -9,7 +9,8 @@ import NostrIngress
 /// `operator-gate-bench e2e`: the `run` process as an operator meets it, beside the reference bot. Each bot gets a
 /// fresh LocalRelay process (rust-nostr, rate limit lifted, TCP_NODELAY through `scripts/bench/nodelay.c`) and a
 /// fresh Gitea simulator in this process; an operator client in this process sends `comment ops/tc#N …` DMs and
-/// times the answers.
+/// times the answers. Both bots are set up at once and measured phase by phase in turns (``PhaseTurns``), so that
+/// each figure of both is taken seconds apart.
 struct EndToEndBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "e2e",
@@ -40,13 +41,18 @@ struct EndToEndBenchmark: AsyncParsableCommand {
             let shim = try Self.buildNodelayShim(in: scratch)
             var subjects: [EndToEndSubject] = [.operatorGate(executable: bot)]
             if let reference { subjects.append(.reference(script: reference, python: python)) }
-            var results: [EndToEndFigures] = []
-            for (index, subject) in subjects.enumerated() {
-                StandardIO.printError("bench e2e: measuring \(subject.name)…")
-                let run = EndToEndRun(
+            StandardIO.printError("bench e2e: measuring \(subjects.map(\.name).joined(separator: " and ")), phase by phase in turns…")
+            let turns = PhaseTurns(bots: subjects.count)
+            let runs = subjects.enumerated().map { index, subject in
+                EndToEndRun(
                     subject: subject, python: python, shim: shim, directory: scratch.appendingPathComponent("\(index)"),
-                    samples: samples, load: load, idleSeconds: idleSeconds)
-                results.append(try await run.measure())
+                    samples: samples, load: load, idleSeconds: idleSeconds, turns: turns, index: index)
+            }
+            let results = try await withThrowingTaskGroup(of: (Int, EndToEndFigures).self) { group in
+                for run in runs { group.addTask { (run.index, try await run.measure()) } }
+                var figures: [Int: EndToEndFigures] = [:]
+                for try await (index, result) in group { figures[index] = result }
+                return runs.compactMap { figures[$0.index] }
             }
             print(results)
             // A benchmark that saw a command written or answered twice (or not at all) must not pass quietly.

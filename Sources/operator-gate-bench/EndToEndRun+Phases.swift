@@ -5,57 +5,77 @@ import GiteaSimulator
 import NostrCore
 
 extension EndToEndRun {
-    /// Starts the bot and measures it: startup, 20 warm-up DMs, `samples` closed-loop DMs per scheme, `idleSeconds`
-    /// of idle, then `load` DMs at once on distinct issues and `load` on one issue, and the memory left after them.
+    /// Starts the bot and measures it, each phase in its turn (``PhaseTurns``): startup and 20 warm-up DMs, `samples`
+    /// closed-loop DMs per scheme, webhooks, `idleSeconds` of idle, `load` DMs at once on distinct issues, then `load`
+    /// on one issue and the memory left after them.
     func phases(_ client: OperatorClient, bot: SecretKey, relay: String, giteaPort: Int, forge: GiteaSimulatorState) async throws
         -> EndToEndFigures
     {
         var figures = EndToEndFigures()
         figures.bot = subject.name
-        let spawned = DispatchTime.now().uptimeNanoseconds
         let webhookPort = try BenchProcess.freePort()
         let metricsPort = try BenchProcess.freePort()
-        let process = try subject.start(
-            bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, webhookPort: webhookPort,
-            metricsPort: metricsPort, directory: directory.appendingPathComponent("bot"))
+        // The first turn: the start, the first answer and the warm-up.
+        await turns.begin(index)
+        let spawned = DispatchTime.now().uptimeNanoseconds
+        let process: BenchProcess
+        do {
+            process = try subject.start(
+                bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, webhookPort: webhookPort,
+                metricsPort: metricsPort, directory: directory.appendingPathComponent("bot"))
+        } catch {
+            await turns.finish()
+            throw error
+        }
         // The bot's own stage timers around a phase (operator-gate only).
         let scrape: @Sendable () async throws -> StageBreakdown.Totals? = {
             guard case .operatorGate = subject else { return nil }
             return try await StageBreakdown.scrape(port: metricsPort)
         }
         do {
-            // Published while the bot starts: it finds the DM when it subscribes.
-            try await client.publish(try client.dm("comment ops/tc#1 startup", .nip04))
-            guard let first = try await client.answers(1, timeout: .seconds(60)).first else { throw CLIError("no first answer") }
-            figures.startupMs = Double(first.arrivedNanos - spawned) / 1e6
-            if case .operatorGate = subject, let shared = process.mapsSharedSwiftRuntime() {
-                figures.swiftRuntime = shared ? .shared : .static
+            try await inTurn(begun: true) {
+                // Published while the bot starts: it finds the DM when it subscribes.
+                try await client.publish(try client.dm("comment ops/tc#1 startup", .nip04))
+                guard let first = try await client.answers(1, timeout: .seconds(60)).first else { throw CLIError("no first answer") }
+                figures.startupMs = Double(first.arrivedNanos - spawned) / 1e6
+                if case .operatorGate = subject, let shared = process.mapsSharedSwiftRuntime() {
+                    figures.swiftRuntime = shared ? .shared : .static
+                }
+                for index in 0..<20 { _ = try await client.roundTrip("comment ops/tc#1 warm-up \(index)", .nip04) }
             }
-            for index in 0..<20 { _ = try await client.roundTrip("comment ops/tc#1 warm-up \(index)", .nip04) }
             for scheme in [OperatorClient.Scheme.nip04, .nip17] {
-                var latencies: [Double] = []
-                let before = try await scrape()
-                for index in 0..<samples { latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme)) }
-                if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
-                if let before, let after = try await scrape() { figures.stages[scheme.rawValue] = StageBreakdown(from: before, to: after) }
+                try await inTurn {
+                    var latencies: [Double] = []
+                    let before = try await scrape()
+                    for index in 0..<samples { latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme)) }
+                    if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
+                    if let before, let after = try await scrape() { figures.stages[scheme.rawValue] = StageBreakdown(from: before, to: after) }
+                }
             }
-            if case .operatorGate = subject { figures.webhook = try await webhookPhase(client, port: webhookPort) }
-            try await Task.sleep(for: .seconds(1))
-            let idleStart = process.threadCPU()
-            try await Task.sleep(for: .seconds(idleSeconds))
-            let idleUsed = process.cpuMillisecondsByThread(since: idleStart)
-            figures.idleCPUMsPerSecond = idleUsed.values.reduce(0, +) / Double(idleSeconds)
-            figures.idleCPUMsByThread = process.byThreadName(idleUsed)
-            figures.rssIdleMB = process.memoryMB("VmRSS")
-            let beforeLoad = try await scrape()
-            figures.distinctIssues = try await loadPhase(client, process: process, forge: forge, distinct: true)
-            if let beforeLoad, let after = try await scrape() { figures.stages["load"] = StageBreakdown(from: beforeLoad, to: after) }
-            figures.sameIssue = try await loadPhase(client, process: process, forge: forge, distinct: false)
-            figures.rssPeakMB = process.memoryMB("VmHWM")
-            // The load phase already waited 2 s for stray answers; one more second of quiet, then what stayed.
-            try await Task.sleep(for: .seconds(1))
-            figures.rssAfterLoadsMB = process.memoryMB("VmRSS")
-            await process.stop()
+            // The reference bot has no webhooks: its turn is empty.
+            try await inTurn { if case .operatorGate = subject { figures.webhook = try await webhookPhase(client, port: webhookPort) } }
+            try await inTurn {
+                try await Task.sleep(for: .seconds(1))
+                let idleStart = process.threadCPU()
+                try await Task.sleep(for: .seconds(idleSeconds))
+                let idleUsed = process.cpuMillisecondsByThread(since: idleStart)
+                figures.idleCPUMsPerSecond = idleUsed.values.reduce(0, +) / Double(idleSeconds)
+                figures.idleCPUMsByThread = process.byThreadName(idleUsed)
+                figures.rssIdleMB = process.memoryMB("VmRSS")
+            }
+            try await inTurn {
+                let beforeLoad = try await scrape()
+                figures.distinctIssues = try await loadPhase(client, process: process, forge: forge, distinct: true)
+                if let beforeLoad, let after = try await scrape() { figures.stages["load"] = StageBreakdown(from: beforeLoad, to: after) }
+            }
+            try await inTurn {
+                figures.sameIssue = try await loadPhase(client, process: process, forge: forge, distinct: false)
+                figures.rssPeakMB = process.memoryMB("VmHWM")
+                // The load phase already waited 2 s for stray answers; one more second of quiet, then what stayed.
+                try await Task.sleep(for: .seconds(1))
+                figures.rssAfterLoadsMB = process.memoryMB("VmRSS")
+                await process.stop()
+            }
             return figures
         } catch {
             await process.stop()

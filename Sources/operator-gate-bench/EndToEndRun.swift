@@ -17,8 +17,39 @@ struct EndToEndRun: Sendable {
     let samples: Int
     let load: Int
     let idleSeconds: Int
+    /// The run's turn-taking between bots, and this bot's place in it.
+    let turns: PhaseTurns
+    let index: Int
 
+    /// Runs `body` as this bot's next phase (``PhaseTurns``), or as the rest of the phase already `begun`; a failure
+    /// ends the turn-taking, so that the other bots do not wait forever.
+    func inTurn<T>(begun: Bool = false, _ body: () async throws -> T) async throws -> T {
+        if !begun { await turns.begin(index) }
+        do {
+            let result = try await body()
+            await turns.end(index)
+            return result
+        } catch {
+            await turns.finish()
+            throw error
+        }
+    }
+
+    /// Sets up (its first turn: simulator, relay, operator client), then measures the bot phase by phase in turns.
     func measure() async throws -> EndToEndFigures {
+        await turns.begin(index)
+        do {
+            let figures = try await setUpAndMeasure()
+            await turns.finish()
+            return figures
+        } catch {
+            await turns.finish()
+            throw error
+        }
+    }
+
+    /// ``measure()`` once its first turn began; the turn ends when the operator client is connected.
+    private func setUpAndMeasure() async throws -> EndToEndFigures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let quiet = Logger.quiet("bench.e2e")
         let forge = GiteaSimulatorState()
@@ -63,6 +94,7 @@ struct EndToEndRun: Sendable {
         ]
         return try await whileRunning(background) {
             guard !(await pool.waitForConnections(timeout: .seconds(10))).isEmpty else { throw CLIError("the operator client cannot reach \(relay)") }
+            await turns.end(index)
             return try await body(client)
         }
     }
