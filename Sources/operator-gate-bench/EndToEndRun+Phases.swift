@@ -47,7 +47,9 @@ extension EndToEndRun {
                 try await inTurn {
                     var latencies: [Double] = []
                     let before = try await scrape()
-                    for index in 0..<samples { latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme)) }
+                    for index in 0..<samples {
+                        latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme))
+                    }
                     if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
                     if let before, let after = try await scrape() { figures.stages[scheme.rawValue] = StageBreakdown(from: before, to: after) }
                 }
