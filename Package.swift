@@ -226,8 +226,8 @@ let package = Package(
         .testTarget(
             name: "BotTests",
             dependencies: [
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Bot", "Gate", "GatePostgres", "NostrCore", "NostrIngress",
-                "GiteaSimulator", "TestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Bot", "CLISupport", "Gate", "GatePostgres", "NostrCore",
+                "NostrIngress", "GiteaSimulator", "TestSupport",
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket")

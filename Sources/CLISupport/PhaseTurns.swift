@@ -12,9 +12,9 @@
 /// One bot measured whole after the other compared figures taken a minute apart, and this machine's speed moves
 /// within minutes (the reference's NIP-04 p50 moved from 2.1 to 3.1 ms in one hour): in turns, the same figure of
 /// both bots is taken seconds apart. While one bot works, the other idles (its process, relay and client wait).
-actor PhaseTurns {
+public actor PhaseTurns {
     /// How many bots take turns.
-    let bots: Int
+    public let bots: Int
     /// Whose turn it is: phase × bots + bot.
     private var turn = 0
     /// Each bot's next phase.
@@ -24,13 +24,13 @@ actor PhaseTurns {
     /// Turn-taking is over (a bot finished or failed): nobody waits any more.
     private var over = false
 
-    init(bots: Int) {
+    public init(bots: Int) {
         self.bots = max(1, bots)
         phases = Array(repeating: 0, count: self.bots)
     }
 
     /// Waits until `bot`'s next phase may start.
-    func begin(_ bot: Int) async {
+    public func begin(_ bot: Int) async {
         let mine = phases[bot] * bots + bot
         phases[bot] += 1
         guard !over, turn < mine else { return }
@@ -38,13 +38,13 @@ actor PhaseTurns {
     }
 
     /// `bot`'s phase is done: the next turn's bot goes on.
-    func end(_ bot: Int) {
+    public func end(_ bot: Int) {
         turn += 1
         waiting.removeValue(forKey: turn)?.resume()
     }
 
     /// Ends the turn-taking (a bot finished its phases, or failed): waiting bots go on, and nobody waits any more.
-    func finish() {
+    public func finish() {
         over = true
         for continuation in waiting.values { continuation.resume() }
         waiting = [:]
