@@ -38,6 +38,12 @@ struct EndToEndFigures: Codable, Sendable {
     /// The idle window's CPU ms by thread name (JSON only): which threads woke.
     var idleCPUMsByThread: [String: Double] = [:]
     var rssIdleMB = 0.0
+    /// The idle RSS split into anonymous memory (what the bot allocated) and file pages (its executable and libraries,
+    /// mapped from the page cache). The file part depends on how the executable sits in the page cache: a binary
+    /// just built or copied maps about 2.5 MB more of it than the same file once its pages were evicted (the kernel
+    /// maps cached neighbours of each page touched), with the same anonymous memory.
+    var rssIdleAnonMB = 0.0
+    var rssIdleFileMB = 0.0
     /// Resident once the loads are over and the bot is idle again: what a burst leaves behind.
     var rssAfterLoadsMB = 0.0
     var rssPeakMB = 0.0
@@ -59,6 +65,7 @@ struct EndToEndFigures: Codable, Sendable {
             ("CPU per command, distinct / one issue (ms)", "\(ms(distinctIssues.cpuPerCommandMs)) / \(ms(sameIssue.cpuPerCommandMs))"),
             ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
             ("RSS idle / after the loads / peak (MB)", String(format: "%.1f / %.1f / %.1f", rssIdleMB, rssAfterLoadsMB, rssPeakMB)),
+            ("RSS idle: anonymous / file pages (MB)", String(format: "%.1f / %.1f", rssIdleAnonMB, rssIdleFileMB)),
             ("startup to first answer (ms)", String(format: "%.0f", startupMs)),
             ("Swift runtime and Foundation", swiftRuntime?.rawValue ?? "(not Swift)"),
             ("webhook→notice DM p50 / p99 / max (ms)", webhook.map { "\(ms($0.p50)) / \(ms($0.p99)) / \(ms($0.max))" } ?? "(none)"),

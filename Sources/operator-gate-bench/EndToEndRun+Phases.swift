@@ -64,6 +64,8 @@ extension EndToEndRun {
                 figures.idleCPUMsPerSecond = idleUsed.values.reduce(0, +) / Double(idleSeconds)
                 figures.idleCPUMsByThread = process.byThreadName(idleUsed)
                 figures.rssIdleMB = process.memoryMB("VmRSS")
+                figures.rssIdleAnonMB = process.memoryMB("RssAnon")
+                figures.rssIdleFileMB = process.memoryMB("RssFile")
             }
             try await inTurn {
                 let beforeLoad = try await scrape()
