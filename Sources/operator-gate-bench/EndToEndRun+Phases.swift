@@ -15,18 +15,13 @@ extension EndToEndRun {
         figures.bot = subject.name
         let webhookPort = try BenchProcess.freePort()
         let metricsPort = try BenchProcess.freePort()
-        // The first turn: the start, the first answer and the warm-up.
+        // The set-up turn ends (the client is connected); the next one is the start, the first answer and the warm-up.
+        await turns.end(index)
         await turns.begin(index)
         let spawned = DispatchTime.now().uptimeNanoseconds
-        let process: BenchProcess
-        do {
-            process = try subject.start(
-                bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, webhookPort: webhookPort,
-                metricsPort: metricsPort, directory: directory.appendingPathComponent("bot"))
-        } catch {
-            await turns.finish()
-            throw error
-        }
+        let process = try subject.start(
+            bot: bot, operator: client.keys.publicKey, relay: relay, giteaPort: giteaPort, webhookPort: webhookPort,
+            metricsPort: metricsPort, directory: directory.appendingPathComponent("bot"))
         // The bot's own stage timers around a phase (operator-gate only).
         let scrape: @Sendable () async throws -> StageBreakdown.Totals? = {
             guard case .operatorGate = subject else { return nil }

@@ -21,21 +21,17 @@ struct EndToEndRun: Sendable {
     let turns: PhaseTurns
     let index: Int
 
-    /// Runs `body` as this bot's next phase (``PhaseTurns``), or as the rest of the phase already `begun`; a failure
-    /// ends the turn-taking, so that the other bots do not wait forever.
+    /// Runs `body` as this bot's next phase (``PhaseTurns``), or as the rest of the phase already `begun`. A failure
+    /// reaches ``measure()``, which ends the turn-taking so that the other bots do not wait forever.
     func inTurn<T>(begun: Bool = false, _ body: () async throws -> T) async throws -> T {
         if !begun { await turns.begin(index) }
-        do {
-            let result = try await body()
-            await turns.end(index)
-            return result
-        } catch {
-            await turns.finish()
-            throw error
-        }
+        let result = try await body()
+        await turns.end(index)
+        return result
     }
 
-    /// Sets up (its first turn: simulator, relay, operator client), then measures the bot phase by phase in turns.
+    /// Sets up (its first turn: simulator, relay, operator client), then measures the bot phase by phase in turns
+    /// (``phases(_:bot:relay:giteaPort:forge:)``). Ends the turn-taking when it returns or fails.
     func measure() async throws -> EndToEndFigures {
         await turns.begin(index)
         do {
@@ -48,7 +44,7 @@ struct EndToEndRun: Sendable {
         }
     }
 
-    /// ``measure()`` once its first turn began; the turn ends when the operator client is connected.
+    /// ``measure()`` once its first turn began; ``phases(_:bot:relay:giteaPort:forge:)`` ends that turn.
     private func setUpAndMeasure() async throws -> EndToEndFigures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let quiet = Logger.quiet("bench.e2e")
@@ -94,7 +90,6 @@ struct EndToEndRun: Sendable {
         ]
         return try await whileRunning(background) {
             guard !(await pool.waitForConnections(timeout: .seconds(10))).isEmpty else { throw CLIError("the operator client cannot reach \(relay)") }
-            await turns.end(index)
             return try await body(client)
         }
     }
