@@ -208,13 +208,15 @@ public final class InboxStore: Sendable {
     /// How many noted ids wait before they are written together.
     public static let seenBatchSize = 256
 
-    /// Writes the ids noted by ``noteSeen(ids:messageTime:now:)`` that are still waiting.
-    public func flushSeen() throws {
+    /// Writes the ids noted by ``noteSeen(ids:messageTime:now:)`` that are still waiting; returns how many.
+    @discardableResult
+    public func flushSeen() throws -> Int {
         let batch = pendingSeen.withLockedValue { pending in
             defer { pending = [] }
             return pending
         }
         try write(batch)
+        return batch.count
     }
 
     private func write(_ batch: [(id: String, time: Int64, at: Int64)]) throws {

@@ -6,9 +6,9 @@ import ServiceLifecycle
 /// Keeps the ledger and the inbox store in shape while the bot runs, one service of its `ServiceGroup`: the
 /// ledger's and the inbox store's checkpoints (``WALCheckpointer``), the lease renewal of running commands'
 /// claims, the reconciliation of commands whose process died or whose outcome stayed unknown (without waiting for
-/// a restart), and the inbox store's bounds: every 30 s the seen ids of dropped events are written in one batch; at
-/// start and every hour, seen ids older than the age window plus two days (no subscription asks for them any more)
-/// and replies published more than a day ago are deleted.
+/// a restart), and the inbox store's bounds: every 30 s (up to a minute apart while none come) the seen ids of
+/// dropped events are written in one batch; at start and every hour, seen ids older than the age window plus two
+/// days (no subscription asks for them any more) and replies published more than a day ago are deleted.
 public struct LedgerMaintenance: Service {
     let gate: GateExecutor
     let store: InboxStore
@@ -40,22 +40,28 @@ public struct LedgerMaintenance: Service {
 
     func maintainInbox() async {
         var lastPrune: ContinuousClock.Instant?
+        // Every 30 s while dropped events' ids come in; up to a minute apart while none do.
+        var schedule = SweepSchedule(base: .seconds(30), maximum: .seconds(60))
         while !Task.isCancelled {
+            var written = 0
             do {
                 if lastPrune.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true {
                     let time = now()
                     let removed = try store.maintain(seenBefore: time - horizon, publishedBefore: time - 86_400)
                     lastPrune = .now
+                    written = removed.seen + removed.replies
                     if removed.seen + removed.replies > 0 {
                         logger.info("inbox pruned", metadata: ["seen_ids": "\(removed.seen)", "published_replies": "\(removed.replies)"])
                     }
                 } else {
-                    try store.flushSeen()
+                    written = try store.flushSeen()
                 }
             } catch {
                 logger.warning("inbox maintenance failed; retrying in 30 s", metadata: ["error": "\(error)"])
+                written = 1
             }
-            try? await Task.sleep(for: .seconds(30))
+            schedule.passed(foundWork: written > 0)
+            await CancellableSleep.sleep(for: schedule.wait)
         }
     }
 }

@@ -7,7 +7,8 @@ import ServiceLifecycle
 /// Publishes stored replies, taken from its queue in order and published up to ``maxInFlight`` at a time (so they
 /// may reach the relays in another order), and owns the only retry path for them: every `retryInterval` it takes
 /// again what the ``InboxStorage`` still holds unpublished (replies no relay accepted, and with several instances
-/// those another instance stored and did not publish).
+/// those another instance stored and did not publish). While those passes find nothing new, the wait between them
+/// doubles up to a minute (``SweepSchedule``); an answer no relay accepted brings it back to `retryInterval`.
 ///
 /// Several answers are in flight at once because each one waits for its relays' `OK`s: one at a time, a burst of
 /// answers queued behind one relay round trip each (and behind a relay that never answers, 10 s each), while the
@@ -23,6 +24,8 @@ public actor ReplyPublisher: Service {
     private let logger: Logger
     private let now: @Sendable () -> Int64
     private let retryInterval: Duration
+    /// Cuts the retry pass's wait short when an answer found no relay.
+    private nonisolated let retryAlarm = SweepAlarm()
     /// Where each answer goes beyond the pool's write relays; `nil`: the write relays only.
     private let routing: (router: ReplyRouter, onDemand: OnDemandRelays)?
     private let stream: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>
@@ -66,12 +69,31 @@ public actor ReplyPublisher: Service {
         continuation.yield((messageID, events, ContinuousClock.now))
     }
 
-    /// Queues every stored reply not yet published.
-    public func enqueuePending() async {
+    /// Queues every stored reply not yet published; returns how many were not queued already.
+    @discardableResult
+    public func enqueuePending() async -> Int {
         do {
+            let before = queued.count
             for pending in try await storage.pendingReplies(now: now()) { enqueue(messageID: pending.messageID, events: pending.events) }
+            return queued.count - before
         } catch {
             logger.error("cannot read stored replies", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    /// Takes stored, unpublished replies again, passes spaced as ``SweepSchedule`` says, until cancelled.
+    private nonisolated func retryPasses() async {
+        var schedule = SweepSchedule(base: retryInterval, maximum: .seconds(60))
+        while true {
+            switch await retryAlarm.sleep(for: schedule.wait) {
+            case .cancelled: return
+            case .rung:
+                schedule.reset()
+                continue
+            case .elapsed: break
+            }
+            schedule.passed(foundWork: await enqueuePending() > 0)
         }
     }
 
@@ -80,13 +102,7 @@ public actor ReplyPublisher: Service {
         let continuation = self.continuation
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: self.retryInterval)
-                        if Task.isCancelled { break }
-                        await self.enqueuePending()
-                    }
-                }
+                group.addTask { await self.retryPasses() }
                 await self.publishQueued()
                 group.cancelAll()
             }
@@ -118,6 +134,7 @@ public actor ReplyPublisher: Service {
         metrics.reply(published: accepted)
         guard accepted else {
             queued.remove(reply.messageID)
+            retryAlarm.ring()
             return
         }
         StageTimer.record(CommandStage.publish, since: reply.queuedAt)

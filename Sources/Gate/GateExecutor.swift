@@ -39,6 +39,8 @@ public final class GateExecutor: Sendable {
     let titles: NIOLockedValueBox<IssueTitles>
     /// Claims held by running commands, when ``renewRunningClaims()`` renews them.
     let running: RunningClaims
+    /// Cuts ``reconcileClaims(every:backingOffTo:)``'s wait short when a command leaves its claim unresolved.
+    let reconcileAlarm: SweepAlarm
     /// The forges of the Gitea logins that act for operators (Sudo, or their personal tokens), by lowercased login.
     private let actors: [String: any Forge]
     /// Whether this is the view of one acting login (``acting(_:)``): it acts as `botLogin` and resolves no further.
@@ -61,6 +63,7 @@ public final class GateExecutor: Sendable {
         self.handling = NIOLockedValueBox([])
         self.titles = NIOLockedValueBox(IssueTitles())
         self.running = RunningClaims()
+        self.reconcileAlarm = SweepAlarm()
         self.actors = Dictionary(actors.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.isActingView = false
     }
@@ -69,6 +72,7 @@ public final class GateExecutor: Sendable {
     private init(actingAs login: String, forge: any Forge, base: GateExecutor) {
         (self.ledger, self.forge, self.botLogin, self.configuration) = (base.ledger, forge, login, base.configuration)
         (self.logger, self.now, self.handling, self.titles, self.running) = (base.logger, base.now, base.handling, base.titles, base.running)
+        self.reconcileAlarm = base.reconcileAlarm
         (self.actors, self.isActingView) = ([:], true)
     }
 
@@ -195,15 +199,27 @@ public final class GateExecutor: Sendable {
         return await handleActing(command, visibleRepositories: visibleRepositories, writeSettled: writeSettled)
     }
 
-    /// Reconciles claims left behind, every `interval` until cancelled (the bot runs it): a command whose process
-    /// died, or whose outcome stayed unknown, is finished without waiting for a restart.
-    /// - Parameter interval: default a third of the ledger's lease, at least 5 s.
-    public func reconcileClaims(every interval: Duration? = nil) async {
-        let interval = interval ?? .seconds(max(5, (ledger.leaseDuration ?? 30) / 3))
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            if Task.isCancelled { break }
+    /// Reconciles claims left behind until cancelled (the bot runs it): a command whose process died, or whose
+    /// outcome stayed unknown, is finished without waiting for a restart. Passes come every `interval` while they find
+    /// claims to reconcile; while they find none the wait doubles up to `maximum` (``SweepSchedule``), so an idle
+    /// bot is not woken every few seconds for nothing. A command of this process that leaves its claim unresolved
+    /// brings the wait back to `interval` at once (``SweepAlarm``); claims other processes leave are found within
+    /// `maximum` after their lease ran out.
+    /// - Parameters:
+    ///   - interval: default a third of the ledger's lease, at least 5 s.
+    ///   - maximum: the longest wait between passes (never below `interval`).
+    public func reconcileClaims(every interval: Duration? = nil, backingOffTo maximum: Duration = .seconds(60)) async {
+        var schedule = SweepSchedule(base: interval ?? .seconds(max(5, (ledger.leaseDuration ?? 30) / 3)), maximum: maximum)
+        while true {
+            switch await reconcileAlarm.sleep(for: schedule.wait) {
+            case .cancelled: return
+            case .rung:
+                schedule.reset()
+                continue
+            case .elapsed: break
+            }
             let acks = await recover()
+            schedule.passed(foundWork: !acks.isEmpty)
             if !acks.isEmpty {
                 logger.notice(
                     "reconciled commands left claimed",
@@ -414,6 +430,8 @@ public final class GateExecutor: Sendable {
                 await fail(entry, ack)
                 return ack
             case .answer(let ack):
+                // Unresolved, still claimed: the reconciling sweep takes it from its shortest wait.
+                reconcileAlarm.ring()
                 return ack
             case .execute:
                 return await execute(entry, command, key: key, writeSettled: writeSettled)

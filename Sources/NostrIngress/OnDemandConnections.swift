@@ -16,18 +16,29 @@ actor OnDemandConnections {
     }
     private var live: [String: Entry] = [:]
     private var starter: AsyncStream<(RelayConnection, AsyncStream<Void>)>.Continuation?
+    /// Rung when a connection is kept, so that the idle check sleeps only while there is something to close.
+    private var keptBell: AsyncStream<Void>.Continuation?
 
     init(maximum: Int, idle: Duration) { (self.maximum, self.idle) = (maximum, idle) }
 
     /// Hosts the kept connections and closes idle ones, until cancelled.
     func run() async {
         let (starts, starter) = AsyncStream.makeStream(of: (RelayConnection, AsyncStream<Void>).self)
+        let (kept, keptBell) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.starter = starter
+        self.keptBell = keptBell
         // Discarding, so that the task of a connection that closed is freed instead of kept until the group ends.
         await withDiscardingTaskGroup { group in
             group.addTask {
+                // Wakes when the connection unused longest may be closed; with none kept it waits for one, so that
+                // a bot answering only through its pool is not woken for nothing.
+                var bell = kept.makeAsyncIterator()
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: self.idle / 4)
+                    guard let wait = await self.untilNextIdleCheck(now: .now) else {
+                        guard await bell.next() != nil else { break }
+                        continue
+                    }
+                    try? await Task.sleep(for: wait)
                     await self.closeIdle(now: .now)
                 }
             }
@@ -65,6 +76,7 @@ actor OnDemandConnections {
         let (stopped, stop) = AsyncStream.makeStream(of: Void.self)
         live[url] = Entry(connection: connection, stop: stop, lastUsed: .now, users: 1)
         starter.yield((connection, stopped))
+        keptBell?.yield()
         return connection
     }
 
@@ -79,6 +91,14 @@ actor OnDemandConnections {
     /// The relays with a kept connection.
     var openRelays: [String] { live.keys.sorted() }
 
+    /// How long until a kept connection may have been unused for ``idle`` (at least 50 ms; a quarter of ``idle``
+    /// while every kept connection is in use); `nil` when none is kept.
+    func untilNextIdleCheck(now: ContinuousClock.Instant) -> Duration? {
+        guard !live.isEmpty else { return nil }
+        let soonest = live.values.filter { $0.users == 0 }.map { $0.lastUsed + idle - now }.min() ?? idle / 4
+        return max(.milliseconds(50), soonest)
+    }
+
     func closeIdle(now: ContinuousClock.Instant) {
         for (url, entry) in live where entry.users == 0 && now - entry.lastUsed >= idle { close(url) }
     }
@@ -90,5 +110,7 @@ actor OnDemandConnections {
     private func closeAll() {
         for url in live.keys { close(url) }
         starter = nil
+        keptBell?.finish()
+        keptBell = nil
     }
 }
