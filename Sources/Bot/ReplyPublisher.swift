@@ -84,17 +84,7 @@ public actor ReplyPublisher: Service {
 
     /// Takes stored, unpublished replies again, passes spaced as ``SweepSchedule`` says, until cancelled.
     private nonisolated func retryPasses() async {
-        var schedule = SweepSchedule(base: retryInterval, maximum: .seconds(60))
-        while true {
-            switch await retryAlarm.sleep(for: schedule.wait) {
-            case .cancelled: return
-            case .rung:
-                schedule.reset()
-                continue
-            case .elapsed: break
-            }
-            schedule.passed(foundWork: await enqueuePending() > 0)
-        }
+        await retryAlarm.runPasses(SweepSchedule(base: retryInterval, maximum: .seconds(60))) { await enqueuePending() > 0 }
     }
 
     /// Publishes queued replies, retrying unpublished ones, until a graceful shutdown and an empty queue.

@@ -209,17 +209,9 @@ public final class GateExecutor: Sendable {
     ///   - interval: default a third of the ledger's lease, at least 5 s.
     ///   - maximum: the longest wait between passes (never below `interval`).
     public func reconcileClaims(every interval: Duration? = nil, backingOffTo maximum: Duration = .seconds(60)) async {
-        var schedule = SweepSchedule(base: interval ?? .seconds(max(5, (ledger.leaseDuration ?? 30) / 3)), maximum: maximum)
-        while true {
-            switch await reconcileAlarm.sleep(for: schedule.wait) {
-            case .cancelled: return
-            case .rung:
-                schedule.reset()
-                continue
-            case .elapsed: break
-            }
+        let schedule = SweepSchedule(base: interval ?? .seconds(max(5, (ledger.leaseDuration ?? 30) / 3)), maximum: maximum)
+        await reconcileAlarm.runPasses(schedule) {
             let acks = await recover()
-            schedule.passed(foundWork: !acks.isEmpty)
             if !acks.isEmpty {
                 logger.notice(
                     "reconciled commands left claimed",
@@ -228,6 +220,7 @@ public final class GateExecutor: Sendable {
                         "succeeded": "\(acks.filter(\.success).count)"
                     ])
             }
+            return !acks.isEmpty
         }
     }
 

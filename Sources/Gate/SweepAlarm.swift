@@ -56,6 +56,19 @@ public final class SweepAlarm: Sendable {
         return rung ? .rung : .elapsed
     }
 
+    /// Runs a periodic sweep until the task is cancelled: `pass` after each wait `schedule` gives (it returns
+    /// whether it found work); a ring starts the base wait again instead of finishing the current one.
+    public func runPasses(_ schedule: SweepSchedule, _ pass: () async -> Bool) async {
+        var schedule = schedule
+        while true {
+            switch await sleep(for: schedule.wait) {
+            case .cancelled: return
+            case .rung: schedule.reset()
+            case .elapsed: schedule.passed(foundWork: await pass())
+            }
+        }
+    }
+
     /// Ends the current sleep early with ``Wake/rung`` (or the next one at once, when nobody sleeps now).
     public func ring() {
         let scheduled = state.withLockedValue { state -> Scheduled<Void>? in
