@@ -40,28 +40,26 @@ public struct LedgerMaintenance: Service {
 
     func maintainInbox() async {
         var lastPrune: ContinuousClock.Instant?
-        // Every 30 s while dropped events' ids come in; up to a minute apart while none do.
-        var schedule = SweepSchedule(base: .seconds(30), maximum: .seconds(60))
-        while !Task.isCancelled {
-            var written = 0
+        // One pass: the prune at start and every hour, else the seen ids waiting; whether it wrote anything (or
+        // failed, to be tried again at the short wait).
+        func pass() -> Bool {
             do {
-                if lastPrune.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true {
-                    let time = now()
-                    let removed = try store.maintain(seenBefore: time - horizon, publishedBefore: time - 86_400)
-                    lastPrune = .now
-                    written = removed.seen + removed.replies
-                    if removed.seen + removed.replies > 0 {
-                        logger.info("inbox pruned", metadata: ["seen_ids": "\(removed.seen)", "published_replies": "\(removed.replies)"])
-                    }
-                } else {
-                    written = try store.flushSeen()
+                guard lastPrune.map({ ContinuousClock.now - $0 >= .seconds(3600) }) ?? true else { return try store.flushSeen() > 0 }
+                let time = now()
+                let removed = try store.maintain(seenBefore: time - horizon, publishedBefore: time - 86_400)
+                lastPrune = .now
+                if removed.seen + removed.replies > 0 {
+                    logger.info("inbox pruned", metadata: ["seen_ids": "\(removed.seen)", "published_replies": "\(removed.replies)"])
                 }
+                return removed.seen + removed.replies > 0
             } catch {
                 logger.warning("inbox maintenance failed; retrying in 30 s", metadata: ["error": "\(error)"])
-                written = 1
+                return true
             }
-            schedule.passed(foundWork: written > 0)
-            await CancellableSleep.sleep(for: schedule.wait)
         }
+        // At start, then every 30 s while dropped events' ids come in; up to a minute apart while none do.
+        var schedule = SweepSchedule(base: .seconds(30), maximum: .seconds(60))
+        schedule.passed(foundWork: pass())
+        await SweepAlarm().runPasses(schedule) { pass() }
     }
 }
