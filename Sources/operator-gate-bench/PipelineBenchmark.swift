@@ -44,14 +44,8 @@ struct PipelineBenchmark {
         var oneWorkerRatios: [Double] = []
         var allWorkersRatios: [Double] = []
         /// The median of the rounds' ratios (each compares figures taken within a second of each other).
-        var oneWorkerVsCBound: Double { Self.median(oneWorkerRatios) }
-        var allWorkersVsCBound: Double { Self.median(allWorkersRatios) }
-
-        static func median(_ values: [Double]) -> Double {
-            guard !values.isEmpty else { return 0 }
-            let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
+        var oneWorkerVsCBound: Double { LatencySummary(oneWorkerRatios).p50 }
+        var allWorkersVsCBound: Double { LatencySummary(allWorkersRatios).p50 }
         var strangersPerSecond = 0.0
         var latencyP50 = 0.0
         var latencyP99 = 0.0
