@@ -19,6 +19,6 @@ public enum CommandStage: String, Sendable, CaseIterable {
     /// Storing the answer with the message's processed mark (one commit).
     case replyStore = "reply_store"
     /// From the stored answer being queued to a relay accepting it (OK): the publisher's queue and a relay round
-    /// trip.
+    /// trip. An answer a burst left in storage (``ReplyPublisher/maxHeld``) is timed from when it was taken back.
     case publish
 }

@@ -17,8 +17,9 @@ public protocol InboxStorage: Sendable {
     /// Records `message` answered with `reply` (the signed events to publish). `false`: another instance took the
     /// message over and answers it; this reply must not be sent.
     func storeReply(_ reply: [Event], answering message: DirectMessage, now: Int64) async throws -> Bool
-    /// Stored replies not yet published (retried until a relay accepts them).
-    func pendingReplies(now: Int64) async throws -> [(messageID: String, events: [Event])]
+    /// Stored replies not yet published (retried until a relay accepts them), oldest first: at most `limit`, and
+    /// none of the messages in `excluding` (those the publisher holds already).
+    func pendingReplies(now: Int64, limit: Int, excluding: Set<String>) async throws -> [(messageID: String, events: [Event])]
     /// Records replies as published (one write for all of them).
     func markPublished(messageIDs: [String], now: Int64) async throws
     /// Messages whose instance stopped answering (their claim's lease ran out), taken over by this one: their

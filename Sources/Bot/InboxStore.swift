@@ -265,15 +265,23 @@ public final class InboxStore: Sendable {
         }
     }
 
-    /// Replies stored but not yet confirmed published, oldest first.
-    public func pendingReplies() throws -> [(messageID: String, events: [Event])] {
-        try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT message_id, events FROM outbox WHERE published_at IS NULL ORDER BY created_at").map { row in
+    /// Replies stored but not yet confirmed published, oldest first: at most `limit` of them, leaving out the
+    /// messages in `excluding` (read, not decoded: the ones a publisher holds already).
+    public func pendingReplies(limit: Int = .max, excluding: Set<String> = []) throws -> [(messageID: String, events: [Event])] {
+        // The excluded may be among the oldest rows: read that many more. -1 is SQLite's "no limit".
+        let (rows, overflow) = max(0, limit).addingReportingOverflow(excluding.count)
+        return try database.read { db in
+            var pending: [(messageID: String, events: [Event])] = []
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT message_id, events FROM outbox WHERE published_at IS NULL ORDER BY created_at LIMIT ?",
+                arguments: [overflow ? -1 : rows])
+            while pending.count < limit, let row = try cursor.next() {
                 let messageID: String = row[0]
+                guard !excluding.contains(messageID) else { continue }
                 let text: String = row[1]
-                let objects = (try? JSONDecoder().decode([Event].self, from: Data(text.utf8))) ?? []
-                return (messageID, objects)
+                pending.append((messageID, (try? JSONDecoder().decode([Event].self, from: Data(text.utf8))) ?? []))
             }
+            return pending
         }
     }
 

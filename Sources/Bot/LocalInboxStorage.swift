@@ -16,8 +16,8 @@ public struct LocalInboxStorage: InboxStorage {
         return true
     }
 
-    public func pendingReplies(now: Int64) async throws -> [(messageID: String, events: [Event])] {
-        try local.pendingReplies()
+    public func pendingReplies(now: Int64, limit: Int, excluding: Set<String>) async throws -> [(messageID: String, events: [Event])] {
+        try local.pendingReplies(limit: limit, excluding: excluding)
     }
 
     public func markPublished(messageIDs: [String], now: Int64) async throws {

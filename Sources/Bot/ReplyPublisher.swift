@@ -15,7 +15,10 @@ import ServiceLifecycle
 /// relay connections carry any number of pending publishes.
 ///
 /// Replies reach it only after they were stored, so a crash between storing and publishing re-publishes the same
-/// signed events (the same ids: relays and clients see them once). One service of the bot's `ServiceGroup`: on
+/// signed events (the same ids: relays and clients see them once). For the same reason it holds at most
+/// ``maxHeld`` answers in memory: a burst of commands answered faster than the relays take the answers leaves the
+/// rest in storage (before, a burst of 8,000 answers held them all: 85 MB of RSS after it), and the publisher takes
+/// them from there, oldest first, as its queue drains. One service of the bot's `ServiceGroup`: on
 /// graceful shutdown (after the intake stopped) it publishes what is queued, then returns.
 public actor ReplyPublisher: Service {
     private let pool: RelayPool
@@ -30,7 +33,15 @@ public actor ReplyPublisher: Service {
     private let routing: (router: ReplyRouter, onDemand: OnDemandRelays)?
     private let stream: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>
     private nonisolated let continuation: AsyncStream<(messageID: String, events: [Event], queuedAt: ContinuousClock.Instant)>.Continuation
+    /// Answers held: queued, in flight, or published and not yet recorded. At most ``maxHeld``.
     private var queued: Set<String> = []
+    /// Answers held in memory at most; see the type's description.
+    let maxHeld: Int
+    /// Whether an answer was left in storage because ``maxHeld`` were held: the queue refills from storage when it
+    /// drains to half.
+    private var spilled = false
+    /// The most answers held at once so far (what the bound allowed).
+    private(set) var mostHeld = 0
     /// Replies published and not yet recorded; they stay in `queued` until recorded, so that a retry pass does not
     /// take them again.
     private var published: [String] = []
@@ -51,8 +62,9 @@ public actor ReplyPublisher: Service {
 
     public init(
         pool: RelayPool, storage: any InboxStorage, metrics: BotMetrics, logger: Logger, now: @escaping @Sendable () -> Int64,
-        retryInterval: Duration = .seconds(15), routing: (router: ReplyRouter, onDemand: OnDemandRelays)? = nil
+        retryInterval: Duration = .seconds(15), routing: (router: ReplyRouter, onDemand: OnDemandRelays)? = nil, maxHeld: Int = 1_024
     ) {
+        self.maxHeld = max(1, maxHeld)
         self.routing = routing
         self.pool = pool
         self.storage = storage
@@ -63,18 +75,34 @@ public actor ReplyPublisher: Service {
         (stream, continuation) = AsyncStream.makeStream(of: (messageID: String, events: [Event], queuedAt: ContinuousClock.Instant).self)
     }
 
-    /// Queues a stored reply (once, however often it is offered).
+    /// Queues a stored reply (once, however often it is offered); while ``maxHeld`` answers are held it stays in
+    /// storage and is taken from there once the queue drained to half.
     public func enqueue(messageID: String, events: [Event]) {
-        guard queued.insert(messageID).inserted else { return }
+        guard !queued.contains(messageID) else { return }
+        guard queued.count < maxHeld else {
+            spilled = true
+            return
+        }
+        queued.insert(messageID)
+        mostHeld = max(mostHeld, queued.count)
         continuation.yield((messageID, events, ContinuousClock.now))
     }
 
-    /// Queues every stored reply not yet published; returns how many were not queued already.
+    /// Queues stored replies not yet published, oldest first, as many as there is room for; returns how many were
+    /// not queued already.
     @discardableResult
     public func enqueuePending() async -> Int {
         do {
             let before = queued.count
-            for pending in try await storage.pendingReplies(now: now()) { enqueue(messageID: pending.messageID, events: pending.events) }
+            let room = maxHeld - before
+            guard room > 0 else {
+                spilled = true
+                return 0
+            }
+            let pending = try await storage.pendingReplies(now: now(), limit: room, excluding: queued)
+            // As many as there was room for: more may wait in storage.
+            if pending.count == room { spilled = true }
+            for reply in pending { enqueue(messageID: reply.messageID, events: reply.events) }
             return queued.count - before
         } catch {
             logger.error("cannot read stored replies", metadata: ["error": "\(error)"])
@@ -150,6 +178,10 @@ public actor ReplyPublisher: Service {
                 logger.warning("cannot record published replies", metadata: ["count": "\(ids.count)", "error": "\(error)"])
             }
             for id in ids { queued.remove(id) }
+        }
+        if spilled && queued.count <= maxHeld / 2 {
+            spilled = false
+            await enqueuePending()
         }
     }
 

@@ -39,10 +39,12 @@ public struct SharedInboxStorage: InboxStorage {
 
     /// This instance's unpublished replies, and those another instance stored more than two leases ago and did not
     /// publish.
-    public func pendingReplies(now: Int64) async throws -> [(messageID: String, events: [Event])] {
-        var pending = try local.pendingReplies()
-        let mine = Set(pending.map(\.messageID))
-        for (messageID, replies) in try await shared.unpublishedReplies(completedBefore: now - 2 * shared.lease) where !mine.contains(messageID) {
+    public func pendingReplies(now: Int64, limit: Int, excluding: Set<String>) async throws -> [(messageID: String, events: [Event])] {
+        var pending = try local.pendingReplies(limit: limit, excluding: excluding)
+        guard pending.count < limit else { return pending }
+        let taken = Set(pending.map(\.messageID)).union(excluding)
+        for (messageID, replies) in try await shared.unpublishedReplies(completedBefore: now - 2 * shared.lease) where !taken.contains(messageID) {
+            guard pending.count < limit else { break }
             let events = replies.compactMap { try? Event.parse($0) }
             if !events.isEmpty { pending.append((messageID, events)) }
         }

@@ -4,7 +4,7 @@ import ServiceLifecycle
 /// With several instances on one database: every third of a claim's lease, takes over the messages whose instance
 /// stopped answering (their lease ran out) and hands them to this instance's ``InboxConsumer`` to answer from the
 /// stored event (the Gate finds its ledger claim and reconciles it). Replies stored but not published elsewhere
-/// are the ``ReplyPublisher``'s (``InboxStorage/pendingReplies(now:)``).
+/// are the ``ReplyPublisher``'s (``InboxStorage/pendingReplies(now:limit:excluding:)``).
 public struct SharedInboxSweeper: Service {
     let storage: any InboxStorage
     let lease: Int64

@@ -38,4 +38,22 @@ import Testing
         #expect(try store.pendingReplies().map(\.messageID) == ["m1"])
         #expect(try store.sizes() == (seen: 1, outbox: 1))
     }
+
+    /// The publisher takes stored answers a few at a time: oldest first, at most `limit`, leaving out those it holds.
+    @Test func pendingRepliesAreTakenOldestFirstUpToALimitLeavingOutTheExcluded() throws {
+        let store = try InboxStore(path: InboxStoreTests.temporaryPath())
+        let key = KeyPair(secretKey: .generate())
+        for index in 1...6 {
+            let reply = EventTemplate(kind: 4, content: "\(index)", tags: [], createdAt: 100).sign(with: key)
+            try store.markProcessed(
+                ids: ["e\(index)"], messageTime: 100, cursor: InboxCursor(), now: Int64(1000 + index), reply: ("m\(index)", [reply]))
+        }
+        try store.markPublished(messageIDs: ["m2"], at: 2000)
+        #expect(try store.pendingReplies().map(\.messageID) == ["m1", "m3", "m4", "m5", "m6"])
+        let some = try store.pendingReplies(limit: 2, excluding: ["m1", "m4"])
+        #expect(some.map(\.messageID) == ["m3", "m5"])
+        #expect(some.map { $0.events.map(\.content) } == [["3"], ["5"]])
+        #expect(try store.pendingReplies(limit: 10, excluding: ["m1", "m3", "m4", "m5", "m6"]).isEmpty)
+        #expect(try store.pendingReplies(limit: 0).isEmpty)
+    }
 }

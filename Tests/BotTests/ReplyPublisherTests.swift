@@ -95,6 +95,33 @@ import Testing
         }
     }
 
+    /// A burst of answers beyond ``ReplyPublisher/maxHeld`` is not held in memory: the rest wait in storage and are
+    /// taken from there as the queue drains (not by the retry pass, a minute away here); every one is published
+    /// and recorded, and no more than the bound were ever held.
+    @Test func answersBeyondTheBoundWaitInStorageAndAreAllPublished() async throws {
+        let relay = try RelayProcess(.nostrRelay())
+        defer { relay.kill() }
+        let (store, bot) = try Self.storeWithAnswers(60)
+        let pool = RelayPool(relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: bot, logger: Logger(label: "test.publisher")) { [:] }
+        let publisher = ReplyPublisher(
+            pool: pool, storage: LocalInboxStorage(local: store), metrics: BotMetrics(), logger: Logger(label: "test.publisher"),
+            now: { Int64(Date().timeIntervalSince1970) }, retryInterval: .seconds(60), maxHeld: 8)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pool.run() }
+            group.addTask { await publisher.run() }
+            _ = await pool.waitForConnections(timeout: .seconds(10))
+            // As the bot's intake offers them: every stored answer at once.
+            for pending in try store.pendingReplies() { await publisher.enqueue(messageID: pending.messageID, events: pending.events) }
+            let deadline = Date().addingTimeInterval(30)
+            while try !store.pendingReplies().isEmpty && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            let left = try store.pendingReplies().count
+            #expect(left == 0, "\(left) of 60 not published within 30 s")
+            let most = await publisher.mostHeld
+            #expect(most == 8, "held at most \(most) answers at once; the bound is 8")
+            group.cancelAll()
+        }
+    }
+
     /// Answers are published several at a time: a relay that never answers `OK` holds each answer up to its 10 s
     /// deadline, and must not hold the answers queued behind it. The number in flight stays at the bound.
     @Test func answersArePublishedSeveralAtATimeUpToTheBound() async throws {
@@ -171,7 +198,9 @@ private final class CountingStorage: InboxStorage {
     func storeReply(_ reply: [Event], answering message: DirectMessage, now: Int64) async throws -> Bool {
         try await inner.storeReply(reply, answering: message, now: now)
     }
-    func pendingReplies(now: Int64) async throws -> [(messageID: String, events: [Event])] { try await inner.pendingReplies(now: now) }
+    func pendingReplies(now: Int64, limit: Int, excluding: Set<String>) async throws -> [(messageID: String, events: [Event])] {
+        try await inner.pendingReplies(now: now, limit: limit, excluding: excluding)
+    }
     func markPublished(messageIDs: [String], now: Int64) async throws {
         markPublishedCalls.withLockedValue { $0 += 1 }
         try await inner.markPublished(messageIDs: messageIDs, now: now)
