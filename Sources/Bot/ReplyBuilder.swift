@@ -17,8 +17,9 @@ public enum ReplyBuilder {
     /// A message from the bot to `recipient` in `scheme`, answering `replyTo` when given (a webhook notice answers
     /// nothing): one kind-4 event, or the gift wraps to the recipient and to the bot itself.
     ///
-    /// The two wraps are sealed with the cached conversation keys and built at once: what is left of their cost is
-    /// per wrap (the seal's signature, a one-time key, its ECDH, the wrap's signature), so two cores halve it.
+    /// The two wraps are sealed with the cached conversation keys (and wrapped to the cached, already parsed
+    /// recipient keys) and built at once: what is left of their cost is per wrap (the seal's signature, a one-time
+    /// key, its ECDH, the wrap's signature), so two cores halve it.
     public static func events(
         _ text: String, to recipient: PublicKey, scheme: DirectMessage.Scheme, replyTo: String?, bot: KeyPair, keys: ConversationKeyCache,
         now: Int64
@@ -28,8 +29,8 @@ public enum ReplyBuilder {
             return [NIP04.message(text, author: bot, recipient: recipient, now: now, replyTo: replyTo, sharedKey: keys.nip04Key(for: recipient))]
         case .nip17:
             let rumor = NIP17.rumor(text, author: bot.publicKey, recipient: recipient, now: now, replyTo: replyTo)
-            async let toSelf = NIP59.checkedWrap(rumor, author: bot, recipient: bot.publicKey, now: now, sealKey: keys.nip44Key(for: bot.publicKey))
-            let toRecipient = try NIP59.checkedWrap(rumor, author: bot, recipient: recipient, now: now, sealKey: keys.nip44Key(for: recipient))
+            async let toSelf = NIP59.checkedWrap(rumor, author: bot, recipient: bot.publicKey, now: now, keys: keys)
+            let toRecipient = try NIP59.checkedWrap(rumor, author: bot, recipient: recipient, now: now, keys: keys)
             return [toRecipient, try await toSelf]
         }
     }

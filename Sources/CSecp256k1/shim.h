@@ -30,15 +30,26 @@ static inline int og_schnorrsig_sign_custom(const secp256k1_context *ctx, unsign
     return secp256k1_schnorrsig_sign_custom(ctx, sig64, msg, msglen, keypair, &params);
 }
 
+/// Lifts an x-only public key to the curve point with even y (a square root: the costly part of parsing a key).
+static inline int og_pubkey_lift_x(const secp256k1_context *ctx, secp256k1_pubkey *pub, const unsigned char *xonly32) {
+    unsigned char compressed[33];
+    compressed[0] = 0x02;
+    memcpy(compressed + 1, xonly32, 32);
+    return secp256k1_ec_pubkey_parse(ctx, pub, compressed, 33);
+}
+
+/// x-coordinate ECDH between a secret key and a parsed point.
+static inline int og_ecdh_point(const secp256k1_context *ctx, unsigned char *out32,
+                                const unsigned char *seckey32, const secp256k1_pubkey *pub) {
+    return secp256k1_ecdh(ctx, out32, pub, seckey32, og_ecdh_copy_x, NULL);
+}
+
 /// x-coordinate ECDH between a secret key and an x-only public key (lifted to even y).
 static inline int og_ecdh_xonly(const secp256k1_context *ctx, unsigned char *out32,
                                 const unsigned char *seckey32, const unsigned char *xonly32) {
-    unsigned char compressed[33];
     secp256k1_pubkey pub;
-    compressed[0] = 0x02;
-    memcpy(compressed + 1, xonly32, 32);
-    if (!secp256k1_ec_pubkey_parse(ctx, &pub, compressed, 33)) return 0;
-    return secp256k1_ecdh(ctx, out32, &pub, seckey32, og_ecdh_copy_x, NULL);
+    if (!og_pubkey_lift_x(ctx, &pub, xonly32)) return 0;
+    return og_ecdh_point(ctx, out32, seckey32, &pub);
 }
 
 #endif

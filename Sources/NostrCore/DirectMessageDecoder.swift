@@ -68,7 +68,7 @@ public struct DirectMessageDecoder: Sendable {
     public func decode(_ event: Event, acceptingSealAuthor: ((String) -> Bool)? = nil) throws(DirectMessageDropReason) -> DirectMessage {
         try isAddressedToUs(event)
         let sender: PublicKey
-        do { sender = try event.verifiedAuthor() } catch { throw .invalidEvent(error) }
+        do { sender = try event.verifiedAuthor(keys: keys) } catch { throw .invalidEvent(error) }
         if event.kind == 4 {
             let text: String
             do { text = try NIP04.decrypt(event.content, sharedKey: keys.nip04Key(for: sender)) } catch {

@@ -10,14 +10,28 @@ extension Event {
 
     /// ``verify()``, returning the author's key (parsed once, for the signature check).
     public func verifiedAuthor() throws(EventError) -> PublicKey {
+        try verifiedAuthor(keys: nil)
+    }
+
+    /// ``verifiedAuthor()``, taking the author's parsed key from `keys` when it holds the author (a peer it has
+    /// conversation keys for): the check then skips parsing the key. The outcome is the same either way.
+    public func verifiedAuthor(keys: ConversationKeyCache?) throws(EventError) -> PublicKey {
         let computed = Event.idBytes(pubkey: pubkey, createdAt: createdAt, kind: kind, tags: tags, content: content)
         guard let claimed = Hex.decodeLowercase(id, count: 32), claimed == computed else {
             throw .idMismatch(claimed: id, computed: Hex.encode(computed))
         }
         guard let key = Hex.decodeLowercase(pubkey, count: 32) else { throw .invalidPublicKey }
-        guard let signature = Hex.decodeLowercase(sig, count: 64),
-            Schnorr.verify(signature: signature, message: computed, publicKey: key)
-        else {
+        let verified: Bool
+        if let signature = Hex.decodeLowercase(sig, count: 64) {
+            if let parsed = keys?.parsedKey(key) {
+                verified = Schnorr.verify(signature: signature, message: computed, parsedKey: parsed)
+            } else {
+                verified = Schnorr.verify(signature: signature, message: computed, publicKey: key)
+            }
+        } else {
+            verified = false
+        }
+        guard verified else {
             // Only on the failure path: tell a key that is off the curve from a bad signature.
             throw (try? PublicKey(bytes: key)) == nil ? .invalidPublicKey : .badSignature
         }

@@ -1,3 +1,4 @@
+import CSecp256k1
 import Encoding
 
 /// A gift wrap opened and checked: the seal's signature verified and the rumor's author equal to the seal's signer.
@@ -35,13 +36,26 @@ public enum NIP59 {
         _ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
         extraWrapTags: [[String]] = [], sealKey: [UInt8]? = nil
     ) -> Event {
+        wrap(
+            rumor, author: author, recipient: recipient, sealTime: sealTime, wrapTime: wrapTime, extraWrapTags: extraWrapTags,
+            sealKey: sealKey, recipientPoint: nil)
+    }
+
+    /// - Parameter recipientPoint: `recipient` already lifted onto the curve (``ConversationKeyCache/point(for:)``),
+    ///   which spares the wrap's ECDH a parse of the key.
+    static func wrap(
+        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
+        extraWrapTags: [[String]], sealKey: [UInt8]?, recipientPoint: secp256k1_pubkey?
+    ) -> Event {
         precondition(rumor.pubkey == author.publicKey.hex, "the rumor's author must be the sealing key")
         let sealKey = sealKey ?? NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
         // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
         let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
         let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: sealTime).sign(with: author)
         let ephemeral = KeyPair(secretKey: SecretKey.generate())
-        let wrapKey = NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: recipient)
+        let wrapKey =
+            recipientPoint.map { NIP44.conversationKey(sharedX: ECDH.sharedX(secretKey: ephemeral.secretKey, point: $0)) }
+            ?? NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: recipient)
         let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey)
         return EventTemplate(
             kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
@@ -53,13 +67,31 @@ public enum NIP59 {
     public static func checkedWrap(
         _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64, sealKey: [UInt8]? = nil
     ) throws(NIP44Error) -> Event {
+        try checkSize(rumor)
+        return wrap(rumor, author: author, recipient: recipient, now: now, sealKey: sealKey)
+    }
+
+    /// ``checkedWrap(_:author:recipient:now:sealKey:)`` with the seal's conversation key and the recipient's parsed
+    /// key taken from `keys` (whose secret key must be `author`'s): no ECDH for the seal and no key parse for the
+    /// wrap once `recipient` is cached.
+    public static func checkedWrap(
+        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64, keys: ConversationKeyCache
+    ) throws(NIP44Error) -> Event {
+        precondition(keys.secretKey == author.secretKey, "the cache must hold the author's conversation keys")
+        try checkSize(rumor)
+        return wrap(
+            rumor, author: author, recipient: recipient, sealTime: randomPast(now), wrapTime: randomPast(now), extraWrapTags: [],
+            sealKey: keys.nip44Key(for: recipient), recipientPoint: keys.point(for: recipient))
+    }
+
+    /// Refuses rumors too large for two NIP-44 layers.
+    private static func checkSize(_ rumor: Rumor) throws(NIP44Error) {
         let rumorLength = rumor.jsonString.utf8.count
         // The seal JSON is about 4/3 of the rumor plus ~400 bytes of envelope; both must fit in 65535.
         let sealEstimate = (NIP44.paddedLength(rumorLength) + 99) / 3 * 4 + 4 + 400
         guard rumorLength <= NIP44.maximumPlaintextLength, sealEstimate <= NIP44.maximumPlaintextLength else {
             throw .invalidPlaintextLength(rumorLength)
         }
-        return wrap(rumor, author: author, recipient: recipient, now: now, sealKey: sealKey)
     }
 
     /// Opens a gift wrap addressed to the owner of `keys`.
@@ -76,11 +108,14 @@ public enum NIP59 {
         if verifyingWrap {
             do { try wrap.verify() } catch { throw .invalidWrap(error) }
         }
-        guard let ephemeral = try? PublicKey(bytes: Hex.decode(wrap.pubkey) ?? []) else {
+        // The wrap key is one-time: computing it directly keeps it out of the peer cache. Its bytes are parsed once,
+        // by the ECDH itself.
+        guard let ephemeral = Hex.decodeLowercase(wrap.pubkey, count: 32),
+            let wrapSharedX = ECDH.sharedX(secretKey: keys.secretKey, unvalidated: ephemeral)
+        else {
             throw .invalidWrap(.invalidPublicKey)
         }
-        // The wrap key is one-time: computing it directly keeps it out of the peer cache.
-        let wrapKey = NIP44.conversationKey(secretKey: keys.secretKey, publicKey: ephemeral)
+        let wrapKey = NIP44.conversationKey(sharedX: wrapSharedX)
         let sealJSON: String
         do { sealJSON = try NIP44.decrypt(wrap.content, conversationKey: wrapKey) } catch {
             throw .decryptionFailed(layer: "gift wrap", error)
@@ -90,9 +125,10 @@ public enum NIP59 {
         guard seal.kind == 13 else { throw .invalidSeal("kind is \(seal.kind), expected 13") }
         guard seal.tags.isEmpty else { throw .invalidSeal("tags must be empty") }
         if let acceptingSeal, !acceptingSeal(seal.pubkey) { throw .sealAuthorRefused(seal.pubkey) }
-        do { try seal.verify() } catch { throw .invalidSeal(error.description) }
-        guard let sender = try? PublicKey(bytes: Hex.decode(seal.pubkey) ?? []) else {
-            throw .invalidSeal("pubkey is not a valid key")
+        // The verified author comes out of the check itself (its key parsed once, or not at all for a cached peer).
+        let sender: PublicKey
+        do { sender = try seal.verifiedAuthor(keys: keys) } catch {
+            throw .invalidSeal(error.description)
         }
         let rumorJSON: String
         do { rumorJSON = try NIP44.decrypt(seal.content, conversationKey: keys.nip44Key(for: sender)) } catch {

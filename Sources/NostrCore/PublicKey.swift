@@ -36,6 +36,12 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     public var npub: String { NIP19.encode(.npub(self)) }
 
     public var description: String { hex }
+
+    /// Hashes the 32 bytes in one call: an array's own hashing feeds its elements to the hasher one at a time, and
+    /// keys are looked up several times per message (conversation keys, operators).
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
 }
 
 extension StringProtocol {

@@ -34,4 +34,14 @@ public enum Schnorr {
             secp256k1_schnorrsig_verify(context, signature, buffer.baseAddress, buffer.count, &xonly) == 1
         }
     }
+
+    /// ``verify(signature:message:publicKey:)`` with the key already parsed (``ConversationKeyCache``): parsing an
+    /// x-only key lifts it onto the curve, a square root of about 5 µs, an eighth of the check.
+    static func verify(signature: [UInt8], message: [UInt8], parsedKey: secp256k1_xonly_pubkey) -> Bool {
+        guard signature.count == 64 else { return false }
+        var xonly = parsedKey
+        return message.withUnsafeBufferPointer { buffer in
+            secp256k1_schnorrsig_verify(Secp256k1Context.shared.pointer, signature, buffer.baseAddress, buffer.count, &xonly) == 1
+        }
+    }
 }
