@@ -151,6 +151,10 @@ public final class InboxConsumer: Service, Sendable {
     typealias AdmittedCommand = (message: DirectMessage, op: Operator, command: Command, at: ContinuousClock.Instant)
 
     /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
+    ///
+    /// Once the outcome on Gitea is known, the answer is built on a child task while the ledger records the outcome
+    /// (``Prebuilt``); it is stored only after the Gate returned, and only if the Gate's acknowledgement says what it
+    /// was built from, so the order of the records is unchanged: ledger, then processed mark with the answer.
     /// - Parameter releasingTarget: called once the command's outcome on Gitea is settled (before its ledger entry
     ///   commits) or the Gate is done, so that the next command on the same target runs while this one completes and
     ///   its answer is built and stored (a target's order is the order of its writes on Gitea; answers carry their
@@ -162,16 +166,26 @@ public final class InboxConsumer: Service, Sendable {
         let started = ContinuousClock.now
         let command = op.stamp(command)
         await noteScheme(message, of: op)
-        let writeSettled: (@Sendable () -> Void)? = releasingTarget.map { release in { @Sendable in release() } }
+        let (outcomes, outcome) = AsyncStream.makeStream(of: Ack.self, bufferingPolicy: .bufferingNewest(1))
+        async let prebuilt = prebuild(from: outcomes, answering: message)
+        let writeSettled: @Sendable (Ack) -> Void = { ack in
+            releasingTarget?()
+            outcome.yield(ack)
+            outcome.finish()
+        }
         let ack = await holdingClaim(on: message) {
             if command.action == .watch { return await SubscriptionCommand.run(command, by: op, store: self.notices) }
             return await self.gate.handle(
                 command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action),
                 writeSettled: writeSettled)
         }
+        outcome.finish()
         StageTimer.record(CommandStage.gate, since: started)
         releasingTarget?()
         StopPoint.reached(.ledgerCompleted)
+        let waitStarted = ContinuousClock.now
+        let early = await prebuilt
+        let waited = ContinuousClock.now - waitStarted
         if !ack.success && Task.isCancelled {
             // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not
             // marked processed, so the message comes back after the restart, which first reconciles the claim;
@@ -190,8 +204,31 @@ public final class InboxConsumer: Service, Sendable {
                 "repo": "\(command.repository)", "success": "\(ack.success)",
                 "prior": "\(ack.priorExecution)", "key": "\(ack.key.prefix(12))"
             ])
-        await reply(ack.sentence, to: message)
+        await reply(ack.sentence, to: message, prebuilt: early.map { ($0, waited) })
         return ack
+    }
+
+    /// An answer built while the ledger recorded the outcome it reports.
+    struct Prebuilt: Sendable {
+        /// The text it says (the acknowledgement's sentence it was built from).
+        let text: String
+        let events: [Event]
+        /// Its events' time.
+        let time: Int64
+    }
+
+    /// Builds the answer to `message` from the first outcome the Gate reports (``GateExecutor/handle(_:visibleRepositories:confirmFirst:writeSettled:)``'s
+    /// `writeSettled`), on the caller's child task; `nil` when the Gate reports none (reads, answers from the ledger)
+    /// or the build fails (the answer is then built, and its failure logged, after the Gate returned).
+    private func prebuild(from outcomes: AsyncStream<Ack>, answering message: DirectMessage) async -> Prebuilt? {
+        var iterator = outcomes.makeAsyncIterator()
+        guard let ack = await iterator.next() else { return nil }
+        let text = ack.sentence
+        let time = now()
+        guard let events = try? await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) else {
+            return nil
+        }
+        return Prebuilt(text: text, events: events, time: time)
     }
 
     /// Remembers the scheme an operator last wrote in (notices follow it); written only when it changes.
@@ -203,17 +240,28 @@ public final class InboxConsumer: Service, Sendable {
         }
     }
 
-    /// Builds and signs the reply, stores it with the message's processed mark, then queues it. Only the instance
-    /// still holding the message's claim may store it: one that lost it (stalled past its lease) sends nothing.
-    private func reply(_ text: String, to message: DirectMessage) async {
-        let time = now()
-        let started = ContinuousClock.now
+    /// Builds and signs the reply (or takes `prebuilt`, when it says `text`), stores it with the message's processed
+    /// mark, then queues it. Only the instance still holding the message's claim may store it: one that lost it
+    /// (stalled past its lease) sends nothing.
+    /// - Parameter prebuilt: an answer built while the ledger recorded, with how long the caller waited for it after
+    ///   the Gate returned: the `reply_build` stage counts only that wait (the part of the build the answer's way
+    ///   waited for).
+    private func reply(_ text: String, to message: DirectMessage, prebuilt: (answer: Prebuilt, waited: Duration)? = nil) async {
+        var started = ContinuousClock.now
+        let time: Int64
         let events: [Event]
-        do { events = try await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
-            logger.error("cannot build a reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
-            return
+        if let (answer, waited) = prebuilt, answer.text == text {
+            (time, events) = (answer.time, answer.events)
+            started = started - waited
+        } else {
+            time = now()
+            do { events = try await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
+                logger.error("cannot build a reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
+                return
+            }
         }
         let built = ContinuousClock.now
+        // What the answer path waited for: all of a build after the Gate, none of one done while the ledger recorded.
         StageTimer.record(CommandStage.replyBuild, built - started)
         do {
             defer { StageTimer.record(CommandStage.replyStore, since: built) }

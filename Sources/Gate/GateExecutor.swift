@@ -100,11 +100,12 @@ public final class GateExecutor: Sendable {
     /// - Parameter confirmFirst: a write is not executed yet: the answer previews it with a code, and `yes CODE` from
     ///   the same source executes it (``CommandPayload/confirm(code:accept:)``).
     /// - Parameter writeSettled: called once a claimed command's outcome on Gitea is known (written, or certainly
-    ///   not), before the ledger records it: the next command on the same target may write from then on, while
-    ///   this one's completion commits. Not called for answers from the ledger, refusals before a claim or reads.
+    ///   not), before the ledger records it, with the acknowledgement this call then returns: the next command on
+    ///   the same target may write from then on, and the caller may build its answer, while this one's completion
+    ///   commits. Not called for answers from the ledger, refusals before a claim or reads.
     public func handle(
         _ command: Command, visibleRepositories: @Sendable (String) -> Bool = { _ in true }, confirmFirst: Bool = false,
-        writeSettled: (@Sendable () -> Void)? = nil
+        writeSettled: (@Sendable (Ack) -> Void)? = nil
     ) async -> Ack {
         guard let executor = acting(command) else { return noIdentity(command) }
         if confirmFirst && command.action.writes { return await executor.requestConfirmation(command) }
@@ -113,7 +114,7 @@ public final class GateExecutor: Sendable {
 
     /// ``handle(_:visibleRepositories:confirmFirst:writeSettled:)`` on the executor of the command's acting login.
     private func handleActing(
-        _ command: Command, visibleRepositories: @Sendable (String) -> Bool, writeSettled: (@Sendable () -> Void)? = nil
+        _ command: Command, visibleRepositories: @Sendable (String) -> Bool, writeSettled: (@Sendable (Ack) -> Void)? = nil
     ) async -> Ack {
         switch command.payload {
         case .show(let number): return await show(command, number)
@@ -191,7 +192,7 @@ public final class GateExecutor: Sendable {
     /// The same command while another task of this process handles it: wait for that one, then handle this one
     /// (it is then answered from the ledger, or runs if the first one failed without writing).
     private func afterLocalHandling(
-        of key: IdempotencyKey, _ command: Command, visibleRepositories: @Sendable (String) -> Bool, writeSettled: (@Sendable () -> Void)?
+        of key: IdempotencyKey, _ command: Command, visibleRepositories: @Sendable (String) -> Bool, writeSettled: (@Sendable (Ack) -> Void)?
     ) async -> Ack {
         while handling.withLockedValue({ $0.contains(key.hex) }) && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(20))
@@ -292,7 +293,7 @@ public final class GateExecutor: Sendable {
     /// - Parameter writeSettled: see ``handle(_:visibleRepositories:confirmFirst:writeSettled:)``.
     private func execute(
         _ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, claimedAt: ContinuousClock.Instant? = nil,
-        writeSettled: (@Sendable () -> Void)? = nil
+        writeSettled: (@Sendable (Ack) -> Void)? = nil
     ) async -> Ack {
         guard let lease = ledger.leaseDuration else { return await executeHoldingClaim(entry, command, key: key, writeSettled: writeSettled) }
         // The lease must still be ours right before the write (unless just claimed), and is renewed while it runs.
@@ -363,7 +364,7 @@ public final class GateExecutor: Sendable {
     }
 
     private func executeHoldingClaim(
-        _ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, writeSettled: (@Sendable () -> Void)?
+        _ entry: LedgerEntry, _ command: Command, key: IdempotencyKey, writeSettled: (@Sendable (Ack) -> Void)?
     ) async -> Ack {
         await drive(
             ExactlyOnceStateMachine(
@@ -383,7 +384,7 @@ public final class GateExecutor: Sendable {
     /// Carries out the protocol's actions for one claimed entry until it answers.
     /// - Parameter writeSettled: called before the outcome is recorded (``handle(_:visibleRepositories:confirmFirst:writeSettled:)``).
     private func drive(
-        _ protocolState: ExactlyOnceStateMachine, _ entry: LedgerEntry, writeSettled: (@Sendable () -> Void)? = nil
+        _ protocolState: ExactlyOnceStateMachine, _ entry: LedgerEntry, writeSettled: (@Sendable (Ack) -> Void)? = nil
     ) async -> Ack {
         var machine = protocolState
         let command = machine.command
@@ -415,11 +416,11 @@ public final class GateExecutor: Sendable {
                 try? await Task.sleep(for: delay)
                 action = machine.receive(.waited, now: now())
             case .complete(let ack):
-                writeSettled?()
+                writeSettled?(ack)
                 await complete(entry, ack)
                 return ack
             case .fail(let ack):
-                writeSettled?()
+                writeSettled?(ack)
                 await fail(entry, ack)
                 return ack
             case .answer(let ack):

@@ -5,14 +5,17 @@ import NIOConcurrencyHelpers
 import Testing
 
 /// `handle(…, writeSettled:)`: the bot lets the next command on a target write once this one's outcome on Gitea is
-/// known, while its ledger entry still commits. The signal must come after the write and before the completion,
-/// once per executed command, and never for an answer from the ledger.
+/// known, while its ledger entry still commits, and builds the answer meanwhile. The signal must come after the write
+/// and before the completion, once per executed command, with the acknowledgement the call returns, and never for an
+/// answer from the ledger.
 @Suite struct GateWriteSettledTests {
     typealias H = SimulatorHarness
 
     /// What the ledger held each time the signal came: the newest entry's state, read from the ledger's file.
     final class Signals: Sendable {
         let states = NIOLockedValueBox<[String]>([])
+        /// The acknowledgements the signals carried.
+        let acks = NIOLockedValueBox<[Ack]>([])
         let reader: DatabaseQueue
 
         init(ledgerPath: String) throws {
@@ -21,7 +24,8 @@ import Testing
             reader = try DatabaseQueue(path: ledgerPath, configuration: configuration)
         }
 
-        func settled() {
+        func settled(_ ack: Ack) {
+            acks.withLockedValue { $0.append(ack) }
             let state = (try? reader.read { try String.fetchOne($0, sql: "SELECT state FROM ledger ORDER BY id DESC LIMIT 1") }) ?? nil
             states.withLockedValue { $0.append(state ?? "none") }
         }
@@ -33,15 +37,16 @@ import Testing
             let gate = try h.executor(ledgerPath: path)
             let signals = try Signals(ledgerPath: path)
             let command = H.command(.addComment(issue: 1, body: "deploy done"), origin: "event-1")
-            let ack = await gate.handle(command, writeSettled: { signals.settled() })
+            let ack = await gate.handle(command, writeSettled: { signals.settled($0) })
             #expect(ack.success && !ack.priorExecution)
             // Signalled once, while the entry was still claimed: the completion had not committed yet.
             #expect(signals.states.withLockedValue { $0 } == ["claimed"])
+            #expect(signals.acks.withLockedValue { $0 } == [ack], "the signal carries the acknowledgement the call returns")
             #expect(try await signals.reader.read { try String.fetchOne($0, sql: "SELECT state FROM ledger ORDER BY id DESC LIMIT 1") } == "done")
             #expect(await h.state.writes.count == 1)
 
             // The same event again is answered from the ledger: nothing written, nothing signalled.
-            let again = await gate.handle(command, writeSettled: { signals.settled() })
+            let again = await gate.handle(command, writeSettled: { signals.settled($0) })
             #expect(again.priorExecution)
             #expect(signals.states.withLockedValue { $0 }.count == 1)
             #expect(await h.state.writes.count == 1)
@@ -54,9 +59,10 @@ import Testing
             let gate = try h.executor(ledgerPath: path)
             let signals = try Signals(ledgerPath: path)
             let ack = await gate.handle(
-                H.command(.createIssue(title: "T", body: "", labels: ["nope"], assignees: [])), writeSettled: { signals.settled() })
+                H.command(.createIssue(title: "T", body: "", labels: ["nope"], assignees: [])), writeSettled: { signals.settled($0) })
             #expect(!ack.success)
             #expect(signals.states.withLockedValue { $0 } == ["claimed"])
+            #expect(signals.acks.withLockedValue { $0 } == [ack])
             #expect(try await signals.reader.read { try String.fetchOne($0, sql: "SELECT state FROM ledger ORDER BY id DESC LIMIT 1") } == "failed")
             #expect(await h.state.writes.isEmpty)
         }
