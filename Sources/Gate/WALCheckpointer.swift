@@ -10,16 +10,6 @@ import GRDB
 /// once, after it, and a steady stream of commands meets one checkpoint per `maxWrites` writes. Writes (the jobs a
 /// ``WriteBatcher`` committed), not commits, because the log grows with them: under load one commit holds many.
 /// Driven by commits: an idle database costs no wakeups.
-///
-/// SQLite writes the log from its start again only once every frame in it is in the database file. Under a steady
-/// stream that never happened: commits kept coming while the checkpoint ran, their frames stayed behind, and every
-/// commit appended to an ever longer file (46 MB in one `bench e2e` run), where each frame costs the kernel a new
-/// page (4.5 µs per frame against 2.4–2.8 µs rewriting cached ones, a loop of `pwrite`s on this machine), until
-/// SQLite's own checkpoint ran inside some commit at ``backstopPages``. So after each checkpoint the writer's
-/// connection checkpoints what was committed meanwhile, between two commits
-/// (``WriteBatcher/checkpointBetweenCommits()``: when frames were left, about two `fsync`s, 0.15 ms each here, while
-/// commits wait; nothing after a pause), and the next commit restarts the log. After every checkpoint, not only when
-/// the batcher's count moved: commits outside the batcher (the inbox's published marks, seen ids) leave frames too.
 public final class WALCheckpointer: Sendable {
     /// What to do when a wait of `quiet` ends (``decide(writes:beforeWait:atCheckpoint:maxWrites:)``).
     public enum Decision: Equatable, Sendable {
@@ -84,7 +74,6 @@ public final class WALCheckpointer: Sendable {
                 if decision == .checkpoint {
                     atCheckpoint = writes
                     _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
-                    _ = await batcher.checkpointBetweenCommits()
                 }
                 beforeWait = writes
             } while decision == .waitAgain

@@ -81,19 +81,6 @@ public actor WriteBatcher {
         return try job.result.get() as! T
     }
 
-    /// Checkpoints from the writer's own connection, between two commits (on GRDB's writer queue, so no commit runs
-    /// meanwhile): what ``WALCheckpointer`` left in the log (the frames committed while it ran) goes to the
-    /// database file, so the next commit restarts the log from its start. Returns SQLite's (log, checkpointed)
-    /// frame counts; `nil` when the checkpoint failed.
-    nonisolated func checkpointBetweenCommits() async -> (log: Int, checkpointed: Int)? {
-        let counts = Mutex<(log: Int, checkpointed: Int)?>(nil)
-        try? await Self.writeUncancellably(database) { db in
-            let result = try db.checkpoint(.passive)
-            counts.withLock { $0 = (result.walFrameCount, result.checkpointedFrameCount) }
-        }
-        return counts.withLock { $0 }
-    }
-
     /// GRDB's synchronous write, on the calling thread (no hop to the writer queue and back).
     private static func writeNow(_ database: DatabasePool, _ body: (Database) throws -> Void) throws {
         try database.writeWithoutTransaction(body)

@@ -257,36 +257,4 @@ import Testing
             group.cancelAll()
         }
     }
-
-    /// Under a steady stream of commits (never a quiet interval) the write-ahead log is still written from its start
-    /// again after checkpoints, instead of growing until SQLite's backstop: the log header's checkpoint sequence
-    /// number, which SQLite increments at each restart, moves while the stream runs. (Without the checkpoint between
-    /// commits it moved once in such a stream.)
-    @Test func aSteadyStreamRestartsTheLog() async throws {
-        let path = Self.path()
-        let ledger = try SQLiteLedger(path: path)
-        func restarts() throws -> UInt32 {
-            let header = try FileHandle(forReadingFrom: URL(fileURLWithPath: path + "-wal")).read(upToCount: 16) ?? Data()
-            return header.count == 16 ? header[12..<16].reduce(0) { $0 << 8 | UInt32($1) } : 0
-        }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await ledger.maintain(interval: .milliseconds(200)) }
-            let before = try restarts()
-            // 2,000 writes, a command every millisecond or so: four times WALCheckpointer.maxWrites, with no pause of
-            // 200 ms (the checkpointer looks every 200 ms).
-            for index in 0..<1000 {
-                try await Task.sleep(for: .milliseconds(1))
-                let command = Self.command(origin: "steady-\(index)", issue: index)
-                guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: 10, window: 3600)
-                else {
-                    Issue.record("command \(index) was not claimed")
-                    break
-                }
-                try await ledger.complete(id: entry.id, result: "{}", at: 11)
-            }
-            let during = try restarts() &- before
-            group.cancelAll()
-            #expect(during >= 2, "the log restarted \(during) times during 2,000 writes")
-        }
-    }
 }
