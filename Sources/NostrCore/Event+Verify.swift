@@ -21,17 +21,10 @@ extension Event {
             throw .idMismatch(claimed: id, computed: Hex.encode(computed))
         }
         guard let key = Hex.decodeLowercase(pubkey, count: 32) else { throw .invalidPublicKey }
-        let verified: Bool
-        if let signature = Hex.decodeLowercase(sig, count: 64) {
-            if let parsed = keys?.parsedKey(key) {
-                verified = Schnorr.verify(signature: signature, message: computed, parsedKey: parsed)
-            } else {
-                verified = Schnorr.verify(signature: signature, message: computed, publicKey: key)
-            }
-        } else {
-            verified = false
-        }
-        guard verified else {
+        guard let signature = Hex.decodeLowercase(sig, count: 64),
+            keys?.parsedKey(key).map({ Schnorr.verify(signature: signature, message: computed, parsedKey: $0) })
+                ?? Schnorr.verify(signature: signature, message: computed, publicKey: key)
+        else {
             // Only on the failure path: tell a key that is off the curve from a bad signature.
             throw (try? PublicKey(bytes: key)) == nil ? .invalidPublicKey : .badSignature
         }

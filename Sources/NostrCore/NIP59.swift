@@ -53,9 +53,8 @@ public enum NIP59 {
         let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
         let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: sealTime).sign(with: author)
         let ephemeral = KeyPair(secretKey: SecretKey.generate())
-        let wrapKey =
-            recipientPoint.map { NIP44.conversationKey(sharedX: ECDH.sharedX(secretKey: ephemeral.secretKey, point: $0)) }
-            ?? NIP44.conversationKey(secretKey: ephemeral.secretKey, publicKey: recipient)
+        let point = recipientPoint ?? ECDH.point(of: recipient)
+        let wrapKey = NIP44.conversationKey(sharedX: ECDH.sharedX(secretKey: ephemeral.secretKey, point: point))
         let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey)
         return EventTemplate(
             kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,

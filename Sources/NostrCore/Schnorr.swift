@@ -27,12 +27,9 @@ public enum Schnorr {
     /// Returns `false` for a malformed key or signature instead of throwing.
     public static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard signature.count == 64, publicKey.count == 32 else { return false }
-        let context = Secp256k1Context.shared.pointer
         var xonly = secp256k1_xonly_pubkey()
-        guard secp256k1_xonly_pubkey_parse(context, &xonly, publicKey) == 1 else { return false }
-        return message.withUnsafeBufferPointer { buffer in
-            secp256k1_schnorrsig_verify(context, signature, buffer.baseAddress, buffer.count, &xonly) == 1
-        }
+        guard secp256k1_xonly_pubkey_parse(Secp256k1Context.shared.pointer, &xonly, publicKey) == 1 else { return false }
+        return verify(signature: signature, message: message, parsedKey: xonly)
     }
 
     /// ``verify(signature:message:publicKey:)`` with the key already parsed (``ConversationKeyCache``): parsing an
