@@ -278,7 +278,7 @@ public final class InboxConsumer: Service, Sendable {
         }
         pipeline.noteOwnEvents(events.map(\.id))
         StopPoint.reached(.replyStored)
-        await publisher.enqueue(messageID: message.id, events: events)
+        await publisher.enqueue(messageID: message.id, events: events, sendAtOnce: true)
     }
 
     /// Claims `message` for this instance: the decision stands when this instance won, else it becomes a drop.

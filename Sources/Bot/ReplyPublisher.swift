@@ -77,14 +77,23 @@ public actor ReplyPublisher: Service {
 
     /// Queues a stored reply (once, however often it is offered); while ``maxHeld`` answers are held it stays in
     /// storage and is taken from there once the queue drained to half.
-    public func enqueue(messageID: String, events: [Event]) {
+    /// - Parameter sendAtOnce: write the events to the write relays before the queue takes them, when they would be
+    ///   published at once anyway (fewer than ``maxInFlight`` answers waiting or in flight): the answer leaves without
+    ///   the queue's hops, and its publish then waits for those writes' verdicts (``RelayPool/send(_:)``). Under a
+    ///   burst, answers take their turn as before.
+    public func enqueue(messageID: String, events: [Event], sendAtOnce: Bool = false) async {
         guard queued.count < maxHeld else {
             if !queued.contains(messageID) { spilled = true }
             return
         }
         guard queued.insert(messageID).inserted else { return }
         mostHeld = max(mostHeld, queued.count)
-        continuation.yield((messageID, events, ContinuousClock.now))
+        let queuedAt = ContinuousClock.now
+        // Held and not yet published, this one included.
+        if sendAtOnce && queued.count - published.count <= Self.maxInFlight {
+            for event in events { await pool.send(event) }
+        }
+        continuation.yield((messageID, events, queuedAt))
     }
 
     /// Queues stored replies not yet published, oldest first, as many as there is room for; returns how many were
@@ -101,7 +110,7 @@ public actor ReplyPublisher: Service {
             let pending = try await storage.pendingReplies(now: now(), limit: room, excluding: queued)
             // As many as there was room for: more may wait in storage.
             if pending.count == room { spilled = true }
-            for reply in pending { enqueue(messageID: reply.messageID, events: reply.events) }
+            for reply in pending { await enqueue(messageID: reply.messageID, events: reply.events) }
             return queued.count - before
         } catch {
             logger.error("cannot read stored replies", metadata: ["error": "\(error)"])

@@ -110,6 +110,9 @@ public struct RelaySessionStateMachine: Sendable {
         return [.send(.event(event))]
     }
 
+    /// Whether `eventID` was published on this connection and its verdict has not come yet.
+    public func awaitsVerdict(on eventID: String) -> Bool { inFlight[eventID] != nil }
+
     /// The driver signed the answer to the current challenge.
     public mutating func authSigned(_ event: Event, now: ContinuousClock.Instant) -> [Action] {
         guard isConnected else { return [] }

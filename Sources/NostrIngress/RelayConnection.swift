@@ -20,8 +20,10 @@ actor RelayConnection {
     private var session: RelaySessionStateMachine
     private var outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>?
     private var publishWaiters: [String: [CheckedContinuation<PublishOutcome, Never>]] = [:]
-    /// Verdicts that arrived while `publish` was still writing the EVENT (actor reentrancy).
+    /// Verdicts that came before their publish waited for them: while `publish` was still writing the EVENT (actor
+    /// reentrancy), or after ``send(_:)`` wrote it. At most ``maximumEarlyOutcomes``.
     private var earlyOutcomes: [String: PublishOutcome] = [:]
+    static let maximumEarlyOutcomes = 4_096
     private(set) var status: RelayStatus
     /// Lines this relay's frames may put in the log (NOTICEs, malformed frames, closed subscriptions, unexpected
     /// frames): a hostile relay's flood costs a few lines.
@@ -213,14 +215,24 @@ actor RelayConnection {
         }
     }
 
-    /// Publishes `event` and waits for this relay's verdict (OK, timeout or disconnect).
+    /// Publishes `event` and waits for this relay's verdict (OK, timeout or disconnect). An event ``send(_:)`` wrote
+    /// is not written again: this waits for (or takes) the verdict on that write.
     func publish(_ event: Event) async -> PublishOutcome {
-        earlyOutcomes[event.id] = nil
-        await perform(session.publish(event, now: .now))
         if let outcome = earlyOutcomes.removeValue(forKey: event.id) { return outcome }
+        if !session.awaitsVerdict(on: event.id) {
+            await perform(session.publish(event, now: .now))
+            if let outcome = earlyOutcomes.removeValue(forKey: event.id) { return outcome }
+        }
         return await withCheckedContinuation { continuation in
             publishWaiters[event.id, default: []].append(continuation)
         }
+    }
+
+    /// Writes `event` without waiting for the verdict, which the next ``publish(_:)`` of it returns; nothing when it
+    /// is already waiting for one.
+    func send(_ event: Event) async {
+        guard !session.awaitsVerdict(on: event.id) else { return }
+        await perform(session.publish(event, now: .now))
     }
 
     /// Waits until connected, or `timeout` passes. Returns whether connected.
@@ -235,6 +247,9 @@ actor RelayConnection {
 
     private func resolve(_ id: String, _ outcome: PublishOutcome) {
         guard let waiters = publishWaiters.removeValue(forKey: id) else {
+            // Kept for the publish that asks; bounded, since a sent event's publish may never come (shutdown). One
+            // dropped here is written again by its publish.
+            if earlyOutcomes.count >= Self.maximumEarlyOutcomes { earlyOutcomes.remove(at: earlyOutcomes.startIndex) }
             earlyOutcomes[id] = outcome
             return
         }

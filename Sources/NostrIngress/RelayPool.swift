@@ -124,6 +124,13 @@ public final class RelayPool: Sendable {
         }
     }
 
+    /// Writes `event` to every write relay without waiting for their OKs: a ``publish(_:deadline:)`` of it afterwards
+    /// waits for the verdicts on these writes instead of writing it again. For an answer that should leave at once
+    /// while its publisher takes its turn.
+    public func send(_ event: Event) async {
+        for url in writeURLs { await connections[url]!.send(event) }
+    }
+
     /// The URLs of the read relays.
     public var readRelayURLs: [String] { readURLs }
 }

@@ -121,6 +121,29 @@ import Testing
         #expect(session.publish(e, now: t0) == [.publishResult(eventID: e.id, outcome: .notConnected("relay is not connected"))])
     }
 
+    /// What ``RelaySessionStateMachine/awaitsVerdict(on:)`` says while an event waits and after each way its wait
+    /// ends (the relay connection writes an event sent ahead only once on its strength).
+    @Test func anEventAwaitsAVerdictUntilOKTimeoutOrDisconnect() {
+        var session = RelaySessionStateMachine(configuration: .init(okTimeout: .seconds(10)))
+        _ = session.connected(subscriptions: [:])
+        let (a, b, c) = (event("a"), event("b"), event("c"))
+        #expect(!session.awaitsVerdict(on: a.id))
+        for e in [a, b, c] { _ = session.publish(e, now: t0) }
+        #expect([a, b, c].allSatisfy { session.awaitsVerdict(on: $0.id) })
+        _ = session.receive(#"["OK","\#(a.id)",true,""]"#, now: t0)
+        #expect(!session.awaitsVerdict(on: a.id))
+        #expect(session.awaitsVerdict(on: b.id))
+        #expect(session.tick(now: t0 + .seconds(10)) == [b, c].sorted { $0.id < $1.id }.map { .publishResult(eventID: $0.id, outcome: .timedOut) })
+        #expect(!session.awaitsVerdict(on: b.id))
+        _ = session.publish(c, now: t0 + .seconds(10))
+        #expect(session.awaitsVerdict(on: c.id))
+        _ = session.disconnected(reason: "reset")
+        #expect(!session.awaitsVerdict(on: c.id))
+        // Not connected: refused at once, nothing waits.
+        _ = session.publish(a, now: t0 + .seconds(11))
+        #expect(!session.awaitsVerdict(on: a.id))
+    }
+
     /// LocalRelay style: no challenge on connect; `CLOSED auth-required:` with an AUTH frame, then OK for AUTH.
     @Test func lazyAuthThenResendREQAndEVENT() {
         var session = RelaySessionStateMachine()

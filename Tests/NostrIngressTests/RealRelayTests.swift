@@ -208,4 +208,42 @@ import Testing
         #expect(report?.accepted == [live.url])
         #expect(report?.rejected[deadURL]?.hasPrefix("not connected") == true, "\(String(describing: report?.rejected))")
     }
+    /// An event written ahead (``RelayPool/send(_:)``, how an answer leaves before its publisher's turn) is written
+    /// once: its publish returns the verdict on that write. Written twice, the relay's second `OK` would come for an
+    /// event no longer awaited and count as an unexpected frame.
+    @Test func eventsSentAheadAreWrittenOnceAndTheirPublishTakesTheVerdict() async throws {
+        let live = try RelayProcess(.localRelay())
+        let deadURL = "ws://127.0.0.1:\(try FreePort.find())"
+        let bot = KeyPair(secretKey: .generate())
+        let pool = RelayPool(
+            relays: try RelayList([RelayEndpoint(url: live.url), RelayEndpoint(url: deadURL)]), keyPair: bot,
+            configuration: InboxRunner.fastReconnect, logger: Logger(label: "test")
+        ) { [:] }
+        let events = (0..<5).map { EventTemplate(kind: 1, content: "answer \($0)", createdAt: Self.now()).sign(with: bot) }
+        let reports = await withTaskGroup(of: [PublishReport]?.self) { group in
+            group.addTask {
+                await pool.run()
+                return nil
+            }
+            group.addTask {
+                await pool.waitForConnections(timeout: .seconds(2))
+                for event in events { await pool.send(event) }
+                var reports: [PublishReport] = []
+                for event in events { reports.append(await pool.publish(event, deadline: .seconds(5))) }
+                // Room for a second OK of a doubled write to arrive.
+                try? await Task.sleep(for: .milliseconds(500))
+                return reports
+            }
+            let result = await group.first { $0 != nil } ?? nil
+            group.cancelAll()
+            return result
+        }
+        #expect(reports?.count == events.count)
+        for report in reports ?? [] {
+            #expect(report.accepted == [live.url], "\(report.outcomes)")
+            #expect(report.rejected[deadURL]?.hasPrefix("not connected") == true, "\(report.rejected)")
+        }
+        let liveStatus = await pool.status().first { $0.url == live.url }
+        #expect(liveStatus?.unexpectedFrames == 0)
+    }
 }
