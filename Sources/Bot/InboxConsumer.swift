@@ -204,7 +204,10 @@ public final class InboxConsumer: Service, Sendable {
                 "repo": "\(command.repository)", "success": "\(ack.success)",
                 "prior": "\(ack.priorExecution)", "key": "\(ack.key.prefix(12))"
             ])
-        await reply(ack.sentence, to: message, prebuilt: early.map { ($0, waited) })
+        switch early {
+        case .built(let answer): await reply(ack.sentence, to: message, prebuilt: (answer, waited))
+        case .unused(let wrapKeys): await reply(ack.sentence, to: message, wrapKeys: wrapKeys)
+        }
         return ack
     }
 
@@ -217,18 +220,32 @@ public final class InboxConsumer: Service, Sendable {
         let time: Int64
     }
 
+    /// What ``prebuild(from:answering:)`` has for the answer's way after the Gate returned.
+    enum Prebuild: Sendable {
+        /// The answer, built from the outcome the Gate reported.
+        case built(Prebuilt)
+        /// No outcome was reported (or the build failed): the NIP-17 wrap keys made ahead, if they are still unused.
+        case unused(ReplyBuilder.WrapKeys?)
+    }
+
     /// Builds the answer to `message` from the first outcome the Gate reports (``GateExecutor/handle(_:visibleRepositories:confirmFirst:writeSettled:)``'s
-    /// `writeSettled`), on the caller's child task; `nil` when the Gate reports none (reads, answers from the ledger)
-    /// or the build fails (the answer is then built, and its failure logged, after the Gate returned).
-    private func prebuild(from outcomes: AsyncStream<Ack>, answering message: DirectMessage) async -> Prebuilt? {
+    /// `writeSettled`), on the caller's child task. Unused when the Gate reports none (reads, answers from the
+    /// ledger) or the build fails: the answer is then built, and its failure logged, after the Gate returned.
+    ///
+    /// A NIP-17 answer's one-time wrap keys (``ReplyBuilder/WrapKeys``: two key generations and two ECDHs, about
+    /// half of its build) are made first, while the command is claimed and runs on Gitea, when the cores are idle.
+    private func prebuild(from outcomes: AsyncStream<Ack>, answering message: DirectMessage) async -> Prebuild {
+        let keys = pipeline.decoder.keys
+        let wrapKeys = message.scheme == .nip17 ? ReplyBuilder.WrapKeys(recipient: message.sender, bot: bot, keys: keys) : nil
         var iterator = outcomes.makeAsyncIterator()
-        guard let ack = await iterator.next() else { return nil }
+        guard let ack = await iterator.next() else { return .unused(wrapKeys) }
         let text = ack.sentence
         let time = now()
-        guard let events = try? await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) else {
-            return nil
+        // A failed build may have used the wrap keys: the build after the Gate makes its own.
+        guard let events = try? await ReplyBuilder.events(text, answering: message, bot: bot, keys: keys, now: time, wrapKeys: wrapKeys) else {
+            return .unused(nil)
         }
-        return Prebuilt(text: text, events: events, time: time)
+        return .built(Prebuilt(text: text, events: events, time: time))
     }
 
     /// Remembers the scheme an operator last wrote in (notices follow it); written only when it changes.
@@ -246,7 +263,10 @@ public final class InboxConsumer: Service, Sendable {
     /// - Parameter prebuilt: an answer built while the ledger recorded, with how long the caller waited for it after
     ///   the Gate returned: the `reply_build` stage counts only that wait (the part of the build the answer's way
     ///   waited for).
-    private func reply(_ text: String, to message: DirectMessage, prebuilt: (answer: Prebuilt, waited: Duration)? = nil) async {
+    /// - Parameter wrapKeys: a NIP-17 answer's wrap keys made ahead and not used by any build yet.
+    private func reply(
+        _ text: String, to message: DirectMessage, prebuilt: (answer: Prebuilt, waited: Duration)? = nil, wrapKeys: ReplyBuilder.WrapKeys? = nil
+    ) async {
         var started = ContinuousClock.now
         let time: Int64
         let events: [Event]
@@ -255,7 +275,9 @@ public final class InboxConsumer: Service, Sendable {
             started = started - waited
         } else {
             time = now()
-            do { events = try await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time) } catch {
+            do {
+                events = try await ReplyBuilder.events(text, answering: message, bot: bot, keys: pipeline.decoder.keys, now: time, wrapKeys: wrapKeys)
+            } catch {
                 logger.error("cannot build a reply", metadata: ["message": "\(message.id)", "error": "\(error)"])
                 return
             }

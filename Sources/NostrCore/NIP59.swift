@@ -43,19 +43,27 @@ public enum NIP59 {
 
     /// - Parameter recipientPoint: `recipient` already lifted onto the curve (``ConversationKeyCache/point(for:)``),
     ///   which spares the wrap's ECDH a parse of the key.
+    /// - Parameter wrapKey: the wrap's one-time key made ahead (for `recipient`); one is made here otherwise.
     static func wrap(
         _ rumor: Rumor, author: KeyPair, recipient: PublicKey, sealTime: Int64, wrapTime: Int64,
-        extraWrapTags: [[String]], sealKey: [UInt8]?, recipientPoint: secp256k1_pubkey?
+        extraWrapTags: [[String]], sealKey: [UInt8]?, recipientPoint: secp256k1_pubkey?, wrapKey: GiftWrapKey? = nil
     ) -> Event {
         precondition(rumor.pubkey == author.publicKey.hex, "the rumor's author must be the sealing key")
+        precondition(wrapKey.map { $0.recipient == recipient } ?? true, "a one-time wrap key is made for one recipient")
         let sealKey = sealKey ?? NIP44.conversationKey(secretKey: author.secretKey, publicKey: recipient)
         // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
         let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
         let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: sealTime).sign(with: author)
-        let ephemeral = KeyPair(secretKey: SecretKey.generate())
-        let point = recipientPoint ?? ECDH.point(of: recipient)
-        let wrapKey = NIP44.conversationKey(sharedX: ECDH.sharedX(secretKey: ephemeral.secretKey, point: point))
-        let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey)
+        let ephemeral: KeyPair
+        let conversationKey: [UInt8]
+        if let wrapKey {
+            (ephemeral, conversationKey) = (wrapKey.keyPair, wrapKey.conversationKey)
+        } else {
+            ephemeral = KeyPair(secretKey: SecretKey.generate())
+            let point = recipientPoint ?? ECDH.point(of: recipient)
+            conversationKey = NIP44.conversationKey(sharedX: ECDH.sharedX(secretKey: ephemeral.secretKey, point: point))
+        }
+        let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: conversationKey)
         return EventTemplate(
             kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
             createdAt: wrapTime
@@ -73,14 +81,16 @@ public enum NIP59 {
     /// ``checkedWrap(_:author:recipient:now:sealKey:)`` with the seal's conversation key and the recipient's parsed
     /// key taken from `keys` (whose secret key must be `author`'s): no ECDH for the seal and no key parse for the
     /// wrap once `recipient` is cached.
+    /// - Parameter wrapKey: the wrap's one-time key, made ahead for `recipient` (``GiftWrapKey``); then the wrap
+    ///   costs no key generation and no ECDH either.
     public static func checkedWrap(
-        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64, keys: ConversationKeyCache
+        _ rumor: Rumor, author: KeyPair, recipient: PublicKey, now: Int64, keys: ConversationKeyCache, wrapKey: GiftWrapKey? = nil
     ) throws(NIP44Error) -> Event {
         precondition(keys.secretKey == author.secretKey, "the cache must hold the author's conversation keys")
         try checkSize(rumor)
         return wrap(
             rumor, author: author, recipient: recipient, sealTime: randomPast(now), wrapTime: randomPast(now), extraWrapTags: [],
-            sealKey: keys.nip44Key(for: recipient), recipientPoint: keys.point(for: recipient))
+            sealKey: keys.nip44Key(for: recipient), recipientPoint: wrapKey == nil ? keys.point(for: recipient) : nil, wrapKey: wrapKey)
     }
 
     /// Refuses rumors too large for two NIP-44 layers.
