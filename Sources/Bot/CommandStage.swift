@@ -14,9 +14,11 @@ public enum CommandStage: String, Sendable, CaseIterable {
     case queue
     /// The Gate as a whole: ledger claim, Gitea calls, ledger completion.
     case gate
-    /// Building, encrypting and signing the answer, as far as the answer's way waits for it: the build starts when
-    /// the outcome on Gitea is known, beside the ledger's completion, and only what is left of it once the Gate
-    /// returned is counted here (all of it when the outcome came without a write: reads, answers from the ledger).
+    /// Building, encrypting and signing the answer, as far as the answer's way waits for it once the Gate returned.
+    /// A NIP-17 answer is built from when the outcome on Gitea is known, beside the ledger's completion, and only
+    /// what is left of it then is counted here; a NIP-04 answer is built when the outcome is known, inside the
+    /// `gate` stage, so nothing is. All of the build counts when the outcome came without a write (reads, answers
+    /// from the ledger).
     case replyBuild = "reply_build"
     /// Storing the answer with the message's processed mark (one commit).
     case replyStore = "reply_store"

@@ -152,9 +152,10 @@ public final class InboxConsumer: Service, Sendable {
 
     /// Runs an admitted command through the Gate (holding the message's claim) and answers with its acknowledgement.
     ///
-    /// Once the outcome on Gitea is known, the answer is built on a child task while the ledger records the outcome
-    /// (``Prebuilt``); it is stored only after the Gate returned, and only if the Gate's acknowledgement says what it
-    /// was built from, so the order of the records is unchanged: ledger, then processed mark with the answer.
+    /// Once the outcome on Gitea is known, the answer is built before or while the ledger records the outcome
+    /// (``runGate(_:for:by:started:releasingTarget:)``); it is stored only after the Gate returned, and only if the
+    /// Gate's acknowledgement says what it was built from, so the order of the records is unchanged: ledger, then
+    /// processed mark with the answer.
     /// - Parameter releasingTarget: called once the command's outcome on Gitea is settled (before its ledger entry
     ///   commits) or the Gate is done, so that the next command on the same target runs while this one completes and
     ///   its answer is built and stored (a target's order is the order of its writes on Gitea; answers carry their
@@ -166,26 +167,7 @@ public final class InboxConsumer: Service, Sendable {
         let started = ContinuousClock.now
         let command = op.stamp(command)
         await noteScheme(message, of: op)
-        let (outcomes, outcome) = AsyncStream.makeStream(of: Ack.self, bufferingPolicy: .bufferingNewest(1))
-        async let prebuilt = prebuild(from: outcomes, answering: message)
-        let writeSettled: @Sendable (Ack) -> Void = { ack in
-            releasingTarget?()
-            outcome.yield(ack)
-            outcome.finish()
-        }
-        let ack = await holdingClaim(on: message) {
-            if command.action == .watch { return await SubscriptionCommand.run(command, by: op, store: self.notices) }
-            return await self.gate.handle(
-                command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action),
-                writeSettled: writeSettled)
-        }
-        outcome.finish()
-        StageTimer.record(CommandStage.gate, since: started)
-        releasingTarget?()
-        StopPoint.reached(.ledgerCompleted)
-        let waitStarted = ContinuousClock.now
-        let early = await prebuilt
-        let waited = ContinuousClock.now - waitStarted
+        let (ack, early, waited) = await runGate(command, for: message, by: op, started: started, releasingTarget: releasingTarget)
         if !ack.success && Task.isCancelled {
             // Cut off by the end of the shutdown timeout: the outcome is not known yet. Not answered and not
             // marked processed, so the message comes back after the restart, which first reconciles the claim;
@@ -209,6 +191,58 @@ public final class InboxConsumer: Service, Sendable {
         case .unused(let wrapKeys): await reply(ack.sentence, to: message, wrapKeys: wrapKeys)
         }
         return ack
+    }
+
+    /// The Gate's acknowledgement of `command` (recorded as the `gate` stage from `started`), the answer built from
+    /// the outcome it reported (``Prebuild``), and how long the answer's way waited for that build after the Gate
+    /// returned.
+    ///
+    /// A NIP-04 answer (one encryption, one signature) costs less than waking a task to build it: it is built where
+    /// the Gate reports the outcome, before the ledger records it. A NIP-17 answer (two gift wraps) is built on a
+    /// child task while the ledger records (``prebuild(from:answering:)``).
+    private func runGate(
+        _ command: Command, for message: DirectMessage, by op: Operator, started: ContinuousClock.Instant,
+        releasingTarget: ParallelCommands.LaneRelease?
+    ) async -> (Ack, Prebuild, Duration) {
+        let call: (@escaping @Sendable (Ack) -> Void) async -> Ack = { writeSettled in
+            await self.holdingClaim(on: message) {
+                if command.action == .watch { return await SubscriptionCommand.run(command, by: op, store: self.notices) }
+                return await self.gate.handle(
+                    command, visibleRepositories: { op.covers($0) }, confirmFirst: op.confirm.contains(command.action),
+                    writeSettled: writeSettled)
+            }
+        }
+        func returned() {
+            StageTimer.record(CommandStage.gate, since: started)
+            releasingTarget?()
+            StopPoint.reached(.ledgerCompleted)
+        }
+        guard message.scheme == .nip17 else {
+            let built = NIOLockedValueBox<Prebuilt?>(nil)
+            let ack = await call { ack in
+                releasingTarget?()
+                let time = self.now()
+                let events = [
+                    ReplyBuilder.nip04(
+                        ack.sentence, to: message.sender, replyTo: message.id, bot: self.bot, keys: self.pipeline.decoder.keys, now: time)
+                ]
+                built.withLockedValue { $0 = Prebuilt(text: ack.sentence, events: events, time: time) }
+            }
+            returned()
+            return (ack, built.withLockedValue { $0 }.map(Prebuild.built) ?? .unused(nil), .zero)
+        }
+        let (outcomes, outcome) = AsyncStream.makeStream(of: Ack.self, bufferingPolicy: .bufferingNewest(1))
+        async let prebuilt = prebuild(from: outcomes, answering: message)
+        let ack = await call { ack in
+            releasingTarget?()
+            outcome.yield(ack)
+            outcome.finish()
+        }
+        outcome.finish()
+        returned()
+        let waitStarted = ContinuousClock.now
+        let early = await prebuilt
+        return (ack, early, ContinuousClock.now - waitStarted)
     }
 
     /// An answer built while the ledger recorded the outcome it reports.

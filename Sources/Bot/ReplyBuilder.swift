@@ -17,6 +17,12 @@ public enum ReplyBuilder {
         try await events(text, to: message.sender, scheme: message.scheme, replyTo: message.id, bot: bot, keys: keys, now: now, wrapKeys: wrapKeys)
     }
 
+    /// A NIP-04 message from the bot to `recipient` (one encryption with the cached shared key, one signature).
+    public static func nip04(_ text: String, to recipient: PublicKey, replyTo: String?, bot: KeyPair, keys: ConversationKeyCache, now: Int64) -> Event
+    {
+        NIP04.message(text, author: bot, recipient: recipient, now: now, replyTo: replyTo, sharedKey: keys.nip04Key(for: recipient))
+    }
+
     /// A message from the bot to `recipient` in `scheme`, answering `replyTo` when given (a webhook notice answers
     /// nothing): one kind-4 event, or the gift wraps to the recipient and to the bot itself.
     ///
@@ -32,7 +38,7 @@ public enum ReplyBuilder {
     ) async throws -> [Event] {
         switch scheme {
         case .nip04:
-            return [NIP04.message(text, author: bot, recipient: recipient, now: now, replyTo: replyTo, sharedKey: keys.nip04Key(for: recipient))]
+            return [nip04(text, to: recipient, replyTo: replyTo, bot: bot, keys: keys, now: now)]
         case .nip17:
             let rumor = NIP17.rumor(text, author: bot.publicKey, recipient: recipient, now: now, replyTo: replyTo)
             let made = wrapKeys.flatMap { $0.toRecipient.recipient == recipient && $0.toSelf.recipient == bot.publicKey ? $0 : nil }
