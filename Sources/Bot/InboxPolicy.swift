@@ -71,12 +71,13 @@ public struct InboxPolicy: Sendable {
 
     public let limits: BotConfiguration.Limits
     public let senderRule: SenderRule
-    private let operators: [String: Operator]
+    /// By key: looked up for every message, so not by its hex (an encoding and an allocation each time).
+    private let operators: [PublicKey: Operator]
     /// `nostr:<npub>` per operator (hex key), stamped into commands; bech32 costs a few µs per message otherwise.
-    private let sources: [String: String]
+    private let sources: [PublicKey: String]
     private let anyone: Bool
     private let replyToStrangers: Bool
-    private var limiter: RateLimiter
+    private var limiter: RateLimiter<PublicKey>
     /// The resume cursors when the inbox started: a message newer than these that is too old was sent while the
     /// bot was down, and its sender is told it was not executed. Older ones are history and dropped quietly.
     private let startCursor: InboxCursor
@@ -95,9 +96,9 @@ public struct InboxPolicy: Sendable {
             anyone = true
             replyToStrangers = false
         }
-        self.operators = Dictionary(operators.map { ($0.publicKey.hex, $0) }, uniquingKeysWith: { first, _ in first })
+        self.operators = Dictionary(operators.map { ($0.publicKey, $0) }, uniquingKeysWith: { first, _ in first })
         self.senderRule = SenderRule(openToAll: anyone || replyToStrangers, operatorKeys: Set(operators.map(\.publicKey.hex)))
-        self.sources = Dictionary(operators.map { ($0.publicKey.hex, "nostr:" + $0.publicKey.npub) }, uniquingKeysWith: { first, _ in first })
+        self.sources = Dictionary(operators.map { ($0.publicKey, "nostr:" + $0.publicKey.npub) }, uniquingKeysWith: { first, _ in first })
         self.limits = limits
         self.limiter = RateLimiter(perMinute: limits.commandsPerMinute)
         self.startCursor = startCursor
@@ -128,7 +129,7 @@ public struct InboxPolicy: Sendable {
             message = decoded
         }
         if anyone { return deliver(message, event: event, seen: seen, now: now) }
-        guard let op = operators[message.sender.hex] else { return stranger(message, event: event, now: now) }
+        guard let op = operators[message.sender] else { return stranger(message, event: event, now: now) }
         if !resuming, message.id != event.id, seen.message {
             return Verdict(
                 decision: .drop(reason: .duplicate, detail: "message seen before in another wrap", message: message),
@@ -193,7 +194,7 @@ public struct InboxPolicy: Sendable {
                     + "(allowed skew \(Self.duration(limits.clockSkew))). Check your device's clock.", .clockSkew)
         }
         if let verdict = size(message, op) { return verdict }
-        switch limiter.check(op.publicKey.hex, now: now) {
+        switch limiter.check(op.publicKey, now: now) {
         case .allowed: return nil
         case .limited(notify: true):
             return answer(
@@ -222,7 +223,7 @@ public struct InboxPolicy: Sendable {
     private func command(_ message: DirectMessage, _ op: Operator, now: Int64) -> InboxDecision {
         let grammar = CommandGrammar(context: .init(defaultRepository: op.defaultRepository, aliases: op.aliases))
         let request = grammar.parse(
-            message.text, source: sources[op.publicKey.hex] ?? "nostr:" + op.publicKey.npub,
+            message.text, source: sources[op.publicKey] ?? "nostr:" + op.publicKey.npub,
             origin: Command.Origin(eventID: message.id, createdAt: message.createdAt), receivedAt: now)
         switch request {
         case .help(let verb):

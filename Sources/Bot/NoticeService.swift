@@ -27,7 +27,7 @@ public final class NoticeService: Service, Sendable {
     private let now: @Sendable () -> Int64
     /// Notice DMs per operator per minute, over all repositories: beyond it lines wait and go out together
     /// (``RateLimiter``'s sliding window; each instance counts its own).
-    private let limiter: NIOLockedValueBox<RateLimiter>
+    private let limiter: NIOLockedValueBox<RateLimiter<String>>
     private let signals: AsyncStream<Void>
     private let continuation: AsyncStream<Void>.Continuation
 
@@ -39,7 +39,7 @@ public final class NoticeService: Service, Sendable {
         (self.store, self.operators, self.settings, self.bot, self.keys) = (store, operators, settings, bot, keys)
         (self.publisher, self.noteOwnEvents, self.logger, self.now) = (publisher, noteOwnEvents, logger, now)
         (signals, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        limiter = NIOLockedValueBox(RateLimiter(perMinute: settings.noticesPerMinute))
+        limiter = NIOLockedValueBox(RateLimiter<String>(perMinute: settings.noticesPerMinute))
     }
 
     /// Something was stored: look at it soon.

@@ -8,20 +8,21 @@
 /// | `perMinute` or more       | < 60 s ago       | `limited(notify: false)` |
 ///
 /// Limited commands are not counted, so a sender who keeps sending gets through again once the window moves.
-public struct RateLimiter: Sendable {
+/// Senders are told apart by `Sender` (the inbox uses operators' keys, notices their recipients' hex keys).
+public struct RateLimiter<Sender: Hashable & Sendable>: Sendable {
     public enum Verdict: Sendable, Equatable {
         case allowed
         case limited(notify: Bool)
     }
 
     public let perMinute: Int
-    private var recent: [String: [Int64]] = [:]
-    private var lastNotice: [String: Int64] = [:]
+    private var recent: [Sender: [Int64]] = [:]
+    private var lastNotice: [Sender: Int64] = [:]
 
     public init(perMinute: Int) { self.perMinute = perMinute }
 
     /// Decides for one command from `sender` at `now` (Unix seconds).
-    public mutating func check(_ sender: String, now: Int64) -> Verdict {
+    public mutating func check(_ sender: Sender, now: Int64) -> Verdict {
         var times = recent.removeValue(forKey: sender) ?? []
         defer { recent[sender] = times }
         // Times are appended in arrival order: drop the expired prefix (usually nothing) without copying the rest.

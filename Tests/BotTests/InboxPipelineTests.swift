@@ -236,7 +236,7 @@ import Testing
 
 @Suite struct RateLimiterTests {
     @Test func theDocumentedTable() {
-        var limiter = RateLimiter(perMinute: 2)
+        var limiter = RateLimiter<String>(perMinute: 2)
         #expect(limiter.check("a", now: 0) == .allowed)
         #expect(limiter.check("a", now: 1) == .allowed)
         #expect(limiter.check("a", now: 2) == .limited(notify: true))
