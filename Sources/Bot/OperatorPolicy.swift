@@ -17,6 +17,9 @@ public struct Operator: Sendable, Equatable {
     public let tokenFile: String?
     /// Actions that wait for the operator's `yes CODE` (`confirm`).
     public let confirm: Set<GateAction>
+    /// ``repositories`` lowercased once (every command is checked against them): an exact `owner/name`, or the
+    /// `owner/` prefix of an `owner/*`.
+    private let patterns: [(exact: Bool, text: String)]
 
     public init(
         publicKey: PublicKey, name: String, repositories: [String], actions: Set<GateAction>,
@@ -32,6 +35,16 @@ public struct Operator: Sendable, Equatable {
         self.giteaUser = giteaUser
         self.tokenFile = tokenFile
         self.confirm = confirm
+        self.patterns = repositories.map { pattern in
+            let pattern = pattern.lowercased()
+            return pattern.hasSuffix("/*") ? (false, String(pattern.dropLast(1))) : (true, pattern)
+        }
+    }
+
+    public static func == (lhs: Operator, rhs: Operator) -> Bool {
+        (lhs.publicKey, lhs.name, lhs.repositories, lhs.actions) == (rhs.publicKey, rhs.name, rhs.repositories, rhs.actions)
+            && (lhs.defaultRepository, lhs.giteaUser, lhs.tokenFile) == (rhs.defaultRepository, rhs.giteaUser, rhs.tokenFile)
+            && lhs.aliases == rhs.aliases && lhs.confirm == rhs.confirm
     }
 
     /// `command` as this operator gives it: their name and acting Gitea login stamped on it (the ledger's audit trail).
@@ -47,11 +60,7 @@ public struct Operator: Sendable, Equatable {
     /// Whether `repository` (`owner/name`) is one of the operator's (`status` shows only ledger entries of these).
     public func covers(_ repository: String) -> Bool {
         let target = repository.lowercased()
-        return repositories.contains { pattern in
-            let pattern = pattern.lowercased()
-            if pattern.hasSuffix("/*") { return target.hasPrefix(String(pattern.dropLast(1))) }
-            return pattern == target
-        }
+        return patterns.contains { $0.exact ? $0.text == target : target.hasPrefix($0.text) }
     }
 
     /// Whether the operator may run `command`; `nil` when allowed, else the reason. `watching` (a list of one's own
@@ -72,6 +81,6 @@ public struct Operator: Sendable, Equatable {
         }
         // Ledger lookups are not about a repository.
         if action == .status { return nil }
-        return covers(repository.normalized) ? nil : "you may not act on \(repository) (allowed: \(repositories.joined(separator: ", ")))"
+        return covers(repository.description) ? nil : "you may not act on \(repository) (allowed: \(repositories.joined(separator: ", ")))"
     }
 }

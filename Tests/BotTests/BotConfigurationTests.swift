@@ -179,6 +179,17 @@ import Testing
         #expect(op.covers("ops/tc") && op.covers("OPS/x") && !op.covers("other/tc") && !op.covers("opsx/tc"))
     }
 
+    /// Exact patterns and wildcards side by side, in any case, as the configuration gives them.
+    @Test func repositoryPatternsMatchExactlyOrByOwnerInAnyCase() throws {
+        let config = try BotConfigurationTests.parse(
+            BotConfigurationTests.json(#"{"npub": "\#(BotConfigurationTests.alice.npub)", "repos": ["Timmy/Config", "Ops/*"]}"#))
+        let op = try #require(config.operator(BotConfigurationTests.alice))
+        #expect(op.covers("timmy/config") && op.covers("TIMMY/CONFIG") && op.covers("ops/anything"))
+        #expect(!op.covers("timmy/config2") && !op.covers("timmy/conf") && !op.covers("timmy/other") && !op.covers("opsx/tc"))
+        #expect(op.refusal(.show, on: try Repository("timmy/Config")) == nil)
+        #expect(op.refusal(.show, on: try Repository("timmy/other")) != nil)
+    }
+
     @Test func theBotsOwnKeyIsNoOperator() throws {
         let config = try BotConfigurationTests.parse(BotConfigurationTests.json())
         #expect(throws: BotConfigurationError.self) { try config.check(botKey: BotConfigurationTests.alice) }
