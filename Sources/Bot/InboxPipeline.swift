@@ -128,7 +128,7 @@ public actor InboxPipeline {
             // targets run meanwhile, so a copy in another wrap (or from a relay the pool did not dedupe) must not be
             // admitted a second time while the first runs. Without a store, nobody else records it.
             seenInMemory.insert(event.id)
-            seenInMemory.insert(message.id)
+            if message.id != event.id { seenInMemory.insert(message.id) }
         }
         counts[decision.label, default: 0] += 1
         log(decision, event)
