@@ -262,7 +262,7 @@ public final class InboxConsumer: Service, Sendable {
         case unused(ReplyBuilder.WrapKeys?)
     }
 
-    /// Builds the answer to `message` from the first outcome the Gate reports (``GateExecutor/handle(_:visibleRepositories:confirmFirst:writeSettled:)``'s
+    /// Builds the NIP-17 answer to `message` from the first outcome the Gate reports (``GateExecutor/handle(_:visibleRepositories:confirmFirst:writeSettled:)``'s
     /// `writeSettled`), on the caller's child task. Unused when the Gate reports none (reads, answers from the
     /// ledger) or the build fails: the answer is then built, and its failure logged, after the Gate returned.
     ///
@@ -270,7 +270,7 @@ public final class InboxConsumer: Service, Sendable {
     /// half of its build) are made first, while the command is claimed and runs on Gitea, when the cores are idle.
     private func prebuild(from outcomes: AsyncStream<Ack>, answering message: DirectMessage) async -> Prebuild {
         let keys = pipeline.decoder.keys
-        let wrapKeys = message.scheme == .nip17 ? ReplyBuilder.WrapKeys(recipient: message.sender, bot: bot, keys: keys) : nil
+        let wrapKeys = ReplyBuilder.WrapKeys(recipient: message.sender, bot: bot, keys: keys)
         var iterator = outcomes.makeAsyncIterator()
         guard let ack = await iterator.next() else { return .unused(wrapKeys) }
         let text = ack.sentence

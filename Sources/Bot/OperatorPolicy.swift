@@ -17,9 +17,14 @@ public struct Operator: Sendable, Equatable {
     public let tokenFile: String?
     /// Actions that wait for the operator's `yes CODE` (`confirm`).
     public let confirm: Set<GateAction>
-    /// ``repositories`` lowercased once (every command is checked against them): an exact `owner/name`, or the
-    /// `owner/` prefix of an `owner/*`.
-    private let patterns: [(exact: Bool, text: String)]
+    /// ``repositories`` lowercased once (every command is checked against them).
+    private let patterns: [RepositoryPattern]
+
+    /// An exact `owner/name`, or the `owner/` prefix of an `owner/*`, lowercased.
+    private struct RepositoryPattern: Sendable, Equatable {
+        let exact: Bool
+        let text: String
+    }
 
     public init(
         publicKey: PublicKey, name: String, repositories: [String], actions: Set<GateAction>,
@@ -37,14 +42,9 @@ public struct Operator: Sendable, Equatable {
         self.confirm = confirm
         self.patterns = repositories.map { pattern in
             let pattern = pattern.lowercased()
-            return pattern.hasSuffix("/*") ? (false, String(pattern.dropLast(1))) : (true, pattern)
+            return pattern.hasSuffix("/*")
+                ? RepositoryPattern(exact: false, text: String(pattern.dropLast(1))) : RepositoryPattern(exact: true, text: pattern)
         }
-    }
-
-    public static func == (lhs: Operator, rhs: Operator) -> Bool {
-        (lhs.publicKey, lhs.name, lhs.repositories, lhs.actions) == (rhs.publicKey, rhs.name, rhs.repositories, rhs.actions)
-            && (lhs.defaultRepository, lhs.giteaUser, lhs.tokenFile) == (rhs.defaultRepository, rhs.giteaUser, rhs.tokenFile)
-            && lhs.aliases == rhs.aliases && lhs.confirm == rhs.confirm
     }
 
     /// `command` as this operator gives it: their name and acting Gitea login stamped on it (the ledger's audit trail).

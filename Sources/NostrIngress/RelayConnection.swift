@@ -219,10 +219,8 @@ actor RelayConnection {
     /// is not written again: this waits for (or takes) the verdict on that write.
     func publish(_ event: Event) async -> PublishOutcome {
         if let outcome = earlyOutcomes.removeValue(forKey: event.id) { return outcome }
-        if !session.awaitsVerdict(on: event.id) {
-            await perform(session.publish(event, now: .now))
-            if let outcome = earlyOutcomes.removeValue(forKey: event.id) { return outcome }
-        }
+        await send(event)
+        if let outcome = earlyOutcomes.removeValue(forKey: event.id) { return outcome }
         return await withCheckedContinuation { continuation in
             publishWaiters[event.id, default: []].append(continuation)
         }
