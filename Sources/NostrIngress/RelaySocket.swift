@@ -58,6 +58,7 @@ enum RelaySocket {
         let timeAmount = TimeAmount.nanoseconds(handshakeTimeout.inNanoseconds)
         let start = ContinuousClock.now
 
+        _ = Self.typeMetadataReady
         let upgrade: EventLoopFuture<Upgrade>
         do {
             upgrade = try await ClientBootstrap(group: group)
@@ -67,25 +68,9 @@ enum RelaySocket {
                         if let sslContext {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: sniName))
                         }
-                        let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(maxFrameSize: maximumMessageSize) { channel, _ in
-                            channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(
-                                    NIOWebSocketFrameAggregator(
-                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maximumMessageSize))
-                                return Upgrade.websocket(try Channel(wrappingChannelSynchronously: channel))
-                            }
-                        }
-                        var headers = HTTPHeaders()
-                        headers.add(name: "Host", value: hostHeader)
-                        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
-                        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
-                            upgradeRequestHead: head, upgraders: [upgrader],
-                            notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(.refused) })
-                        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
-                        // Frames a relay sends right after the 101 (an AUTH challenge, say) can arrive in the same read as
-                        // the response; the default strategy drops them.
-                        pipeline.leftOverBytesStrategy = .forwardBytes
-                        let negotiated = try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
+                        let negotiated = try configureUpgrade(
+                            on: channel, hostHeader: hostHeader, target: target, maximumMessageSize: maximumMessageSize,
+                            requestKey: NIOWebSocketClientUpgrader.randomRequestKey())
                         // Closing the channel fails the pending upgrade, so a stalled server cannot hold us.
                         let deadline = channel.eventLoop.scheduleTask(in: timeAmount) { channel.close(promise: nil) }
                         negotiated.whenComplete { _ in deadline.cancel() }
@@ -105,6 +90,32 @@ enum RelaySocket {
         case .websocket(let channel): return channel
         case .refused: throw Failure.upgradeRefused
         }
+    }
+
+    /// Sets `channel` up to send the HTTP upgrade request for `target` and to become a websocket of aggregated frames
+    /// (up to `maximumMessageSize`) when the server agrees. Must run on the channel's event loop.
+    static func configureUpgrade(
+        on channel: any NIOCore.Channel, hostHeader: String, target: String, maximumMessageSize: Int, requestKey: String
+    ) throws -> EventLoopFuture<Upgrade> {
+        let upgrader = NIOTypedWebSocketClientUpgrader<Upgrade>(requestKey: requestKey, maxFrameSize: maximumMessageSize) { channel, _ in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(
+                    NIOWebSocketFrameAggregator(
+                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 4096, maxAccumulatedFrameSize: maximumMessageSize))
+                return Upgrade.websocket(try Channel(wrappingChannelSynchronously: channel))
+            }
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: hostHeader)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
+        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Upgrade>(
+            upgradeRequestHead: head, upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(.refused) })
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        // Frames a relay sends right after the 101 (an AUTH challenge, say) can arrive in the same read as the
+        // response; the default strategy drops them.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
     }
 
     /// A masked text frame.

@@ -123,11 +123,12 @@ struct MultiInstanceTests {
 
             // doctor on a shared ledger: connection, schema version, writable.
             let config = h.instanceConfig(2)
-            let (_, out, _) = try await OperatorGateProcess.run(
+            let (status, out, errors) = try await OperatorGateProcess.run(
                 ["doctor", "--config", config],
                 environment: ["GITEA_TOKEN": "", "OPERATOR_GATE_LEDGER_PASSWORD": password])
-            #expect(out.contains("✓ ledger \(ledger): connected as instance gate-2, schema version 1"), "\(out)")
-            #expect(out.contains("✓ ledger \(ledger): 200 entries, writable"), "\(out)")
+            let printed = "exit status \(status)\n\(out)\nstandard error:\n\(errors.suffix(4000))"
+            #expect(out.contains("✓ ledger \(ledger): connected as instance gate-2, schema version 1"), "\(printed)")
+            #expect(out.contains("✓ ledger \(ledger): 200 entries, writable"), "\(printed)")
         }
     }
 
