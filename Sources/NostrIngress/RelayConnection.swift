@@ -51,6 +51,9 @@ actor RelayConnection {
         self.lifecycle = RelayConnectionStateMachine(configuration: configuration.backoff)
         self.session = RelaySessionStateMachine(configuration: configuration.session)
         self.status = RelayStatus(url: url)
+        // The websocket handshake's types are made here, while a pool is assembled, not when its connections first
+        // dial at once, nor beside the first Gitea request of a restart's recovery (same HTTP decoder types).
+        _ = RelaySocket.typeMetadataReady
     }
 
     /// Connects and reconnects until the task is cancelled.

@@ -11,9 +11,10 @@ extension RelaySocket {
     /// with a null metadata in a protocol conformance check (`swift_getTypeByMangledName` →
     /// `swift_checkMetadataState`) inside `configureUpgradableHTTPClientPipeline`: the first instantiation of the
     /// upgrade pipeline's generic handlers (`ByteToMessageHandler<HTTPResponseDecoder>` and the typed upgrader's)
-    /// raced on the two event-loop threads. A Swift global is initialized once, under a lock, and every
-    /// ``connect(url:maximumMessageSize:handshakeTimeout:group:)`` reads it first; so the whole handshake runs once
-    /// on one thread, on an `EmbeddedChannel`, before any two event loops can build those types at the same time.
+    /// raced on the two event-loop threads. A Swift global is initialized once, under a lock; a ``RelayConnection``
+    /// reads it when it is made (while the pool is assembled, before anything dials) and
+    /// ``connect(url:maximumMessageSize:handshakeTimeout:group:)`` again; so the whole handshake runs once on one
+    /// thread, on an `EmbeddedChannel`, before any two event loops can build those types at the same time.
     static let typeMetadataReady: Bool = handshakeOnEmbeddedChannel()
 
     /// The RFC 6455 sample handshake: the request key of section 1.3 and the accept value a server derives from it.
