@@ -46,8 +46,11 @@ final class BenchProcess: @unchecked Sendable {
 
     /// User plus system CPU time of the whole process (every thread, living or ended) in ms, from /proc/PID/stat;
     /// the kernel counts it in clock ticks (10 ms).
-    func cpuMilliseconds() -> Double {
-        guard let stat = Self.procText("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")") else { return 0 }
+    func cpuMilliseconds() -> Double { Self.cpuMilliseconds(of: "\(pid)") }
+
+    /// ``cpuMilliseconds()`` of the process `/proc/<process>` names (a pid, or `self`).
+    static func cpuMilliseconds(of process: String) -> Double {
+        guard let stat = procText("/proc/\(process)/stat"), let close = stat.lastIndex(of: ")") else { return 0 }
         // After "pid (comm) ": state is field 3; utime and stime are fields 14 and 15.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }

@@ -82,7 +82,8 @@ struct EndToEndBenchmark: AsyncParsableCommand {
             StandardIO.printLine("operator-gate / reference: " + ratios.joined(separator: ", "))
         }
         StandardIO.printLine(
-            "(\(samples) DMs per scheme closed-loop, \(load) per load phase, \(idleSeconds) s idle; CPU is the bot process's user+system time)")
+            "(\(samples) DMs per scheme closed-loop, \(load) per load phase, \(idleSeconds) s idle; CPU is the bot process's user+system time;"
+                + " busy cores: CPU time over wall time of the bot, the relay and this process (operator client, Gitea simulator))")
         if let stages = results.first?.stages, !stages.isEmpty {
             let phases = ["nip04", "nip17", "load"]
             StandardIO.printLine("")

@@ -10,7 +10,18 @@ struct EndToEndFigures: Codable, Sendable {
         var cpuPerCommandMs = 0.0
         /// Every command executed once on Gitea and answered once (checked on the simulator and the answers).
         var exactlyOnce = false
+        /// Cores each process kept busy over the phase on average (CPU time / wall time): the bot, the relay and this
+        /// bench process (the operator client and the Gitea simulator). Their sum near the machine's cores means the
+        /// phase was bound by the machine, shared by all three, not by the bot alone.
+        var busyCores = BusyCores()
         var commandsPerSecond: Double { seconds > 0 ? Double(commands) / seconds : 0 }
+    }
+
+    /// Average cores busy over a phase, by process.
+    struct BusyCores: Codable, Sendable {
+        var bot = 0.0
+        var relay = 0.0
+        var bench = 0.0
     }
 
     /// How a bot written in Swift links its runtime and Foundation.
@@ -57,12 +68,14 @@ struct EndToEndFigures: Codable, Sendable {
     /// The table rows: label, then this bot's figure, formatted.
     var rows: [(String, String)] {
         func ms(_ value: Double) -> String { String(format: "%.2f", value) }
+        func busy(_ cores: BusyCores) -> String { String(format: "%.2f / %.2f / %.2f", cores.bot, cores.relay, cores.bench) }
         return [
             ("NIP-04 DM→answer p50 / p99 / max (ms)", "\(ms(nip04.p50)) / \(ms(nip04.p99)) / \(ms(nip04.max))"),
             ("NIP-17 DM→answer p50 / p99 / max (ms)", "\(ms(nip17.p50)) / \(ms(nip17.p99)) / \(ms(nip17.max))"),
             ("throughput, distinct issues (commands/s)", String(format: "%.0f", distinctIssues.commandsPerSecond)),
             ("throughput, one issue (commands/s)", String(format: "%.0f", sameIssue.commandsPerSecond)),
             ("CPU per command, distinct / one issue (ms)", "\(ms(distinctIssues.cpuPerCommandMs)) / \(ms(sameIssue.cpuPerCommandMs))"),
+            ("busy cores, distinct issues: bot/relay/bench", busy(distinctIssues.busyCores)),
             ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
             ("RSS idle / after the loads / peak (MB)", String(format: "%.1f / %.1f / %.1f", rssIdleMB, rssAfterLoadsMB, rssPeakMB)),
             ("RSS idle: anonymous / file pages (MB)", String(format: "%.1f / %.1f", rssIdleAnonMB, rssIdleFileMB)),

@@ -8,7 +8,8 @@ extension EndToEndRun {
     /// Starts the bot and measures it, each phase in its turn (``PhaseTurns``): startup and 20 warm-up DMs, `samples`
     /// closed-loop DMs per scheme, webhooks, `idleSeconds` of idle, `load` DMs at once on distinct issues, then `load`
     /// on one issue and the memory left after them.
-    func phases(_ client: OperatorClient, bot: SecretKey, relay: String, giteaPort: Int, forge: GiteaSimulatorState) async throws
+    func phases(_ client: OperatorClient, bot: SecretKey, relay: String, relayProcess: BenchProcess, giteaPort: Int, forge: GiteaSimulatorState)
+        async throws
         -> EndToEndFigures
     {
         var figures = EndToEndFigures()
@@ -64,11 +65,11 @@ extension EndToEndRun {
             }
             try await inTurn {
                 let beforeLoad = try await scrape()
-                figures.distinctIssues = try await loadPhase(client, process: process, forge: forge, distinct: true)
+                figures.distinctIssues = try await loadPhase(client, process: process, relay: relayProcess, forge: forge, distinct: true)
                 if let beforeLoad, let after = try await scrape() { figures.stages["load"] = StageBreakdown(from: beforeLoad, to: after) }
             }
             try await inTurn {
-                figures.sameIssue = try await loadPhase(client, process: process, forge: forge, distinct: false)
+                figures.sameIssue = try await loadPhase(client, process: process, relay: relayProcess, forge: forge, distinct: false)
                 figures.rssPeakMB = process.memoryMB("VmHWM")
                 // The load phase already waited 2 s for stray answers; one more second of quiet, then what stayed.
                 try await Task.sleep(for: .seconds(1))
@@ -84,7 +85,8 @@ extension EndToEndRun {
 
     /// `load` NIP-04 comments published at once (on issues #2… when `distinct`, else all on #1), timed from the first
     /// publish to the last answer; then checks that each was written to Gitea once and answered once.
-    func loadPhase(_ client: OperatorClient, process: BenchProcess, forge: GiteaSimulatorState, distinct: Bool) async throws
+    func loadPhase(_ client: OperatorClient, process: BenchProcess, relay: BenchProcess, forge: GiteaSimulatorState, distinct: Bool)
+        async throws
         -> EndToEndFigures.Load
     {
         let tag = distinct ? "d" : "s"
@@ -92,12 +94,16 @@ extension EndToEndRun {
         // The issue of the index-th command: #2… when distinct, else #1.
         func issue(_ index: Int) -> Int { distinct ? index + 2 : 1 }
         let events = try texts.enumerated().map { index, text in try client.dm("comment ops/tc#\(issue(index)) \(text)", .nip04) }
-        let cpuBefore = process.cpuMilliseconds()
+        let cpuBefore = (bot: process.cpuMilliseconds(), relay: relay.cpuMilliseconds(), bench: BenchProcess.cpuMilliseconds(of: "self"))
         let start = DispatchTime.now().uptimeNanoseconds
         try await client.publishAll(events)
         let answers = try await client.answers(load, timeout: .seconds(300))
         let end = answers.map(\.arrivedNanos).max() ?? start
-        let cpu = process.cpuMilliseconds() - cpuBefore
+        let cpu = process.cpuMilliseconds() - cpuBefore.bot
+        let wallMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        let busy = EndToEndFigures.BusyCores(
+            bot: cpu / wallMs, relay: (relay.cpuMilliseconds() - cpuBefore.relay) / wallMs,
+            bench: (BenchProcess.cpuMilliseconds(of: "self") - cpuBefore.bench) / wallMs)
         // Nothing more comes: no command was answered twice.
         let extra = await client.mailbox.next(timeout: .seconds(2))
         // Each comment's first line, counted per issue (one pass: 1,000 comments on one issue made a search per
@@ -114,6 +120,7 @@ extension EndToEndRun {
         figures.commands = load
         figures.seconds = Double(end - start) / 1e9
         figures.cpuPerCommandMs = cpu / Double(load)
+        figures.busyCores = busy
         figures.exactlyOnce = writtenOnce && extra == nil && answers.allSatisfy { $0.text.hasPrefix("✓") }
         return figures
     }

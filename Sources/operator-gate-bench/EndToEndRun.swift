@@ -31,7 +31,7 @@ struct EndToEndRun: Sendable {
     }
 
     /// Sets up (its first turn: simulator, relay, operator client), then measures the bot phase by phase in turns
-    /// (``phases(_:bot:relay:giteaPort:forge:)``). Ends the turn-taking when it returns or fails.
+    /// (``phases(_:bot:relay:relayProcess:giteaPort:forge:)``). Ends the turn-taking when it returns or fails.
     func measure() async throws -> EndToEndFigures {
         await turns.begin(index)
         do {
@@ -44,7 +44,7 @@ struct EndToEndRun: Sendable {
         }
     }
 
-    /// ``measure()`` once its first turn began; ``phases(_:bot:relay:giteaPort:forge:)`` ends that turn.
+    /// ``measure()`` once its first turn began; ``phases(_:bot:relay:relayProcess:giteaPort:forge:)`` ends that turn.
     private func setUpAndMeasure() async throws -> EndToEndFigures {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let quiet = Logger.quiet("bench.e2e")
@@ -62,7 +62,8 @@ struct EndToEndRun: Sendable {
                 try await relay.waitForLog("ws://", timeout: .seconds(30))
                 let bot = SecretKey.generate()
                 let figures = try await withClient(relay: "ws://127.0.0.1:\(port)", bot: bot.publicKey, logger: quiet) { client in
-                    try await phases(client, bot: bot, relay: "ws://127.0.0.1:\(port)", giteaPort: giteaPort, forge: forge)
+                    try await phases(
+                        client, bot: bot, relay: "ws://127.0.0.1:\(port)", relayProcess: relay, giteaPort: giteaPort, forge: forge)
                 }
                 await relay.stop()
                 return figures
