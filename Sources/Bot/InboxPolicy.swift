@@ -73,7 +73,7 @@ public struct InboxPolicy: Sendable {
     public let senderRule: SenderRule
     /// By key: looked up for every message, so not by its hex (an encoding and an allocation each time).
     private let operators: [PublicKey: Operator]
-    /// `nostr:<npub>` per operator (hex key), stamped into commands; bech32 costs a few µs per message otherwise.
+    /// `nostr:<npub>` per operator, stamped into commands; bech32 costs a few µs per message otherwise.
     private let sources: [PublicKey: String]
     private let anyone: Bool
     private let replyToStrangers: Bool

@@ -54,20 +54,12 @@ public enum NIP59 {
         // The rumor JSON is at most what the caller made; oversize rumors are a programming error here.
         let sealContent = try! NIP44.encrypt(rumor.jsonString, conversationKey: sealKey)
         let seal = EventTemplate(kind: 13, content: sealContent, tags: [], createdAt: sealTime).sign(with: author)
-        let ephemeral: KeyPair
-        let conversationKey: [UInt8]
-        if let wrapKey {
-            (ephemeral, conversationKey) = (wrapKey.keyPair, wrapKey.conversationKey)
-        } else {
-            ephemeral = KeyPair(secretKey: SecretKey.generate())
-            let point = recipientPoint ?? ECDH.point(of: recipient)
-            conversationKey = NIP44.conversationKey(sharedX: ECDH.sharedX(secretKey: ephemeral.secretKey, point: point))
-        }
-        let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: conversationKey)
+        let wrapKey = wrapKey ?? GiftWrapKey(for: recipient, point: recipientPoint ?? ECDH.point(of: recipient))
+        let wrapContent = try! NIP44.encrypt(seal.jsonString, conversationKey: wrapKey.conversationKey)
         return EventTemplate(
             kind: 1059, content: wrapContent, tags: [["p", recipient.hex]] + extraWrapTags,
             createdAt: wrapTime
-        ).sign(with: ephemeral)
+        ).sign(with: wrapKey.keyPair)
     }
 
     /// Like ``wrap(_:author:recipient:now:extraWrapTags:)`` but refuses rumors too large for two NIP-44 layers.
