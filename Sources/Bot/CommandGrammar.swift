@@ -96,14 +96,14 @@ public struct CommandGrammar: Sendable {
             return parseJSON(body, source: source, origin: origin, receivedAt: receivedAt)
         }
         var again = false
-        if let first = body.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).first,
+        if let first = body.commandSplit(" ", maxSplits: 1).first,
             first.lowercased() == "again"
         {
             again = true
             body = String(body.dropFirst(first.count)).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var words = (lines.first ?? "").split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let lines = body.commandSplit("\n", omittingEmptySubsequences: false).map(String.init)
+        var words = (lines.first ?? "").commandSplit(" ").map(String.init)
         guard !words.isEmpty else { return .invalid(message: "empty message", usage: Self.usage("")) }
         let verb = words.removeFirst().lowercased()
         switch verb {

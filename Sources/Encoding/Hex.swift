@@ -39,20 +39,20 @@ public enum Hex {
     @usableFromInline
     static func decode(utf8: UnsafeBufferPointer<UInt8>, _ lowercaseOnly: Bool) -> [UInt8]? {
         guard utf8.count % 2 == 0 else { return nil }
-        var valid = true
-        let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { out, written in
-            var index = 0
-            while index < utf8.count {
-                guard let high = nibble(utf8[index], lowercaseOnly), let low = nibble(utf8[index + 1], lowercaseOnly) else {
-                    valid = false
-                    break
-                }
-                out[index / 2] = high << 4 | low
-                index += 2
+        let count = utf8.count / 2
+        // Every pair is decoded and a bad digit only marks the result (no branch out of the loop): ids, keys and
+        // signatures are nearly always valid, and a loop without exits is one the compiler can unroll.
+        var invalid: UInt8 = 0
+        let out = [UInt8](unsafeUninitializedCapacity: count) { out, written in
+            for index in 0..<count {
+                let high = value(utf8[2 &* index], lowercaseOnly)
+                let low = value(utf8[2 &* index &+ 1], lowercaseOnly)
+                invalid |= high | low
+                out[index] = high << 4 | low
             }
-            written = index / 2
+            written = count
         }
-        return valid ? out : nil
+        return invalid & 0x80 == 0 ? out : nil
     }
 
     /// Decodes exactly `count` bytes of lowercase hex.
@@ -62,13 +62,15 @@ public enum Hex {
         return decode(text, lowercaseOnly: true)
     }
 
+    /// A hex digit's value; 0xFF for any other byte (and for `A` to `F` when `lowercaseOnly`).
     @inline(__always)
-    private static func nibble(_ c: UInt8, _ lowercaseOnly: Bool) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F") where !lowercaseOnly: return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+    private static func value(_ c: UInt8, _ lowercaseOnly: Bool) -> UInt8 {
+        let digit = c &- UInt8(ascii: "0")
+        if digit < 10 { return digit }
+        let lower = c &- UInt8(ascii: "a")
+        if lower < 6 { return lower &+ 10 }
+        let upper = c &- UInt8(ascii: "A")
+        if !lowercaseOnly, upper < 6 { return upper &+ 10 }
+        return 0xFF
     }
 }

@@ -70,15 +70,43 @@ struct JSONByteCursor {
     mutating func plainStringRange() -> Range<Int>? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
+        let stop = firstQuoteEscapeOrControl(from: start)
+        guard stop < bytes.count, bytes[stop] == UInt8(ascii: "\"") else { return nil }
+        index = stop + 1
+        return start..<stop
+    }
+
+    /// The first index at or after `start` holding `"`, `\` or a byte below 0x20; `bytes.count` when there is none.
+    ///
+    /// Eight bytes at a time (ids, keys, signatures and contents are most of a frame, and none of their bytes is
+    /// one of these): in a word, `(x - 0x0101…) & ~x & 0x8080…` marks a byte of `x` that is zero, and with `0x2020…`
+    /// subtracted a byte below 0x20. A borrow can only mark bytes above a true match, never below it, so the
+    /// lowest mark (the first byte, the words being read little-endian) is a true one.
+    func firstQuoteEscapeOrControl(from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let quote = word ^ (ones &* UInt64(ascii: "\""))
+                let backslash = word ^ (ones &* UInt64(ascii: "\\"))
+                let marks =
+                    ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+                if marks != 0 { return index + marks.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                index += 1
-                return start..<(index - 1)
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
             index += 1
         }
-        return nil
+        return bytes.count
     }
+}
+
+extension UInt64 {
+    fileprivate init(ascii scalar: Unicode.Scalar) { self.init(scalar.value) }
 }

@@ -36,4 +36,29 @@ import Testing
         #expect(Hex.decode("00 1") == nil)
         #expect(Hex.decode("é") == nil)
     }
+
+    /// Every byte value, as the first and as the second digit of a pair, in both modes: accepted exactly when it is
+    /// a hex digit (lowercase only when asked), with its value.
+    @Test func everyByteValueInEitherPlaceOfAPair() {
+        func expected(_ byte: UInt8, lowercaseOnly: Bool) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return lowercaseOnly ? nil : byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        for byte in UInt8.min...UInt8.max {
+            for lowercaseOnly in [false, true] {
+                let value = expected(byte, lowercaseOnly: lowercaseOnly)
+                let digitFirst = [UInt8(ascii: "7"), byte, UInt8(ascii: "c"), UInt8(ascii: "0")]
+                let digitSecond = [byte, UInt8(ascii: "7"), UInt8(ascii: "0"), UInt8(ascii: "c")]
+                let first = String(decoding: digitFirst, as: UTF8.self)
+                let second = String(decoding: digitSecond, as: UTF8.self)
+                guard first.utf8.count == 4 else { continue }  // a byte that is not UTF-8 on its own
+                #expect(Hex.decode(first, lowercaseOnly: lowercaseOnly) == value.map { [0x70 | $0, 0xc0] }, "byte \(byte) second")
+                #expect(Hex.decode(second, lowercaseOnly: lowercaseOnly) == value.map { [$0 << 4 | 7, 0x0c] }, "byte \(byte) first")
+            }
+        }
+    }
 }
