@@ -11,10 +11,10 @@ public enum SecureRandom {
     public static func fill(_ buffer: inout [UInt8]) {
         var index = 0
         #if os(Linux)
-        index = buffer.withUnsafeMutableBytes { bytes in
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
-            return max(og_getrandom(base, min(bytes.count, 256)), 0)
-        }
+            index = buffer.withUnsafeMutableBytes { bytes in
+                guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+                return max(og_getrandom(base, min(bytes.count, 256)), 0)
+            }
         #endif
         var generator = SystemRandomNumberGenerator()
         while index < buffer.count {
