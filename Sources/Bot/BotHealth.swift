@@ -10,7 +10,7 @@ public struct BotHealth: Sendable {
     /// Healthy, or the reason not; `checkLedger: false` only refreshes the relay-state gauges (`/metrics`).
     public func check(checkLedger: Bool = true) async -> (healthy: Bool, detail: String) {
         let states = await pool.status()
-        metrics.relayStates(states.map { ($0.url, $0.state.rawValue) })
+        metrics.relayStates(states.map { ($0.url, $0.state.rawValue, $0.catchUps) })
         let connected = states.filter { $0.state == .connected }.map(\.url)
         guard !connected.isEmpty else { return (false, "no relay connected") }
         if checkLedger, !(await ledger.isWritable()) { return (false, "the ledger is not writable") }

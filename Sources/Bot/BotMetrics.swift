@@ -49,12 +49,14 @@ public struct BotMetrics: Sendable {
         Counter(label: "operator_gate_replies_total", dimensions: [("result", published ? "published" : "retrying")]).increment()
     }
 
-    /// Relay connection states, as gauges per relay and state (1 for the current state, 0 otherwise).
-    public func relayStates(_ states: [(url: String, state: String)]) {
-        for (url, current) in states {
+    /// Relay connection states, as gauges per relay and state (1 for the current state, 0 otherwise), and how many
+    /// times the bot fell behind each relay and asked it again for what it stored meanwhile (``RelayStatus/catchUps``).
+    public func relayStates(_ states: [(url: String, state: String, catchUps: Int)]) {
+        for (url, current, catchUps) in states {
             for state in ["idle", "connecting", "connected", "waiting", "stopped"] {
                 Gauge(label: "operator_gate_relay_state", dimensions: [("relay", url), ("state", state)]).record(state == current ? 1 : 0)
             }
+            Gauge(label: "operator_gate_relay_catch_ups", dimensions: [("relay", url)]).record(catchUps)
         }
     }
 }

@@ -103,6 +103,16 @@ public struct RelaySessionStateMachine: Sendable {
         return isConnected ? [.send(.req(subscriptionID: id, filters: filters))] : []
     }
 
+    /// Ends a subscription: forgotten here (a reconnect does not send it again) and CLOSEd when connected.
+    public mutating func unsubscribe(_ id: String) -> [Action] {
+        guard subscriptions.removeValue(forKey: id) != nil else { return [] }
+        completedInitialSync.remove(id)
+        subscriptionsAwaitingAuth.remove(id)
+        rateLimitStrikes[id] = nil
+        resubscribeAt[id] = nil
+        return isConnected ? [.send(.close(subscriptionID: id))] : []
+    }
+
     /// Publishes `event`; its result comes later as ``Action/publishResult(eventID:outcome:)``.
     public mutating func publish(_ event: Event, now: ContinuousClock.Instant) -> [Action] {
         guard isConnected else { return [.publishResult(eventID: event.id, outcome: .notConnected("relay is not connected"))] }

@@ -33,6 +33,10 @@ actor RelayConnection {
     private var delivering = false
     /// Wakes the connection's ticker when the session has a deadline again (it sleeps while nothing is pending).
     private var wake: AsyncStream<Void>.Continuation?
+    /// Whether the reader fell behind the relay, and when to ask it again for what it may have dropped meanwhile.
+    private var backlog: BacklogWatch?
+    /// Asks again, page by page, for what the relay stored while the reader was behind.
+    private var pager = CatchUpPager()
 
     init(
         url: String, configuration: RelayConnectionConfiguration, keyPair: KeyPair?, capture: FrameCapture?,
@@ -50,6 +54,7 @@ actor RelayConnection {
         self.deliver = deliver
         self.lifecycle = RelayConnectionStateMachine(configuration: configuration.backoff)
         self.session = RelaySessionStateMachine(configuration: configuration.session)
+        self.backlog = configuration.backlog.map { BacklogWatch(configuration: $0) }
         self.status = RelayStatus(url: url)
         // The websocket handshake's types are made here, while a pool is assembled, not when its connections first
         // dial at once, nor beside the first Gitea request of a restart's recovery (same HTTP decoder types).
@@ -99,7 +104,8 @@ actor RelayConnection {
                 return try await withThrowingTaskGroup(of: String?.self) { group -> String in
                     group.addTask {
                         // Ticks only while the session waits for something (an OK, an AUTH answer, a
-                        // resubscription); otherwise it sleeps until woken, so an idle connection costs no wakeups.
+                        // resubscription) or the reader is behind; otherwise it sleeps until woken, so an idle
+                        // connection costs no wakeups.
                         var wakeups = wakes.makeAsyncIterator()
                         while !Task.isCancelled {
                             if await self.hasDeadline() {
@@ -171,6 +177,8 @@ actor RelayConnection {
         _ = lifecycle.connected(at: .now)
         status.state = .connected
         status.subscriptionsAtEOSE = []
+        backlog?.reset()
+        pager.reset()
         logger.info("relay connected")
         let actions = session.connected(subscriptions: await subscriptions())
         await perform(actions)
@@ -196,9 +204,30 @@ actor RelayConnection {
 
     private func tick() async {
         await perform(session.tick(now: .now))
+        if case .catchUp(let since) = backlog?.tick(now: .now) { await catchUp(behindSince: since) }
     }
 
-    private func hasDeadline() -> Bool { session.nextDeadline != nil }
+    private func hasDeadline() -> Bool { session.nextDeadline != nil || backlog?.deadline != nil }
+
+    /// Asks again for what the relay stored since the reader fell behind (``BacklogWatch``), on one-shot
+    /// subscriptions paged by ``CatchUpPager``: the subscriptions' filters with `since` no later than when it fell
+    /// behind, less the clock skew cursors allow. What came already is dropped by the pool as an exact copy.
+    private func catchUp(behindSince: ContinuousClock.Instant) async {
+        let behind = ContinuousClock.now - behindSince
+        let floor = max(0, Int64(Date().timeIntervalSince1970) - behind.components.seconds - 1 - InboxCursor.skew)
+        status.catchUps += 1
+        log(
+            .notice, "fell behind this relay; asking again for what it stored meanwhile (a relay may drop live events for a slow reader)",
+            ["behind_ms": "\(behind.components.seconds * 1000 + behind.components.attoseconds / 1_000_000_000_000_000)"])
+        let floored = await subscriptions().mapValues { filters in
+            filters.map { filter in
+                var filter = filter
+                if let since = filter.since { filter.since = min(since, floor) }
+                return filter
+            }
+        }
+        for (id, filters) in pager.start(floored) { await perform(session.subscribe(id, filters: filters)) }
+    }
 
     private func countMalformed(_ detail: String) {
         status.malformedFrames += 1
@@ -275,15 +304,25 @@ actor RelayConnection {
                 await perform(session.authSigned(event, now: .now))
             case .deliver(let subscriptionID, let event):
                 status.eventsReceived += 1
+                if pager.isActive { pager.received(subscriptionID: subscriptionID, createdAt: event.createdAt) }
                 // Waits while the inbox is full: this relay's frames stay unread in the socket (TCP backpressure).
                 delivering = true
+                let handOff = ContinuousClock.now
                 let first = await deliver(InboundEvent(relay: url, subscriptionID: subscriptionID, event: event, receivedAt: Date()))
+                let handedOff = ContinuousClock.now
                 delivering = false
                 if !first { status.duplicatesDropped += 1 }
+                if case .catchUp(let since) = backlog?.handedOff(waited: handedOff - handOff, at: handedOff) {
+                    await catchUp(behindSince: since)
+                }
             case .publishResult(let id, let outcome):
                 resolve(id, outcome)
             case .endOfStoredEvents(let subscriptionID):
-                status.subscriptionsAtEOSE.insert(subscriptionID)
+                switch pager.endOfStoredEvents(subscriptionID) {
+                case .notCatchingUp: status.subscriptionsAtEOSE.insert(subscriptionID)
+                case .next(let id, let filters): await perform(session.subscribe(id, filters: filters))
+                case .done(let id): await perform(session.unsubscribe(id))
+                }
             case .subscriptionClosed(let subscriptionID, let message):
                 status.lastError = "subscription \(subscriptionID) closed: \(message)"
                 log(.warning, "relay closed subscription", ["subscription": "\(subscriptionID)", "message": "\(message)"])
@@ -299,6 +338,6 @@ actor RelayConnection {
                 log(.debug, "unexpected frame", ["detail": "\(detail)"])
             }
         }
-        if session.nextDeadline != nil { wake?.yield() }
+        if hasDeadline() { wake?.yield() }
     }
 }

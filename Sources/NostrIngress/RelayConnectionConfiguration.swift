@@ -17,12 +17,15 @@ public struct RelayConnectionConfiguration: Sendable {
     /// A cheap look at each inbound EVENT frame before it is decoded (``EventPrescreen``): `false` drops the
     /// frame unparsed (counted in ``RelayStatus/prescreened``). Frames it cannot summarize are decoded as usual.
     public var prescreen: (@Sendable (EventPrescreen.Summary) -> Bool)?
+    /// When the reader counts as behind a relay and as caught up again (``BacklogWatch``); `nil` never asks a relay
+    /// again for what it may have dropped meanwhile.
+    public var backlog: BacklogWatch.Configuration?
 
     public init(
         maximumFrameSize: Int = 1 << 20, pingInterval: Duration = .seconds(30),
         backoff: RelayConnectionStateMachine.Configuration = .init(),
         session: RelaySessionStateMachine.Configuration = .init(), tickInterval: Duration = .milliseconds(250),
-        handshakeTimeout: Duration = .seconds(10)
+        handshakeTimeout: Duration = .seconds(10), backlog: BacklogWatch.Configuration? = .init()
     ) {
         self.maximumFrameSize = maximumFrameSize
         self.pingInterval = pingInterval
@@ -30,5 +33,6 @@ public struct RelayConnectionConfiguration: Sendable {
         self.session = session
         self.tickInterval = tickInterval
         self.handshakeTimeout = handshakeTimeout
+        self.backlog = backlog
     }
 }

@@ -17,6 +17,8 @@ public struct RelayStatus: Sendable, Equatable {
     /// Valid frames that made no sense here (EOSE, CLOSED or EVENT for a subscription the bot never opened, OK for
     /// an event it did not publish): counted, logged within the relay's log budget, otherwise ignored.
     public var unexpectedFrames = 0
+    /// Times the reader fell behind this relay and asked again for what it stored meanwhile (``BacklogWatch``).
+    public var catchUps = 0
     /// Subscriptions for which the relay sent EOSE on the current connection.
     public var subscriptionsAtEOSE: Set<String> = []
 

@@ -61,6 +61,8 @@ struct EndToEndFigures: Codable, Sendable {
     /// Closed loop: a signed Gitea webhook posted to the bot's receiver until its notice DM arrives (operator-gate
     /// only; `nil` for a bot without webhooks).
     var webhook: LatencySummary?
+    /// Times the bot fell behind the relay and asked it again for what it stored meanwhile (operator-gate only).
+    var relayCatchUps: Int?
     /// The bot's own stage timers by phase (`nip04`, `nip17` closed loop; `load`: the distinct-issue load), operator-gate
     /// only.
     var stages: [String: StageBreakdown] = [:]
@@ -82,6 +84,7 @@ struct EndToEndFigures: Codable, Sendable {
             ("startup to first answer (ms)", String(format: "%.0f", startupMs)),
             ("Swift runtime and Foundation", swiftRuntime?.rawValue ?? "(not Swift)"),
             ("webhook→notice DM p50 / p99 / max (ms)", webhook.map { "\(ms($0.p50)) / \(ms($0.p99)) / \(ms($0.max))" } ?? "(none)"),
+            ("relay catch-ups (bot fell behind)", relayCatchUps.map(String.init) ?? "(not reported)"),
             ("every command once, every answer once", distinctIssues.exactlyOnce && sameIssue.exactlyOnce ? "yes" : "NO")
         ]
     }

@@ -71,6 +71,7 @@ extension EndToEndRun {
             try await inTurn {
                 figures.sameIssue = try await loadPhase(client, process: process, relay: relayProcess, forge: forge, distinct: false)
                 figures.rssPeakMB = process.memoryMB("VmHWM")
+                if case .operatorGate = subject { figures.relayCatchUps = try await StageBreakdown.scrapeCatchUps(port: metricsPort) }
                 // The load phase already waited 2 s for stray answers; one more second of quiet, then what stayed.
                 try await Task.sleep(for: .seconds(1))
                 figures.rssAfterLoadsMB = process.memoryMB("VmRSS")

@@ -46,6 +46,16 @@ struct StageBreakdown: Codable, Sendable {
         return parse(String(decoding: data, as: UTF8.self))
     }
 
+    /// How many times the bot fell behind a relay and asked it again for what it stored meanwhile, over all relays
+    /// (`operator_gate_relay_catch_ups`).
+    static func scrapeCatchUps(port: Int) async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("operator_gate_relay_catch_ups{") }
+            .compactMap { line in line.lastIndex(of: " ").flatMap { Double(line[line.index(after: $0)...]) } }
+            .reduce(0) { $0 + Int($1) }
+    }
+
     /// Reads the `_sum`, `_count` and `_bucket` lines of the two timers from Prometheus' text format.
     static func parse(_ text: String) -> Totals {
         var totals: Totals = [:]

@@ -17,6 +17,23 @@ import Testing
         #expect(actions == [.send(.req(subscriptionID: "inbox", filters: Self.filters["inbox"]!))])
     }
 
+    @Test func anEndedSubscriptionIsClosedForgottenAndNotSentOnReconnect() {
+        var session = RelaySessionStateMachine()
+        _ = session.connected(subscriptions: Self.filters)
+        #expect(session.subscribe("once", filters: Self.filters["inbox"]!) == [.send(.req(subscriptionID: "once", filters: Self.filters["inbox"]!))])
+        #expect(session.receive(#"["EOSE","once"]"#, now: t0) == [.endOfStoredEvents(subscriptionID: "once")])
+        #expect(session.unsubscribe("once") == [.send(.close(subscriptionID: "once"))])
+        #expect(session.unsubscribe("once") == [])
+        #expect(session.subscriptionsAtEOSE == [])
+        guard case .unexpected = session.receive(RelayMessage.event(subscriptionID: "once", event: event()).jsonString, now: t0).first else {
+            Issue.record("an EVENT for an ended subscription must not be delivered")
+            return
+        }
+        _ = session.disconnected(reason: "test")
+        #expect(session.unsubscribe("inbox") == [])
+        #expect(session.connected(subscriptions: [:]) == [])
+    }
+
     @Test func deliversOnlyKnownSubscriptionsAndTracksEOSE() {
         var session = RelaySessionStateMachine()
         _ = session.connected(subscriptions: Self.filters)

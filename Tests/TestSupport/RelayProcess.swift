@@ -8,8 +8,9 @@ import Foundation
 /// It can be killed (SIGKILL) and started again on the same port with the same data.
 public final class RelayProcess: @unchecked Sendable {
     public enum Kind: Sendable {
-        /// rust-nostr LocalRelay (in memory); `nip42`: "read", "write" or "both" to require AUTH.
-        case localRelay(nip42: String? = nil)
+        /// rust-nostr LocalRelay (in memory); `nip42`: "read", "write" or "both" to require AUTH; `unlimited` lifts
+        /// its rate limit of 60 notes per minute per connection (for bursts).
+        case localRelay(nip42: String? = nil, unlimited: Bool = false)
         /// PyPI nostr-relay 1.14 with SQLite storage (survives restarts).
         case nostrRelay(maxEventSize: Int = 65536)
     }
@@ -63,8 +64,10 @@ public final class RelayProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         switch kind {
-        case .localRelay(let nip42):
-            process.arguments = [peers.appendingPathComponent("local_relay.py").path, "\(port)"] + (nip42.map { ["--nip42", $0] } ?? [])
+        case .localRelay(let nip42, let unlimited):
+            process.arguments =
+                [peers.appendingPathComponent("local_relay.py").path, "\(port)"] + (nip42.map { ["--nip42", $0] } ?? [])
+                + (unlimited ? ["--unlimited"] : [])
         case .nostrRelay(let maxEventSize):
             process.arguments = [
                 peers.appendingPathComponent("nostr_relay_server.py").path, "\(port)", dataDirectory.path,

@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NostrCore
+import TestSupport
+import Testing
+
+@testable import NostrIngress
+
+/// rust-nostr's LocalRelay skips live events for a connection that falls more than 1,024 behind (its broadcast
+/// channel lags), without a word. A burst the reader cannot take at once loses events that way unless the pool
+/// notices it fell behind and asks again once it caught up (``BacklogWatch``).
+@Suite(.serialized) struct RelayCatchUpTests {
+    static let count = 5_000
+
+    struct Outcome {
+        let received: Int
+        let catchUps: Int
+    }
+
+    /// ``count`` kind-4 events of about 1 KB each, `#p`-tagged to a reader, published to a fresh LocalRelay while the
+    /// reader's consumer takes nothing; then the consumer takes everything. Returns how many distinct events reached
+    /// it (once 3 s pass without a new one) and how often the reader caught up.
+    static func burst(configuration: RelayConnectionConfiguration) async throws -> Outcome {
+        let relay = try RelayProcess(.localRelay(unlimited: true))
+        let reader = KeyPair(secretKey: .generate())
+        let author = KeyPair(secretKey: .generate())
+        let now = Int64(Date().timeIntervalSince1970)
+        let pool = RelayPool(
+            relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: reader, configuration: configuration,
+            logger: Logger(label: "test.reader")
+        ) { ["dm": [Filter(kinds: [4], tags: ["p": [reader.publicKey.hex]], since: now - 120)]] }
+        let padding = String(repeating: "x", count: 1_000)
+        let events = (0..<count).map {
+            // 100 events a second over the last 50 seconds: more than one REQ returns (LocalRelay: 500), fewer in any
+            // one second.
+            EventTemplate(kind: 4, content: "\(padding) \($0)", tags: [["p", reader.publicKey.hex]], createdAt: now - Int64($0 / 100))
+                .sign(with: author)
+        }
+        let received = NIOLockedValueBox<Set<String>>([])
+        return try await withThrowingTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                await pool.run()
+                return nil
+            }
+            group.addTask {
+                #expect(await pool.waitForConnections(timeout: .seconds(5)) == [relay.url])
+                try await Self.waitForEOSE(pool)
+                // Nobody takes the reader's events while the burst is published.
+                #expect(try await Self.publish(events, to: relay.url, as: author) == Self.count)
+                return await Self.drain(pool, into: received)
+            }
+            defer { group.cancelAll() }
+            while let outcome = try await group.next() {
+                if let outcome { return outcome }
+            }
+            throw CLIFailure("the pool ended before the burst was drained")
+        }
+    }
+
+    struct CLIFailure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func waitForEOSE(_ pool: RelayPool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while await pool.status().first?.subscriptionsAtEOSE.contains("dm") != true {
+            guard ContinuousClock.now < deadline else { throw CLIFailure("no EOSE for the reader's subscription within 5 s") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Takes the pool's events until 3 s pass without a new one (at most 60 s); counts distinct ids.
+    static func drain(_ pool: RelayPool, into received: NIOLockedValueBox<Set<String>>) async -> Outcome {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await inbound in pool.events { _ = received.withLockedValue { $0.insert(inbound.event.id) } }
+            }
+            var last = (count: -1, at: ContinuousClock.now)
+            let end = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < end {
+                try? await Task.sleep(for: .milliseconds(100))
+                let count = received.withLockedValue { $0.count }
+                if count != last.count {
+                    last = (count, ContinuousClock.now)
+                } else if ContinuousClock.now - last.at > .seconds(3) {
+                    break
+                }
+            }
+            group.cancelAll()
+            return Outcome(received: received.withLockedValue { $0.count }, catchUps: await pool.status().first?.catchUps ?? -1)
+        }
+    }
+
+    /// Publishes `events` 64 at a time from a pool of the author's; returns how many the relay accepted.
+    static func publish(_ events: [Event], to relay: String, as author: KeyPair) async throws -> Int {
+        let sender = RelayPool(relays: try RelayList([RelayEndpoint(url: relay)]), keyPair: author, logger: Logger(label: "test.sender")) { [:] }
+        return await withTaskGroup(of: Int?.self) { group in
+            group.addTask {
+                await sender.run()
+                return nil
+            }
+            group.addTask {
+                await sender.waitForConnections(timeout: .seconds(5))
+                return await withTaskGroup(of: Bool.self) { publishes in
+                    var accepted = 0
+                    for (index, event) in events.enumerated() {
+                        if index >= 64, await publishes.next() == true { accepted += 1 }
+                        publishes.addTask { await sender.publish(event, deadline: .seconds(20)).succeeded }
+                    }
+                    for await ok in publishes where ok { accepted += 1 }
+                    return accepted
+                }
+            }
+            let result = await group.first { $0 != nil } ?? nil
+            group.cancelAll()
+            return result ?? 0
+        }
+    }
+
+    /// The reader fell behind and caught up: it asked again and got every event of the burst, each once.
+    @Test func aReaderThatFellBehindGetsWhatTheRelayDroppedMeanwhile() async throws {
+        let outcome = try await Self.burst(configuration: .init())
+        print("catch-up on: \(outcome.received) of \(Self.count) events, \(outcome.catchUps) catch-ups")
+        #expect(outcome.received == Self.count)
+        #expect(outcome.catchUps >= 1)
+    }
+
+    /// The same burst without catching up loses events: the relay's quirk the watch is for (and the proof that the
+    /// test above could fail).
+    @Test func withoutCatchingUpTheSameBurstLosesEvents() async throws {
+        var configuration = RelayConnectionConfiguration()
+        configuration.backlog = nil
+        let outcome = try await Self.burst(configuration: configuration)
+        print("catch-up off: \(outcome.received) of \(Self.count) events")
+        #expect(outcome.received < Self.count)
+        #expect(outcome.catchUps == 0)
+    }
+}
