@@ -92,8 +92,9 @@ import Testing
         await runner.stop()
     }
 
-    /// Publishes `events` to `relay` as `author` with a pool of its own; true when the relay accepted them all.
-    static func publish(_ events: [Event], to relay: String, as author: KeyPair) async throws -> Bool {
+    /// Publishes `events` to `relay` as `author` with a pool of its own, `width` at a time; true when the relay
+    /// accepted them all.
+    static func publish(_ events: [Event], to relay: String, as author: KeyPair, width: Int = 1) async throws -> Bool {
         let sender = RelayPool(relays: try RelayList([RelayEndpoint(url: relay)]), keyPair: author, logger: Logger(label: "test.sender")) { [:] }
         return await withTaskGroup(of: Bool?.self) { group in
             group.addTask {
@@ -102,9 +103,15 @@ import Testing
             }
             group.addTask {
                 await sender.waitForConnections(timeout: .seconds(5))
-                var accepted = true
-                for event in events { accepted = await sender.publish(event, deadline: .seconds(10)).succeeded && accepted }
-                return accepted
+                return await withTaskGroup(of: Bool.self) { publishes in
+                    var accepted = true
+                    for (index, event) in events.enumerated() {
+                        if index >= width, let ok = await publishes.next() { accepted = ok && accepted }
+                        publishes.addTask { await sender.publish(event, deadline: .seconds(20)).succeeded }
+                    }
+                    for await ok in publishes { accepted = ok && accepted }
+                    return accepted
+                }
             }
             let result = await group.first { $0 != nil } ?? nil
             group.cancelAll()

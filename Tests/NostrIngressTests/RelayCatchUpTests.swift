@@ -47,7 +47,7 @@ import Testing
                 #expect(await pool.waitForConnections(timeout: .seconds(5)) == [relay.url])
                 try await Self.waitForEOSE(pool)
                 // Nobody takes the reader's events while the burst is published.
-                #expect(try await Self.publish(events, to: relay.url, as: author) == Self.count)
+                #expect(try await RealRelayTests.publish(events, to: relay.url, as: author, width: 64))
                 return await Self.drain(pool, into: received)
             }
             defer { group.cancelAll() }
@@ -90,32 +90,6 @@ import Testing
             }
             group.cancelAll()
             return Outcome(received: received.withLockedValue { $0.count }, catchUps: await pool.status().first?.catchUps ?? -1)
-        }
-    }
-
-    /// Publishes `events` 64 at a time from a pool of the author's; returns how many the relay accepted.
-    static func publish(_ events: [Event], to relay: String, as author: KeyPair) async throws -> Int {
-        let sender = RelayPool(relays: try RelayList([RelayEndpoint(url: relay)]), keyPair: author, logger: Logger(label: "test.sender")) { [:] }
-        return await withTaskGroup(of: Int?.self) { group in
-            group.addTask {
-                await sender.run()
-                return nil
-            }
-            group.addTask {
-                await sender.waitForConnections(timeout: .seconds(5))
-                return await withTaskGroup(of: Bool.self) { publishes in
-                    var accepted = 0
-                    for (index, event) in events.enumerated() {
-                        if index >= 64, await publishes.next() == true { accepted += 1 }
-                        publishes.addTask { await sender.publish(event, deadline: .seconds(20)).succeeded }
-                    }
-                    for await ok in publishes where ok { accepted += 1 }
-                    return accepted
-                }
-            }
-            let result = await group.first { $0 != nil } ?? nil
-            group.cancelAll()
-            return result ?? 0
         }
     }
 
