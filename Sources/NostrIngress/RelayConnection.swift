@@ -75,7 +75,7 @@ actor RelayConnection {
             case .reconnect(let at, let delay):
                 status.state = .waiting
                 logger.debug(
-                    "reconnecting", metadata: ["in_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"])
+                    "reconnecting", metadata: ["in_ms": "\(delay.inNanoseconds / 1_000_000)"])
                 try? await Task.sleep(until: at, clock: .continuous)
                 action = lifecycle.reconnectTimerFired()
             case .none:
@@ -218,7 +218,7 @@ actor RelayConnection {
         status.catchUps += 1
         log(
             .notice, "fell behind this relay; asking again for what it stored meanwhile (a relay may drop live events for a slow reader)",
-            ["behind_ms": "\(behind.components.seconds * 1000 + behind.components.attoseconds / 1_000_000_000_000_000)"])
+            ["behind_ms": "\(behind.inNanoseconds / 1_000_000)"])
         let floored = await subscriptions().mapValues { filters in
             filters.map { filter in
                 var filter = filter

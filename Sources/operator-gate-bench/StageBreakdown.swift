@@ -41,27 +41,35 @@ struct StageBreakdown: Codable, Sendable {
     /// Each stage's series, as the bot's `/metrics` says now.
     typealias Totals = [String: Series]
 
-    static func scrape(port: Int) async throws -> Totals {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        return parse(String(decoding: data, as: UTF8.self))
-    }
+    static func scrape(port: Int) async throws -> Totals { parse(try await metricsText(port: port)) }
 
     /// How many times the bot fell behind a relay and asked it again for what it stored meanwhile, over all relays
     /// (`operator_gate_relay_catch_ups`).
     static func scrapeCatchUps(port: Int) async throws -> Int {
+        samples(try await metricsText(port: port)).filter { $0.series.hasPrefix("operator_gate_relay_catch_ups{") }
+            .reduce(0) { $0 + Int($1.value) }
+    }
+
+    /// The bot's `/metrics` page on `port`.
+    private static func metricsText(port: Int) async throws -> String {
         let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
-            .filter { $0.hasPrefix("operator_gate_relay_catch_ups{") }
-            .compactMap { line in line.lastIndex(of: " ").flatMap { Double(line[line.index(after: $0)...]) } }
-            .reduce(0) { $0 + Int($1) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Prometheus' text format as (series with its labels, value) pairs; comments and lines without a number skipped.
+    private static func samples(_ text: String) -> [(series: Substring, value: Double)] {
+        text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                return nil
+            }
+            return (line[..<space], value)
+        }
     }
 
     /// Reads the `_sum`, `_count` and `_bucket` lines of the two timers from Prometheus' text format.
     static func parse(_ text: String) -> Totals {
         var totals: Totals = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
-            let series = line[..<space]
+        for (series, value) in samples(text) {
             for timer in ["operator_gate_stage_seconds", "operator_gate_gitea_request_duration_seconds"] {
                 for field in ["_sum{", "_count{", "_bucket{"] where series.hasPrefix(timer + field) {
                     let labels = labelValues(series.dropFirst(timer.count + field.count).dropLast())

@@ -37,7 +37,6 @@ import Testing
             EventTemplate(kind: 4, content: "\(padding) \($0)", tags: [["p", reader.publicKey.hex]], createdAt: now - Int64($0 / 100))
                 .sign(with: author)
         }
-        let received = NIOLockedValueBox<Set<String>>([])
         return try await withThrowingTaskGroup(of: Outcome?.self) { group in
             group.addTask {
                 await pool.run()
@@ -48,17 +47,17 @@ import Testing
                 try await Self.waitForEOSE(pool)
                 // Nobody takes the reader's events while the burst is published.
                 #expect(try await RealRelayTests.publish(events, to: relay.url, as: author, width: 64))
-                return await Self.drain(pool, into: received)
+                return await Self.drain(pool)
             }
             defer { group.cancelAll() }
             while let outcome = try await group.next() {
                 if let outcome { return outcome }
             }
-            throw CLIFailure("the pool ended before the burst was drained")
+            throw BurstFailure("the pool ended before the burst was drained")
         }
     }
 
-    struct CLIFailure: Error, CustomStringConvertible {
+    struct BurstFailure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
     }
@@ -66,14 +65,15 @@ import Testing
     static func waitForEOSE(_ pool: RelayPool) async throws {
         let deadline = ContinuousClock.now + .seconds(5)
         while await pool.status().first?.subscriptionsAtEOSE.contains("dm") != true {
-            guard ContinuousClock.now < deadline else { throw CLIFailure("no EOSE for the reader's subscription within 5 s") }
+            guard ContinuousClock.now < deadline else { throw BurstFailure("no EOSE for the reader's subscription within 5 s") }
             try await Task.sleep(for: .milliseconds(20))
         }
     }
 
     /// Takes the pool's events until 3 s pass without a new one (at most 60 s); counts distinct ids.
-    static func drain(_ pool: RelayPool, into received: NIOLockedValueBox<Set<String>>) async -> Outcome {
-        await withTaskGroup(of: Void.self) { group in
+    static func drain(_ pool: RelayPool) async -> Outcome {
+        let received = NIOLockedValueBox<Set<String>>([])
+        return await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await inbound in pool.events { _ = received.withLockedValue { $0.insert(inbound.event.id) } }
             }
