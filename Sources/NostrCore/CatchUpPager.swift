@@ -3,12 +3,21 @@
 /// Relays cap what one REQ returns (rust-nostr's LocalRelay: the newest 500 per filter), so one REQ after a burst
 /// of thousands brings back only its newest part. Each subscription is asked again on its own one-shot
 /// subscription (``id(catchingUp:)``), newest first; at each EOSE the next page asks `until` the oldest
-/// `created_at` the page brought (inclusive: that second may hold more than the page had room for), until a page
-/// brings nothing older than the one before, reaches its `since`, or ``maximumPages`` were asked. Events that came
-/// already are exact copies the pool drops.
+/// `created_at` the page brought (inclusive: that second may hold more than the page had room for), or the second
+/// before it when the whole page was that one second (asking it again would bring the same page), until a page
+/// brings nothing, nothing older than its `until`, reaches its `since`, or ``maximumPages`` were asked. Events that
+/// came already are exact copies the pool drops.
+///
+/// | page asked `until` | page brought (`created_at`) | next `until`          |
+/// |--------------------|-----------------------------|-----------------------|
+/// | now                | 1,510 … 1,500               | 1,500                 |
+/// | 1,500              | 1,500 … 1,490               | 1,490                 |
+/// | 1,490              | 1,490 only (a full page)    | 1,489 (1,490 skipped) |
+/// | 1,489              | nothing                     | done                  |
 ///
 /// Pure: the connection reports what each catch-up subscription received and its EOSE, and sends what comes back.
-/// What it cannot reach: more events in one second than a page holds (every page of that second is the same).
+/// What it cannot reach: the part of one second that holds more events than a page (every page of that second is
+/// the same); it moves on to the older seconds.
 public struct CatchUpPager: Sendable, Equatable {
     /// Pages asked per subscription at most: a relay that keeps sending older events cannot keep the reader busy.
     public static let maximumPages = 64
@@ -28,6 +37,7 @@ public struct CatchUpPager: Sendable, Equatable {
         /// The `until` of the page asked last (`nil`: the first page, up to now).
         var until: Int64?
         var oldest: Int64?
+        var newest: Int64?
         var pages = 1
     }
 
@@ -56,6 +66,7 @@ public struct CatchUpPager: Sendable, Equatable {
     public mutating func received(subscriptionID: String, createdAt: Int64) {
         guard var page = paging[subscriptionID] else { return }
         page.oldest = min(page.oldest ?? createdAt, createdAt)
+        page.newest = max(page.newest ?? createdAt, createdAt)
         paging[subscriptionID] = page
     }
 
@@ -63,17 +74,20 @@ public struct CatchUpPager: Sendable, Equatable {
     public mutating func endOfStoredEvents(_ subscriptionID: String) -> Step {
         guard var page = paging[subscriptionID] else { return .notCatchingUp }
         let since = page.filters.compactMap(\.since).min() ?? 0
-        guard let oldest = page.oldest, oldest < (page.until ?? .max), oldest > since, page.pages < Self.maximumPages else {
+        guard let oldest = page.oldest, let newest = page.newest, oldest <= (page.until ?? .max), page.pages < Self.maximumPages,
+            case let until = newest == oldest ? oldest.subtractingReportingOverflow(1).partialValue : oldest,
+            until < (page.until ?? .max), until >= since
+        else {
             paging[subscriptionID] = nil
             return .done(subscriptionID: subscriptionID)
         }
-        page.until = oldest
-        page.oldest = nil
+        page.until = until
+        (page.oldest, page.newest) = (nil, nil)
         page.pages += 1
         paging[subscriptionID] = page
         let filters = page.filters.map { filter in
             var filter = filter
-            filter.until = min(filter.until ?? oldest, oldest)
+            filter.until = min(filter.until ?? until, until)
             return filter
         }
         return .next(subscriptionID: subscriptionID, filters: filters)
