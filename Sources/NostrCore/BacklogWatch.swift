@@ -6,7 +6,7 @@
 /// relays built the same way do likewise. A bot that reads its socket slower than events come (a burst of commands,
 /// a flood of strangers' gift wraps) loses messages that way: they are stored on the relay but never sent live.
 /// The reader cannot see the relay's buffer, but it sees the cause: it holds an event and waits for the inbox to
-/// take it (the pool's hand-off is not a buffer). Waiting there for most of a second means the relay is writing
+/// take it (once the pool's buffer between the readers and the inbox is full). Waiting there for most of a second means the relay is writing
 /// faster than the bot reads; once the waits are short again the backlog is gone, and the subscriptions are sent
 /// again (``Decision/catchUp(behindSince:)``) so the relay sends what it stored since the backlog began. The
 /// events already received come back as exact copies and are dropped by the pool's deduplication.

@@ -28,7 +28,7 @@ actor RelayConnection {
     /// Lines this relay's frames may put in the log (NOTICEs, malformed frames, closed subscriptions, unexpected
     /// frames): a hostile relay's flood costs a few lines.
     private var logBudget = LogBudget()
-    /// Whether the reader is waiting for the inbox to take an event (backpressure): pongs are not read meanwhile,
+    /// Whether the reader is waiting for room in the pool's buffer (backpressure): pongs are not read meanwhile,
     /// so a missing pong then is not a dead peer.
     private var delivering = false
     /// Wakes the connection's ticker when the session has a deadline again (it sleeps while nothing is pending).
@@ -305,7 +305,7 @@ actor RelayConnection {
             case .deliver(let subscriptionID, let event):
                 status.eventsReceived += 1
                 if pager.isActive { pager.received(subscriptionID: subscriptionID, createdAt: event.createdAt) }
-                // Waits while the inbox is full: this relay's frames stay unread in the socket (TCP backpressure).
+                // Waits while the pool's buffer is full: this relay's frames stay unread in the socket (TCP backpressure).
                 delivering = true
                 let handOff = ContinuousClock.now
                 let first = await deliver(InboundEvent(relay: url, subscriptionID: subscriptionID, event: event, receivedAt: Date()))

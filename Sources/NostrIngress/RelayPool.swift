@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 import Foundation
 import Logging
 import NostrCore
@@ -17,10 +16,11 @@ public final class RelayPool: Sendable {
     /// Events from every read relay, each exact copy once (first arrival wins; later identical copies are counted as
     /// duplicates). Different events claiming one id all pass: only the inbox, after verifying, can tell which is real.
     ///
-    /// A hand-off, not a buffer: a relay's reader waits until the consumer takes its event, so when the bot falls
-    /// behind, relays' frames stay in their sockets (TCP backpressure) instead of piling up in memory. Consume it
-    /// whenever the pool subscribes to anything.
-    public let events: AsyncChannel<InboundEvent>
+    /// A bounded buffer (``IngressBuffer``): readers go on reading their sockets while the consumer works through a
+    /// burst, since some relays drop live events for a connection that stops reading. Once it is full, a relay's
+    /// reader waits, its frames stay in its socket (TCP backpressure), and the connection catches up later on what
+    /// the relay dropped meanwhile. Consume it whenever the pool subscribes to anything.
+    public let events: IngressBuffer<InboundEvent>
     private let connections: [String: RelayConnection]
     private let readURLs: [String]
     private let writeURLs: [String]
@@ -30,14 +30,16 @@ public final class RelayPool: Sendable {
     /// - Parameters:
     ///   - keyPair: signs NIP-42 AUTH answers; `nil` leaves challenges unanswered.
     ///   - capture: records every inbound frame.
+    ///   - buffer: how many events (and bytes) ``events`` holds before relays' readers wait.
     ///   - subscriptions: called on every (re)connect of a read relay; returns the REQs to send, so `since`
     ///     values follow the persisted cursors.
     public init(
         relays: RelayList, keyPair: KeyPair?, configuration: RelayConnectionConfiguration = .init(),
         capture: FrameCapture? = nil, logger: Logger, dedupCapacity: Int = 100_000,
+        buffer: IngressBuffer<InboundEvent>.Limits = .standard,
         subscriptions: @escaping @Sendable () async -> [String: [Filter]]
     ) {
-        let events = AsyncChannel<InboundEvent>()
+        let events = IngressBuffer<InboundEvent>(limits: buffer)
         self.events = events
         self.logger = logger
         let seen = DeduplicationBook(capacity: dedupCapacity)
@@ -50,7 +52,7 @@ public final class RelayPool: Sendable {
                 subscriptions: relay.read ? subscriptions : noSubscriptions,
                 deliver: { inbound in
                     guard await seen.firstSighting(of: inbound.event, on: inbound.relay) else { return false }
-                    await events.send(inbound)
+                    await events.send(inbound, bytes: Self.footprint(of: inbound.event))
                     return true
                 })
         }
@@ -133,6 +135,12 @@ public final class RelayPool: Sendable {
 
     /// The URLs of the read relays.
     public var readRelayURLs: [String] { readURLs }
+
+    /// What an event costs against ``IngressBuffer/Limits-swift.struct/bytes``: its content and tags as UTF-8, plus
+    /// its fixed fields and their bookkeeping (512 bytes).
+    static func footprint(of event: Event) -> Int {
+        event.tags.reduce(512 + event.content.utf8.count) { total, tag in tag.reduce(total + 16) { $0 + $1.utf8.count + 16 } }
+    }
 }
 
 /// Which events were seen, on which relays; bounded.

@@ -8,8 +8,9 @@ import Testing
 @testable import NostrIngress
 
 /// rust-nostr's LocalRelay skips live events for a connection that falls more than 1,024 behind (its broadcast
-/// channel lags), without a word. A burst the reader cannot take at once loses events that way unless the pool
-/// notices it fell behind and asks again once it caught up (``BacklogWatch``).
+/// channel lags), without a word. The pool's buffer (``IngressBuffer``) keeps its readers reading through a burst the
+/// inbox cannot take at once; a burst larger than the buffer loses events that way unless the pool notices it fell
+/// behind and asks again once it caught up (``BacklogWatch``). The catch-up tests shrink the buffer to 64 events.
 @Suite(.serialized) struct RelayCatchUpTests {
     static let count = 5_000
 
@@ -21,14 +22,16 @@ import Testing
     /// ``count`` kind-4 events of about 1 KB each, `#p`-tagged to a reader, published to a fresh LocalRelay while the
     /// reader's consumer takes nothing; then the consumer takes everything. Returns how many distinct events reached
     /// it (once 3 s pass without a new one) and how often the reader caught up.
-    static func burst(configuration: RelayConnectionConfiguration) async throws -> Outcome {
+    static func burst(
+        configuration: RelayConnectionConfiguration, buffer: IngressBuffer<InboundEvent>.Limits = .init(events: 64, bytes: 1 << 20)
+    ) async throws -> Outcome {
         let relay = try RelayProcess(.localRelay(unlimited: true))
         let reader = KeyPair(secretKey: .generate())
         let author = KeyPair(secretKey: .generate())
         let now = Int64(Date().timeIntervalSince1970)
         let pool = RelayPool(
             relays: try RelayList([RelayEndpoint(url: relay.url)]), keyPair: reader, configuration: configuration,
-            logger: Logger(label: "test.reader")
+            logger: Logger(label: "test.reader"), buffer: buffer
         ) { ["dm": [Filter(kinds: [4], tags: ["p": [reader.publicKey.hex]], since: now - 120)]] }
         let padding = String(repeating: "x", count: 1_000)
         let events = (0..<count).map {
@@ -99,6 +102,15 @@ import Testing
         print("catch-up on: \(outcome.received) of \(Self.count) events, \(outcome.catchUps) catch-ups")
         #expect(outcome.received == Self.count)
         #expect(outcome.catchUps >= 1)
+    }
+
+    /// With the standard buffer the reader reads the whole burst off its socket while nobody takes it: the relay
+    /// drops nothing, so there is nothing to catch up on.
+    @Test func theStandardBufferReadsTheWholeBurstWithoutCatchingUp() async throws {
+        let outcome = try await Self.burst(configuration: .init(), buffer: .standard)
+        print("standard buffer: \(outcome.received) of \(Self.count) events, \(outcome.catchUps) catch-ups")
+        #expect(outcome.received == Self.count)
+        #expect(outcome.catchUps == 0)
     }
 
     /// The same burst without catching up loses events: the relay's quirk the watch is for (and the proof that the

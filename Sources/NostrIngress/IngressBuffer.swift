@@ -1,0 +1,162 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A first-in, first-out buffer between the relays' readers and the inbox, bounded by elements and by bytes.
+///
+/// Relays do not all wait for a slow reader: rust-nostr's LocalRelay hands live events to each connection through a
+/// broadcast channel of 1,024 and skips, without a word, what a connection fell behind by. So a reader that stops
+/// reading its socket whenever the inbox is busy (a pure hand-off) makes such a relay drop events in every burst
+/// the inbox cannot take at once. Readers put their events here instead and go on reading; a reader waits only
+/// once the buffer holds ``Limits-swift.struct/events`` elements or ``Limits-swift.struct/bytes`` bytes, and then
+/// TCP backpressure and the pool's catch-up (``BacklogWatch``, ``CatchUpPager``) take over as before.
+///
+/// A sender's element is always taken (it never waits to put it in); the sender then waits until the consumer
+/// brought the buffer back within its limits. So the buffer exceeds a limit by at most one element per sender
+/// (one per relay connection). Cancelling a waiting sender ends its wait; its element stays. ``finish()`` wakes
+/// everyone: what is buffered is still handed out, then iteration ends.
+///
+/// | limits (events, bytes) | buffered before | send of | sender           |
+/// |------------------------|-----------------|---------|------------------|
+/// | 4, 1,000               | 2 × 100 B       | 100 B   | goes on          |
+/// | 4, 1,000               | 4 × 100 B       | 100 B   | waits (5 > 4)    |
+/// | 4, 1,000               | 2 × 400 B       | 400 B   | waits (1,200 B)  |
+/// | 4, 1,000               | empty           | 5,000 B | goes on (alone)  |
+public final class IngressBuffer<Element: Sendable>: AsyncSequence, Sendable {
+    public typealias Failure = Never
+
+    /// How much the buffer holds before senders wait.
+    public struct Limits: Sendable, Equatable {
+        /// Elements buffered before a sender waits.
+        public var events: Int
+        /// Bytes (as the senders count them) buffered before a sender waits.
+        public var bytes: Int
+
+        /// 8,192 events or 16 MiB: a burst of several thousand direct messages is read off the relays' sockets
+        /// while the inbox works through it.
+        public static var standard: Limits { Limits(events: 8_192, bytes: 16 << 20) }
+
+        public init(events: Int, bytes: Int) { (self.events, self.bytes) = (Swift.max(1, events), Swift.max(1, bytes)) }
+    }
+
+    private struct Waiter<Value> {
+        let id: UInt64
+        let continuation: CheckedContinuation<Value, Never>
+    }
+
+    private struct State {
+        var buffered = CircularBuffer<(element: Element, bytes: Int)>()
+        var bytes = 0
+        var finished = false
+        var consumers = CircularBuffer<Waiter<Element?>>()
+        var senders = CircularBuffer<Waiter<Void>>()
+        var nextID: UInt64 = 0
+        var highWater = 0
+
+        func isOver(_ limits: Limits) -> Bool { buffered.count > limits.events || bytes > limits.bytes }
+
+        mutating func makeID() -> UInt64 {
+            nextID &+= 1
+            return nextID
+        }
+    }
+
+    public let limits: Limits
+    private let state = NIOLockedValueBox(State())
+
+    public init(limits: Limits = .standard) { self.limits = limits }
+
+    /// Elements buffered now.
+    public var count: Int { state.withLockedValue { $0.buffered.count } }
+
+    /// The most elements buffered at once so far.
+    public var highWater: Int { state.withLockedValue { $0.highWater } }
+
+    /// Puts `element` in the buffer (or hands it straight to a waiting consumer), then waits while the buffer is
+    /// over its limits. After ``finish()`` the element is dropped.
+    /// - Parameter bytes: what the element costs against ``Limits-swift.struct/bytes``.
+    public func send(_ element: Element, bytes: Int) async {
+        let id = state.withLockedValue { $0.makeID() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let (consumer, wait) = state.withLockedValue { state -> (CheckedContinuation<Element?, Never>?, Bool) in
+                    if state.finished { return (nil, false) }
+                    if let consumer = state.consumers.popFirst() { return (consumer.continuation, false) }
+                    state.buffered.append((element, Swift.max(0, bytes)))
+                    state.bytes += Swift.max(0, bytes)
+                    state.highWater = Swift.max(state.highWater, state.buffered.count)
+                    // Checked under the lock: a cancellation after this finds the waiter and ends its wait.
+                    guard state.isOver(limits), state.buffered.count > 1, !Task.isCancelled else { return (nil, false) }
+                    state.senders.append(Waiter(id: id, continuation: continuation))
+                    return (nil, true)
+                }
+                consumer?.resume(returning: element)
+                if !wait { continuation.resume() }
+            }
+        } onCancel: {
+            resumeSender(id)
+        }
+    }
+
+    /// Ends the sequence: waiting senders go on, later sends are dropped, and iteration ends once the buffered
+    /// elements are taken.
+    public func finish() {
+        let (consumers, senders) = state.withLockedValue { state in
+            state.finished = true
+            defer { (state.consumers, state.senders) = ([], []) }
+            return (state.consumers, state.senders)
+        }
+        for consumer in consumers { consumer.continuation.resume(returning: nil) }
+        for sender in senders { sender.continuation.resume() }
+    }
+
+    /// The next element: the oldest buffered one, or the next one sent; `nil` once finished and empty, or when the
+    /// consuming task is cancelled.
+    func next() async -> Element? {
+        let id = state.withLockedValue { $0.makeID() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
+                let (taken, senders, wait) = state.withLockedValue { state -> (Element?, [Waiter<Void>], Bool) in
+                    if let first = state.buffered.popFirst() {
+                        state.bytes -= first.bytes
+                        var released: [Waiter<Void>] = []
+                        while !state.isOver(limits), let sender = state.senders.popFirst() { released.append(sender) }
+                        return (first.element, released, false)
+                    }
+                    if state.finished || Task.isCancelled { return (nil, [], false) }
+                    state.consumers.append(Waiter(id: id, continuation: continuation))
+                    return (nil, [], true)
+                }
+                for sender in senders { sender.continuation.resume() }
+                if !wait { continuation.resume(returning: taken) }
+            }
+        } onCancel: {
+            resumeConsumer(id)
+        }
+    }
+
+    private func resumeSender(_ id: UInt64) {
+        let waiter = state.withLockedValue { state -> Waiter<Void>? in
+            guard let index = state.senders.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.senders.remove(at: index)
+        }
+        waiter?.continuation.resume()
+    }
+
+    private func resumeConsumer(_ id: UInt64) {
+        let waiter = state.withLockedValue { state -> Waiter<Element?>? in
+            guard let index = state.consumers.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.consumers.remove(at: index)
+        }
+        waiter?.continuation.resume(returning: nil)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let buffer: IngressBuffer
+
+        public mutating func next() async -> Element? { await buffer.next() }
+
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(Never) -> Element? { await buffer.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(buffer: self) }
+}
