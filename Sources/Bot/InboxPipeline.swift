@@ -62,7 +62,7 @@ public actor InboxPipeline {
             if let time = shared.nip04 { cursor.nip04 = max(cursor.nip04 ?? time, time) }
             if let time = shared.nip17 { cursor.nip17 = max(cursor.nip17 ?? time, time) }
         }
-        return cursor.filters(recipient: decoder.recipient, now: now, lookback: limits.maxDMAge)
+        return cursor.filters(recipient: decoder.recipient, now: now, lookback: limits.maxDMAge, nip04Authors: senderRule.kind4Authors)
     }
 
     /// Step 1 and 2 on an undecoded frame's summary (the relay connection's prescreen): kind 1059, or kind 4 from

@@ -67,6 +67,16 @@ public struct InboxPolicy: Sendable {
         let operatorKeys: Set<String>
 
         public func mayOpen(from pubkey: String) -> Bool { openToAll || operatorKeys.contains(pubkey) }
+
+        /// The kind-4 authors to ask relays for: the operators' keys (sorted), so relays do not send strangers'
+        /// kind-4 events at all (a flood of them cannot push the bot behind a relay); `nil` (every author) when
+        /// strangers are read too, or for more than ``maximumFilterAuthors`` operators (relays cap a filter's size).
+        public var kind4Authors: [String]? {
+            openToAll || operatorKeys.count > Self.maximumFilterAuthors ? nil : operatorKeys.sorted()
+        }
+
+        /// Keys one filter names at most.
+        public static let maximumFilterAuthors = 256
     }
 
     public let limits: BotConfiguration.Limits

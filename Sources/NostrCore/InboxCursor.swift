@@ -46,9 +46,14 @@ public struct InboxCursor: Sendable, Equatable {
     }
 
     /// The inbox subscriptions for `recipient`: kind 4 and kind 1059, each `#p`-tagged to it.
-    public func filters(recipient: PublicKey, now: Int64, lookback: Int64) -> [String: [Filter]] {
+    /// - Parameter nip04Authors: the only kind-4 authors whose messages are read (hex keys), so that relays do not
+    ///   send the others at all; `nil`: every author's. Gift wraps cannot be asked by sender (their authors are
+    ///   one-time keys).
+    public func filters(recipient: PublicKey, now: Int64, lookback: Int64, nip04Authors: [String]? = nil) -> [String: [Filter]] {
         [
-            "inbox-nip04": [Filter(kinds: [4], tags: ["p": [recipient.hex]], since: nip04Since(now: now, lookback: lookback))],
+            "inbox-nip04": [
+                Filter(authors: nip04Authors, kinds: [4], tags: ["p": [recipient.hex]], since: nip04Since(now: now, lookback: lookback))
+            ],
             "inbox-nip17": [Filter(kinds: [1059], tags: ["p": [recipient.hex]], since: giftWrapSince(now: now, lookback: lookback))]
         ]
     }

@@ -46,6 +46,19 @@ import Testing
         #expect(Self.policy(.anyone).mayOpen(from: Self.stranger.hex))
     }
 
+    /// Relays are asked for the operators' kind-4 events only, unless strangers are read too.
+    @Test func kind4AuthorsAreTheOperatorsUnlessStrangersAreRead() {
+        #expect(Self.policy().senderRule.kind4Authors == Self.ops.map(\.publicKey.hex).sorted())
+        #expect(Self.policy(.operators(Self.ops, replyToStrangers: true)).senderRule.kind4Authors == nil)
+        #expect(Self.policy(.anyone).senderRule.kind4Authors == nil)
+        let many = (0...InboxPolicy.SenderRule.maximumFilterAuthors).map { index in
+            Operator(
+                publicKey: SecretKey.generate().publicKey, name: "op\(index)", repositories: ["ops/*"], actions: [.addComment],
+                defaultRepository: nil, aliases: [:])
+        }
+        #expect(Self.policy(.operators(many, replyToStrangers: false)).senderRule.kind4Authors == nil)
+    }
+
     @Test func anOperatorsCommandExecutesAndNothingIsRecordedBeforeItRuns() {
         var policy = Self.policy()
         let verdict = policy.admit(Self.prepared("close #4 done"), seen: .neither, now: Self.now)

@@ -22,6 +22,16 @@ import Testing
         #expect(filters["inbox-nip17"] == [Filter(kinds: [1059], tags: ["p": [key.hex]], since: 9_326_900)])
     }
 
+    /// Named kind-4 authors go into the kind-4 filter only (gift wraps come from one-time keys).
+    @Test func kind4AuthorsNarrowTheNIP04FilterOnly() {
+        let key = SecretKey.generate().publicKey
+        let authors = [String(repeating: "a", count: 64), String(repeating: "b", count: 64)]
+        let filters = InboxCursor().filters(recipient: key, now: 10_000_000, lookback: 600, nip04Authors: authors)
+        #expect(filters["inbox-nip04"] == [Filter(authors: authors, kinds: [4], tags: ["p": [key.hex]], since: 10_000_000 - 600)])
+        #expect(filters["inbox-nip04"]?[0].jsonString.contains(#""authors":["\#(authors[0])","\#(authors[1])"]"#) == true)
+        #expect(filters["inbox-nip17"]?[0].authors == nil)
+    }
+
     /// `since` values stop at the epoch instead of going negative or overflowing, whatever the inputs.
     @Test func sinceValuesNeverTrap() {
         #expect(InboxCursor().nip04Since(now: 100, lookback: .max) == 0)
