@@ -98,7 +98,13 @@ extension EndToEndRun {
         let cpuBefore = (bot: process.cpuMilliseconds(), relay: relay.cpuMilliseconds(), bench: BenchProcess.cpuMilliseconds(of: "self"))
         let start = DispatchTime.now().uptimeNanoseconds
         try await client.publishAll(events)
-        let answers = try await client.answers(load, timeout: .seconds(300))
+        let answers: [(text: String, arrivedNanos: UInt64)]
+        do { answers = try await client.answers(load, timeout: .seconds(300)) } catch {
+            // Tells a lost command from a lost answer.
+            let written = await Self.comments(on: Set((0..<load).map(issue)), in: forge)
+            let done = texts.enumerated().filter { index, text in written["\(issue(index)) \(text)", default: 0] > 0 }.count
+            throw CLIError("\(error); Gitea has \(done) of the \(load) comments")
+        }
         let end = answers.map(\.arrivedNanos).max() ?? start
         let cpu = process.cpuMilliseconds() - cpuBefore.bot
         let wallMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -109,13 +115,7 @@ extension EndToEndRun {
         let extra = await client.mailbox.next(timeout: .seconds(2))
         // Each comment's first line, counted per issue (one pass: 1,000 comments on one issue made a search per
         // text quadratic). operator-gate appends its key line after the text; the reference bot posts the text alone.
-        var written: [String: Int] = [:]
-        for number in Set((0..<load).map(issue)) {
-            for comment in await forge.item("ops/tc", number)?.comments ?? [] {
-                let line = comment.body.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                written["\(number) \(line)", default: 0] += 1
-            }
-        }
+        let written = await Self.comments(on: Set((0..<load).map(issue)), in: forge)
         let writtenOnce = texts.enumerated().allSatisfy { index, text in written["\(issue(index)) \(text)"] == 1 }
         var figures = EndToEndFigures.Load()
         figures.commands = load
@@ -124,5 +124,17 @@ extension EndToEndRun {
         figures.busyCores = busy
         figures.exactlyOnce = writtenOnce && extra == nil && answers.allSatisfy { $0.text.hasPrefix("✓") }
         return figures
+    }
+
+    /// How often each comment's first line is on each issue (`"N line"`).
+    static func comments(on issues: Set<Int>, in forge: GiteaSimulatorState) async -> [String: Int] {
+        var written: [String: Int] = [:]
+        for number in issues {
+            for comment in await forge.item("ops/tc", number)?.comments ?? [] {
+                let line = comment.body.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+                written["\(number) \(line)", default: 0] += 1
+            }
+        }
+        return written
     }
 }
