@@ -11,13 +11,23 @@ public actor AnswerMailbox {
     public init() {}
 
     private var items: [(text: String, arrivedNanos: UInt64)] = []
+    /// Events that did not decode as a DM to this client, and DMs from someone else: what was not filed.
+    public private(set) var notFiled = (undecodable: 0, otherSenders: 0)
 
     /// Files every DM from `sender` arriving on `events` until the stream ends or the task is cancelled.
     public func collect<Events: AsyncSequence & Sendable>(_ events: Events, decoder: DirectMessageDecoder, from sender: PublicKey) async
     where Events.Element == InboundEvent, Events.Failure == Never {
         for await inbound in events {
             let arrived = DispatchTime.now().uptimeNanoseconds
-            if let message = try? decoder.decode(inbound.event), message.sender == sender { items.append((message.text, arrived)) }
+            guard let message = try? decoder.decode(inbound.event) else {
+                notFiled.undecodable += 1
+                continue
+            }
+            guard message.sender == sender else {
+                notFiled.otherSenders += 1
+                continue
+            }
+            items.append((message.text, arrived))
         }
     }
 

@@ -16,10 +16,10 @@ public final class RelayPool: Sendable {
     /// Events from every read relay, each exact copy once (first arrival wins; later identical copies are counted as
     /// duplicates). Different events claiming one id all pass: only the inbox, after verifying, can tell which is real.
     ///
-    /// A bounded buffer (``IngressBuffer``): readers go on reading their sockets while the consumer works through a
-    /// burst, since some relays drop live events for a connection that stops reading. Once it is full, a relay's
-    /// reader waits, its frames stay in its socket (TCP backpressure), and the connection catches up later on what
-    /// the relay dropped meanwhile. Consume it whenever the pool subscribes to anything.
+    /// A small bounded buffer (``IngressBuffer``): readers read a little ahead of the consumer. Once it is full, a
+    /// relay's reader waits, its frames stay in its socket (TCP backpressure) instead of memory, and the connection
+    /// catches up later on what the relay may have dropped meanwhile. Consume it whenever the pool subscribes to
+    /// anything.
     public let events: IngressBuffer<InboundEvent>
     private let connections: [String: RelayConnection]
     private let readURLs: [String]

@@ -28,6 +28,7 @@ extension EndToEndRun {
             guard case .operatorGate = subject else { return nil }
             return try await StageBreakdown.scrape(port: metricsPort)
         }
+        let botMetricsPort: Int? = if case .operatorGate = subject { metricsPort } else { nil }
         do {
             try await inTurn(begun: true) {
                 // Published while the bot starts: it finds the DM when it subscribes.
@@ -65,11 +66,13 @@ extension EndToEndRun {
             }
             try await inTurn {
                 let beforeLoad = try await scrape()
-                figures.distinctIssues = try await loadPhase(client, process: process, relay: relayProcess, forge: forge, distinct: true)
+                figures.distinctIssues = try await loadPhase(
+                    client, process: process, relay: relayProcess, forge: forge, distinct: true, metricsPort: botMetricsPort)
                 if let beforeLoad, let after = try await scrape() { figures.stages["load"] = StageBreakdown(from: beforeLoad, to: after) }
             }
             try await inTurn {
-                figures.sameIssue = try await loadPhase(client, process: process, relay: relayProcess, forge: forge, distinct: false)
+                figures.sameIssue = try await loadPhase(
+                    client, process: process, relay: relayProcess, forge: forge, distinct: false, metricsPort: botMetricsPort)
                 figures.rssPeakMB = process.memoryMB("VmHWM")
                 if case .operatorGate = subject { figures.relayCatchUps = try await StageBreakdown.scrapeCatchUps(port: metricsPort) }
                 // The load phase already waited 2 s for stray answers; one more second of quiet, then what stayed.
@@ -86,8 +89,11 @@ extension EndToEndRun {
 
     /// `load` NIP-04 comments published at once (on issues #2… when `distinct`, else all on #1), timed from the first
     /// publish to the last answer; then checks that each was written to Gitea once and answered once.
-    func loadPhase(_ client: OperatorClient, process: BenchProcess, relay: BenchProcess, forge: GiteaSimulatorState, distinct: Bool)
-        async throws
+    /// - Parameter metricsPort: the bot's `/metrics` (operator-gate only), read when answers are missing.
+    func loadPhase(
+        _ client: OperatorClient, process: BenchProcess, relay: BenchProcess, forge: GiteaSimulatorState, distinct: Bool,
+        metricsPort: Int? = nil
+    ) async throws
         -> EndToEndFigures.Load
     {
         let tag = distinct ? "d" : "s"
@@ -103,7 +109,17 @@ extension EndToEndRun {
             // Tells a lost command from a lost answer.
             let written = await Self.comments(on: Set((0..<load).map(issue)), in: forge)
             let done = texts.enumerated().filter { index, text in written["\(issue(index)) \(text)", default: 0] > 0 }.count
-            throw CLIError("\(error); Gitea has \(done) of the \(load) comments")
+            var published: Int?
+            if let metricsPort {
+                published = try? await StageBreakdown.scrapeSum(port: metricsPort, series: #"operator_gate_replies_total{result="published""#)
+            }
+            let relay = await client.pool.status().first
+            let notFiled = await client.mailbox.notFiled
+            throw CLIError(
+                "\(error); Gitea has \(done) of the \(load) comments; the bot published \(published.map(String.init) ?? "?") "
+                    + "replies in all; the client's relay connection received \(relay?.eventsReceived ?? 0) events and caught up "
+                    + "\(relay?.catchUps ?? 0) times (\(relay?.duplicatesDropped ?? 0) duplicates; \(notFiled.undecodable) undecodable, "
+                    + "\(notFiled.otherSenders) from others)")
         }
         let end = answers.map(\.arrivedNanos).max() ?? start
         let cpu = process.cpuMilliseconds() - cpuBefore.bot

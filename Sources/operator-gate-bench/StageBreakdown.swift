@@ -46,8 +46,12 @@ struct StageBreakdown: Codable, Sendable {
     /// How many times the bot fell behind a relay and asked it again for what it stored meanwhile, over all relays
     /// (`operator_gate_relay_catch_ups`).
     static func scrapeCatchUps(port: Int) async throws -> Int {
-        samples(try await metricsText(port: port)).filter { $0.series.hasPrefix("operator_gate_relay_catch_ups{") }
-            .reduce(0) { $0 + Int($1.value) }
+        try await scrapeSum(port: port, series: "operator_gate_relay_catch_ups{")
+    }
+
+    /// The sum of the bot's series that start with `series` (a name and the start of its labels).
+    static func scrapeSum(port: Int, series prefix: String) async throws -> Int {
+        samples(try await metricsText(port: port)).filter { $0.series.hasPrefix(prefix) }.reduce(0) { $0 + Int($1.value) }
     }
 
     /// The bot's `/metrics` page on `port`.

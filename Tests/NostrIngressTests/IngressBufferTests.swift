@@ -136,3 +136,39 @@ import Testing
         #expect(Buffer.Limits(events: 0, bytes: -5) == .init(events: 1, bytes: 1))
     }
 }
+
+extension IngressBufferTests {
+    /// Four senders against one consumer, with limits small enough that senders keep waiting: every element comes
+    /// out exactly once, each sender's in its order.
+    @Test(arguments: [Buffer.Limits(events: 4, bytes: 1_000), Buffer.Limits(events: 10_000, bytes: 1 << 30)])
+    func concurrentSendersLoseNothing(limits: Buffer.Limits) async {
+        let buffer = Buffer(limits: limits)
+        let perSender = 20_000
+        let taken = await withTaskGroup(of: [Int]?.self) { group in
+            group.addTask {
+                var taken: [Int] = []
+                for await value in buffer { taken.append(value) }
+                return taken
+            }
+            for sender in 0..<4 {
+                group.addTask {
+                    for index in 0..<perSender { await buffer.send(sender * perSender + index, bytes: 10) }
+                    return nil
+                }
+            }
+            var senders = 0
+            var taken: [Int] = []
+            while let result = await group.next() {
+                if let result { taken = result } else { senders += 1 }
+                if senders == 4 { buffer.finish() }
+            }
+            return taken
+        }
+        #expect(taken.count == 4 * perSender)
+        #expect(Set(taken).count == 4 * perSender)
+        for sender in 0..<4 {
+            let mine = taken.filter { $0 / perSender == sender }
+            #expect(mine == mine.sorted())
+        }
+    }
+}
