@@ -59,4 +59,11 @@ public struct BotMetrics: Sendable {
             Gauge(label: "operator_gate_relay_catch_ups", dimensions: [("relay", url)]).record(catchUps)
         }
     }
+
+    /// Events read off the relays and not yet taken by the inbox (``IngressBuffer``), now and at most so far: a
+    /// backlog that stays at the buffer's limit means relays' readers wait (and catch up later).
+    public func inboxBuffer(buffered: Int, peak: Int) {
+        Gauge(label: "operator_gate_inbox_buffered_events").record(buffered)
+        Gauge(label: "operator_gate_inbox_buffered_events_peak").record(peak)
+    }
 }

@@ -283,6 +283,12 @@ import Testing
             let text = String(decoding: metrics, as: UTF8.self)
             #expect(text.contains("operator_gate_commands_total") && text.contains(#"action="show""#), "\(text.prefix(2000))")
             #expect(text.contains("operator_gate_relay_state"), "\(text.prefix(2000))")
+            // Answered: nothing left between the relays' readers and the inbox.
+            let lines = text.split(separator: "\n")
+            #expect(
+                lines.contains { $0 == "operator_gate_inbox_buffered_events 0.0" || $0 == "operator_gate_inbox_buffered_events 0" },
+                "\(text.prefix(4000))")
+            #expect(lines.contains { $0.hasPrefix("operator_gate_inbox_buffered_events_peak ") }, "\(text.prefix(4000))")
             // The one command's way through the bot, stage by stage (what bench e2e breaks its latency into).
             for stage in ["intake", "prepare", "admit", "queue", "gate", "reply_build", "reply_store"] {
                 #expect(text.contains(#"operator_gate_stage_seconds_count{stage="\#(stage)"} 1"#), "\(stage): \(text.prefix(4000))")
