@@ -14,15 +14,22 @@ import Testing
     static let count = 5_000
 
     struct Outcome {
-        let received: Int
+        /// Distinct events received, by how many seconds before the burst's start they were stamped.
+        let receivedByAge: [Int64: Int]
         let catchUps: Int
+
+        var received: Int { receivedByAge.values.reduce(0, +) }
     }
 
-    /// ``count`` kind-4 events of about 1 KB each, `#p`-tagged to a reader, published to a fresh LocalRelay while the
-    /// reader's consumer takes nothing; then the consumer takes everything. Returns how many distinct events reached
-    /// it (once 3 s pass without a new one) and how often the reader caught up.
+    /// 100 events a second over the last 50 seconds: more than one REQ returns (LocalRelay: 500), fewer in any one
+    /// second. Ages in seconds, in publishing order.
+    static let spread: [Int64] = (0..<count).map { Int64($0 / 100) }
+
+    /// Kind-4 events of about 1 KB each, `#p`-tagged to a reader and stamped `ages` seconds ago (in that order),
+    /// published to a fresh LocalRelay while the reader's consumer takes nothing; then the consumer takes everything.
+    /// Returns the distinct events that reached it (once 3 s pass without a new one) and how often it caught up.
     static func burst(
-        configuration: RelayConnectionConfiguration, buffer: IngressBuffer<InboundEvent>.Limits = .standard
+        configuration: RelayConnectionConfiguration, buffer: IngressBuffer<InboundEvent>.Limits = .standard, ages: [Int64] = spread
     ) async throws -> Outcome {
         let relay = try RelayProcess(.localRelay(unlimited: true))
         let reader = KeyPair(secretKey: .generate())
@@ -33,10 +40,8 @@ import Testing
             logger: Logger(label: "test.reader"), buffer: buffer
         ) { ["dm": [Filter(kinds: [4], tags: ["p": [reader.publicKey.hex]], since: now - 120)]] }
         let padding = String(repeating: "x", count: 1_000)
-        let events = (0..<count).map {
-            // 100 events a second over the last 50 seconds: more than one REQ returns (LocalRelay: 500), fewer in any
-            // one second.
-            EventTemplate(kind: 4, content: "\(padding) \($0)", tags: [["p", reader.publicKey.hex]], createdAt: now - Int64($0 / 100))
+        let events = ages.enumerated().map { index, age in
+            EventTemplate(kind: 4, content: "\(padding) \(index)", tags: [["p", reader.publicKey.hex]], createdAt: now - age)
                 .sign(with: author)
         }
         return try await withThrowingTaskGroup(of: Outcome?.self) { group in
@@ -49,7 +54,7 @@ import Testing
                 try await Self.waitForEOSE(pool)
                 // Nobody takes the reader's events while the burst is published.
                 #expect(try await RealRelayTests.publish(events, to: relay.url, as: author, width: 64))
-                return await Self.drain(pool)
+                return await Self.drain(pool, since: now)
             }
             defer { group.cancelAll() }
             while let outcome = try await group.next() {
@@ -72,12 +77,13 @@ import Testing
         }
     }
 
-    /// Takes the pool's events until 3 s pass without a new one (at most 60 s); counts distinct ids.
-    static func drain(_ pool: RelayPool) async -> Outcome {
-        let received = NIOLockedValueBox<Set<String>>([])
+    /// Takes the pool's events until 3 s pass without a new one (at most 60 s); counts distinct ids by their age
+    /// in seconds before `now`.
+    static func drain(_ pool: RelayPool, since now: Int64) async -> Outcome {
+        let received = NIOLockedValueBox<[String: Int64]>([:])
         return await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await inbound in pool.events { _ = received.withLockedValue { $0.insert(inbound.event.id) } }
+                for await inbound in pool.events { received.withLockedValue { $0[inbound.event.id] = now - inbound.event.createdAt } }
             }
             var last = (count: -1, at: ContinuousClock.now)
             let end = ContinuousClock.now + .seconds(60)
@@ -91,7 +97,8 @@ import Testing
                 }
             }
             group.cancelAll()
-            return Outcome(received: received.withLockedValue { $0.count }, catchUps: await pool.status().first?.catchUps ?? -1)
+            let byAge = Dictionary(grouping: received.withLockedValue { Array($0.values) }, by: { $0 }).mapValues(\.count)
+            return Outcome(receivedByAge: byAge, catchUps: await pool.status().first?.catchUps ?? -1)
         }
     }
 
@@ -100,6 +107,20 @@ import Testing
         let outcome = try await Self.burst(configuration: .init())
         print("catch-up on: \(outcome.received) of \(Self.count) events, \(outcome.catchUps) catch-ups")
         #expect(outcome.received == Self.count)
+        #expect(outcome.catchUps >= 1)
+    }
+
+    /// 1,500 events stamped with one second are published first, then 3,500 over the 35 seconds before it (100 a
+    /// second), all while the reader takes nothing: the relay drops mostly the later ones. Catching up, the first
+    /// page is the full newest second; the pager goes on from the second before it and reaches every older one.
+    /// (When it stopped at a page of one second, these older seconds stayed lost.)
+    @Test func aCatchUpReachesPastASecondHoldingMoreThanAPage() async throws {
+        let ages = [Int64](repeating: 1, count: 1_500) + (0..<3_500).map { Int64(2 + $0 / 100) }
+        let outcome = try await Self.burst(configuration: .init(), ages: ages)
+        let older = outcome.receivedByAge.filter { $0.key > 1 }.values.reduce(0, +)
+        print("saturated second: \(outcome.receivedByAge[1] ?? 0) of 1,500 from it, \(older) of 3,500 older, \(outcome.catchUps) catch-ups")
+        #expect(older == 3_500)
+        #expect((outcome.receivedByAge[1] ?? 0) >= 500)
         #expect(outcome.catchUps >= 1)
     }
 
