@@ -28,8 +28,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // The shared ledger for several instances (issue #6).
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        // AsyncChannel: the relay pool's hand-off to the inbox suspends the relay reader when the inbox is behind
-        // (TCP backpressure instead of a growing buffer). Already in the graph through Hummingbird: no build cost.
+        // AsyncChannel: the inbox's ordered parallel stage hands events to its workers and takes their results back
+        // without running ahead. Already in the graph through Hummingbird: no build cost.
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
         // The HTTP client for Gitea and NIP-11 (issue #13): on the NIO event loops the relays use, about 1 ms less per
         // request and far less CPU than Foundation's URLSession/libcurl, and FoundationNetworking, libcurl and gnutls
@@ -73,7 +73,6 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client")
             ]
