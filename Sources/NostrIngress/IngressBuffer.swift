@@ -56,6 +56,18 @@ public final class IngressBuffer<Element: Sendable>: AsyncSequence, Sendable {
 
         func isOver(_ limits: Limits) -> Bool { buffered.count > limits.events || bytes > limits.bytes }
 
+        /// Whether a sender waits: over a limit, and not alone (one element larger than a limit passes).
+        func holdsSenders(_ limits: Limits) -> Bool { isOver(limits) && buffered.count > 1 }
+
+        /// The oldest element, and the waiting senders its removal lets go on.
+        mutating func take(_ limits: Limits) -> (element: Element, released: [Waiter<Void>])? {
+            guard let first = buffered.popFirst() else { return nil }
+            bytes -= first.bytes
+            var released: [Waiter<Void>] = []
+            while !isOver(limits), let sender = senders.popFirst() { released.append(sender) }
+            return (first.element, released)
+        }
+
         mutating func makeID() -> UInt64 {
             nextID &+= 1
             return nextID
@@ -77,22 +89,33 @@ public final class IngressBuffer<Element: Sendable>: AsyncSequence, Sendable {
     /// over its limits. After ``finish()`` the element is dropped.
     /// - Parameter bytes: what the element costs against ``Limits-swift.struct/bytes``.
     public func send(_ element: Element, bytes: Int) async {
+        let cost = Swift.max(0, bytes)
+        let (consumer, full) = state.withLockedValue { state -> (CheckedContinuation<Element?, Never>?, Bool) in
+            if state.finished { return (nil, false) }
+            if let consumer = state.consumers.popFirst() { return (consumer.continuation, false) }
+            state.buffered.append((element, cost))
+            state.bytes += cost
+            state.highWater = Swift.max(state.highWater, state.buffered.count)
+            return (nil, state.holdsSenders(limits))
+        }
+        consumer?.resume(returning: element)
+        if full { await waitForRoom() }
+    }
+
+    /// A sender's wait until the consumer brought the buffer back within its limits, ``finish()`` came, or the task
+    /// was cancelled.
+    private func waitForRoom() async {
         let id = state.withLockedValue { $0.makeID() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let (consumer, wait) = state.withLockedValue { state -> (CheckedContinuation<Element?, Never>?, Bool) in
-                    if state.finished { return (nil, false) }
-                    if let consumer = state.consumers.popFirst() { return (consumer.continuation, false) }
-                    state.buffered.append((element, Swift.max(0, bytes)))
-                    state.bytes += Swift.max(0, bytes)
-                    state.highWater = Swift.max(state.highWater, state.buffered.count)
-                    // Checked under the lock: a cancellation after this finds the waiter and ends its wait.
-                    guard state.isOver(limits), state.buffered.count > 1, !Task.isCancelled else { return (nil, false) }
+                // Checked again under the lock (the consumer may have made room meanwhile); a cancellation after this
+                // finds the waiter and ends its wait.
+                let waits = state.withLockedValue { state -> Bool in
+                    guard !state.finished, state.holdsSenders(limits), !Task.isCancelled else { return false }
                     state.senders.append(Waiter(id: id, continuation: continuation))
-                    return (nil, true)
+                    return true
                 }
-                consumer?.resume(returning: element)
-                if !wait { continuation.resume() }
+                if !waits { continuation.resume() }
             }
         } onCancel: {
             resumeSender(id)
@@ -114,22 +137,29 @@ public final class IngressBuffer<Element: Sendable>: AsyncSequence, Sendable {
     /// The next element: the oldest buffered one, or the next one sent; `nil` once finished and empty, or when the
     /// consuming task is cancelled.
     func next() async -> Element? {
+        if let taken = state.withLockedValue({ $0.take(limits) }) { return handOut(taken) }
+        return await waitForElement()
+    }
+
+    /// Lets the senders a taken element released go on; returns the element.
+    private func handOut(_ taken: (element: Element, released: [Waiter<Void>])) -> Element {
+        for sender in taken.released { sender.continuation.resume() }
+        return taken.element
+    }
+
+    /// The consumer's wait for the next send, ``finish()``, or the task's cancellation.
+    private func waitForElement() async -> Element? {
         let id = state.withLockedValue { $0.makeID() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Element?, Never>) in
-                let (taken, senders, wait) = state.withLockedValue { state -> (Element?, [Waiter<Void>], Bool) in
-                    if let first = state.buffered.popFirst() {
-                        state.bytes -= first.bytes
-                        var released: [Waiter<Void>] = []
-                        while !state.isOver(limits), let sender = state.senders.popFirst() { released.append(sender) }
-                        return (first.element, released, false)
-                    }
-                    if state.finished || Task.isCancelled { return (nil, [], false) }
+                // An element may have come meanwhile: taken under the same lock that registers the waiter.
+                let (taken, waits) = state.withLockedValue { state -> ((element: Element, released: [Waiter<Void>])?, Bool) in
+                    if let taken = state.take(limits) { return (taken, false) }
+                    if state.finished || Task.isCancelled { return (nil, false) }
                     state.consumers.append(Waiter(id: id, continuation: continuation))
-                    return (nil, [], true)
+                    return (nil, true)
                 }
-                for sender in senders { sender.continuation.resume() }
-                if !wait { continuation.resume(returning: taken) }
+                if !waits { continuation.resume(returning: taken.map(handOut)) }
             }
         } onCancel: {
             resumeConsumer(id)
