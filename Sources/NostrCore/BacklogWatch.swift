@@ -6,10 +6,11 @@
 /// relays built the same way do likewise. A bot that reads its socket slower than events come (a burst of commands,
 /// a flood of strangers' gift wraps) loses messages that way: they are stored on the relay but never sent live.
 /// The reader cannot see the relay's buffer, but it sees the cause: it holds an event and waits for the inbox to
-/// take it (once the pool's buffer between the readers and the inbox is full). Waiting there for most of a second means the relay is writing
-/// faster than the bot reads; once the waits are short again the backlog is gone, and the subscriptions are sent
-/// again (``Decision/catchUp(behindSince:)``) so the relay sends what it stored since the backlog began. The
-/// events already received come back as exact copies and are dropped by the pool's deduplication.
+/// take it (once the pool's buffer between the readers and the inbox is full). Waiting there for most of a second
+/// means the relay is writing faster than the bot reads; once the waits are short again the backlog is gone, and
+/// the subscriptions are sent again (``Decision/catchUp(behindSince:)``) so the relay sends what it stored since the
+/// backlog began. The events already received come back as exact copies and are dropped by the pool's
+/// deduplication.
 ///
 /// Pure: hand-off waits and instants go in, decisions come out. Time is cut into windows of ``Configuration/window``,
 /// opened by a hand-off (nothing is timed while idle and not behind):

@@ -100,6 +100,7 @@ extension EndToEndRun {
         let texts = (0..<load).map { "load-\(tag)-\($0)" }
         // The issue of the index-th command: #2… when distinct, else #1.
         func issue(_ index: Int) -> Int { distinct ? index + 2 : 1 }
+        let issues = Set((0..<load).map(issue))
         let events = try texts.enumerated().map { index, text in try client.dm("comment ops/tc#\(issue(index)) \(text)", .nip04) }
         let cpuBefore = (bot: process.cpuMilliseconds(), relay: relay.cpuMilliseconds(), bench: BenchProcess.cpuMilliseconds(of: "self"))
         let start = DispatchTime.now().uptimeNanoseconds
@@ -107,7 +108,7 @@ extension EndToEndRun {
         let answers: [(text: String, arrivedNanos: UInt64)]
         do { answers = try await client.answers(load, timeout: .seconds(300)) } catch {
             // Tells a lost command from a lost answer.
-            let written = await Self.comments(on: Set((0..<load).map(issue)), in: forge)
+            let written = await Self.comments(on: issues, in: forge)
             let done = texts.enumerated().filter { index, text in written["\(issue(index)) \(text)", default: 0] > 0 }.count
             var published: Int?
             if let metricsPort {
@@ -131,7 +132,7 @@ extension EndToEndRun {
         let extra = await client.mailbox.next(timeout: .seconds(2))
         // Each comment's first line, counted per issue (one pass: 1,000 comments on one issue made a search per
         // text quadratic). operator-gate appends its key line after the text; the reference bot posts the text alone.
-        let written = await Self.comments(on: Set((0..<load).map(issue)), in: forge)
+        let written = await Self.comments(on: issues, in: forge)
         let writtenOnce = texts.enumerated().allSatisfy { index, text in written["\(issue(index)) \(text)"] == 1 }
         var figures = EndToEndFigures.Load()
         figures.commands = load
