@@ -50,7 +50,10 @@ public final class SQLiteLedger: Ledger {
             // part of a commit's cost with a big ledger. ``maintain()`` checkpoints from its own connection
             // instead; this high threshold is the backstop when nobody runs it.
             try WALCheckpointer.raiseBackstop(on: db)
-            try SQLitePageCache.apply(to: db)
+            // Readers are opened read-only; the writer claims and completes (``SQLitePageCache``).
+            try SQLitePageCache.apply(
+                to: db,
+                kibibytes: db.configuration.readonly ? SQLitePageCache.kibibytesPerConnection : SQLitePageCache.kibibytesOfLedgerWriter)
         }
         database = try DatabasePool(path: path, configuration: configuration)
         let upgrading = try database.read { db in try !Self.migrator.hasCompletedMigrations(db) }
