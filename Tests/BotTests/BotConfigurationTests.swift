@@ -1,6 +1,7 @@
 import Foundation
 import Gate
 import NostrCore
+import TestSupport
 import Testing
 
 @testable import Bot
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func theLedgerPasswordComesFromTheEnvironmentOrAFile() throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("og-pg-\(UUID().uuidString).pass").path
+        let file = ScratchDirectory.root.appendingPathComponent("og-pg-\(UUID().uuidString).pass").path
         try "s3cret\n".write(toFile: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         let settings = LedgerSettings(backend: .postgres(url: "postgres://gate@db/og"), passwordFile: file)
@@ -147,7 +148,7 @@ import Testing
     }
 
     @Test func keyFileMustBePrivateAndEnvironmentWins() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-config-\(UUID().uuidString)")
+        let directory = ScratchDirectory.root.appendingPathComponent("og-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let secret = SecretKey.generate()
         let keyPath = directory.appendingPathComponent("bot.nsec").path
@@ -198,7 +199,7 @@ import Testing
     }
 
     @Test func tokenAndPasswordFilesMustBePrivate() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-secrets-\(UUID().uuidString)")
+        let directory = ScratchDirectory.root.appendingPathComponent("og-secrets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let token = directory.appendingPathComponent("gitea.token").path
         let password = directory.appendingPathComponent("pg.pass").path

@@ -40,7 +40,7 @@ final class BotHarness: @unchecked Sendable {
         self.state = state
         self.giteaURL = giteaURL
         peer = try RustNostrPeer()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-bot-\(UUID().uuidString)")
+        directory = ScratchDirectory.root.appendingPathComponent("og-bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let keyFile = directory.appendingPathComponent("bot.nsec").path
         try bot.nsec.write(toFile: keyFile, atomically: true, encoding: .utf8)

@@ -3,6 +3,7 @@ import Gate
 import Logging
 import NostrCore
 import NostrIngress
+import TestSupport
 import Testing
 
 @testable import Bot
@@ -25,7 +26,7 @@ import Testing
                 defaultRepository: try Repository("ops/tc"), aliases: [:]),
             Operator(publicKey: bob.publicKey, name: "bob", repositories: ["other/*"], actions: [.show], defaultRepository: nil, aliases: [:])
         ]
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-pipe-\(UUID().uuidString)/inbox.sqlite").path
+        let path = ScratchDirectory.root.appendingPathComponent("og-pipe-\(UUID().uuidString)/inbox.sqlite").path
         return try InboxPipeline(
             decoder: DirectMessageDecoder(keys: ConversationKeyCache(secretKey: bot)),
             store: persist ? try store ?? InboxStore(path: path) : nil,
@@ -87,7 +88,7 @@ import Testing
     /// it is dropped as `own_copy` before any cryptography (a tampered signature would otherwise read as invalid),
     /// where before it cost a partial unwrap and counted as a stranger's event. Ids of a restart's stored replies too.
     @Test func theBotsOwnCopiesAreDroppedByIdBeforeAnyCryptography() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-own-\(UUID().uuidString)/inbox.sqlite").path
+        let path = ScratchDirectory.root.appendingPathComponent("og-own-\(UUID().uuidString)/inbox.sqlite").path
         let store = try InboxStore(path: path)
         let p = try pipeline(store: store)
         let answer = try NIP17.message("✓ done", author: bot.keyPair, recipient: alice.publicKey, now: now)

@@ -1,13 +1,14 @@
 import Foundation
 import Logging
 import NostrCore
+import TestSupport
 import Testing
 
 @testable import Bot
 
 @Suite struct InboxStoreTests {
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("og-inbox-\(UUID().uuidString)/inbox.sqlite").path
+        ScratchDirectory.root.appendingPathComponent("og-inbox-\(UUID().uuidString)/inbox.sqlite").path
     }
 
     @Test func recordsSurviveReopening() throws {

@@ -3,6 +3,7 @@ import Gate
 import Logging
 import NostrCore
 import NostrIngress
+import TestSupport
 import Testing
 
 @testable import Bot
@@ -15,7 +16,7 @@ import Testing
 
     static func service(digest: Int64 = 10) throws -> (NoticeService, InboxStore) {
         let store = try InboxStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-notice-\(UUID().uuidString)/inbox.sqlite").path)
+            path: ScratchDirectory.root.appendingPathComponent("og-notice-\(UUID().uuidString)/inbox.sqlite").path)
         let op = Operator(
             publicKey: alice.publicKey, name: "alice", repositories: ["ops/*"], actions: [.watch], defaultRepository: nil, aliases: [:])
         let settings = try #require(try WebhookSettings.parse(Data(#"{"webhook": {"digest_s": \#(digest)}}"#.utf8), directory: "/"))

@@ -147,7 +147,7 @@ import Testing
                 RelayListEvent.inbox(relays: [url], createdAt: now).sign(with: key), to: [relay.url], timeout: .seconds(5))
             #expect(published.succeeded, "\(published.outcomes)")
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-dir-\(UUID().uuidString)/inbox.sqlite").path
+        let path = ScratchDirectory.root.appendingPathComponent("og-dir-\(UUID().uuidString)/inbox.sqlite").path
         let store = try InboxStore(path: path)
         try store.storeRelayLists(KnownRelayLists(inbox: ["wss://old.example"], inboxCreatedAt: 1, fetchedAt: now - 7200), of: person.publicKey.hex)
         let directory = RelayListDirectory(

@@ -14,7 +14,7 @@ import Testing
     /// A new inbox store holding `count` answered messages whose answers (signed by a new bot key) are unpublished.
     static func storeWithAnswers(_ count: Int) throws -> (InboxStore, KeyPair) {
         let store = try InboxStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
+            path: ScratchDirectory.root.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
         let bot = KeyPair(secretKey: .generate())
         let now = Int64(Date().timeIntervalSince1970)
         for index in 0..<count {
@@ -30,7 +30,7 @@ import Testing
         let relay = try RelayProcess(.localRelay())
         relay.kill()  // down: the first attempt finds no relay
         let store = try InboxStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
+            path: ScratchDirectory.root.appendingPathComponent("og-publisher-\(UUID().uuidString)/inbox.sqlite").path)
         let bot = KeyPair(secretKey: .generate())
         let now = Int64(Date().timeIntervalSince1970)
         let reply = EventTemplate(kind: 1, content: "✓ answered", tags: [], createdAt: now).sign(with: bot)

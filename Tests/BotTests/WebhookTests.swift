@@ -4,6 +4,7 @@ import Foundation
 import Gate
 import GiteaSimulator
 import NostrCore
+import TestSupport
 import Testing
 
 @testable import Bot
@@ -190,7 +191,7 @@ import Testing
     /// The assignees a delivery shows are kept for the next comparison, in the fan-out's transaction.
     @Test func assigneesAreRememberedWithTheFanOut() throws {
         let store = try InboxStore(
-            path: FileManager.default.temporaryDirectory.appendingPathComponent("og-hooks-\(UUID().uuidString)/inbox.sqlite").path)
+            path: ScratchDirectory.root.appendingPathComponent("og-hooks-\(UUID().uuidString)/inbox.sqlite").path)
         #expect(try store.lastAssignees(repo: "ops/tc", number: 4) == nil)
         let delivery = WebhookDelivery(id: "d1", event: "issues", eventType: "issues", body: "{}", receivedAt: 1)
         #expect(try store.storeDelivery(delivery) && !store.storeDelivery(delivery))

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized) struct CrashRecoveryTests {
     /// `gate` tool arguments for a fresh ledger and a private token file, against the harness's simulator.
     static func gateArguments(_ h: SimulatorHarness) throws -> [String] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-crash-\(UUID().uuidString)")
+        let directory = ScratchDirectory.root.appendingPathComponent("og-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let tokenFile = directory.appendingPathComponent("gitea.token").path
         try "bot-token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)

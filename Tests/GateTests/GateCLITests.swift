@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct GateCLITests {
     /// A folder with operator-gate.json (relative data_dir and token_file) pointing at the simulator.
     static func configFolder(_ url: URL) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-cli-\(UUID().uuidString)")
+        let directory = ScratchDirectory.root.appendingPathComponent("og-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try "bot-token\n".write(to: directory.appendingPathComponent("gitea.token"), atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent("gitea.token").path)
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func configErrorsNameTheField() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-cli-\(UUID().uuidString)")
+        let directory = ScratchDirectory.root.appendingPathComponent("og-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("operator-gate.json").path
         try #"{"gitea": {"url": "forge.example", "login": "gatebot"}}"#.write(toFile: config, atomically: true, encoding: .utf8)

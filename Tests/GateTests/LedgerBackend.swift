@@ -24,7 +24,7 @@ enum LedgerBackend: String, CaseIterable, Sendable, CustomTestStringConvertible 
     func withLedger(_ body: (any Ledger) async throws -> Void) async throws {
         switch self {
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-ledger-\(UUID().uuidString)/ledger.sqlite").path
+            let path = ScratchDirectory.root.appendingPathComponent("og-ledger-\(UUID().uuidString)/ledger.sqlite").path
             try await body(try SQLiteLedger(path: path))
         case .postgres:
             try await Self.withPostgresLedgers(count: 1) { try await body($0[0]) }

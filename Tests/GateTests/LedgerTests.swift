@@ -38,7 +38,7 @@ import Testing
 /// The ledger contract, on every backend (``LedgerBackend``), and what is particular to SQLite.
 @Suite struct SQLiteLedgerTests {
     static func path() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("og-ledger-\(UUID().uuidString)/ledger.sqlite").path
+        ScratchDirectory.root.appendingPathComponent("og-ledger-\(UUID().uuidString)/ledger.sqlite").path
     }
 
     static func command(origin: String?, again: Bool = false, issue: Int = 12) -> Command {

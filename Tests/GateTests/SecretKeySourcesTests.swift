@@ -14,7 +14,7 @@ import Testing
 
     @Test func aKeyFileOrTheEnvironmentSignsAndAReadableFileIsRefused() async throws {
         let secret = SecretKey.generate()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("og-sec-\(UUID().uuidString).nsec").path
+        let path = ScratchDirectory.root.appendingPathComponent("og-sec-\(UUID().uuidString).nsec").path
         try (secret.nsec + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
         let refused = try await OperatorGateProcess.run(["event", "sign", "--sec-file", path], stdin: Self.template)

@@ -3,6 +3,7 @@ import Gate
 import GiteaSimulator
 import Logging
 import NIOConcurrencyHelpers
+import TestSupport
 import Testing
 
 /// Runs the Gitea simulator for one test and builds Gate executors against it: over HTTP on a loopback port
@@ -75,7 +76,7 @@ struct SimulatorHarness {
     }
 
     static func ledgerPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("og-gate-\(UUID().uuidString)/ledger.sqlite").path
+        ScratchDirectory.root.appendingPathComponent("og-gate-\(UUID().uuidString)/ledger.sqlite").path
     }
 
     static func command(

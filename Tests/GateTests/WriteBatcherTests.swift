@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 
 @testable import Gate
@@ -8,7 +9,7 @@ import Testing
 /// instead of hoping the scheduler makes them concurrent.
 @Suite struct WriteBatcherTests {
     static func pool() throws -> DatabasePool {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("og-batcher-\(UUID().uuidString)")
+        let directory = ScratchDirectory.root.appendingPathComponent("og-batcher-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let pool = try DatabasePool(path: directory.appendingPathComponent("batcher.sqlite").path)
         try pool.write { db in try db.execute(sql: "CREATE TABLE t (value INTEGER NOT NULL UNIQUE)") }

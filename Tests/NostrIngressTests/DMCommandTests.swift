@@ -30,7 +30,7 @@ import Testing
         let bot = SecretKey.generate()
         let alice = SecretKey.generate()
         let relayArguments = ["--relay", local.url, "--relay", python.url]
-        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("og-capture-\(UUID().uuidString).jsonl").path
+        let capture = ScratchDirectory.root.appendingPathComponent("og-capture-\(UUID().uuidString).jsonl").path
 
         // dm listen, in the background, while rust-nostr sends one DM in each scheme to both relays.
         async let listened = Task {
@@ -100,7 +100,7 @@ import Testing
         let peer = try RustNostrPeer()
         let (sender, alice, nobody) = (SecretKey.generate(), SecretKey.generate(), SecretKey.generate())
         try peer.call(["op": "client_publish", "sec": alice.hex, "kind": 10050, "tags": [["relay", inbox.url]], "relays": [discovery.url]])
-        let list = FileManager.default.temporaryDirectory.appendingPathComponent("og-relays-\(UUID().uuidString).json").path
+        let list = ScratchDirectory.root.appendingPathComponent("og-relays-\(UUID().uuidString).json").path
         try #"{"relays": [{"url": "\#(own.url)"}]}"#.write(toFile: list, atomically: true, encoding: .utf8)
         let common = ["--sec", sender.hex, "--relays", list, "--discovery-relay", discovery.url, "--timeout", "10"]
         let (status, out, errors) = try await Self.run(["dm", "send", "--to", alice.publicKey.npub, "--text", "via inbox"] + common)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NostrCore
+import TestSupport
 
 @testable import Bot
 @testable import NostrIngress
@@ -77,5 +78,5 @@ final class InboxRunner: Sendable {
 
 /// A temporary SQLite path.
 func temporaryStorePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("og-inbox-\(UUID().uuidString)/inbox.sqlite").path
+    ScratchDirectory.root.appendingPathComponent("og-inbox-\(UUID().uuidString)/inbox.sqlite").path
 }

@@ -4,7 +4,7 @@ import GRDB
 /// Rows of `table` in a copy of the SQLite database file at `path` taken alone, without its write-ahead log: what
 /// checkpoints have moved into the main file so far (0 when even the table is only in the log).
 public func rowsInMainFileAlone(_ path: String, table: String) throws -> Int {
-    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("og-copy-\(UUID().uuidString).sqlite").path
+    let copy = ScratchDirectory.root.appendingPathComponent("og-copy-\(UUID().uuidString).sqlite").path
     try FileManager.default.copyItem(atPath: path, toPath: copy)
     defer { try? FileManager.default.removeItem(atPath: copy) }
     return try DatabaseQueue(path: copy).read { db in (try? Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")) ?? 0 }

@@ -26,7 +26,7 @@ public final class RelayProcess: @unchecked Sendable {
     public init(_ kind: Kind) throws {
         self.kind = kind
         self.port = try FreePort.find()
-        self.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("og-relay-\(UUID().uuidString)")
+        self.dataDirectory = ScratchDirectory.root.appendingPathComponent("og-relay-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         try start()
     }
