@@ -13,6 +13,8 @@ public actor AnswerMailbox {
     private var items: [(text: String, arrivedNanos: UInt64)] = []
     /// Events that did not decode as a DM to this client, and DMs from someone else: what was not filed.
     public private(set) var notFiled = (undecodable: 0, otherSenders: 0)
+    /// DMs from the sender filed so far, taken or not.
+    public private(set) var filed = 0
 
     /// Files every DM from `sender` arriving on `events` until the stream ends or the task is cancelled.
     public func collect<Events: AsyncSequence & Sendable>(_ events: Events, decoder: DirectMessageDecoder, from sender: PublicKey) async
@@ -28,6 +30,7 @@ public actor AnswerMailbox {
                 continue
             }
             items.append((message.text, arrived))
+            filed += 1
         }
     }
 

@@ -111,16 +111,19 @@ extension EndToEndRun {
             let written = await Self.comments(on: issues, in: forge)
             let done = texts.enumerated().filter { index, text in written["\(issue(index)) \(text)", default: 0] > 0 }.count
             var published: Int?
+            var executed: Int?
             if let metricsPort {
                 published = try? await StageBreakdown.scrapeSum(port: metricsPort, series: #"operator_gate_replies_total{result="published""#)
+                executed = try? await StageBreakdown.scrapeSum(port: metricsPort, series: #"operator_gate_commands_total{"#)
             }
             let relay = await client.pool.status().first
-            let notFiled = await client.mailbox.notFiled
+            let (notFiled, filed) = await (client.mailbox.notFiled, client.mailbox.filed)
             throw CLIError(
-                "\(error); Gitea has \(done) of the \(load) comments; the bot published \(published.map(String.init) ?? "?") "
-                    + "replies in all; the client's relay connection received \(relay?.eventsReceived ?? 0) events and caught up "
-                    + "\(relay?.catchUps ?? 0) times (\(relay?.duplicatesDropped ?? 0) duplicates; \(notFiled.undecodable) undecodable, "
-                    + "\(notFiled.otherSenders) from others)")
+                "\(error); Gitea has \(done) of the \(load) comments; the bot ran \(executed.map(String.init) ?? "?") commands and "
+                    + "published \(published.map(String.init) ?? "?") replies in all; the client's relay connection received "
+                    + "\(relay?.eventsReceived ?? 0) events and caught up \(relay?.catchUps ?? 0) times (\(relay?.duplicatesDropped ?? 0) "
+                    + "duplicates); its buffer holds \(client.pool.events.count); its mailbox filed \(filed) answers in all "
+                    + "(\(notFiled.undecodable) undecodable, \(notFiled.otherSenders) from others)")
         }
         let end = answers.map(\.arrivedNanos).max() ?? start
         let cpu = process.cpuMilliseconds() - cpuBefore.bot
