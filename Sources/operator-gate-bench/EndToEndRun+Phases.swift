@@ -89,7 +89,8 @@ extension EndToEndRun {
 
     /// `load` NIP-04 comments published at once (on issues #2… when `distinct`, else all on #1), timed from the first
     /// publish to the last answer; then checks that each was written to Gitea once and answered once.
-    /// - Parameter metricsPort: the bot's `/metrics` (operator-gate only), read when answers are missing.
+    /// - Parameter metricsPort: the bot's `/metrics` (operator-gate only), read before the phase and when answers are
+    ///   missing (``LoadCounters``).
     func loadPhase(
         _ client: OperatorClient, process: BenchProcess, relay: BenchProcess, forge: GiteaSimulatorState, distinct: Bool,
         metricsPort: Int? = nil
@@ -102,6 +103,7 @@ extension EndToEndRun {
         func issue(_ index: Int) -> Int { distinct ? index + 2 : 1 }
         let issues = Set((0..<load).map(issue))
         let events = try texts.enumerated().map { index, text in try client.dm("comment ops/tc#\(issue(index)) \(text)", .nip04) }
+        let countsBefore = await LoadCounters.read(client, metricsPort: metricsPort)
         let cpuBefore = (bot: process.cpuMilliseconds(), relay: relay.cpuMilliseconds(), bench: BenchProcess.cpuMilliseconds(of: "self"))
         let start = DispatchTime.now().uptimeNanoseconds
         try await client.publishAll(events)
@@ -110,20 +112,10 @@ extension EndToEndRun {
             // Tells a lost command from a lost answer.
             let written = await Self.comments(on: issues, in: forge)
             let done = texts.enumerated().filter { index, text in written["\(issue(index)) \(text)", default: 0] > 0 }.count
-            var published: Int?
-            var executed: Int?
-            if let metricsPort {
-                published = try? await StageBreakdown.scrapeSum(port: metricsPort, series: #"operator_gate_replies_total{result="published""#)
-                executed = try? await StageBreakdown.scrapeSum(port: metricsPort, series: #"operator_gate_commands_total{"#)
-            }
-            let relay = await client.pool.status().first
-            let (notFiled, filed) = await (client.mailbox.notFiled, client.mailbox.filed)
+            let counts = await LoadCounters.read(client, metricsPort: metricsPort)
             throw CLIError(
-                "\(error); Gitea has \(done) of the \(load) comments; the bot ran \(executed.map(String.init) ?? "?") commands and "
-                    + "published \(published.map(String.init) ?? "?") replies in all; the client's relay connection received "
-                    + "\(relay?.eventsReceived ?? 0) events and caught up \(relay?.catchUps ?? 0) times (\(relay?.duplicatesDropped ?? 0) "
-                    + "duplicates); its buffer holds \(client.pool.events.count); its mailbox filed \(filed) answers in all "
-                    + "(\(notFiled.undecodable) undecodable, \(notFiled.otherSenders) from others)")
+                "load on \(distinct ? "distinct issues" : "one issue"): \(error); Gitea has \(done) of the \(load) comments; "
+                    + (await counts.report(since: countsBefore, commands: load, client: client)))
         }
         let end = answers.map(\.arrivedNanos).max() ?? start
         let cpu = process.cpuMilliseconds() - cpuBefore.bot
