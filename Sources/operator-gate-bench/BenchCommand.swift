@@ -44,6 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Ledger sizes, comma-separated.") var sizes = "1000,100000,1000000"
         @Option(help: "Claim+complete operations (and lookup pairs) timed at each size.") var operations = 20000
         @Option(help: "Commands in flight at once (concurrent commands share commits).") var concurrency = 256
+        @Option(help: "SQLite: fresh ledgers measured at each size; each figure is their median.") var repeats = 3
 
         func run() async throws {
             try await runAsyncTool {
@@ -74,10 +75,12 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 guard backend == "sqlite" else { throw CLIError("--backend must be sqlite or postgres") }
                 let parsed = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard !parsed.isEmpty, parsed.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }), operations > 0, (1...1024).contains(concurrency) else {
-                    throw CLIError("--sizes must be numbers from 1 to 10000000, --operations positive, --concurrency 1...1024")
+                guard !parsed.isEmpty, parsed.allSatisfy({ $0 >= 1 && $0 <= 10_000_000 }), operations > 0, (1...1024).contains(concurrency),
+                    (1...20).contains(repeats)
+                else {
+                    throw CLIError("--sizes must be numbers from 1 to 10000000, --operations positive, --concurrency 1...1024, --repeats 1...20")
                 }
-                let rows = try await LedgerBenchmark(sizes: parsed, operations: operations, concurrency: concurrency).run()
+                let rows = try await LedgerBenchmark(sizes: parsed, operations: operations, concurrency: concurrency, repeats: repeats).run()
                 let baseline = rows[0].claimCompletePerSecond
                 if json {
                     StandardIO.printLine(
@@ -87,6 +90,7 @@ struct BenchCommand: AsyncParsableCommand {
                                     "\(row.size)",
                                     JSONOutput.object([
                                         ("claim_complete_per_s", .double(row.claimCompletePerSecond)),
+                                        ("claim_complete_per_s_runs", .array(row.claimCompleteRuns.map(JSONOutput.double))),
                                         ("claim_complete_per_s_one_at_a_time", .double(row.sequentialPerSecond)),
                                         ("lookups_per_s", .double(row.lookupsPerSecond)),
                                         ("cost_vs_smallest", .double(baseline / row.claimCompletePerSecond)),
@@ -97,13 +101,16 @@ struct BenchCommand: AsyncParsableCommand {
                         ).text)
                 } else {
                     var lines = [
-                        "entries   claim+complete/s (\(concurrency) in flight)   one at a time/s   lookups/s   cost vs \(rows[0].size)   (fill s)"
+                        "medians of \(repeats) runs, each in a fresh ledger",
+                        "entries   claim+complete/s (\(concurrency) in flight)   one at a time/s   lookups/s   cost vs \(rows[0].size)   (fill s)   "
+                            + "claim+complete/s of each run"
                     ]
                     for row in rows {
                         lines.append(
                             String(
-                                format: "%9d   %30.0f   %15.0f   %9.0f   %10.2fx   (%.1f)", row.size, row.claimCompletePerSecond,
-                                row.sequentialPerSecond, row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds))
+                                format: "%9d   %30.0f   %15.0f   %9.0f   %10.2fx   (%.1f)   ", row.size, row.claimCompletePerSecond,
+                                row.sequentialPerSecond, row.lookupsPerSecond, baseline / row.claimCompletePerSecond, row.fillSeconds)
+                                + row.claimCompleteRuns.map { String(format: "%.0f", $0) }.joined(separator: " "))
                     }
                     StandardIO.printLine(lines.joined(separator: "\n"))
                 }
