@@ -22,10 +22,12 @@ struct LoadCounters: Sendable {
     /// Reads the counters now; the bot's from its `/metrics` on `metricsPort` (operator-gate only).
     static func read(_ client: OperatorClient, metricsPort: Int?) async -> LoadCounters {
         var counters = LoadCounters()
-        if let port = metricsPort {
-            counters.botEvents = try? await StageBreakdown.scrapeSum(port: port, series: "operator_gate_events_total{")
-            counters.botCommands = try? await StageBreakdown.scrapeSum(port: port, series: "operator_gate_commands_total{")
-            counters.botPublished = try? await StageBreakdown.scrapeSum(port: port, series: #"operator_gate_replies_total{result="published""#)
+        if let port = metricsPort,
+            let sums = try? await StageBreakdown.scrapeSums(
+                port: port,
+                series: ["operator_gate_events_total{", "operator_gate_commands_total{", #"operator_gate_replies_total{result="published""#])
+        {
+            (counters.botEvents, counters.botCommands, counters.botPublished) = (sums[0], sums[1], sums[2])
         }
         let relay = await client.pool.status().first
         counters.clientReceived = relay?.eventsReceived ?? 0

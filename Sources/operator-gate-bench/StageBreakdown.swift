@@ -51,7 +51,13 @@ struct StageBreakdown: Codable, Sendable {
 
     /// The sum of the bot's series that start with `series` (a name and the start of its labels).
     static func scrapeSum(port: Int, series prefix: String) async throws -> Int {
-        samples(try await metricsText(port: port)).filter { $0.series.hasPrefix(prefix) }.reduce(0) { $0 + Int($1.value) }
+        try await scrapeSums(port: port, series: [prefix])[0]
+    }
+
+    /// For each prefix in `series`, the sum of the bot's series that start with it, from one read of `/metrics`.
+    static func scrapeSums(port: Int, series prefixes: [String]) async throws -> [Int] {
+        let samples = samples(try await metricsText(port: port))
+        return prefixes.map { prefix in samples.filter { $0.series.hasPrefix(prefix) }.reduce(0) { $0 + Int($1.value) } }
     }
 
     /// The bot's `/metrics` page on `port`.
