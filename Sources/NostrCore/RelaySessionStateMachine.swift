@@ -209,6 +209,13 @@ public struct RelaySessionStateMachine: Sendable {
         return earliest
     }
 
+    /// Whether anything waits for ``tick(now:)`` (``nextDeadline`` is not `nil`), in constant time: the driver asks
+    /// after every frame, while ``nextDeadline`` looks at every publish awaiting its OK (a burst's answers: hundreds).
+    public var isWaiting: Bool {
+        if case .pending = auth { return true }
+        return !inFlight.isEmpty || !resubscribeAt.isEmpty
+    }
+
     /// Advances time: publishes past their deadline time out, rate-limited subscriptions are re-sent when due,
     /// and an unanswered AUTH is assumed to have worked.
     public mutating func tick(now: ContinuousClock.Instant) -> [Action] {

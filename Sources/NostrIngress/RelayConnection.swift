@@ -207,7 +207,7 @@ actor RelayConnection {
         if case .catchUp(let since) = backlog?.tick(now: .now) { await catchUp(behindSince: since) }
     }
 
-    private func hasDeadline() -> Bool { session.nextDeadline != nil || backlog?.deadline != nil }
+    private func hasDeadline() -> Bool { session.isWaiting || backlog?.deadline != nil }
 
     /// Asks again for what the relay stored since the reader fell behind (``BacklogWatch``), on one-shot
     /// subscriptions paged by ``CatchUpPager``: the subscriptions' filters with `since` no later than when it fell

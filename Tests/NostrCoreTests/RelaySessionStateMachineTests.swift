@@ -250,4 +250,38 @@ import Testing
         _ = session.disconnected(reason: "gone")
         #expect(session.nextDeadline == nil, "a disconnect settles every wait")
     }
+
+    /// ``RelaySessionStateMachine/isWaiting`` (what the driver asks after every frame) says whether there is a
+    /// ``RelaySessionStateMachine/nextDeadline`` through every kind of wait, and as each settles.
+    @Test func isWaitingAgreesWithNextDeadline() {
+        var session = RelaySessionStateMachine(configuration: .init(okTimeout: .seconds(10), authTimeout: .seconds(3)))
+        func agree(_ step: String) { #expect(session.isWaiting == (session.nextDeadline != nil), "\(step)") }
+        _ = session.connected(subscriptions: Self.filters)
+        agree("connected")
+        #expect(!session.isWaiting)
+        let e = event()
+        _ = session.publish(e, now: t0)
+        agree("publish awaiting its OK")
+        #expect(session.isWaiting)
+        _ = session.receive(#"["OK","\#(e.id)",true,""]"#, now: t0)
+        agree("OK received")
+        #expect(!session.isWaiting)
+        _ = session.receive(#"["CLOSED","inbox","rate-limited: slow down"]"#, now: t0)
+        agree("resubscription scheduled")
+        #expect(session.isWaiting)
+        _ = session.tick(now: t0 + .seconds(60))
+        agree("resubscription sent")
+        #expect(!session.isWaiting)
+        _ = session.receive(#"["AUTH","c-9"]"#, now: t0)
+        _ = session.authSigned(NIP42.authEvent(relayURL: "ws://r", challenge: "c-9", keyPair: Self.key, now: 1_800_000_000), now: t0)
+        agree("AUTH awaiting its answer")
+        #expect(session.isWaiting)
+        _ = session.tick(now: t0 + .seconds(3))
+        agree("AUTH assumed")
+        #expect(!session.isWaiting)
+        _ = session.publish(event("y"), now: t0)
+        _ = session.disconnected(reason: "gone")
+        agree("disconnected")
+        #expect(!session.isWaiting)
+    }
 }
