@@ -19,12 +19,15 @@ public struct AsyncHTTPGiteaTransport: GiteaTransport {
 
     /// One client for the process (never shut down: it lives as long as the process). A refused connection fails
     /// the request at once instead of being retried until its deadline (the Gate decides about retries), and at
-    /// most 5 redirects are followed (an `http://` URL moved to `https://`).
+    /// most 5 redirects are followed (an `http://` URL moved to `https://`). No tracer: the bot bootstraps none, and
+    /// with the default (the global no-op tracer) every request still made a span and its attributes (about 1 % of
+    /// the bot's CPU under load, `perf` of `bench e2e`).
     static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 5, allowCycles: false), timeout: .init(connect: .seconds(10)),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16))
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
