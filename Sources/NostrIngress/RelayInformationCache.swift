@@ -26,12 +26,14 @@ public actor RelayInformationCache {
         return information
     }
 
-    /// The client for NIP-11 documents, one for the process: no redirects, a refused connection fails at once.
+    /// The client for NIP-11 documents, one for the process: no redirects, a refused connection fails at once, no
+    /// tracer (as the Gitea client's: the bot bootstraps none, and the default made a span per request).
     private static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3)),
             connectionPool: .init(idleTimeout: .seconds(5), concurrentHTTP1ConnectionsPerHostSoftLimit: 2))
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
