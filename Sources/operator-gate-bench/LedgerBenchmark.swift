@@ -14,8 +14,8 @@ struct LedgerBenchmark {
     let operations: Int
     /// Commands in flight at once (each claims then completes, one after the other); concurrent ones share commits.
     let concurrency: Int
-    /// Fresh ledgers measured at each size.
-    var repeats = 1
+    /// Fresh ledgers measured at each size (`--repeats`, which owns the default).
+    let repeats: Int
 
     struct Row {
         let size: Int
