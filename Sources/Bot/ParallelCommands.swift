@@ -11,6 +11,7 @@ import Synchronization
 public enum ParallelCommands {
     /// The intake's handle for handing over commands.
     public struct Intake<Job: Sendable>: ~Copyable {
+        fileprivate let board: Board<Job>
         fileprivate let events: AsyncStream<Event<Job>>.Continuation
         fileprivate var places: AsyncStream<Void>.AsyncIterator
 
@@ -18,18 +19,66 @@ public enum ParallelCommands {
         /// (nothing was handed over).
         public mutating func submit(_ job: Job, on target: CommandTarget) async -> Bool {
             guard await places.next() != nil, !Task.isCancelled else { return false }
-            events.yield(.arrived(job, target))
+            let starting = board.arrive(job, on: target)
+            if !starting.isEmpty { events.yield(.start(starting)) }
             return true
         }
     }
 
+    /// What the scheduler is told: only what needs a task to act.
     fileprivate enum Event<Job: Sendable>: Sendable {
-        case arrived(Job, CommandTarget)
-        /// The job's target may take its next job (the job may still be finishing: its answer).
-        case released(UInt64)
-        /// The job returned: its place is free.
-        case ended
-        case intakeEnded
+        /// Jobs that start now, with their ids.
+        case start([(UInt64, Job)])
+        /// The intake returned, or (after that) the last held job released its target: look whether all is done.
+        case check
+    }
+
+    /// The lanes and the jobs not yet started, behind a lock: arrivals and completions change them in the task
+    /// that reports them, so that a command's end wakes the scheduler only when it starts another one.
+    fileprivate final class Board<Job: Sendable>: Sendable {
+        private struct State: ~Copyable {
+            var lanes: CommandLanes<UInt64>
+            var jobs: [UInt64: Job] = [:]
+            var nextID: UInt64 = 0
+            var intakeEnded = false
+        }
+        private let state: Mutex<State>
+
+        init(width: Int) { state = Mutex(State(lanes: CommandLanes(width: width))) }
+
+        /// Takes `job` on `target`; returns the jobs that start now.
+        func arrive(_ job: Job, on target: CommandTarget) -> [(UInt64, Job)] {
+            state.withLock { state in
+                let id = state.nextID
+                state.nextID += 1
+                state.jobs[id] = job
+                return Self.take(state.lanes.arrive(id, on: target), from: &state.jobs)
+            }
+        }
+
+        /// Job `id` released its target; returns the jobs that start now, and whether the intake ended and nothing is
+        /// held any more.
+        func release(_ id: UInt64) -> (starting: [(UInt64, Job)], done: Bool) {
+            state.withLock { state in
+                let starting = Self.take(state.lanes.finish(id), from: &state.jobs)
+                return (starting, state.intakeEnded && state.lanes.held == 0)
+            }
+        }
+
+        /// Records that the intake ended; returns whether nothing is held any more.
+        func endIntake() -> Bool {
+            state.withLock { state in
+                state.intakeEnded = true
+                return state.lanes.held == 0
+            }
+        }
+
+        /// Whether the intake ended and nothing is held any more.
+        var done: Bool { state.withLock { $0.intakeEnded && $0.lanes.held == 0 } }
+
+        private static func take(_ ids: [UInt64], from jobs: inout [UInt64: Job]) -> [(UInt64, Job)] {
+            ids.compactMap { id in jobs.removeValue(forKey: id).map { (id, $0) } }
+        }
     }
 
     /// Handed to a job: calling it lets the next job on the job's target start while this one finishes what no
@@ -41,79 +90,80 @@ public enum ParallelCommands {
     }
 
     /// ``run(width:capacity:intake:execute:)`` for jobs that hold their target until they return.
+    @discardableResult
     public static func run<Job: Sendable>(
         width: Int, capacity: Int, intake: (inout Intake<Job>) async -> Void, execute: @escaping @Sendable (Job) async -> Void
-    ) async {
+    ) async -> Int {
         await run(width: width, capacity: capacity, intake: intake, execute: { job, _ in await execute(job) })
     }
 
     /// Runs `intake` (in this task) and the commands it hands over (on child tasks) until the intake returned and
     /// every command it handed over finished.
+    ///
+    /// The lanes change where commands arrive and finish (under a lock); the scheduler, a child task holding the
+    /// commands' task group, is woken only to start commands. A command on a free target wakes it once, to start;
+    /// its release and its end wake nobody unless another command starts then (each wake is a thread hand-off:
+    /// one command at a time, those two cost about two context switches per command, issue #13).
     /// - Parameters:
     ///   - width: commands running at once at most.
     ///   - capacity: commands held at most (running or waiting); at least `width`.
     ///   - execute: runs a job; it may release its target early (``LaneRelease``). A job still finishing after its
     ///     release keeps its place (``Intake/submit(_:on:)``'s capacity) until it returns.
+    /// - Returns: how many times the scheduler was woken.
+    @discardableResult
     public static func run<Job: Sendable>(
         width: Int, capacity: Int, intake: (inout Intake<Job>) async -> Void, execute: @escaping @Sendable (Job, LaneRelease) async -> Void
-    ) async {
+    ) async -> Int {
         let (events, sink) = AsyncStream.makeStream(of: Event<Job>.self)
         let (places, placeSink) = AsyncStream.makeStream(of: Void.self)
         for _ in 0..<max(width, capacity) { placeSink.yield() }
-        await withTaskGroup(of: Void.self) { group in
+        let board = Board<Job>(width: width)
+        return await withTaskGroup(of: Int.self) { group in
             group.addTask {
-                await schedule(events, width: width, report: sink, freePlace: { placeSink.yield() }, execute: execute)
+                let wakes = await schedule(events, board: board, report: sink, freePlace: { placeSink.yield() }, execute: execute)
                 placeSink.finish()
+                return wakes
             }
-            var handle = Intake(events: sink, places: places.makeAsyncIterator())
+            var handle = Intake(board: board, events: sink, places: places.makeAsyncIterator())
             await intake(&handle)
-            sink.yield(.intakeEnded)
+            if board.endIntake() { sink.yield(.check) }
+            return await group.next() ?? 0
         }
     }
 
-    /// The lanes' loop: applies arrivals and completions to ``CommandLanes`` and starts what it returns.
+    /// The scheduler's loop: starts the jobs it is told to, until the intake ended and nothing is held; returns how
+    /// many events woke it.
     private static func schedule<Job: Sendable>(
-        _ events: AsyncStream<Event<Job>>, width: Int, report: AsyncStream<Event<Job>>.Continuation,
+        _ events: AsyncStream<Event<Job>>, board: Board<Job>, report: AsyncStream<Event<Job>>.Continuation,
         freePlace: @escaping @Sendable () -> Void, execute: @escaping @Sendable (Job, LaneRelease) async -> Void
-    ) async {
+    ) async -> Int {
+        var wakes = 0
         // Discarding: a command's finished task is freed at once. An ordinary task group keeps every finished child
         // until `next()` collects it, and this loop never does, so the bot held each command it ever ran (about
         // 14 KB each in `bench e2e`; ParallelCommandsMemoryTests).
         await withDiscardingTaskGroup { group in
-            var lanes = CommandLanes<UInt64>(width: width)
-            var jobs: [UInt64: Job] = [:]
-            var nextID: UInt64 = 0
-            var intakeEnded = false
             for await event in events {
-                let starting: [UInt64]
-                switch event {
-                case .arrived(let job, let target):
-                    jobs[nextID] = job
-                    starting = lanes.arrive(nextID, on: target)
-                    nextID += 1
-                case .released(let id):
-                    starting = lanes.finish(id)
-                case .ended:
-                    freePlace()
-                    starting = []
-                case .intakeEnded:
-                    intakeEnded = true
-                    starting = []
+                wakes += 1
+                guard case .start(let starting) = event else {
+                    if board.done { break }
+                    continue
                 }
-                for id in starting {
-                    guard let job = jobs.removeValue(forKey: id) else { continue }
+                for (id, job) in starting {
                     group.addTask {
                         let released = Atomic<Bool>(false)
                         let release = LaneRelease {
-                            if !released.exchange(true, ordering: .relaxed) { report.yield(.released(id)) }
+                            guard !released.exchange(true, ordering: .relaxed) else { return }
+                            let (next, done) = board.release(id)
+                            if !next.isEmpty { report.yield(.start(next)) }
+                            if done { report.yield(.check) }
                         }
                         await execute(job, release)
                         release()
-                        report.yield(.ended)
+                        freePlace()
                     }
                 }
-                if intakeEnded && lanes.held == 0 { break }
             }
         }
+        return wakes
     }
 }

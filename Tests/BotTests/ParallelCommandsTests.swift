@@ -29,6 +29,12 @@ import Testing
             let deadline = Date().addingTimeInterval(10)
             while !ids.isSubset(of: started) && Date() < deadline { try? await Task.sleep(for: .milliseconds(2)) }
         }
+
+        /// Waits (at most 10 s) until `ids` have all finished.
+        func waitUntilFinished(_ ids: Set<Int>) async {
+            let deadline = Date().addingTimeInterval(10)
+            while !ids.isSubset(of: finished) && Date() < deadline { try? await Task.sleep(for: .milliseconds(2)) }
+        }
     }
 
     static let issue1 = CommandTarget(repository: "ops/tc", number: 1)
@@ -87,7 +93,7 @@ import Testing
 
     @Test func heldJobsFinishAfterTheIntakeEnded() async {
         let probe = Probe()
-        async let done: Void = ParallelCommands.run(
+        async let done = ParallelCommands.run(
             width: 4, capacity: 8,
             intake: { (intake: inout ParallelCommands.Intake<Int>) in
                 for id in 1...3 { _ = await intake.submit(id, on: Self.issue1) }
@@ -95,8 +101,27 @@ import Testing
             execute: { await probe.run($0) })
         await probe.waitUntilStarted([1])
         for id in 1...3 { await probe.release(id) }
-        await done
+        _ = await done
         #expect(await probe.finished == [1, 2, 3], "the intake's end dropped nothing, and one target kept its order")
+    }
+
+    /// Commands one at a time, each on a target of its own: each wakes the scheduler once, to start it, and the
+    /// intake's end once more; a command's release and its return, with nothing waiting, wake nobody (each wake
+    /// hands work to another thread, issue #13).
+    @Test func aCommandWithNothingWaitingWakesTheSchedulerOnlyToStart() async {
+        let probe = Probe()
+        let wakes = await ParallelCommands.run(
+            width: 2, capacity: 8,
+            intake: { (intake: inout ParallelCommands.Intake<Int>) in
+                for id in 1...10 {
+                    await probe.release(id)
+                    #expect(await intake.submit(id, on: CommandTarget(repository: "ops/tc", number: id)))
+                    await probe.waitUntilFinished([id])
+                }
+            },
+            execute: { await probe.run($0) })
+        #expect(await probe.finished == Array(1...10))
+        #expect(wakes == 11, "10 starts and the intake's end, nothing for releases and returns")
     }
 
     /// A job that releases its target (the bot: once the Gate is done) lets the target's next job start while it
