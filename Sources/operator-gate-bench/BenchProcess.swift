@@ -84,6 +84,17 @@ final class BenchProcess: @unchecked Sendable {
         }
     }
 
+    /// Voluntary context switches of the threads alive now, summed (`voluntary_ctxt_switches` of each thread's
+    /// status): how often a thread went to sleep, mostly after handing work to another thread.
+    func voluntarySwitches() -> Int {
+        let tasks = "/proc/\(pid)/task"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).reduce(0) { total, thread in
+            let status = Self.procText("\(tasks)/\(thread)/status") ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
+            return total + (line.flatMap { Int($0.split(separator: "\t").last ?? "") } ?? 0)
+        }
+    }
+
     /// A memory figure of /proc/PID/status in MB (`VmRSS` now, `VmHWM` the peak).
     func memoryMB(_ field: String) -> Double { Self.memoryMB(field, of: "\(pid)") }
 

@@ -67,9 +67,19 @@ struct EndToEndFigures: Codable, Sendable {
     /// only.
     var stages: [String: StageBreakdown] = [:]
 
+    /// One command at a time, in one scheme: the bot's CPU per command and its threads' voluntary context switches
+    /// per command (from /proc, over the closed-loop DMs; the bot idles between them, waiting for the next).
+    struct ClosedLoop: Codable, Sendable {
+        var cpuPerCommandMs = 0.0
+        var switchesPerCommand = 0.0
+    }
+    /// ``ClosedLoop`` figures by scheme (`nip04`, `nip17`).
+    var closedLoop: [String: ClosedLoop] = [:]
+
     /// The table rows: label, then this bot's figure, formatted.
     var rows: [(String, String)] {
         func ms(_ value: Double) -> String { String(format: "%.2f", value) }
+        func closed(_ scheme: String) -> ClosedLoop { closedLoop[scheme] ?? ClosedLoop() }
         func busy(_ cores: BusyCores) -> String { String(format: "%.2f / %.2f / %.2f", cores.bot, cores.relay, cores.bench) }
         return [
             ("NIP-04 DM→answer p50 / p99 / max (ms)", "\(ms(nip04.p50)) / \(ms(nip04.p99)) / \(ms(nip04.max))"),
@@ -77,6 +87,11 @@ struct EndToEndFigures: Codable, Sendable {
             ("throughput, distinct issues (commands/s)", String(format: "%.0f", distinctIssues.commandsPerSecond)),
             ("throughput, one issue (commands/s)", String(format: "%.0f", sameIssue.commandsPerSecond)),
             ("CPU per command, distinct / one issue (ms)", "\(ms(distinctIssues.cpuPerCommandMs)) / \(ms(sameIssue.cpuPerCommandMs))"),
+            ("one at a time: CPU/command NIP-04 / 17 (ms)", ms(closed("nip04").cpuPerCommandMs) + " / " + ms(closed("nip17").cpuPerCommandMs)),
+            (
+                "one at a time: ctx switches/command 04 / 17",
+                String(format: "%.1f / %.1f", closed("nip04").switchesPerCommand, closed("nip17").switchesPerCommand)
+            ),
             ("busy cores, distinct issues: bot/relay/bench", busy(distinctIssues.busyCores)),
             ("idle CPU (ms per second)", ms(idleCPUMsPerSecond)),
             ("RSS idle / after the loads / peak (MB)", String(format: "%.1f / %.1f / %.1f", rssIdleMB, rssAfterLoadsMB, rssPeakMB)),

@@ -42,12 +42,10 @@ extension EndToEndRun {
             }
             for scheme in [OperatorClient.Scheme.nip04, .nip17] {
                 try await inTurn {
-                    var latencies: [Double] = []
                     let before = try await scrape()
-                    for index in 0..<samples {
-                        latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme))
-                    }
-                    if scheme == .nip04 { figures.nip04 = .init(latencies) } else { figures.nip17 = .init(latencies) }
+                    let (latencies, closedLoop) = try await closedLoopPhase(client, process: process, scheme: scheme)
+                    figures.closedLoop[scheme.rawValue] = closedLoop
+                    if scheme == .nip04 { figures.nip04 = latencies } else { figures.nip17 = latencies }
                     if let before, let after = try await scrape() { figures.stages[scheme.rawValue] = StageBreakdown(from: before, to: after) }
                 }
             }
@@ -85,6 +83,24 @@ extension EndToEndRun {
             await process.stop()
             throw CLIError("\(subject.name): \(error)\n--- its log (tail) ---\n\(process.log().suffix(3000))")
         }
+    }
+
+    /// `samples` DMs in `scheme`, one at a time: their latencies, and the bot's CPU and context switches per command
+    /// over them.
+    func closedLoopPhase(_ client: OperatorClient, process: BenchProcess, scheme: OperatorClient.Scheme) async throws
+        -> (LatencySummary, EndToEndFigures.ClosedLoop)
+    {
+        var latencies: [Double] = []
+        let (cpuBefore, switchesBefore) = (process.threadCPU(), process.voluntarySwitches())
+        for index in 0..<samples {
+            latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme))
+        }
+        let cpu = process.cpuMillisecondsByThread(since: cpuBefore).values.reduce(0, +)
+        let switches = process.voluntarySwitches() - switchesBefore
+        return (
+            LatencySummary(latencies),
+            .init(cpuPerCommandMs: cpu / Double(samples), switchesPerCommand: Double(switches) / Double(samples))
+        )
     }
 
     /// `load` NIP-04 comments published at once (on issues #2… when `distinct`, else all on #1), timed from the first
