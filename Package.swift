@@ -239,7 +239,9 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), "Gate", "GatePostgres", "GiteaSimulator", "NostrCore", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "GRDB", package: "GRDB.swift")
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio")
             ]
         ),
         .testTarget(

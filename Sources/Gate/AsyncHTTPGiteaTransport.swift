@@ -3,9 +3,17 @@ import Encoding
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
-/// The bot's ``GiteaTransport``: swift-server's async-http-client, over the NIO event loops the relay connections
+/// The bot's ``GiteaTransport``: swift-server's async-http-client, on one of the NIO event loops the relay connections
 /// already use, with keep-alive connections kept in its pool (up to 16 per host, one per parallel command).
+///
+/// Each request runs on that loop (``exchange(_:)``): the client's own work (its deadline timer, the connection
+/// pool, writing the request, taking the response in) happens on the thread that does the connection's I/O, and
+/// only the caller's hop there and back crosses threads. Called from the concurrency pool, with connections on
+/// either loop, a request woke a loop to set its deadline, possibly the other one to write, and a loop again to
+/// cancel the deadline (`bench e2e`, issue #13: about one context switch per command fewer one at a time, and
+/// less CPU per command under load).
 ///
 /// Chosen over Foundation's URLSession (libcurl on Linux), which cost about 1 ms more per loopback request and most of
 /// the bot's CPU per command in dispatch sources and timers (`operator-gate-bench gitea` and `e2e`, issue #13).
@@ -28,10 +36,18 @@ public struct AsyncHTTPGiteaTransport: GiteaTransport {
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.tracing.tracer = nil
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return HTTPClient(eventLoopGroup: executor.loop, configuration: configuration)
     }()
 
+    /// The client's one event loop (of the process's shared group), as a task executor.
+    static let executor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+
+    /// One request, on the client's event loop; the caller continues where it was once the response is in.
     public func exchange(_ request: GiteaHTTPRequest) async throws -> GiteaHTTPResponse {
+        try await withTaskExecutorPreference(Self.executor) { try await Self.send(request) }
+    }
+
+    private static func send(_ request: GiteaHTTPRequest) async throws -> GiteaHTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
