@@ -44,6 +44,8 @@ public enum ParallelCommands {
             var jobs: [UInt64: Job] = [:]
             var nextID: UInt64 = 0
             var intakeEnded = false
+            /// The intake ended and nothing is held any more: the scheduler may stop.
+            var done: Bool { intakeEnded && lanes.held == 0 }
         }
         private let state: NIOLockedValueBox<State>
 
@@ -64,7 +66,7 @@ public enum ParallelCommands {
         func release(_ id: UInt64) -> (starting: [(UInt64, Job)], done: Bool) {
             state.withLockedValue { state in
                 let starting = Self.take(state.lanes.finish(id), from: &state.jobs)
-                return (starting, state.intakeEnded && state.lanes.held == 0)
+                return (starting, state.done)
             }
         }
 
@@ -72,12 +74,12 @@ public enum ParallelCommands {
         func endIntake() -> Bool {
             state.withLockedValue { state in
                 state.intakeEnded = true
-                return state.lanes.held == 0
+                return state.done
             }
         }
 
         /// Whether the intake ended and nothing is held any more.
-        var done: Bool { state.withLockedValue { $0.intakeEnded && $0.lanes.held == 0 } }
+        var done: Bool { state.withLockedValue { $0.done } }
 
         private static func take(_ ids: [UInt64], from jobs: inout [UInt64: Job]) -> [(UInt64, Job)] {
             ids.compactMap { id in jobs.removeValue(forKey: id).map { (id, $0) } }

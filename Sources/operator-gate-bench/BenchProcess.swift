@@ -60,14 +60,16 @@ final class BenchProcess: @unchecked Sendable {
     /// CPU time of each thread alive now, in ms by thread id, from its schedstat (nanoseconds): precise enough for an
     /// idle process, where clock ticks are too coarse. Compare two samples with ``cpuMillisecondsByThread(since:)``.
     func threadCPU() -> [String: Double] {
-        let tasks = "/proc/\(pid)/task"
         var sample: [String: Double] = [:]
-        for thread in (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? [] {
-            let text = Self.procText("\(tasks)/\(thread)/schedstat") ?? ""
+        for thread in threadIDs() {
+            let text = Self.procText("/proc/\(pid)/task/\(thread)/schedstat") ?? ""
             sample[thread] = (Double(text.split(separator: " ").first ?? "") ?? 0) / 1e6
         }
         return sample
     }
+
+    /// The ids of the process's threads alive now (the entries of /proc/PID/task).
+    private func threadIDs() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] }
 
     /// CPU ms each thread alive now used since `earlier` (a ``threadCPU()`` sample), by thread id; a thread that ended
     /// in between is not counted, one that started counts from zero.
@@ -87,11 +89,8 @@ final class BenchProcess: @unchecked Sendable {
     /// Voluntary context switches of the threads alive now, summed (`voluntary_ctxt_switches` of each thread's
     /// status): how often a thread went to sleep, mostly after handing work to another thread.
     func voluntarySwitches() -> Int {
-        let tasks = "/proc/\(pid)/task"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).reduce(0) { total, thread in
-            let status = Self.procText("\(tasks)/\(thread)/status") ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
-            return total + (line.flatMap { Int($0.split(separator: "\t").last ?? "") } ?? 0)
+        threadIDs().reduce(0) { total, thread in
+            total + (Self.statusField("voluntary_ctxt_switches", of: "\(pid)/task/\(thread)").flatMap { Int($0) } ?? 0)
         }
     }
 
@@ -100,11 +99,17 @@ final class BenchProcess: @unchecked Sendable {
 
     /// A memory figure of /proc/`process`/status in MB (`self` for this process).
     static func memoryMB(_ field: String, of process: String) -> Double {
-        guard let status = procText("/proc/\(process)/status"),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
-            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
+        guard let kb = statusField(field, of: process).flatMap({ Double($0) }) else { return 0 }
         return kb / 1024
+    }
+
+    /// The first word after `field:` in /proc/`process`/status (`VmRSS:\t  1234 kB` → `1234`), `nil` when the file
+    /// or the field is missing; `process` is a pid, `self`, or `PID/task/TID` for one thread.
+    static func statusField(_ field: String, of process: String) -> Substring? {
+        guard let status = procText("/proc/\(process)/status"),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
+        else { return nil }
+        return line.dropFirst(field.count + 1).split(whereSeparator: \.isWhitespace).first
     }
 
     /// Whether the process maps the Swift runtime as a shared library (`libswiftCore.so`), or has it linked in
