@@ -144,6 +144,7 @@ let package = Package(
             name: "CLISupport",
             dependencies: [
                 "Encoding", "NostrCore", "NostrIngress", "GiteaSimulator", "LoopbackRelay",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ]

@@ -33,14 +33,14 @@ struct LoadCounters: Sendable {
         counters.clientReceived = relay?.eventsReceived ?? 0
         counters.clientDuplicates = relay?.duplicatesDropped ?? 0
         counters.clientCatchUps = relay?.catchUps ?? 0
-        counters.filed = await client.mailbox.filed
+        counters.filed = client.mailbox.filed
         return counters
     }
 
     /// This phase's part of the story: the counts since `start`, for `commands` DMs sent.
     func report(since start: LoadCounters, commands: Int, client: OperatorClient) async -> String {
         func delta(_ now: Int?, _ then: Int?) -> String { now.flatMap { now in then.map { String(now - $0) } } ?? "?" }
-        let notFiled = await client.mailbox.notFiled
+        let notFiled = client.mailbox.notFiled
         return "in this phase the bot took \(delta(botEvents, start.botEvents)) events from its relays for the \(commands) DMs, "
             + "ran \(delta(botCommands, start.botCommands)) commands and published \(delta(botPublished, start.botPublished)) "
             + "replies; the client's relay connection received \(clientReceived - start.clientReceived) events "
