@@ -20,6 +20,8 @@ struct EndToEndBenchmark: AsyncParsableCommand {
     @Option(help: "The reference bot's script (../shared/bench/reference_bot.py) to measure beside it.") var reference: String?
     @Option(help: "The Python with nostr-sdk (scripts/test creates the venv).") var python = ".venv/bin/python"
     @Option(help: "Closed-loop DMs per scheme.") var samples = 200
+    @Option(help: "Milliseconds to wait before each closed-loop DM, as an operator pauses between commands (0: none).")
+    var pauseMs = 0
     @Option(help: "DMs published at once in each throughput phase.") var load = 1000
     @Option(help: "Seconds of idle to measure.") var idleSeconds = 10
     @Flag(help: "Print JSON instead of the table.") var json = false
@@ -28,6 +30,7 @@ struct EndToEndBenchmark: AsyncParsableCommand {
         guard (10...100_000).contains(samples) else { throw ValidationError("--samples must be 10...100000") }
         guard (10...100_000).contains(load) else { throw ValidationError("--load must be 10...100000") }
         guard (1...600).contains(idleSeconds) else { throw ValidationError("--idle-seconds must be 1...600") }
+        guard (0...10_000).contains(pauseMs) else { throw ValidationError("--pause-ms must be 0...10000") }
     }
 
     func run() async throws {
@@ -46,7 +49,8 @@ struct EndToEndBenchmark: AsyncParsableCommand {
             let runs = subjects.enumerated().map { index, subject in
                 EndToEndRun(
                     subject: subject, python: python, shim: shim, directory: scratch.appendingPathComponent("\(index)"),
-                    samples: samples, load: load, idleSeconds: idleSeconds, turns: turns, index: index)
+                    samples: samples, pause: .milliseconds(pauseMs), load: load, idleSeconds: idleSeconds, turns: turns,
+                    index: index)
             }
             let results = try await withThrowingTaskGroup(of: (Int, EndToEndFigures).self) { group in
                 for run in runs { group.addTask { (run.index, try await run.measure()) } }
@@ -82,7 +86,7 @@ struct EndToEndBenchmark: AsyncParsableCommand {
             StandardIO.printLine("operator-gate / reference: " + ratios.joined(separator: ", "))
         }
         StandardIO.printLine(
-            "(\(samples) DMs per scheme closed-loop, \(load) per load phase, \(idleSeconds) s idle; CPU is the bot process's user+system time;"
+            "(\(samples) DMs per scheme closed-loop\(pauseMs > 0 ? ", each after a \(pauseMs) ms pause" : ""), \(load) per load phase, \(idleSeconds) s idle; CPU is the bot process's user+system time;"
                 + " busy cores: CPU time over wall time of the bot, the relay and this process (operator client, Gitea simulator))")
         if let stages = results.first?.stages, !stages.isEmpty {
             let phases = ["nip04", "nip17", "load"]

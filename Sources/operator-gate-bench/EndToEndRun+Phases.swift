@@ -85,14 +85,15 @@ extension EndToEndRun {
         }
     }
 
-    /// `samples` DMs in `scheme`, one at a time: their latencies, and the bot's CPU and context switches per command
-    /// over them.
+    /// `samples` DMs in `scheme`, one at a time (each after `pause`): their latencies, and the bot's CPU and context
+    /// switches per command over them (the pauses' idle included).
     func closedLoopPhase(_ client: OperatorClient, process: BenchProcess, scheme: OperatorClient.Scheme) async throws
         -> (LatencySummary, EndToEndFigures.ClosedLoop)
     {
         var latencies: [Double] = []
         let (cpuBefore, switchesBefore) = (process.threadCPU(), process.voluntarySwitches())
         for index in 0..<samples {
+            if pause > .zero { try await Task.sleep(for: pause) }
             latencies.append(try await client.roundTrip("comment ops/tc#1 ping \(scheme.rawValue) \(index)", scheme))
         }
         let cpu = process.cpuMillisecondsByThread(since: cpuBefore).values.reduce(0, +)

@@ -15,6 +15,8 @@ struct EndToEndRun: Sendable {
     let shim: String
     let directory: URL
     let samples: Int
+    /// The wait before each closed-loop DM (an operator's pace; zero: one right after the other's answer).
+    let pause: Duration
     let load: Int
     let idleSeconds: Int
     /// The run's turn-taking between bots, and this bot's place in it.
