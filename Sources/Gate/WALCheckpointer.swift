@@ -4,12 +4,18 @@ import GRDB
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses 1,000 pages: the inbox's took about 4 ms,
 /// inline in some answer's commit, every second or so of steady traffic (`strace -T` on `bench e2e`). A checkpoint
-/// also syncs the log and the database file, and lets the next writer restart the log, which syncs the log's header
-/// inside that writer's commit. Here a checkpoint runs beside the commits (passive: it never blocks them) once
-/// `quiet` passed without a commit, or after `maxWrites` writes without such a pause: a burst is checkpointed
-/// once, after it, and a steady stream of commands meets one checkpoint per `maxWrites` writes. Writes (the jobs a
-/// ``WriteBatcher`` committed), not commits, because the log grows with them: under load one commit holds many.
-/// Driven by commits: an idle database costs no wakeups.
+/// also syncs the log and the database file. Here a checkpoint runs beside the commits (passive: it never blocks
+/// them) once `quiet` passed without a commit, or after `maxWrites` writes without such a pause: a burst is
+/// checkpointed once, after it, and a steady stream of commands meets one checkpoint per `maxWrites` writes. Writes
+/// (the jobs a ``WriteBatcher`` committed), not commits, because the log grows with them: under load one commit
+/// holds many. Driven by commits: an idle database costs no wakeups.
+///
+/// A log whose every frame is in the database file is restarted from its beginning by the next transaction that
+/// writes, and that transaction syncs the log's new header: left to the writer, the first command after every
+/// pause (an operator's usual command) paid an `fdatasync` in its ledger claim and another in its stored answer.
+/// After a pause's checkpoint that took every frame, this connection restarts the log itself with a write that
+/// changes nothing (``restartLog(_:)``), while the bot is idle. (The writer's page cache is read afresh after it,
+/// as after any other connection's write.)
 public final class WALCheckpointer: Sendable {
     /// What to do when a wait of `quiet` ends (``decide(writes:beforeWait:atCheckpoint:maxWrites:)``).
     public enum Decision: Equatable, Sendable {
@@ -52,6 +58,13 @@ public final class WALCheckpointer: Sendable {
     /// (or when nobody runs it), instead of SQLite's 1,000.
     public static let backstopPages = 16_384
 
+    /// Writes the database header's application id back unchanged: the smallest write there is (one frame, the
+    /// first page), so that the transaction carrying it restarts a fully checkpointed log and syncs its header.
+    static func restartLog(_ db: Database) throws {
+        let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        try db.execute(sql: "PRAGMA application_id = \(id)")
+    }
+
     /// Raises SQLite's automatic checkpoint on `db` to ``backstopPages``.
     public static func raiseBackstop(on db: Database) throws {
         try db.execute(sql: "PRAGMA wal_autocheckpoint = \(backstopPages)")
@@ -73,7 +86,12 @@ public final class WALCheckpointer: Sendable {
                 decision = Self.decide(writes: writes, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxWrites: Self.maxWrites)
                 if decision == .checkpoint {
                     atCheckpoint = writes
-                    _ = try? await connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                    // A pause (not the count): the writer is idle, so the restart costs no command its sync.
+                    let paused = writes == beforeWait
+                    _ = try? await connection.writeWithoutTransaction { db in
+                        let (frames, checkpointed) = try db.checkpoint(.passive)
+                        if paused && frames > 0 && frames == checkpointed { try Self.restartLog(db) }
+                    }
                 }
                 beforeWait = writes
             } while decision == .waitAgain

@@ -257,4 +257,37 @@ import Testing
             group.cancelAll()
         }
     }
+
+    /// After a pause, the checkpointer restarts the fully checkpointed log itself: the log's header (its checkpoint
+    /// sequence and salts) changes with no write of the ledger's, and the next claim writes into that restarted
+    /// log instead of restarting it again (and syncing its header inside the claim's commit).
+    @Test func aPauseRestartsTheLogBesideTheWriter() async throws {
+        let path = Self.path()
+        let ledger = try SQLiteLedger(path: path)
+        /// Bytes 12..<24 of the log's header: checkpoint sequence, salt 1, salt 2.
+        func logHeader() throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path + "-wal"))[12..<24]) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await ledger.maintain(interval: .milliseconds(50)) }
+            for issue in 1...20 {
+                let command = Self.command(origin: "e\(issue)", issue: issue)
+                _ = try await ledger.claim(key: IdempotencyKey(command), command: command, now: 10, window: 3600)
+            }
+            let written = try logHeader()
+            var restarted = written
+            let deadline = ContinuousClock.now + .seconds(10)
+            while restarted == written && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+                restarted = try logHeader()
+            }
+            #expect(restarted != written, "the log was not restarted after the pause")
+            #expect(try rowsInMainFileAlone(path, table: "ledger") == 20, "the pause's checkpoint took every claim")
+            group.cancelAll()
+        }
+        // The checkpointer has stopped: whatever changes the header now is the claim's own commit.
+        let restarted = try logHeader()
+        let next = Self.command(origin: "e21", issue: 21)
+        _ = try await ledger.claim(key: IdempotencyKey(next), command: next, now: 11, window: 3600)
+        #expect(try logHeader() == restarted, "the claim after the pause restarted the log itself")
+        #expect(try ledger.latest(key: IdempotencyKey(next))?.originEventID == "e21")
+    }
 }
