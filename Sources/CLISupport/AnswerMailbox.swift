@@ -77,7 +77,8 @@ public final class AnswerMailbox: Sendable {
         waiter?.resume(returning: item)
     }
 
-    /// The next DM (text and arrival time in uptime nanoseconds), or nil after `timeout`.
+    /// The next DM (text and arrival time in uptime nanoseconds), or nil after `timeout` (or once the calling task
+    /// is cancelled).
     public func next(timeout: Duration) async -> Item? {
         if let item = state.withLockedValue({ $0.take() }) { return item }
         return await withTaskGroup(of: Void.self) { group in
@@ -96,9 +97,11 @@ public final class AnswerMailbox: Sendable {
                     return state.nextToken
                 }
                 guard let token else { return }
+                // Ends the wait at the timeout, or at once when the taker is cancelled; after an arrival (the
+                // group cancels it then) the token no longer matches and it changes nothing.
                 group.addTask {
                     try? await Task.sleep(for: timeout)
-                    if !Task.isCancelled { self.expire(token) }
+                    self.expire(token)
                 }
             }
             group.cancelAll()

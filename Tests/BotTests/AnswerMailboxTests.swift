@@ -73,6 +73,20 @@ import Testing
         }
     }
 
+    /// A taker whose task is cancelled gets `nil` at once, not at its timeout, and the mailbox takes the next taker.
+    @Test(.timeLimit(.minutes(1))) func aCancelledTakerGetsNothingAtOnce() async throws {
+        try await withMailbox { mailbox, events in
+            let started = ContinuousClock.now
+            let taker = Task { await mailbox.next(timeout: .seconds(30)) }
+            try await Task.sleep(for: .milliseconds(50))
+            taker.cancel()
+            #expect(await taker.value == nil)
+            #expect(ContinuousClock.now - started < .seconds(10), "the cancelled wait ended at its timeout")
+            events.yield(inbound("for the next taker", from: bot))
+            #expect(await mailbox.next(timeout: .seconds(10))?.text == "for the next taker")
+        }
+    }
+
     /// Many messages taken one by one come out complete and in order (the taken ones are dropped in halves).
     @Test func aLongRunComesOutInOrder() async throws {
         try await withMailbox { mailbox, events in
