@@ -13,8 +13,11 @@ import Testing
         private var released: Set<Int> = []
         private var gates: [Int: CheckedContinuation<Void, Never>] = [:]
 
-        func run(_ id: Int) async {
+        /// Records the start, then runs `onStart` (a job releasing its target: after its own start is recorded, so
+        /// that the job it lets start is recorded after it), then holds until released.
+        func run(_ id: Int, onStart: (() -> Void)? = nil) async {
             started.append(id)
+            onStart?()
             if !released.contains(id) { await withCheckedContinuation { gates[id] = $0 } }
             finished.append(id)
         }
@@ -137,10 +140,7 @@ import Testing
                 #expect(await probe.finished.isEmpty, "2 started on issue 1 while 1, released, was still finishing")
                 await Self.submitThirdOnceTheFirstReturns(&intake, probe, "both places were held until job 1 returned")
             },
-            execute: { id, releaseTarget in
-                releaseTarget()
-                await probe.run(id)
-            })
+            execute: { id, releaseTarget in await probe.run(id) { releaseTarget() } })
         #expect(await probe.started == [1, 2, 3])
     }
 }
