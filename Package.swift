@@ -143,7 +143,7 @@ let package = Package(
         .target(
             name: "CLISupport",
             dependencies: [
-                "Encoding", "NostrCore", "NostrIngress", "GiteaSimulator", "LoopbackRelay",
+                "Encoding", "Gate", "NostrCore", "NostrIngress", "GiteaSimulator", "LoopbackRelay",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")

@@ -1,4 +1,5 @@
 import Dispatch
+import Gate
 import NIOConcurrencyHelpers
 import NostrCore
 import NostrIngress
@@ -98,9 +99,10 @@ public final class AnswerMailbox: Sendable {
                 }
                 guard let token else { return }
                 // Ends the wait at the timeout, or at once when the taker is cancelled; after an arrival (the
-                // group cancels it then) the token no longer matches and it changes nothing.
+                // group cancels it then) the token no longer matches and it changes nothing. A cancelled
+                // `CancellableSleep` removes its timer (`Task.sleep`'s would still fire at the deadline).
                 group.addTask {
-                    try? await Task.sleep(for: timeout)
+                    await CancellableSleep.sleep(for: timeout)
                     self.expire(token)
                 }
             }
