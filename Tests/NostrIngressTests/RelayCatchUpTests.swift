@@ -29,7 +29,7 @@ import Testing
 
     /// Kind-4 events of about 1 KB each, `#p`-tagged to a reader and stamped `ages` seconds ago (in that order),
     /// published to a fresh LocalRelay while the reader's consumer takes nothing; then the consumer takes everything.
-    /// Returns the distinct events that reached it (once 3 s pass without a new one) and how often it caught up.
+    /// Returns the distinct events that reached it (once 3 s pass without an event frame) and how often it caught up.
     static func burst(
         configuration: RelayConnectionConfiguration, buffer: IngressBuffer<InboundEvent>.Limits = .standard, ages: [Int64] = spread
     ) async throws -> Outcome {
