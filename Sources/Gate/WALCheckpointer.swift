@@ -21,8 +21,9 @@ public final class WALCheckpointer: Sendable {
     public enum Decision: Equatable, Sendable {
         /// Commits came during the wait and the log is not long yet: wait again.
         case waitAgain
-        /// The writer paused (or committed `maxWrites` writes since the last checkpoint): checkpoint now.
-        case checkpoint
+        /// The writer paused (`afterPause`), or committed `maxWrites` writes since the last checkpoint: checkpoint now.
+        /// After a pause the writer is idle, so a log the checkpoint emptied is restarted here too (``restartLog(_:)``).
+        case checkpoint(afterPause: Bool)
         /// Nothing committed since the last checkpoint: nothing to do until the next commit.
         case nothingNew
     }
@@ -42,13 +43,14 @@ public final class WALCheckpointer: Sendable {
     ///
     /// | writes | beforeWait | atCheckpoint | maxWrites | decision |
     /// |---|---|---|---|---|
-    /// | 7 | 7 | 0 | 500 | checkpoint (a pause) |
+    /// | 7 | 7 | 0 | 500 | checkpoint (after a pause) |
     /// | 9 | 7 | 0 | 500 | waitAgain |
-    /// | 500 | 480 | 0 | 500 | checkpoint (the log is long) |
+    /// | 500 | 480 | 0 | 500 | checkpoint (not after a pause: the log is long) |
     /// | 7 | 7 | 7 | 500 | nothingNew |
     public static func decide(writes: Int, beforeWait: Int, atCheckpoint: Int, maxWrites: Int) -> Decision {
         if writes == atCheckpoint { return .nothingNew }
-        if writes == beforeWait || writes - atCheckpoint >= maxWrites { return .checkpoint }
+        if writes == beforeWait { return .checkpoint(afterPause: true) }
+        if writes - atCheckpoint >= maxWrites { return .checkpoint(afterPause: false) }
         return .waitAgain
     }
 
@@ -84,13 +86,11 @@ public final class WALCheckpointer: Sendable {
                 if Task.isCancelled { return }
                 let writes = await batcher.jobs
                 decision = Self.decide(writes: writes, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxWrites: Self.maxWrites)
-                if decision == .checkpoint {
+                if case .checkpoint(let afterPause) = decision {
                     atCheckpoint = writes
-                    // A pause (not the count): the writer is idle, so the restart costs no command its sync.
-                    let paused = writes == beforeWait
                     _ = try? await connection.writeWithoutTransaction { db in
                         let (frames, checkpointed) = try db.checkpoint(.passive)
-                        if paused && frames > 0 && frames == checkpointed { try Self.restartLog(db) }
+                        if afterPause && frames > 0 && frames == checkpointed { try Self.restartLog(db) }
                     }
                 }
                 beforeWait = writes

@@ -7,13 +7,13 @@ import Testing
 @Suite struct WALCheckpointerTests {
     @Test(arguments: [
         // writes, beforeWait, atCheckpoint, maxWrites, decision
-        (7, 7, 0, 500, WALCheckpointer.Decision.checkpoint),  // a pause after writes
+        (7, 7, 0, 500, WALCheckpointer.Decision.checkpoint(afterPause: true)),  // a pause after writes
         (9, 7, 0, 500, .waitAgain),  // writes during the wait
-        (500, 480, 0, 500, .checkpoint),  // no pause, but the log is long
+        (500, 480, 0, 500, .checkpoint(afterPause: false)),  // no pause, but the log is long
         (999, 990, 500, 500, .waitAgain),  // counted from the last checkpoint, not from the start
-        (1000, 990, 500, 500, .checkpoint),
+        (1000, 990, 500, 500, .checkpoint(afterPause: false)),
         (7, 7, 7, 500, .nothingNew),  // woken by a write the last checkpoint already covered
-        (8, 7, 7, 1, .checkpoint)  // maxWrites 1: every wait that saw a write ends in a checkpoint
+        (8, 7, 7, 1, .checkpoint(afterPause: false))  // maxWrites 1: every wait that saw a write ends in a checkpoint
     ])
     func decides(writes: Int, beforeWait: Int, atCheckpoint: Int, maxWrites: Int, expected: WALCheckpointer.Decision) {
         #expect(WALCheckpointer.decide(writes: writes, beforeWait: beforeWait, atCheckpoint: atCheckpoint, maxWrites: maxWrites) == expected)
