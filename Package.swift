@@ -194,6 +194,7 @@ let package = Package(
             dependencies: [
                 "Encoding", "NostrCore", "NostrIngress", "Gate", "GatePostgres", "Bot", "GiteaSimulator", "LoopbackRelay",
                 "CLISupport", "CSecp256k1Bench",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser")

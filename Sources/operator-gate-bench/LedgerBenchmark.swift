@@ -1,4 +1,5 @@
 import CLISupport
+import Crypto
 import Encoding
 import Foundation
 import Gate
@@ -58,12 +59,18 @@ struct LedgerBenchmark {
         let repository = try Repository("bench/repo")
         var keys: [String] = []
         keys.reserveCapacity(min(size, 100_000))
+        var origins: [String] = []
+        origins.reserveCapacity(min(size, 100_000))
         let fillStart = DispatchTime.now().uptimeNanoseconds
         var batch: [(key: String, origin: String?, action: GateAction, repository: String, at: Int64)] = []
         for index in 0..<size {
             let key = Hex.encode(SecureRandom.bytes(32))
-            if keys.count < 100_000 { keys.append(key) }
-            batch.append((key, "fill-\(index)", .closeIssue, "bench/repo", 1_000_000 + Int64(index)))
+            let origin = Hex.encode(SecureRandom.bytes(32))
+            if keys.count < 100_000 {
+                keys.append(key)
+                origins.append(origin)
+            }
+            batch.append((key, origin, .closeIssue, "bench/repo", 1_000_000 + Int64(index)))
             if batch.count == 50_000 {
                 try ledger.insertDone(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -81,20 +88,24 @@ struct LedgerBenchmark {
             maintenance.addTask { await ledger.maintain(interval: .milliseconds(200)) }
             defer { maintenance.cancelAll() }
             return try await Self.measure(
-                ledger, repository, keys: keys, size: size, now: now, operations: operations,
+                ledger, repository, keys: keys, origins: origins, size: size, now: now, operations: operations,
                 concurrency: concurrency, fillSeconds: fillSeconds)
         }
     }
 
     /// The timed part at one size: one at a time, `concurrency` in flight, then lookups.
+    /// - Parameters:
+    ///   - keys: Gate keys of filled entries, looked up after the timed claims.
+    ///   - origins: the event ids of the same entries, looked up beside them.
     static func measure(
-        _ ledger: SQLiteLedger, _ repository: Repository, keys: [String], size: Int, now: Int64, operations: Int,
-        concurrency: Int, fillSeconds: Double
+        _ ledger: SQLiteLedger, _ repository: Repository, keys: [String], origins: [String], size: Int, now: Int64,
+        operations: Int, concurrency: Int, fillSeconds: Double
     ) async throws -> Row {
         let sequentialCount = max(1, operations / 5)
+        let sequentialOrigins = eventIDs("seq", count: sequentialCount)
         let sequentialStart = DispatchTime.now().uptimeNanoseconds
         for index in 0..<sequentialCount {
-            try await Self.claimAndComplete(ledger, repository, index: index, prefix: "seq", now: now)
+            try await Self.claimAndComplete(ledger, repository, index: index, prefix: "seq", origin: sequentialOrigins[index], now: now)
         }
         let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9
 
@@ -106,7 +117,7 @@ struct LedgerBenchmark {
         var found = 0
         for index in 0..<operations {
             if try ledger.latest(key: IdempotencyKey(hex: keys[index % keys.count])) != nil { found += 1 }
-            if try ledger.entry(originEventID: "fill-\(index % max(1, size))") != nil { found += 1 }
+            if try ledger.entry(originEventID: origins[index % origins.count]) != nil { found += 1 }
         }
         let lookupSeconds = Double(DispatchTime.now().uptimeNanoseconds - lookupStart) / 1e9
         guard found == 2 * operations || size == 0 else { throw CLIError("bench: lookups missed entries") }
@@ -122,6 +133,7 @@ struct LedgerBenchmark {
         _ ledgers: [any Ledger], _ repository: Repository, workers: Int, total: Int, prefix: String,
         now: Int64
     ) async throws -> Double {
+        let origins = eventIDs(prefix, count: total)
         let start = DispatchTime.now().uptimeNanoseconds
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
@@ -129,7 +141,7 @@ struct LedgerBenchmark {
                 group.addTask {
                     var index = worker
                     while index < total {
-                        try await Self.claimAndComplete(ledger, repository, index: index, prefix: prefix, now: now)
+                        try await Self.claimAndComplete(ledger, repository, index: index, prefix: prefix, origin: origins[index], now: now)
                         index += workers
                     }
                 }
@@ -139,10 +151,20 @@ struct LedgerBenchmark {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    static func claimAndComplete(_ ledger: any Ledger, _ repository: Repository, index: Int, prefix: String, now: Int64) async throws {
+    /// The event ids of `count` DMs, made before the timing starts: 64 hex digits of a hash, as the bot's commands
+    /// carry them. Like the Gate keys they are random, so each claim inserts into the origin index at a random place,
+    /// as in the bot (ids like "op-17" had put every timed claim into one corner of that index).
+    static func eventIDs(_ prefix: String, count: Int) -> [String] {
+        (0..<count).map { Hex.encode(Array(SHA256.hash(data: Array("\(prefix)-\($0)".utf8)))) }
+    }
+
+    /// Claims and completes a fresh command (issue `index + 1`, comment `prefix`: its Gate key) from the DM `origin`.
+    static func claimAndComplete(
+        _ ledger: any Ledger, _ repository: Repository, index: Int, prefix: String, origin: String, now: Int64
+    ) async throws {
         let command = Command(
             source: "nostr:bench", repository: repository, payload: .closeIssue(issue: index + 1, comment: prefix),
-            origin: .init(eventID: "\(prefix)-\(index)", createdAt: now), receivedAt: now)
+            origin: .init(eventID: origin, createdAt: now), receivedAt: now)
         guard case .claimed(let entry) = try await ledger.claim(key: IdempotencyKey(command), command: command, now: now, window: 86_400) else {
             throw CLIError("bench: a fresh command was not claimed")
         }

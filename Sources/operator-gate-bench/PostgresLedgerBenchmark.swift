@@ -37,9 +37,11 @@ struct PostgresLedgerBenchmark {
                 let now = Int64(Date().timeIntervalSince1970)
 
                 let sequentialCount = max(1, operations / 10)
+                let sequentialOrigins = LedgerBenchmark.eventIDs("seq", count: sequentialCount)
                 let sequentialStart = DispatchTime.now().uptimeNanoseconds
                 for index in 0..<sequentialCount {
-                    try await LedgerBenchmark.claimAndComplete(ledgers[0], repository, index: index, prefix: "seq", now: now)
+                    try await LedgerBenchmark.claimAndComplete(
+                        ledgers[0], repository, index: index, prefix: "seq", origin: sequentialOrigins[index], now: now)
                 }
                 let oneAtATime = Double(sequentialCount) / (Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9)
 
