@@ -102,12 +102,8 @@ struct LedgerBenchmark {
         operations: Int, concurrency: Int, fillSeconds: Double
     ) async throws -> Row {
         let sequentialCount = max(1, operations / 5)
-        let sequentialOrigins = eventIDs("seq", count: sequentialCount)
-        let sequentialStart = DispatchTime.now().uptimeNanoseconds
-        for index in 0..<sequentialCount {
-            try await Self.claimAndComplete(ledger, repository, index: index, prefix: "seq", origin: sequentialOrigins[index], now: now)
-        }
-        let sequentialSeconds = Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9
+        let sequentialSeconds = try await Self.claimAndCompleteConcurrently(
+            [ledger], repository, workers: 1, total: sequentialCount, prefix: "seq", now: now)
 
         let claimSeconds = try await Self.claimAndCompleteConcurrently(
             [ledger], repository, workers: concurrency, total: operations,
@@ -128,7 +124,7 @@ struct LedgerBenchmark {
     }
 
     /// `total` distinct commands claimed and completed by `workers` tasks at once, spread over `ledgers` (one per
-    /// instance); returns the seconds it took.
+    /// instance); returns the seconds it took. One worker claims them one at a time.
     static func claimAndCompleteConcurrently(
         _ ledgers: [any Ledger], _ repository: Repository, workers: Int, total: Int, prefix: String,
         now: Int64
@@ -159,7 +155,7 @@ struct LedgerBenchmark {
     }
 
     /// Claims and completes a fresh command (issue `index + 1`, comment `prefix`: its Gate key) from the DM `origin`.
-    static func claimAndComplete(
+    private static func claimAndComplete(
         _ ledger: any Ledger, _ repository: Repository, index: Int, prefix: String, origin: String, now: Int64
     ) async throws {
         let command = Command(

@@ -1,5 +1,4 @@
 import CLISupport
-import Dispatch
 import Foundation
 import Gate
 import GatePostgres
@@ -37,13 +36,9 @@ struct PostgresLedgerBenchmark {
                 let now = Int64(Date().timeIntervalSince1970)
 
                 let sequentialCount = max(1, operations / 10)
-                let sequentialOrigins = LedgerBenchmark.eventIDs("seq", count: sequentialCount)
-                let sequentialStart = DispatchTime.now().uptimeNanoseconds
-                for index in 0..<sequentialCount {
-                    try await LedgerBenchmark.claimAndComplete(
-                        ledgers[0], repository, index: index, prefix: "seq", origin: sequentialOrigins[index], now: now)
-                }
-                let oneAtATime = Double(sequentialCount) / (Double(DispatchTime.now().uptimeNanoseconds - sequentialStart) / 1e9)
+                let sequentialSeconds = try await LedgerBenchmark.claimAndCompleteConcurrently(
+                    [ledgers[0]], repository, workers: 1, total: sequentialCount, prefix: "seq", now: now)
+                let oneAtATime = Double(sequentialCount) / sequentialSeconds
 
                 var rows: [Row] = []
                 for instances in [1, 3] {
